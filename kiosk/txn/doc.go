@@ -1,0 +1,7 @@
+// Package txn defines the transaction: what a taxpayer completed at the kiosk, as it is kept
+// in the outbox and sent to the hall ("front desk accepts, back office processes").
+//
+// A transaction separates personal data (Taxpayer: name, ID number, address) from the
+// service's own fields (Body), so that storage can seal the former and logs can show the
+// latter. Amounts in bodies are strings of exact decimals in yuan ("0.00"), never floats.
+package txn
