@@ -1,0 +1,5 @@
+package idcard
+
+import "fmt"
+
+func fmtV(v any) string { return fmt.Sprintf("%v %+v %#v %s", v, v, v, v) }

@@ -1,0 +1,131 @@
+package idcard_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"testing"
+
+	"taxkiosk/drivers/idcard"
+	"taxkiosk/drivers/serialport"
+)
+
+// transcript is a port that expects exact request bytes and plays back the answers, and
+// fails the test on a request out of turn or an expectation left unused.
+type transcript struct {
+	t       *testing.T
+	steps   []step
+	next    int
+	pending bytes.Buffer
+}
+
+type step struct{ req, resp string }
+
+func playback(t *testing.T, steps ...step) *transcript {
+	tr := &transcript{t: t, steps: steps}
+	t.Cleanup(func() {
+		if tr.next != len(tr.steps) {
+			t.Errorf("%d of %d exchanges unused, next expected % X", len(tr.steps)-tr.next, len(tr.steps), unhexT(t, tr.steps[tr.next].req))
+		}
+	})
+	return tr
+}
+
+func (tr *transcript) Write(b []byte) (int, error) {
+	if tr.next >= len(tr.steps) {
+		tr.t.Fatalf("unexpected request % X", b)
+	}
+	if want := unhexT(tr.t, tr.steps[tr.next].req); !bytes.Equal(b, want) {
+		tr.t.Fatalf("request % X, want % X", b, want)
+	}
+	tr.pending.Reset()
+	tr.pending.Write(unhexT(tr.t, tr.steps[tr.next].resp))
+	tr.next++
+	return len(b), nil
+}
+
+func (tr *transcript) Read(b []byte) (int, error) {
+	if tr.pending.Len() == 0 {
+		return 0, serialport.ErrTimeout
+	}
+	return tr.pending.Read(b)
+}
+
+func unhexT(t *testing.T, s string) []byte {
+	t.Helper()
+	var out []byte
+	for _, f := range bytes.Fields([]byte(s)) {
+		var v byte
+		for _, c := range f {
+			switch {
+			case c >= '0' && c <= '9':
+				v = v<<4 | (c - '0')
+			case c >= 'A' && c <= 'F':
+				v = v<<4 | (c - 'A' + 10)
+			default:
+				t.Fatalf("bad hex %q", f)
+			}
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+const (
+	reqFind   = "AA AA AA 96 69 00 03 20 01 22"
+	reqSelect = "AA AA AA 96 69 00 03 20 02 21"
+	reqRead   = "AA AA AA 96 69 00 03 30 01 32"
+	ansFound  = "AA AA AA 96 69 00 04 00 00 9F 9B"
+	ansOK     = "AA AA AA 96 69 00 04 00 00 90 94"
+	ansNoCard = "AA AA AA 96 69 00 04 00 00 80 84"
+)
+
+func TestTranscriptModuleSawBadChecksum(t *testing.T) {
+	tr := playback(t,
+		step{reqFind, "AA AA AA 96 69 00 04 00 00 10 14"}, // module: our frame arrived garbled
+		step{reqFind, ansNoCard},
+	)
+	r, _ := idcard.New(tr, nil)
+	if _, err := r.ReadCard(context.Background()); !errors.Is(err, idcard.ErrNoCard) {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestTranscriptReadAnswerLengthsDisagree(t *testing.T) {
+	// A read answer claiming 01 00 text and 04 00 photo but carrying only 8 bytes.
+	tr := playback(t,
+		step{reqFind, ansFound},
+		step{reqSelect, ansOK},
+		step{reqRead, "AA AA AA 96 69 00 10 00 00 90 01 00 04 00 00 00 00 00 00 00 00 00 85"},
+	)
+	r, _ := idcard.New(tr, nil)
+	if _, err := r.ReadCard(context.Background()); !errors.Is(err, idcard.ErrBadText) {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestTranscriptPresence(t *testing.T) {
+	tr := playback(t,
+		step{reqFind, ansNoCard},
+		step{reqSelect, ansOK}, // read before, still lying there
+		step{reqFind, ansNoCard},
+		step{reqSelect, "AA AA AA 96 69 00 04 00 00 81 85"},
+		step{reqFind, ansFound},
+	)
+	r, _ := idcard.New(tr, nil)
+	for _, want := range []bool{true, false, true} {
+		if on, err := r.Present(context.Background()); err != nil || on != want {
+			t.Fatalf("Present = %v, %v; want %v", on, err, want)
+		}
+	}
+}
+
+func TestTranscriptUnknownStatus(t *testing.T) {
+	tr := playback(t, step{"AA AA AA 96 69 00 03 11 FF ED", "AA AA AA 96 69 00 04 00 00 55 51"})
+	r, _ := idcard.New(tr, nil)
+	err := r.SAMStatus(context.Background())
+	var se *idcard.StatusError
+	if !errors.Is(err, idcard.ErrUnknownStatus) || !errors.As(err, &se) || se.SW3 != 0x55 {
+		t.Fatalf("got %v", err)
+	}
+}

@@ -1,0 +1,35 @@
+package main
+
+import (
+	"bytes"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestCommands(t *testing.T) {
+	dir := t.TempDir()
+	data, certDir := filepath.Join(dir, "data"), filepath.Join(dir, "certs")
+	for _, c := range []struct {
+		args    []string
+		wantOut string
+		wantErr bool
+	}{
+		{nil, "", true},
+		{[]string{"count"}, "", true}, // --data is required
+		{[]string{"count", "--data", data}, "0\n", false},
+		{[]string{"list", "--data", data, "--json"}, "", false},
+		{[]string{"frobnicate", "--data", data}, "", true},
+		{[]string{"certs", "issue", "--dir", certDir, "--kiosk", "K001"}, "", true}, // no CA yet
+		{[]string{"certs", "init", "--dir", certDir}, "CA and server certificate", false},
+		{[]string{"certs", "init", "--dir", certDir}, "", true}, // never overwrites a CA
+		{[]string{"certs", "issue", "--dir", certDir, "--kiosk", "K001"}, "kiosk-K001.crt", false},
+		{[]string{"serve", "--data", data, "--listen", "256.0.0.1:1"}, "", true},
+	} {
+		var out, errOut bytes.Buffer
+		err := run(c.args, &out, &errOut)
+		if (err != nil) != c.wantErr || !strings.Contains(out.String(), c.wantOut) {
+			t.Errorf("hall %v: err %v, out %q", c.args, err, out.String())
+		}
+	}
+}

@@ -1,0 +1,129 @@
+// Command kiosk is the self-service tax kiosk's touchscreen firmware.
+//
+//	kiosk [--config FILE] [--data DIR] [--windowed] [--demo]
+//
+// Without --demo it opens the devices and the hall named in the configuration (FILE, by
+// default DIR/kiosk.json; a missing file means the defaults). With --demo it starts the
+// simulated reader, printer and scanner on pseudo-terminals and a hall server on loopback,
+// and opens the simulator control panel beside the kiosk. The kiosk is fullscreen unless
+// --windowed.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+
+	"taxkiosk/assets"
+	"taxkiosk/kiosk/config"
+	"taxkiosk/kiosk/demo"
+	"taxkiosk/kiosk/i18n"
+	"taxkiosk/kiosk/terminal"
+	"taxkiosk/ui/bridge"
+	"taxkiosk/ui/screens"
+	"taxkiosk/ui/simpanel"
+	kt "taxkiosk/ui/theme"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "kiosk:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	var (
+		cfgPath  = flag.String("config", "", "configuration file (default DATA/kiosk.json)")
+		dataDir  = flag.String("data", "", "data directory (default "+config.DefaultDataDir()+")")
+		windowed = flag.Bool("windowed", false, "run in a window instead of fullscreen")
+		demoMode = flag.Bool("demo", false, "simulated devices and an embedded hall server")
+	)
+	flag.Parse()
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	slog.SetDefault(log)
+
+	dir := *dataDir
+	if dir == "" {
+		dir = config.DefaultDataDir()
+	}
+	if *cfgPath == "" {
+		*cfgPath = filepath.Join(dir, "kiosk.json")
+	}
+	cfg, err := config.Load(*cfgPath)
+	if err != nil {
+		return err
+	}
+	if *dataDir != "" {
+		cfg.DataDir = *dataDir
+	}
+	cat, err := i18n.Load(assets.Translations())
+	if err != nil {
+		return err
+	}
+
+	var sims *demo.Demo
+	if *demoMode {
+		if sims, err = demo.Start(demo.Opts{Dir: filepath.Join(cfg.DataDir, "demo"), Log: log}); err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		defer sims.Close()
+		sims.Configure(&cfg)
+		log.Info("demo: simulated devices", "idcard", cfg.IDCard.Port, "printer", cfg.Printer.Port,
+			"scanner", cfg.Scanner.Port, "hall", cfg.HallURL)
+	}
+	term, err := terminal.Open(cfg, terminal.Opts{Catalog: cat, Log: log})
+	if err != nil {
+		return err
+	}
+	defer term.Close()
+	term.Start()
+
+	if l := os.Getenv("LANG"); l == "" || l == "C" || l == "POSIX" {
+		os.Setenv("LANG", "zh_CN.UTF-8") // Fyne cannot parse "C"; the kiosk speaks Chinese first
+	}
+	a := app.NewWithID("cn.gov.tax.selfservice.kiosk")
+	th := kt.New()
+	a.Settings().SetTheme(th)
+	lang := i18n.Lang(cfg.Language)
+	ui := screens.New(term.Desk, cat, th, screens.Opts{Lang: lang, Refresh: func() { a.Settings().SetTheme(th) }})
+	w := a.NewWindow(cat.T(lang, "app.title"))
+	w.SetContent(ui.Content())
+	if *windowed {
+		w.Resize(fyne.NewSize(1280, 900))
+	} else {
+		w.SetFullScreen(true)
+	}
+	w.SetMaster()
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go bridge.Pump(ctx, term.Desk.Events(), ui.HandleEvent)
+	go bridge.Every(ctx, time.Second, func() {
+		online, pending := term.NetState()
+		ui.SetNetwork(screens.NetState{Online: online, Pending: pending})
+		ui.Tick()
+	})
+	go func() { // SIGINT or SIGTERM: close the windows; the deferred Closes then run
+		<-ctx.Done()
+		bridge.Do(a.Quit)
+	}()
+
+	if sims != nil {
+		pw := a.NewWindow(cat.T(lang, "sim.title"))
+		pw.SetContent(simpanel.New(sims, i18n.Translator{C: cat, Lang: lang}).Content())
+		pw.Resize(fyne.NewSize(900, 700))
+		pw.Show()
+	}
+	w.ShowAndRun()
+	return nil
+}

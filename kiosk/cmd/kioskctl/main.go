@@ -1,0 +1,92 @@
+// Command kioskctl is the technician's command line for the self-service tax kiosk: it talks
+// to the kiosk's devices on any serial path (a real tty or a simulator's pty) and runs the
+// device simulators. It builds without cgo.
+//
+//	kioskctl idcard read   --port PATH [--baud N] [--json]
+//	kioskctl printer status --port PATH [--baud N] [--json]
+//	kioskctl printer test  --port PATH [--baud N] [--width 58|80]
+//	kioskctl scanner read  --port PATH [--baud N] [--timeout D] [--json]
+//	kioskctl sim idcard|printer|scanner --link PATH [options]
+//
+// Exit status: 0 done, 1 failed, 2 usage, 3 the device is not ready (no card on the reader,
+// printer out of paper or cover open, no code scanned in time).
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// Exit codes.
+const (
+	exitOK       = 0
+	exitFailed   = 1
+	exitUsage    = 2
+	exitNotReady = 3
+)
+
+// exitError carries an exit status and a message for the technician.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+func notReady(format string, a ...any) error {
+	return &exitError{code: exitNotReady, msg: fmt.Sprintf(format, a...)}
+}
+
+func usage(format string, a ...any) error {
+	return &exitError{code: exitUsage, msg: fmt.Sprintf(format, a...)}
+}
+
+type command struct {
+	name, args, help string
+	run              func(args []string, stdout io.Writer) error
+}
+
+func commands() []command {
+	return []command{
+		{"idcard read", "--port PATH [--baud N] [--json]", "read the ID card on the reader", idcardRead},
+		{"printer status", "--port PATH [--baud N] [--json]", "ask the printer for its real-time status", printerStatus},
+		{"printer test", "--port PATH [--baud N] [--width 58|80]", "print a Chinese test receipt with a QR code", printerTest},
+		{"scanner read", "--port PATH [--baud N] [--timeout D] [--json]", "wait for one scanned code", scannerRead},
+		{"sim idcard", "--link PATH [--persona KEY]", "run the ID-card reader simulator on a pty", simIDCard},
+		{"sim printer", "--link PATH", "run the receipt printer simulator on a pty", simPrinter},
+		{"sim scanner", "--link PATH", "run the 2D scanner simulator on a pty", simScanner},
+	}
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	for _, c := range commands() {
+		words := strings.Fields(c.name)
+		if len(args) >= len(words) && strings.Join(args[:len(words)], " ") == c.name {
+			err := c.run(args[len(words):], stdout)
+			if err == nil {
+				return exitOK
+			}
+			fmt.Fprintf(stderr, "kioskctl %s: %v\n", c.name, err)
+			var ee *exitError
+			if errors.As(err, &ee) {
+				return ee.code
+			}
+			return exitFailed
+		}
+	}
+	fmt.Fprintln(stderr, "usage:")
+	for _, c := range commands() {
+		fmt.Fprintf(stderr, "  kioskctl %-15s %-45s %s\n", c.name, c.args, c.help)
+	}
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		return exitOK
+	}
+	return exitUsage
+}

@@ -1,0 +1,67 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestLoadMissingFileGivesDefaults(t *testing.T) {
+	c, err := Load(filepath.Join(t.TempDir(), "none.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.IdleTimeout.Duration != 60*time.Second || c.Language != "zh" {
+		t.Fatalf("defaults: %+v", c)
+	}
+}
+
+func TestSaveLoadRoundTrip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "kiosk.json")
+	c := Default()
+	c.KioskID = "WD-07"
+	c.IdleTimeout = Duration{90 * time.Second}
+	c.Printer.PaperWidthMM = 58
+	if err := c.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.KioskID != "WD-07" || got.IdleTimeout.Duration != 90*time.Second || got.Printer.PaperWidthMM != 58 {
+		t.Fatalf("round trip: %+v", got)
+	}
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
+		t.Fatalf("config mode %v, want 0600", fi.Mode().Perm())
+	}
+}
+
+func TestValidateNamesTheField(t *testing.T) {
+	for field, mutate := range map[string]func(*Config){
+		"kiosk_id":               func(c *Config) { c.KioskID = "a:b" },
+		"hall_url":               func(c *Config) { c.HallURL = "ftp://x" },
+		"language":               func(c *Config) { c.Language = "fr" },
+		"idle_timeout":           func(c *Config) { c.IdleTimeout = Duration{time.Second} },
+		"printer.paper_width_mm": func(c *Config) { c.Printer.PaperWidthMM = 76 },
+		"idcard.baud":            func(c *Config) { c.IDCard.Baud = 1234 },
+		"scanner.suffix":         func(c *Config) { c.Scanner.Suffix = "\t" },
+	} {
+		c := Default()
+		mutate(&c)
+		err := c.Validate()
+		if err == nil || !strings.Contains(err.Error(), field) {
+			t.Errorf("%s: got %v", field, err)
+		}
+	}
+}
+
+func TestUnknownFieldRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "kiosk.json")
+	os.WriteFile(path, []byte(`{"kiosk_idd": "x"}`), 0o600)
+	if _, err := Load(path); err == nil || !strings.Contains(err.Error(), "kiosk_idd") {
+		t.Fatalf("typo accepted: %v", err)
+	}
+}

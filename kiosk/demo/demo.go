@@ -1,0 +1,228 @@
+package demo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"taxkiosk/drivers/escpos/escpossim"
+	"taxkiosk/drivers/idcard/idcardsim"
+	"taxkiosk/drivers/scanner/scannersim"
+	"taxkiosk/drivers/serialport"
+	"taxkiosk/kiosk/config"
+	"taxkiosk/kiosk/hall"
+	"taxkiosk/kiosk/hall/boltstore"
+	"taxkiosk/kiosk/netsim"
+	"taxkiosk/kiosk/seal"
+)
+
+// Opts configures Start.
+type Opts struct {
+	Dir string       // holds the ptys' links and the hall's files; required
+	Log *slog.Logger // nil means no logging
+}
+
+// Demo is the kiosk's simulated surroundings.
+type Demo struct {
+	IDCard  *idcardsim.Sim
+	Printer *escpossim.Sim
+	Scanner *scannersim.Sim
+	Hall    *hall.Server
+	Link    *netsim.Proxy
+
+	IDCardPort, PrinterPort, ScannerPort string // paths the kiosk opens
+	HallURL                              string // the hall, through the link
+
+	store  *boltstore.Store
+	http   *http.Server
+	ptys   []*serialport.Pty
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	mu     sync.Mutex
+	cut    bool
+	onRcpt []func(escpossim.Receipt)
+}
+
+// Start brings up the simulators and the hall. Close stops them.
+func Start(opts Opts) (d *Demo, err error) {
+	if opts.Dir == "" {
+		return nil, errors.New("demo: Opts.Dir is required")
+	}
+	log := opts.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	d = &Demo{cancel: cancel}
+	defer func() {
+		if err != nil {
+			d.Close()
+		}
+	}()
+	dev := filepath.Join(opts.Dir, "dev")
+	if err := os.MkdirAll(dev, 0o755); err != nil {
+		return nil, err
+	}
+	pty := func(name string) (*serialport.Pty, error) {
+		p, err := serialport.NewPty(filepath.Join(dev, name))
+		if err == nil {
+			d.ptys = append(d.ptys, p)
+		}
+		return p, err
+	}
+	p, err := pty("ttyIDCARD")
+	if err != nil {
+		return nil, err
+	}
+	d.IDCard, d.IDCardPort = idcardsim.New(p.Master, nil), p.Path()
+	if p, err = pty("ttyPRINTER"); err != nil {
+		return nil, err
+	}
+	d.Printer, d.PrinterPort = escpossim.New(p.Master, nil), p.Path()
+	d.Printer.OnReceipt(d.receipt)
+	if p, err = pty("ttySCANNER"); err != nil {
+		return nil, err
+	}
+	d.Scanner, d.ScannerPort = scannersim.New(p.Master, nil), p.Path()
+	for name, run := range map[string]func(context.Context) error{
+		"idcard": d.IDCard.Run, "printer": d.Printer.Run, "scanner": d.Scanner.Run,
+	} {
+		d.wg.Add(1)
+		go func() {
+			defer d.wg.Done()
+			if err := run(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("demo: simulator stopped", "device", name, "err", err)
+			}
+		}()
+	}
+
+	hallDir := filepath.Join(opts.Dir, "hall")
+	if err := os.MkdirAll(hallDir, 0o700); err != nil {
+		return nil, err
+	}
+	key, err := seal.LoadOrCreateKey(filepath.Join(hallDir, "hall.key"))
+	if err != nil {
+		return nil, err
+	}
+	if d.store, err = boltstore.Open(filepath.Join(hallDir, "hall.db"), &boltstore.Opts{Key: key}); err != nil {
+		return nil, err
+	}
+	d.Hall = hall.New(d.store, &hall.Opts{Log: log})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	d.http = &http.Server{Handler: d.Hall, ReadHeaderTimeout: 10 * time.Second}
+	d.wg.Add(1)
+	go func() {
+		defer d.wg.Done()
+		if err := d.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("demo: hall stopped", "err", err)
+		}
+	}()
+	if d.Link, err = netsim.New(ln.Addr().String()); err != nil {
+		return nil, err
+	}
+	d.HallURL = d.Link.URL()
+	return d, nil
+}
+
+// Configure points c's devices and hall at the demo's.
+func (d *Demo) Configure(c *config.Config) {
+	c.IDCard.Port, c.IDCard.Baud = d.IDCardPort, 115200
+	c.Printer.Port, c.Printer.Baud = d.PrinterPort, 115200
+	c.Scanner.Port, c.Scanner.Baud = d.ScannerPort, 9600
+	c.Scanner.Suffix = "\r"
+	c.HallURL = d.HallURL
+}
+
+func (d *Demo) receipt(r escpossim.Receipt) {
+	d.mu.Lock()
+	fs := append([]func(escpossim.Receipt){}, d.onRcpt...)
+	d.mu.Unlock()
+	for _, f := range fs {
+		f(r)
+	}
+}
+
+// OnReceipt calls f for every receipt the simulated printer finishes.
+func (d *Demo) OnReceipt(f func(escpossim.Receipt)) {
+	d.mu.Lock()
+	d.onRcpt = append(d.onRcpt, f)
+	d.mu.Unlock()
+}
+
+// PlaceCard puts the persona's card on the simulated reader.
+func (d *Demo) PlaceCard(key string) error {
+	p, ok := idcardsim.PersonaByKey(key)
+	if !ok {
+		return fmt.Errorf("demo: no persona %q", key)
+	}
+	return d.IDCard.Place(p.Card, p.Card.Photo)
+}
+
+// LiftCard takes the card off the simulated reader.
+func (d *Demo) LiftCard() { d.IDCard.Lift() }
+
+// SetLink cuts (false) or restores (true) the network between kiosk and hall.
+func (d *Demo) SetLink(up bool) {
+	d.mu.Lock()
+	d.cut = !up
+	d.mu.Unlock()
+	if up {
+		d.Link.Restore()
+	} else {
+		d.Link.Cut()
+	}
+}
+
+// LinkUp reports whether the link is up.
+func (d *Demo) LinkUp() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return !d.cut
+}
+
+// Close stops the simulators and the hall.
+func (d *Demo) Close() error {
+	d.cancel()
+	if d.Link != nil {
+		d.Link.Close()
+	}
+	if d.http != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		d.http.Shutdown(ctx)
+		cancel()
+	}
+	for _, p := range d.ptys {
+		p.Close()
+	}
+	d.wg.Wait()
+	if d.store != nil {
+		return d.store.Close()
+	}
+	return nil
+}
+
+// ScanSample scans the i-th of scannersim.SampleCodes.
+func (d *Demo) ScanSample(i int) error {
+	s := scannersim.SampleCodes()
+	if i < 0 || i >= len(s) {
+		return fmt.Errorf("demo: no sample %d", i)
+	}
+	return d.Scanner.Scan(s[i].Payload)
+}
+
+// SetPaper sets the simulated printer's paper: "ok", "near_end" or "end".
+func (d *Demo) SetPaper(state string) error { return d.Printer.SetPaper(state) }
+
+// SetCover opens or closes the simulated printer's cover.
+func (d *Demo) SetCover(open bool) { d.Printer.SetCover(open) }

@@ -1,0 +1,277 @@
+package desk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"taxkiosk/drivers/escpos"
+	"taxkiosk/drivers/idcard"
+	"taxkiosk/kiosk/i18n"
+	"taxkiosk/kiosk/outbox"
+	"taxkiosk/kiosk/services/vatreturn"
+	"taxkiosk/kiosk/session"
+	"taxkiosk/kiosk/txn"
+)
+
+// CardReader is the ID-card reader as the desk uses it.
+type CardReader interface {
+	ReadCard(ctx context.Context) (*idcard.Card, error)
+	Present(ctx context.Context) (bool, error)
+}
+
+// ReceiptPrinter is the receipt printer as the desk uses it.
+type ReceiptPrinter interface {
+	Print(ctx context.Context, job *escpos.Job) (*escpos.JobResult, error)
+}
+
+// Outbox is the durable store of accepted transactions.
+type Outbox interface {
+	Enqueue(ctx context.Context, t txn.Txn) (txn.Txn, error)
+	Get(id string) (outbox.Record, error)
+}
+
+// Uplink is the sync loop: Wake asks it to send now.
+type Uplink interface {
+	Wake()
+}
+
+// Opts configures a Desk.
+type Opts struct {
+	KioskID     string
+	HallName    string
+	IdleTimeout time.Duration        // zero means 60 s
+	SyncWait    time.Duration        // how long a receipt waits for the hall's ack; zero means none
+	PollEvery   time.Duration        // reader polling interval; zero means 300 ms
+	Now         func() time.Time     // nil means time.Now
+	Log         *slog.Logger         // nil means slog.Default()
+	Catalog     *i18n.Catalog        // receipts' texts; required
+	Location    *time.Location       // receipts' time zone; nil means Asia/Shanghai or UTC+8
+	PeriodType  vatreturn.PeriodType // the zero return's period; zero means monthly
+}
+
+// Desk is the front desk. Use New, then Run in its own goroutine.
+type Desk struct {
+	reader  CardReader
+	printer ReceiptPrinter
+	outbox  Outbox
+	uplink  Uplink
+	opts    Opts
+	log     *slog.Logger
+	sess    *session.Manager
+	events  chan Event
+
+	submitMu sync.Mutex // one submission at a time
+}
+
+// New assembles a desk.
+func New(reader CardReader, printer ReceiptPrinter, ob Outbox, up Uplink, opts Opts) *Desk {
+	if opts.IdleTimeout == 0 {
+		opts.IdleTimeout = 60 * time.Second
+	}
+	if opts.PollEvery == 0 {
+		opts.PollEvery = 300 * time.Millisecond
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Log == nil {
+		opts.Log = slog.Default()
+	}
+	if opts.Location == nil {
+		opts.Location = chinaTime()
+	}
+	if opts.PeriodType == "" {
+		opts.PeriodType = vatreturn.Monthly
+	}
+	return &Desk{
+		reader: reader, printer: printer, outbox: ob, uplink: up, opts: opts, log: opts.Log,
+		sess:   session.New(opts.IdleTimeout, opts.Now),
+		events: make(chan Event, 64),
+	}
+}
+
+func chinaTime() *time.Location {
+	if l, err := time.LoadLocation("Asia/Shanghai"); err == nil {
+		return l
+	}
+	return time.FixedZone("CST", 8*3600)
+}
+
+// Events delivers what the screens must react to. There is one consumer: the UI bridge.
+func (d *Desk) Events() <-chan Event { return d.events }
+
+func (d *Desk) emit(e Event) {
+	select {
+	case d.events <- e:
+	default: // a stalled screen must not stall the reader; the next event brings it up to date
+		d.log.Warn("desk: event dropped", "event", fmt.Sprintf("%T", e))
+	}
+}
+
+// Run watches the reader and the session clock until ctx ends.
+func (d *Desk) Run(ctx context.Context) {
+	t := time.NewTicker(d.opts.PollEvery)
+	defer t.Stop()
+	var lastFail string
+	var presenceCheck time.Time
+	misses := 0 // consecutive "no card" answers while a session runs
+	for {
+		select {
+		case <-ctx.Done():
+			d.EndSession(session.Finished)
+			return
+		case <-t.C:
+		}
+		if d.sess.Active() {
+			if d.sess.Expired() {
+				d.end(session.Idle)
+				continue
+			}
+			if time.Since(presenceCheck) < 2*d.opts.PollEvery {
+				continue
+			}
+			presenceCheck = time.Now()
+			cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+			present, err := d.reader.Present(cctx)
+			cancel()
+			// A reader that stops answering cannot tell us the card left; the idle
+			// timeout still ends the session. One "no card" answer may be a card slid
+			// across the antenna, so a session ends on the second in a row.
+			switch {
+			case err != nil:
+			case present:
+				misses = 0
+			default:
+				if misses++; misses >= 2 {
+					misses = 0
+					d.end(session.CardLifted)
+				}
+			}
+			continue
+		}
+		cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		card, err := d.reader.ReadCard(cctx)
+		cancel()
+		switch {
+		case err == nil:
+			lastFail, misses = "", 0
+			p := d.sess.Begin(card)
+			d.log.Info("desk: session started", "taxpayer", card.String())
+			d.emit(SessionStarted{Person: p})
+		case errors.Is(err, idcard.ErrNoCard) || ctx.Err() != nil:
+			lastFail = ""
+		default:
+			n := idcard.NoticeFor(err)
+			if n.Key != lastFail { // say it once, not every poll
+				d.log.Warn("desk: card read failed", "err", err)
+				d.emit(CardFailed{MessageKey: n.Key})
+			}
+			lastFail = n.Key
+		}
+	}
+}
+
+func (d *Desk) end(r session.EndReason) {
+	if d.sess.End() {
+		d.log.Info("desk: session ended", "reason", r)
+		d.emit(SessionEnded{Reason: r})
+	}
+}
+
+// EndSession ends the taxpayer's session (Finish tapped, or shutdown).
+func (d *Desk) EndSession(r session.EndReason) { d.end(r) }
+
+// Touch tells the desk the taxpayer is still there.
+func (d *Desk) Touch() { d.sess.Touch() }
+
+// Remaining is the time before the session idles out.
+func (d *Desk) Remaining() time.Duration { return d.sess.Remaining() }
+
+// Person is the masked view of the current taxpayer.
+func (d *Desk) Person() (session.Person, bool) { return d.sess.Person() }
+
+// VATDraft is the zero return for the current period.
+func (d *Desk) VATDraft() vatreturn.Return {
+	return vatreturn.Zero(vatreturn.CurrentPeriod(d.opts.PeriodType, d.opts.Now().In(d.opts.Location)))
+}
+
+// Outcome is what became of a submitted transaction.
+type Outcome struct {
+	TxnID      string
+	Seq        uint64
+	Delivered  bool   // the hall acknowledged it before the receipt printed
+	Printed    bool   // the receipt printed in full
+	PrintKey   string // why the receipt did not print (a printer.* message key), or ""
+	PaperLow   bool   // the receipt printed but the paper is near its end
+	Receipt    string // the receipt as text, for the screen
+	AcceptedAt time.Time
+}
+
+// SubmitVATReturn accepts a VAT return for the current taxpayer: commit, wait briefly for the
+// hall, print. An error means nothing was accepted.
+func (d *Desk) SubmitVATReturn(ctx context.Context, r vatreturn.Return, lang i18n.Lang) (Outcome, error) {
+	d.submitMu.Lock()
+	defer d.submitMu.Unlock()
+	tp, ok := d.sess.Taxpayer()
+	if !ok {
+		return Outcome{}, ErrNoSession
+	}
+	if err := r.Compute(); err != nil {
+		return Outcome{}, err
+	}
+	d.sess.Touch()
+	t, err := d.outbox.Enqueue(ctx, txn.Txn{
+		KioskID: d.opts.KioskID, Kind: txn.KindVATReturn, CreatedAt: d.opts.Now(),
+		Taxpayer: tp, Body: r.Body(),
+	})
+	if err != nil {
+		d.log.Error("desk: transaction not accepted", "kind", txn.KindVATReturn, "err", err)
+		return Outcome{}, fmt.Errorf("%w: %v", ErrNotAccepted, err)
+	}
+	d.log.Info("desk: transaction accepted", "id", t.ID, "seq", t.Seq, "kind", t.Kind, "taxpayer", tp.String())
+	out := Outcome{TxnID: t.ID, Seq: t.Seq, AcceptedAt: t.CreatedAt}
+	d.uplink.Wake()
+	out.Delivered = d.waitDelivered(ctx, t.ID)
+
+	doc := d.vatReceipt(t, r, tp, out.Delivered, lang)
+	out.Receipt = doc.Text(48)
+	res, perr := d.printer.Print(ctx, &escpos.Job{ID: t.ID, Doc: doc})
+	switch {
+	case perr != nil:
+		out.PrintKey = escpos.MessageKey(perr)
+		d.log.Warn("desk: receipt not printed", "id", t.ID, "err", perr)
+	case res != nil && res.State != escpos.JobPrinted:
+		out.PrintKey = escpos.MessageKey(res.Err)
+		d.log.Warn("desk: receipt failed", "id", t.ID, "err", res.Err)
+	default:
+		out.Printed = true
+		out.PaperLow = res != nil && res.NearEnd
+	}
+	d.sess.Touch()
+	return out, nil
+}
+
+// waitDelivered gives the sync loop up to SyncWait to get the hall's acknowledgement.
+func (d *Desk) waitDelivered(ctx context.Context, id string) bool {
+	if d.opts.SyncWait <= 0 {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(ctx, d.opts.SyncWait)
+	defer cancel()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if rec, err := d.outbox.Get(id); err == nil && rec.State != txn.Queued && rec.State != txn.Sending {
+			return true
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-tick.C:
+		}
+	}
+}

@@ -1,0 +1,24 @@
+package desk
+
+import "errors"
+
+var (
+	// ErrNoSession is returned for a service call when no taxpayer has identified.
+	ErrNoSession = errors.New("desk: no taxpayer session")
+	// ErrNotAccepted wraps a storage failure: the transaction was not committed, so nothing
+	// may report success.
+	ErrNotAccepted = errors.New("desk: transaction not accepted")
+)
+
+// MessageKey names the translation of a desk error for the taxpayer's screen.
+func MessageKey(err error) string {
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, ErrNoSession):
+		return "error.no_session"
+	case errors.Is(err, ErrNotAccepted):
+		return "error.store_failed"
+	}
+	return "error.unexpected"
+}

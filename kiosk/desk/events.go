@@ -1,0 +1,19 @@
+package desk
+
+import "taxkiosk/kiosk/session"
+
+// Event is something the screens must react to.
+type Event interface{ isEvent() }
+
+// SessionStarted: a taxpayer placed an ID card and it was read.
+type SessionStarted struct{ Person session.Person }
+
+// SessionEnded: the session is over and its personal data forgotten; screens go home.
+type SessionEnded struct{ Reason session.EndReason }
+
+// CardFailed: a card was placed but could not be read; MessageKey says what to tell them.
+type CardFailed struct{ MessageKey string }
+
+func (SessionStarted) isEvent() {}
+func (SessionEnded) isEvent()   {}
+func (CardFailed) isEvent()     {}

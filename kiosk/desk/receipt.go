@@ -1,0 +1,53 @@
+package desk
+
+import (
+	"fmt"
+
+	"taxkiosk/drivers/escpos"
+	"taxkiosk/kiosk/i18n"
+	"taxkiosk/kiosk/services/vatreturn"
+	"taxkiosk/kiosk/txn"
+)
+
+// PeriodText is a period as the taxpayer reads it: "2026年11月" or "11/2026".
+func PeriodText(c *i18n.Catalog, l i18n.Lang, p vatreturn.Period) string {
+	if p.Type == vatreturn.Quarterly {
+		return c.T(l, "vat.period.quarterly", "year", p.Year, "quarter", p.Index)
+	}
+	return c.T(l, "vat.period.monthly", "year", p.Year, "month", p.Index)
+}
+
+// vatReceipt lays out the receipt of an accepted VAT return. It shows the taxpayer masked:
+// a receipt left on the counter must not give a stranger a name and an ID number.
+func (d *Desk) vatReceipt(t txn.Txn, r vatreturn.Return, tp *txn.Taxpayer, delivered bool, l i18n.Lang) *escpos.Document {
+	c := d.opts.Catalog
+	T := func(k string, kv ...any) string { return c.T(l, k, kv...) }
+	status := T("receipt.status.queued")
+	if delivered {
+		status = T("receipt.status.delivered")
+	}
+	doc := &escpos.Document{}
+	doc.Title(T("receipt.title")).
+		Paragraph(d.opts.HallName).
+		Separator().
+		Pair(T("receipt.service"), T("receipt.service.vat_zero")).
+		Pair(T("receipt.period"), PeriodText(c, l, r.Period)).
+		Pair(T("receipt.taxpayer"), txn.MaskName(tp.Name)).
+		Pair(T("receipt.id"), txn.MaskID(tp.IDNumber)).
+		Amount(T("receipt.tax"), T("vat.yuan", "amount", r.TaxPayable.String())).
+		Separator().
+		Pair(T("receipt.time"), t.CreatedAt.In(d.opts.Location).Format("2006-01-02 15:04:05")).
+		Pair(T("receipt.kiosk"), d.opts.KioskID).
+		Pair(T("receipt.number"), ReceiptNumber(t.Seq)).
+		Pair(T("receipt.status"), status).
+		QR(txn.ReceiptCode(d.opts.KioskID, t.ID), 0).
+		Paragraph(T("receipt.scan")).
+		Paragraph(T("receipt.keep")).
+		Feed(2).
+		Cut()
+	return doc
+}
+
+// ReceiptNumber is the number a taxpayer quotes at a counter: the kiosk's sequence number,
+// zero-padded ("00000042"), printed beside the kiosk id.
+func ReceiptNumber(seq uint64) string { return fmt.Sprintf("%08d", seq) }

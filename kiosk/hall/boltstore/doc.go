@@ -1,0 +1,15 @@
+// Package boltstore is the hall's Store on a bbolt file: every transaction once per
+// (kiosk id, transaction id), for ever, with the Taxpayer sealed under the hall's own key.
+//
+// Layout: bucket "kiosks" holds one bucket per kiosk id with "records" (cursor, 8 bytes
+// big-endian -> record JSON) and "ids" (transaction id -> cursor, the dedup index); bucket
+// "meta" holds the total count. Records are appended in cursor order, so a batch writes a
+// few full pages rather than scattering over the tree by random transaction ids; only the
+// small index takes random inserts. A batch is one bbolt commit (one fsync), which is what
+// makes batching pay off.
+//
+// Caveats: bbolt allows one writer at a time and one process per file; Open fails after
+// Opts.LockTimeout (default 1 s) with hall.ErrStorage when another process holds it, so
+// audits (hall count/list) run against a stopped server or go through its HTTP API. Calls
+// check their context before starting a commit; a commit once begun completes.
+package boltstore

@@ -1,0 +1,12 @@
+package hall
+
+import "errors"
+
+var (
+	// ErrStorage: the store could not read or commit. The kiosk should resend later.
+	ErrStorage = errors.New("hall: storage failure")
+	// ErrCorrupt: the store's data cannot be read back (damaged file, wrong key).
+	ErrCorrupt = errors.New("hall: stored data corrupt")
+	// ErrInvalid: a request to the store does not make sense (empty kiosk or transaction id).
+	ErrInvalid = errors.New("hall: invalid")
+)

@@ -1,0 +1,21 @@
+// Package pgstore is the hall's Store on PostgreSQL (pgx, no cgo): every transaction once
+// per (kiosk id, transaction id), enforced by the table's primary key, with the Taxpayer
+// sealed under the hall's own key so a database dump holds no readable personal data.
+//
+// Tables (created if absent, in Opts.Schema):
+//
+//	hall_kiosks(kiosk_id PRIMARY KEY, last_cursor)
+//	hall_txns(kiosk_id, txn_id, cursor, seq, kind, created_at, received_at, txn, sealed, result,
+//	          PRIMARY KEY (kiosk_id, txn_id), UNIQUE (kiosk_id, cursor))
+//
+// A batch is one database transaction. It first locks the kiosk's row, so batches of one
+// kiosk (a resend racing the original, say) are applied one after the other and cursors
+// stay gap-free and in storing order; batches of different kiosks run in parallel. Inserts
+// use ON CONFLICT DO NOTHING and a conflict reads back the first result: a duplicate.
+//
+// The transaction JSON is kept as bytea, not jsonb, so its body comes back byte for byte.
+// Connections come from a small pool of Opts.Conns pgx connections (pgxpool would need a
+// module this build does not carry). Every call takes a context; at its deadline pgx
+// cancels the query and the database rolls the transaction back, so a batch is stored
+// entirely or not at all.
+package pgstore

@@ -1,0 +1,303 @@
+package pgstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"taxkiosk/kiosk/hall"
+	"taxkiosk/kiosk/hallapi"
+	"taxkiosk/kiosk/seal"
+	"taxkiosk/kiosk/txn"
+)
+
+// Opts configures a Store. Key is required.
+type Opts struct {
+	Key    *seal.Key // seals personal data; required
+	Schema string    // schema holding the tables, created if absent; zero: "hall"
+	Conns  int       // connections in the pool; zero: 4
+}
+
+// Store is a hall.Store on PostgreSQL. It is safe for concurrent use.
+type Store struct {
+	cfg    *pgx.ConnConfig
+	key    *seal.Key
+	schema string
+	pool   chan *pgx.Conn // idle connections, and nil tokens for connections not yet dialled
+}
+
+var _ hall.Store = (*Store)(nil)
+
+var schemaName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
+
+// Open connects to dsn ("postgres://user@host/db") and creates the tables if needed.
+func Open(ctx context.Context, dsn string, opts *Opts) (*Store, error) {
+	if opts == nil || opts.Key == nil {
+		return nil, fmt.Errorf("%w: pgstore needs Opts.Key", hall.ErrInvalid)
+	}
+	o := *opts
+	if o.Schema == "" {
+		o.Schema = "hall"
+	}
+	if !schemaName.MatchString(o.Schema) {
+		return nil, fmt.Errorf("%w: schema name %q", hall.ErrInvalid, o.Schema)
+	}
+	if o.Conns <= 0 {
+		o.Conns = 4
+	}
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("%w: dsn: %w", hall.ErrInvalid, err)
+	}
+	s := &Store{cfg: cfg, key: o.Key, schema: o.Schema, pool: make(chan *pgx.Conn, o.Conns)}
+	for i := 0; i < o.Conns; i++ {
+		s.pool <- nil
+	}
+	err = s.with(ctx, func(c *pgx.Conn) error {
+		_, err := c.Exec(ctx, fmt.Sprintf(`
+CREATE SCHEMA IF NOT EXISTS %[1]s;
+CREATE TABLE IF NOT EXISTS %[1]s.hall_kiosks (
+	kiosk_id    text PRIMARY KEY,
+	last_cursor bigint NOT NULL
+);
+CREATE TABLE IF NOT EXISTS %[1]s.hall_txns (
+	kiosk_id    text NOT NULL,
+	txn_id      text NOT NULL,
+	cursor      bigint NOT NULL,
+	seq         bigint NOT NULL,
+	kind        text NOT NULL,
+	created_at  timestamptz NOT NULL,
+	received_at timestamptz NOT NULL,
+	txn         bytea NOT NULL,
+	sealed      bytea,
+	result      bytea NOT NULL,
+	PRIMARY KEY (kiosk_id, txn_id),
+	UNIQUE (kiosk_id, cursor)
+);`, s.schema))
+		return err
+	})
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("%w: create tables: %w", hall.ErrStorage, err)
+	}
+	return s, nil
+}
+
+// String is safe for logs: no password.
+func (s *Store) String() string {
+	return fmt.Sprintf("pgstore(%s@%s:%d/%s schema %s)", s.cfg.User, s.cfg.Host, s.cfg.Port, s.cfg.Database, s.schema)
+}
+
+// Close closes every connection. Calls in flight keep theirs until they return it.
+func (s *Store) Close() error {
+	var errs []error
+	for i := 0; i < cap(s.pool); i++ {
+		select {
+		case c := <-s.pool:
+			if c != nil {
+				errs = append(errs, c.Close(context.Background()))
+			}
+		default:
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// with lends a connection, dialling it on first use and dropping it if it broke.
+func (s *Store) with(ctx context.Context, fn func(*pgx.Conn) error) error {
+	var c *pgx.Conn
+	select {
+	case c = <-s.pool:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	if c == nil || c.IsClosed() {
+		var err error
+		if c, err = pgx.ConnectConfig(ctx, s.cfg); err != nil {
+			s.pool <- nil
+			return err
+		}
+	}
+	err := fn(c)
+	if c.IsClosed() || c.PgConn().IsBusy() {
+		c.Close(context.Background())
+		c = nil
+	}
+	s.pool <- c
+	return err
+}
+
+func (s *Store) t(name string) string { return s.schema + "." + name }
+
+func aad(kiosk, id string) []byte { return []byte(kiosk + "/" + id) }
+
+// PutBatch implements hall.Store.
+func (s *Store) PutBatch(ctx context.Context, kioskID string, entries []hall.Entry) ([]hall.Outcome, error) {
+	if kioskID == "" {
+		return nil, fmt.Errorf("%w: empty kiosk id", hall.ErrInvalid)
+	}
+	type row struct {
+		txn, sealed, result []byte
+	}
+	rows := make([]row, len(entries))
+	for i, e := range entries {
+		if e.Txn.ID == "" {
+			return nil, fmt.Errorf("%w: empty transaction id", hall.ErrInvalid)
+		}
+		t := e.Txn
+		t.Taxpayer, t.KioskID = nil, kioskID
+		var err error
+		if rows[i].txn, err = json.Marshal(t); err != nil {
+			return nil, fmt.Errorf("%w: %w", hall.ErrInvalid, err)
+		}
+		if rows[i].result, err = json.Marshal(e.Result); err != nil {
+			return nil, fmt.Errorf("%w: %w", hall.ErrInvalid, err)
+		}
+		if e.Txn.Taxpayer != nil {
+			pt, err := json.Marshal(e.Txn.Taxpayer)
+			if err != nil {
+				return nil, fmt.Errorf("%w: %w", hall.ErrInvalid, err)
+			}
+			rows[i].sealed = s.key.Seal(pt, aad(kioskID, e.Txn.ID))
+		}
+	}
+	outs := make([]hall.Outcome, len(entries))
+	err := s.with(ctx, func(c *pgx.Conn) error {
+		return pgx.BeginFunc(ctx, c, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, `INSERT INTO `+s.t("hall_kiosks")+` (kiosk_id, last_cursor) VALUES ($1, 0)
+				ON CONFLICT (kiosk_id) DO NOTHING`, kioskID); err != nil {
+				return err
+			}
+			var cursor int64
+			if err := tx.QueryRow(ctx, `SELECT last_cursor FROM `+s.t("hall_kiosks")+` WHERE kiosk_id = $1 FOR UPDATE`,
+				kioskID).Scan(&cursor); err != nil {
+				return err
+			}
+			for i, e := range entries {
+				tag, err := tx.Exec(ctx, `INSERT INTO `+s.t("hall_txns")+`
+					(kiosk_id, txn_id, cursor, seq, kind, created_at, received_at, txn, sealed, result)
+					VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+					ON CONFLICT (kiosk_id, txn_id) DO NOTHING`,
+					kioskID, e.Txn.ID, cursor+1, int64(e.Txn.Seq), string(e.Txn.Kind), e.Txn.CreatedAt.UTC(),
+					e.ReceivedAt.UTC(), rows[i].txn, rows[i].sealed, rows[i].result)
+				if err != nil {
+					return err
+				}
+				if tag.RowsAffected() == 1 {
+					cursor++
+					outs[i] = hall.Outcome{Result: e.Result, Cursor: uint64(cursor)}
+					continue
+				}
+				var res []byte
+				var prev int64
+				if err := tx.QueryRow(ctx, `SELECT result, cursor FROM `+s.t("hall_txns")+`
+					WHERE kiosk_id = $1 AND txn_id = $2`, kioskID, e.Txn.ID).Scan(&res, &prev); err != nil {
+					return err
+				}
+				outs[i] = hall.Outcome{Duplicate: true, Cursor: uint64(prev)}
+				if err := json.Unmarshal(res, &outs[i].Result); err != nil {
+					return fmt.Errorf("%w: %s/%s: %w", hall.ErrCorrupt, kioskID, e.Txn.ID, err)
+				}
+			}
+			_, err := tx.Exec(ctx, `UPDATE `+s.t("hall_kiosks")+` SET last_cursor = $2 WHERE kiosk_id = $1`, kioskID, cursor)
+			return err
+		})
+	})
+	if err != nil {
+		return nil, s.wrap("put batch", err)
+	}
+	return outs, nil
+}
+
+// Results implements hall.Store.
+func (s *Store) Results(ctx context.Context, kioskID string, since uint64, limit int) ([]hallapi.ResultFor, error) {
+	var out []hallapi.ResultFor
+	err := s.with(ctx, func(c *pgx.Conn) error {
+		rows, err := c.Query(ctx, `SELECT txn_id, result, cursor FROM `+s.t("hall_txns")+`
+			WHERE kiosk_id = $1 AND cursor > $2 ORDER BY cursor LIMIT $3`, kioskID, int64(since), limit)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var r hallapi.ResultFor
+			var res []byte
+			var cur int64
+			if err := rows.Scan(&r.ID, &res, &cur); err != nil {
+				return err
+			}
+			if err := json.Unmarshal(res, &r.Result); err != nil {
+				return fmt.Errorf("%w: %s/%s: %w", hall.ErrCorrupt, kioskID, r.ID, err)
+			}
+			r.Cursor = uint64(cur)
+			if r.Result.State.Done() {
+				out = append(out, r)
+			}
+		}
+		return rows.Err()
+	})
+	return out, s.wrap("results", err)
+}
+
+// Count implements hall.Store.
+func (s *Store) Count(ctx context.Context) (int, error) {
+	var n int64
+	err := s.with(ctx, func(c *pgx.Conn) error {
+		return c.QueryRow(ctx, `SELECT count(*) FROM `+s.t("hall_txns")).Scan(&n)
+	})
+	return int(n), s.wrap("count", err)
+}
+
+// List implements hall.Store.
+func (s *Store) List(ctx context.Context) ([]hall.Entry, error) {
+	var out []hall.Entry
+	err := s.with(ctx, func(c *pgx.Conn) error {
+		rows, err := c.Query(ctx, `SELECT kiosk_id, txn, sealed, result, received_at, cursor FROM `+s.t("hall_txns")+`
+			ORDER BY kiosk_id, cursor`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var kiosk string
+			var tj, sealed, res []byte
+			var received time.Time
+			var cur int64
+			if err := rows.Scan(&kiosk, &tj, &sealed, &res, &received, &cur); err != nil {
+				return err
+			}
+			e := hall.Entry{ReceivedAt: received.UTC(), Cursor: uint64(cur)}
+			if json.Unmarshal(tj, &e.Txn) != nil || json.Unmarshal(res, &e.Result) != nil {
+				return fmt.Errorf("%w: %s: undecodable row", hall.ErrCorrupt, kiosk)
+			}
+			if sealed != nil {
+				pt, err := s.key.Open(sealed, aad(kiosk, e.Txn.ID))
+				if err != nil {
+					return fmt.Errorf("%w: %s/%s: %w", hall.ErrCorrupt, kiosk, e.Txn.ID, err)
+				}
+				var tp txn.Taxpayer
+				if err := json.Unmarshal(pt, &tp); err != nil {
+					return fmt.Errorf("%w: %s/%s: taxpayer", hall.ErrCorrupt, kiosk, e.Txn.ID)
+				}
+				e.Txn.Taxpayer = &tp
+			}
+			out = append(out, e)
+		}
+		return rows.Err()
+	})
+	return out, s.wrap("list", err)
+}
+
+func (s *Store) wrap(op string, err error) error {
+	switch {
+	case err == nil, errors.Is(err, hall.ErrCorrupt), errors.Is(err, hall.ErrInvalid),
+		errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return err
+	}
+	return fmt.Errorf("%w: %s: %w", hall.ErrStorage, op, err)
+}

@@ -1,0 +1,240 @@
+package hall
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"taxkiosk/kiosk/hall/certs"
+	"taxkiosk/kiosk/hallapi"
+	"taxkiosk/kiosk/txn"
+)
+
+// Opts configures a Server. A nil *Opts means all defaults.
+type Opts struct {
+	Now      func() time.Time // zero: time.Now
+	MaxBatch int              // transactions per batch; zero: 1000
+	MaxBody  int64            // request body bytes; zero: 16 MiB
+	// Decide returns the result for a transaction, or ok false when the hall has no service
+	// for its kind. Zero: Decide.
+	Decide func(t txn.Txn, now time.Time) (r txn.Result, ok bool)
+	// Log receives one line per batch (counts and kiosk id, never personal data).
+	// Zero: no logging.
+	Log *slog.Logger
+	// RequireKiosk makes the hall trust only kiosks it can name: every request must come
+	// over mutual TLS with a kiosk certificate (package certs), may only post or query for
+	// that certificate's kiosk id, and a batch must carry a valid Ed25519 signature
+	// (hallapi.HeaderSignature) by the certificate's key. Zero: no checks (loopback demo).
+	RequireKiosk bool
+}
+
+// Server is the hall's HTTP face. It starts no goroutines and holds no state besides the
+// Store, so it needs no Close; the owner closes the Store.
+type Server struct {
+	store Store
+	o     Opts
+	mux   *http.ServeMux
+}
+
+// Decide is the reference policy: a VAT return is approved at once.
+func Decide(t txn.Txn, now time.Time) (txn.Result, bool) {
+	switch t.Kind {
+	case txn.KindVATReturn:
+		return txn.Result{State: txn.Approved, Code: "accepted", At: now.UTC()}, true
+	}
+	return txn.Result{}, false
+}
+
+// New makes a Server over store.
+func New(store Store, opts *Opts) *Server {
+	var o Opts
+	if opts != nil {
+		o = *opts
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.MaxBatch == 0 {
+		o.MaxBatch = 1000
+	}
+	if o.MaxBody == 0 {
+		o.MaxBody = 16 << 20
+	}
+	if o.Decide == nil {
+		o.Decide = Decide
+	}
+	s := &Server{store: store, o: o, mux: http.NewServeMux()}
+	s.mux.HandleFunc("POST "+hallapi.PathBatches, s.batches)
+	s.mux.HandleFunc("GET "+hallapi.PathHealth, s.health)
+	s.mux.HandleFunc("GET "+hallapi.PathResults, s.results)
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, hallapi.CodeNotFound, "no such endpoint")
+	})
+	return s
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+// String is safe for logs.
+func (s *Server) String() string { return fmt.Sprintf("hall.Server(%v)", s.store) }
+
+// Count is the number of stored transactions.
+func (s *Server) Count(ctx context.Context) (int, error) { return s.store.Count(ctx) }
+
+// List returns every stored transaction.
+func (s *Server) List(ctx context.Context) ([]Entry, error) { return s.store.List(ctx) }
+
+// authorize checks the caller may act for kioskID; body, when not nil, must be signed.
+func (s *Server) authorize(w http.ResponseWriter, r *http.Request, kioskID string, body []byte) bool {
+	if !s.o.RequireKiosk {
+		return true
+	}
+	id, pub, ok := certs.Peer(r.TLS)
+	switch {
+	case !ok:
+		writeError(w, http.StatusUnauthorized, hallapi.CodeNoCert, "a kiosk certificate is required")
+	case id != kioskID:
+		writeError(w, http.StatusForbidden, hallapi.CodeWrongKiosk, "certificate is for kiosk "+strconv.Quote(id))
+	case body != nil && !hallapi.VerifyBody(pub, body, r.Header.Get(hallapi.HeaderSignature)):
+		writeError(w, http.StatusUnauthorized, hallapi.CodeBadSig, "batch signature missing or invalid")
+	default:
+		return true
+	}
+	return false
+}
+
+func (s *Server) batches(w http.ResponseWriter, r *http.Request) {
+	var b hallapi.Batch
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.o.MaxBody))
+	if err != nil {
+		if errors.As(err, new(*http.MaxBytesError)) {
+			writeError(w, http.StatusRequestEntityTooLarge, hallapi.CodeTooLarge, err.Error())
+			return
+		}
+		writeError(w, http.StatusBadRequest, hallapi.CodeBadRequest, "reading batch")
+		return
+	}
+	if err := json.Unmarshal(body, &b); err != nil {
+		writeError(w, http.StatusBadRequest, hallapi.CodeBadRequest, "malformed batch")
+		return
+	}
+	if b.KioskID == "" {
+		writeError(w, http.StatusBadRequest, hallapi.CodeBadRequest, "batch without kiosk_id")
+		return
+	}
+	if !s.authorize(w, r, b.KioskID, body) {
+		return
+	}
+	if len(b.Txns) > s.o.MaxBatch {
+		writeError(w, http.StatusRequestEntityTooLarge, hallapi.CodeTooLarge,
+			fmt.Sprintf("%d transactions, at most %d per batch", len(b.Txns), s.o.MaxBatch))
+		return
+	}
+	now := s.o.Now().UTC()
+	resp := hallapi.BatchResponse{Accepted: []string{}, Duplicates: []string{}, Rejected: []hallapi.Rejection{}, Results: []hallapi.ResultFor{}}
+	entries := make([]Entry, 0, len(b.Txns))
+	for _, t := range b.Txns {
+		switch {
+		case t.ID == "":
+			resp.Rejected = append(resp.Rejected, hallapi.Rejection{Code: hallapi.CodeInvalidTxn, Message: "transaction without id"})
+			continue
+		case t.KioskID != "" && t.KioskID != b.KioskID:
+			resp.Rejected = append(resp.Rejected, hallapi.Rejection{ID: t.ID, Code: hallapi.CodeInvalidTxn, Message: "transaction of another kiosk"})
+			continue
+		}
+		t.KioskID = b.KioskID
+		res, ok := s.o.Decide(t, now)
+		if !ok {
+			resp.Rejected = append(resp.Rejected, hallapi.Rejection{ID: t.ID, Code: hallapi.CodeUnknownKind, Message: "no service for kind " + strconv.Quote(string(t.Kind))})
+			continue
+		}
+		entries = append(entries, Entry{Txn: t, Result: res, ReceivedAt: now})
+	}
+	if len(entries) > 0 {
+		outs, err := s.store.PutBatch(r.Context(), b.KioskID, entries)
+		if err != nil {
+			if s.o.Log != nil {
+				s.o.Log.Error("batch not stored", "kiosk", b.KioskID, "txns", len(entries), "err", err)
+			}
+			writeError(w, http.StatusServiceUnavailable, hallapi.CodeStorage, "could not store batch; resend later")
+			return
+		}
+		for i, out := range outs {
+			id := entries[i].Txn.ID
+			if out.Duplicate {
+				resp.Duplicates = append(resp.Duplicates, id)
+			} else {
+				resp.Accepted = append(resp.Accepted, id)
+			}
+			if out.Result.State.Done() {
+				resp.Results = append(resp.Results, hallapi.ResultFor{ID: id, Result: out.Result, Cursor: out.Cursor})
+			}
+		}
+	}
+	if s.o.Log != nil {
+		s.o.Log.Info("batch", "kiosk", b.KioskID, "accepted", len(resp.Accepted),
+			"duplicates", len(resp.Duplicates), "rejected", len(resp.Rejected))
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+func (s *Server) health(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, hallapi.Health{Status: "ok", Time: s.o.Now().UTC()})
+}
+
+// resultsPage bounds one /v1/results answer.
+const resultsPage = 1000
+
+func (s *Server) results(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	kiosk := q.Get("kiosk")
+	since, err := strconv.ParseUint(q.Get("since"), 10, 64)
+	if q.Get("since") == "" {
+		since, err = 0, nil
+	}
+	if kiosk == "" || err != nil {
+		writeError(w, http.StatusBadRequest, hallapi.CodeBadRequest, "want kiosk=ID&since=CURSOR")
+		return
+	}
+	if !s.authorize(w, r, kiosk, nil) {
+		return
+	}
+	rs, err := s.store.Results(r.Context(), kiosk, since, resultsPage)
+	if err != nil {
+		writeError(w, http.StatusServiceUnavailable, hallapi.CodeStorage, "could not read results")
+		return
+	}
+	page := hallapi.ResultsPage{Results: rs, Next: since, More: len(rs) == resultsPage}
+	if page.Results == nil {
+		page.Results = []hallapi.ResultFor{}
+	}
+	if n := len(rs); n > 0 {
+		page.Next = rs[n-1].Cursor
+	}
+	writeJSON(w, http.StatusOK, page)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "internal", "encoding answer")
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	w.WriteHeader(status)
+	w.Write(data)
+}
+
+func writeError(w http.ResponseWriter, status int, code, msg string) {
+	data, _ := json.Marshal(hallapi.ErrorBody{Code: code, Message: msg})
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(data)
+}

@@ -1,0 +1,166 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"taxkiosk/kiosk/hall"
+	"taxkiosk/kiosk/txn"
+)
+
+// Persona is personal data the suite stores; backends check their raw storage for it.
+var Persona = txn.Taxpayer{Name: "欧阳娜娜", IDNumber: "41040219800101123X", CardType: "resident", Address: "河南省平顶山市新华区光明路18号"}
+
+var t0 = time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+
+// Entry makes a stored-to-be VAT return of kiosk with id.
+func Entry(kiosk, id string, seq uint64) hall.Entry {
+	tp := Persona
+	t := txn.Txn{ID: id, Seq: seq, KioskID: kiosk, Kind: txn.KindVATReturn, CreatedAt: t0, Taxpayer: &tp,
+		Body: []byte(`{"period":"2026Q3","sales":"0.00"}`)}
+	r, _ := hall.Decide(t, t0)
+	return hall.Entry{Txn: t, Result: r, ReceivedAt: t0}
+}
+
+// Run runs the suite; open returns a new, empty store for each subtest (and closes it in
+// t.Cleanup).
+func Run(t *testing.T, open func(t *testing.T) hall.Store) {
+	ctx := context.Background()
+	t.Run("StoresOnce", func(t *testing.T) {
+		s := open(t)
+		batch := []hall.Entry{Entry("K1", "a", 1), Entry("K1", "b", 2), Entry("K1", "c", 3)}
+		outs, err := s.PutBatch(ctx, "K1", batch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, o := range outs {
+			if o.Duplicate || o.Cursor != uint64(i+1) || o.Result.State != txn.Approved {
+				t.Fatalf("first put %d: %+v", i, o)
+			}
+		}
+		batch[1].Result.Code = "changed" // a resend must get the first result back
+		again, err := s.PutBatch(ctx, "K1", append(batch, Entry("K1", "d", 4)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, o := range again[:3] {
+			if !o.Duplicate || o.Cursor != outs[i].Cursor || o.Result.Code != "accepted" {
+				t.Fatalf("resend %d: %+v", i, o)
+			}
+		}
+		if again[3].Duplicate || again[3].Cursor != 4 {
+			t.Fatalf("new entry in resend: %+v", again[3])
+		}
+		if n, err := s.Count(ctx); err != nil || n != 4 {
+			t.Fatalf("Count = %d %v", n, err)
+		}
+	})
+	t.Run("DuplicateWithinBatch", func(t *testing.T) {
+		s := open(t)
+		outs, err := s.PutBatch(ctx, "K1", []hall.Entry{Entry("K1", "a", 1), Entry("K1", "a", 1)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if outs[0].Duplicate || !outs[1].Duplicate {
+			t.Fatalf("outcomes %+v", outs)
+		}
+		if n, _ := s.Count(ctx); n != 1 {
+			t.Fatalf("Count = %d", n)
+		}
+	})
+	t.Run("KeyIncludesKiosk", func(t *testing.T) {
+		s := open(t)
+		s.PutBatch(ctx, "K1", []hall.Entry{Entry("K1", "same", 1)})
+		outs, err := s.PutBatch(ctx, "K2", []hall.Entry{Entry("K2", "same", 1)})
+		if err != nil || outs[0].Duplicate {
+			t.Fatalf("K2's transaction taken for K1's: %+v %v", outs, err)
+		}
+		if n, _ := s.Count(ctx); n != 2 {
+			t.Fatalf("Count = %d", n)
+		}
+	})
+	t.Run("ResultsSince", func(t *testing.T) {
+		s := open(t)
+		for i := 0; i < 5; i++ {
+			id := fmt.Sprintf("t%d", i)
+			if _, err := s.PutBatch(ctx, "K1", []hall.Entry{Entry("K1", id, uint64(i+1))}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		s.PutBatch(ctx, "K2", []hall.Entry{Entry("K2", "x", 1)})
+		rs, err := s.Results(ctx, "K1", 2, 2)
+		if err != nil || len(rs) != 2 || rs[0].ID != "t2" || rs[0].Cursor != 3 || rs[1].ID != "t3" {
+			t.Fatalf("Results(since 2, limit 2) = %+v %v", rs, err)
+		}
+		if rs, _ := s.Results(ctx, "K1", 5, 10); len(rs) != 0 {
+			t.Fatalf("Results past the end = %+v", rs)
+		}
+		if rs, _ := s.Results(ctx, "nobody", 0, 10); len(rs) != 0 {
+			t.Fatalf("Results of unknown kiosk = %+v", rs)
+		}
+	})
+	t.Run("ListOpensTaxpayer", func(t *testing.T) {
+		s := open(t)
+		s.PutBatch(ctx, "K2", []hall.Entry{Entry("K2", "z", 1)})
+		s.PutBatch(ctx, "K1", []hall.Entry{Entry("K1", "b", 1), Entry("K1", "a", 2)})
+		es, err := s.List(ctx)
+		if err != nil || len(es) != 3 {
+			t.Fatalf("List = %d %v", len(es), err)
+		}
+		if es[0].Txn.KioskID != "K1" || es[0].Txn.ID != "b" || es[1].Txn.ID != "a" || es[2].Txn.KioskID != "K2" {
+			t.Fatalf("List order: %s/%s %s/%s %s/%s", es[0].Txn.KioskID, es[0].Txn.ID,
+				es[1].Txn.KioskID, es[1].Txn.ID, es[2].Txn.KioskID, es[2].Txn.ID)
+		}
+		if es[0].Txn.Taxpayer == nil || *es[0].Txn.Taxpayer != Persona || !es[0].ReceivedAt.Equal(t0) ||
+			es[0].Result.State != txn.Approved || string(es[0].Txn.Body) != `{"period":"2026Q3","sales":"0.00"}` {
+			t.Fatalf("listed entry %+v", es[0])
+		}
+	})
+	t.Run("ConcurrentResends", func(t *testing.T) {
+		s := open(t)
+		var batch []hall.Entry
+		for i := 0; i < 50; i++ {
+			batch = append(batch, Entry("K1", fmt.Sprintf("c%02d", i), uint64(i+1)))
+		}
+		var wg sync.WaitGroup
+		fresh := make([]int, 6)
+		for g := range fresh {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				outs, err := s.PutBatch(ctx, "K1", batch)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				for _, o := range outs {
+					if !o.Duplicate {
+						fresh[g]++
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		total := 0
+		for _, n := range fresh {
+			total += n
+		}
+		if n, _ := s.Count(ctx); n != 50 || total != 50 {
+			t.Fatalf("Count = %d, fresh outcomes = %d, want 50 and 50", n, total)
+		}
+	})
+	t.Run("CancelledContext", func(t *testing.T) {
+		s := open(t)
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		if _, err := s.PutBatch(cctx, "K1", []hall.Entry{Entry("K1", "a", 1)}); err == nil {
+			t.Fatal("PutBatch with a cancelled context succeeded")
+		}
+		if n, _ := s.Count(ctx); n != 0 {
+			t.Fatalf("Count = %d after cancelled put", n)
+		}
+	})
+}

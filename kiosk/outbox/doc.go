@@ -1,0 +1,30 @@
+// Package outbox is the kiosk's durable queue of accepted transactions: "front desk accepts,
+// back office processes". A transaction is committed to a local bbolt file (fsync'd on every
+// commit, NoSync stays false) before any screen or receipt says it succeeded; the sync loop
+// (package hallsync) then carries it to the hall at once, or when the network returns.
+//
+// Layout of the bbolt file (one file per kiosk):
+//
+//	meta       kiosk_id, next_seq, last_sync, last_error, results_cursor
+//	records    seq (8 bytes big-endian) -> record (JSON; the Taxpayer part sealed)
+//	ids        transaction id -> seq
+//	state/X    seq -> "" for every record in state X (queued, sending, acknowledged, ...)
+//
+// Sequence numbers are assigned inside the same commit that stores the record, so they are
+// per-kiosk, monotonic and gap-free across restarts and crashes. Personal data (txn.Taxpayer)
+// is sealed with seal.Key, bound to "kioskID/txnID", and never reaches the file in plaintext.
+//
+// Delivery is at-least-once from here; the hall deduplicates on (kiosk id, transaction id),
+// which together make exactly-once storage. Records a crash left in "sending" go back to
+// "queued" when the file is opened again.
+//
+// Errors: a failed commit returns ErrStorage and the caller must not report success to the
+// taxpayer. A file bbolt cannot read returns ErrCorrupt from Open and is left untouched for a
+// technician. A second process opening the same file fails after Opts.LockTimeout with
+// ErrLocked instead of hanging.
+//
+// Only Enqueue takes a context: it is the call a screen waits on. It checks the context
+// before committing; once bbolt has begun a commit it finishes it (an fsync cannot be
+// abandoned halfway), so the deadline bounds the wait, not the commit. Every other call is
+// a short local disk operation.
+package outbox

@@ -1,0 +1,117 @@
+package seal
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestLoadOrCreateKey(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "kiosk.key")
+	k1, err := LoadOrCreateKey(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 || fi.Size() != KeySize {
+		t.Fatalf("key file mode %v size %d", fi.Mode().Perm(), fi.Size())
+	}
+	k2, err := LoadOrCreateKey(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealed := k1.Seal([]byte("张伟"), []byte("k1/t1"))
+	if pt, err := k2.Open(sealed, []byte("k1/t1")); err != nil || string(pt) != "张伟" {
+		t.Fatalf("reloaded key cannot open: %q %v", pt, err)
+	}
+	if k1.String() != k2.String() || strings.Contains(k1.String(), "\x00") {
+		t.Fatalf("fingerprints differ: %s %s", k1, k2)
+	}
+}
+
+func TestLoadRefuses(t *testing.T) {
+	dir := t.TempDir()
+	wide := filepath.Join(dir, "wide.key")
+	if err := os.WriteFile(wide, make([]byte, KeySize), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(wide, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadOrCreateKey(wide); !errors.Is(err, ErrKeyPermissions) {
+		t.Fatalf("wide permissions: got %v", err)
+	}
+	short := filepath.Join(dir, "short.key")
+	if err := os.WriteFile(short, make([]byte, 16), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadOrCreateKey(short); !errors.Is(err, ErrKeySize) {
+		t.Fatalf("short key: got %v", err)
+	}
+	// The refused files are left as they were, for a technician to look at.
+	if b, _ := os.ReadFile(short); len(b) != 16 {
+		t.Fatal("short key file was modified")
+	}
+}
+
+func TestOpenRejects(t *testing.T) {
+	k, _ := NewKey(bytes.Repeat([]byte{7}, KeySize))
+	other, _ := NewKey(bytes.Repeat([]byte{8}, KeySize))
+	sealed := k.Seal([]byte("41040219800101123X"), []byte("kiosk-1/txn-a"))
+	flipped := bytes.Clone(sealed)
+	flipped[len(flipped)-1] ^= 1
+	for _, c := range []struct {
+		name   string
+		key    *Key
+		sealed []byte
+		aad    string
+	}{
+		{"other aad (record swapped)", k, sealed, "kiosk-1/txn-b"},
+		{"other key", other, sealed, "kiosk-1/txn-a"},
+		{"flipped bit", k, flipped, "kiosk-1/txn-a"},
+		{"truncated", k, sealed[:20], "kiosk-1/txn-a"},
+		{"empty", k, nil, "kiosk-1/txn-a"},
+	} {
+		if _, err := c.key.Open(c.sealed, []byte(c.aad)); !errors.Is(err, ErrOpen) {
+			t.Errorf("%s: got %v, want ErrOpen", c.name, err)
+		}
+	}
+	if bytes.Contains(sealed, []byte("19800101")) {
+		t.Fatal("plaintext visible in sealed bytes")
+	}
+	if _, err := NewKey(make([]byte, 31)); !errors.Is(err, ErrKeySize) {
+		t.Fatalf("NewKey(31 bytes): %v", err)
+	}
+}
+
+func FuzzOpen(f *testing.F) {
+	k, _ := NewKey(bytes.Repeat([]byte{1}, KeySize))
+	f.Add(k.Seal([]byte("x"), []byte("a")), []byte("a"))
+	f.Add([]byte{}, []byte{})
+	f.Fuzz(func(t *testing.T, sealed, aad []byte) {
+		pt, err := k.Open(sealed, aad)
+		if err == nil {
+			// Only genuine seals open; re-sealing must round-trip.
+			if got, err := k.Open(k.Seal(pt, aad), aad); err != nil || !bytes.Equal(got, pt) {
+				t.Fatalf("round trip failed: %v", err)
+			}
+		}
+	})
+}
+
+func ExampleKey_Seal() {
+	k, _ := NewKey(bytes.Repeat([]byte{42}, KeySize))
+	sealed := k.Seal([]byte("张伟"), []byte("K001/txn-1"))
+	_, err := k.Open(sealed, []byte("K001/txn-2"))
+	pt, _ := k.Open(sealed, []byte("K001/txn-1"))
+	fmt.Println(string(pt), errors.Is(err, ErrOpen))
+	// Output: 张伟 true
+}

@@ -1,0 +1,84 @@
+package vatreturn
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"taxkiosk/kiosk/money"
+)
+
+// PeriodType is how often a taxpayer files.
+type PeriodType string
+
+const (
+	Monthly   PeriodType = "monthly"
+	Quarterly PeriodType = "quarterly"
+)
+
+// Period is one tax period.
+type Period struct {
+	Type  PeriodType `json:"type"`
+	Year  int        `json:"year"`
+	Index int        `json:"index"` // month 1..12 or quarter 1..4
+}
+
+// CurrentPeriod is the period a return filed at now is for: the previous month or quarter.
+func CurrentPeriod(t PeriodType, now time.Time) Period {
+	y, m := now.Year(), int(now.Month())
+	if t == Quarterly {
+		q := (m-1)/3 + 1 - 1
+		if q == 0 {
+			return Period{Type: Quarterly, Year: y - 1, Index: 4}
+		}
+		return Period{Type: Quarterly, Year: y, Index: q}
+	}
+	if m == 1 {
+		return Period{Type: Monthly, Year: y - 1, Index: 12}
+	}
+	return Period{Type: Monthly, Year: y, Index: m - 1}
+}
+
+// Code is the period as "2026-11" or "2026-Q3".
+func (p Period) Code() string {
+	if p.Type == Quarterly {
+		return fmt.Sprintf("%d-Q%d", p.Year, p.Index)
+	}
+	return fmt.Sprintf("%d-%02d", p.Year, p.Index)
+}
+
+// Return is a small-scale taxpayer's VAT return.
+type Return struct {
+	Period      Period       `json:"period"`
+	Sales3      money.Amount `json:"sales_3pct"`   // sales taxed at 3%
+	Sales1      money.Amount `json:"sales_1pct"`   // sales at the reduced 1% rate
+	ExemptSales money.Amount `json:"exempt_sales"` // exempt sales
+	TaxPayable  money.Amount `json:"tax_payable"`
+	Zero        bool         `json:"zero_return"`
+}
+
+// ErrNegative is returned for a negative sales line.
+var ErrNegative = errors.New("vatreturn: sales must not be negative")
+
+// Zero is the zero return for period p.
+func Zero(p Period) Return { return Return{Period: p, Zero: true} }
+
+// Compute fills TaxPayable and Zero from the sales lines.
+func (r *Return) Compute() error {
+	if r.Sales3 < 0 || r.Sales1 < 0 || r.ExemptSales < 0 {
+		return ErrNegative
+	}
+	r.TaxPayable = r.Sales3.MulRate(300) + r.Sales1.MulRate(100)
+	r.Zero = r.Sales3 == 0 && r.Sales1 == 0 && r.ExemptSales == 0
+	return nil
+}
+
+// Body is the transaction body sent to the hall.
+func (r Return) Body() json.RawMessage {
+	b, err := json.Marshal(r)
+	if err != nil {
+		panic(err) // a Return always marshals
+	}
+	return b
+}

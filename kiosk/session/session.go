@@ -1,0 +1,135 @@
+package session
+
+import (
+	"sync"
+	"time"
+
+	"taxkiosk/drivers/idcard"
+	"taxkiosk/kiosk/txn"
+)
+
+// EndReason says why a session ended.
+type EndReason string
+
+const (
+	Finished   EndReason = "finished"    // the taxpayer tapped Finish
+	Idle       EndReason = "idle"        // nobody touched the screen for the idle timeout
+	CardLifted EndReason = "card_lifted" // the ID card left the reader
+)
+
+// Person is what screens may show of the taxpayer: masked, never the full name or number.
+type Person struct {
+	MaskedName string
+	MaskedID   string
+	CardType   string
+}
+
+// Manager holds the current session, if any.
+type Manager struct {
+	mu      sync.Mutex
+	now     func() time.Time
+	timeout time.Duration
+
+	card      *idcard.Card
+	started   time.Time
+	lastTouch time.Time
+}
+
+// New returns a manager whose sessions end after timeout without a touch. now may be nil.
+func New(timeout time.Duration, now func() time.Time) *Manager {
+	if now == nil {
+		now = time.Now
+	}
+	return &Manager{timeout: timeout, now: now}
+}
+
+// Begin starts a session for the card's holder, ending any previous one.
+func (m *Manager) Begin(card *idcard.Card) Person {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.wipeLocked()
+	m.card = card
+	m.started = m.now()
+	m.lastTouch = m.started
+	return personOf(card)
+}
+
+func personOf(c *idcard.Card) Person {
+	return Person{MaskedName: txn.MaskName(c.Name), MaskedID: txn.MaskID(c.IDNumber), CardType: c.CardType}
+}
+
+// Active reports whether a session is in progress.
+func (m *Manager) Active() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.card != nil
+}
+
+// Person is the masked view of the current taxpayer; ok is false with no session.
+func (m *Manager) Person() (p Person, ok bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.card == nil {
+		return Person{}, false
+	}
+	return personOf(m.card), true
+}
+
+// Taxpayer is the personal data a transaction carries; ok is false with no session.
+func (m *Manager) Taxpayer() (t *txn.Taxpayer, ok bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.card == nil {
+		return nil, false
+	}
+	return &txn.Taxpayer{Name: m.card.Name, IDNumber: m.card.IDNumber, CardType: m.card.CardType, Address: m.card.Address}, true
+}
+
+// Touch records activity: the idle timeout starts again.
+func (m *Manager) Touch() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.card != nil {
+		m.lastTouch = m.now()
+	}
+}
+
+// Remaining is the time left before the session idles out; zero with no session.
+func (m *Manager) Remaining() time.Duration {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.card == nil {
+		return 0
+	}
+	left := m.timeout - m.now().Sub(m.lastTouch)
+	if left < 0 {
+		return 0
+	}
+	return left
+}
+
+// Expired reports whether a session is in progress and has idled out.
+func (m *Manager) Expired() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.card != nil && m.now().Sub(m.lastTouch) >= m.timeout
+}
+
+// End ends the session and forgets the taxpayer. It reports whether one was in progress.
+func (m *Manager) End() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	had := m.card != nil
+	m.wipeLocked()
+	return had
+}
+
+func (m *Manager) wipeLocked() {
+	if m.card == nil {
+		return
+	}
+	clear(m.card.Photo)
+	clear(m.card.Fingerprint)
+	*m.card = idcard.Card{}
+	m.card = nil
+}

@@ -1,0 +1,130 @@
+package terminal
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"sync"
+	"time"
+
+	"taxkiosk/drivers/escpos"
+	"taxkiosk/drivers/idcard"
+	"taxkiosk/drivers/serialport"
+	"taxkiosk/kiosk/config"
+	"taxkiosk/kiosk/desk"
+	"taxkiosk/kiosk/hallapi"
+	"taxkiosk/kiosk/hallsync"
+	"taxkiosk/kiosk/i18n"
+	"taxkiosk/kiosk/outbox"
+	"taxkiosk/kiosk/seal"
+)
+
+// Terminal is an assembled kiosk.
+type Terminal struct {
+	Config  config.Config
+	Desk    *desk.Desk
+	Reader  *idcard.Reader
+	Printer *escpos.Printer
+	Outbox  *outbox.Outbox
+	Sync    *hallsync.Syncer
+
+	lines  []*serialport.Line
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// Opts are what Open needs beyond the configuration.
+type Opts struct {
+	Catalog *i18n.Catalog
+	Log     *slog.Logger // nil means slog.Default()
+	// MaxBackoff bounds the sync loop's wait between failed attempts; zero means 10 s, so a
+	// returning link is noticed within seconds even when nobody taps anything.
+	MaxBackoff time.Duration
+	// Now is the desk's clock (sessions, receipts); nil means time.Now.
+	Now func() time.Time
+}
+
+// Open builds the kiosk described by c. Start runs it.
+func Open(c config.Config, opts Opts) (t *Terminal, err error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	if opts.Log == nil {
+		opts.Log = slog.Default()
+	}
+	if opts.MaxBackoff == 0 {
+		opts.MaxBackoff = 10 * time.Second
+	}
+	t = &Terminal{Config: c}
+	defer func() {
+		if err != nil {
+			t.Close()
+		}
+	}()
+	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("terminal: data directory: %w", err)
+	}
+	key, err := seal.LoadOrCreateKey(c.KeyPath())
+	if err != nil {
+		return nil, fmt.Errorf("terminal: sealing key: %w", err)
+	}
+	if t.Outbox, err = outbox.Open(c.OutboxPath(), &outbox.Opts{KioskID: c.KioskID, Key: key}); err != nil {
+		return nil, fmt.Errorf("terminal: outbox: %w", err)
+	}
+	line := func(s config.Serial) *serialport.Line {
+		l := serialport.NewLine(s.Port, &serialport.Opts{Baud: s.Baud})
+		t.lines = append(t.lines, l)
+		return l
+	}
+	if t.Reader, err = idcard.New(line(c.IDCard), nil); err != nil {
+		return nil, fmt.Errorf("terminal: ID-card reader: %w", err)
+	}
+	width := c.Printer.PaperWidthMM
+	if t.Printer, err = escpos.New(line(c.Printer.Serial), &escpos.Opts{Render: escpos.RenderOpts{PaperMM: width}}); err != nil {
+		return nil, fmt.Errorf("terminal: printer: %w", err)
+	}
+	client := &hallapi.Client{BaseURL: c.HallURL}
+	t.Sync = hallsync.New(t.Outbox, client, &hallsync.Opts{MaxBackoff: opts.MaxBackoff, Log: opts.Log})
+	t.Desk = desk.New(t.Reader, t.Printer, t.Outbox, t.Sync, desk.Opts{
+		KioskID: c.KioskID, HallName: c.HallName, IdleTimeout: c.IdleTimeout.Duration,
+		SyncWait: c.SyncWait.Duration, Catalog: opts.Catalog, Log: opts.Log, Now: opts.Now,
+	})
+	return t, nil
+}
+
+// Start runs the sync loop and the desk until Close.
+func (t *Terminal) Start() {
+	ctx, cancel := context.WithCancel(context.Background())
+	t.cancel = cancel
+	t.wg.Add(2)
+	go func() { defer t.wg.Done(); t.Sync.Run(ctx) }()
+	go func() { defer t.wg.Done(); t.Desk.Run(ctx) }()
+}
+
+// NetState is the network indicator's view: is the hall reachable, how much waits.
+func (t *Terminal) NetState() (online bool, pending int) {
+	st := t.Sync.Status()
+	return st.Online, t.Outbox.Stats().Pending()
+}
+
+// Close stops everything and closes the devices and the outbox.
+func (t *Terminal) Close() error {
+	if t.cancel != nil {
+		t.cancel()
+		t.wg.Wait()
+	}
+	if t.Reader != nil {
+		t.Reader.Close()
+	}
+	if t.Printer != nil {
+		t.Printer.Close()
+	}
+	for _, l := range t.lines {
+		l.Close()
+	}
+	if t.Outbox != nil {
+		return t.Outbox.Close()
+	}
+	return nil
+}

@@ -1,0 +1,221 @@
+package terminal_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"taxkiosk/assets"
+	"taxkiosk/drivers/idcard/idcardsim"
+	"taxkiosk/kiosk/config"
+	"taxkiosk/kiosk/demo"
+	"taxkiosk/kiosk/desk"
+	"taxkiosk/kiosk/i18n"
+	"taxkiosk/kiosk/session"
+	"taxkiosk/kiosk/terminal"
+	"taxkiosk/kiosk/txn"
+)
+
+// kiosk is a whole kiosk against the demo's simulators and hall.
+type kiosk struct {
+	t    *testing.T
+	demo *demo.Demo
+	term *terminal.Terminal
+}
+
+func newKiosk(t *testing.T) *kiosk { return newKioskWith(t, nil) }
+
+func newKioskWith(t *testing.T, tweak func(*terminal.Opts)) *kiosk {
+	t.Helper()
+	dir := t.TempDir()
+	d, err := demo.Start(demo.Opts{Dir: filepath.Join(dir, "demo")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	cat, err := i18n.Load(assets.Translations())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := config.Default()
+	c.DataDir = filepath.Join(dir, "kiosk")
+	c.KioskID = "TEST-01"
+	d.Configure(&c)
+	opts := terminal.Opts{Catalog: cat, MaxBackoff: 500 * time.Millisecond}
+	if tweak != nil {
+		tweak(&opts)
+	}
+	term, err := terminal.Open(c, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { term.Close() })
+	term.Start()
+	return &kiosk{t: t, demo: d, term: term}
+}
+
+func (k *kiosk) event(within time.Duration) desk.Event {
+	k.t.Helper()
+	select {
+	case e := <-k.term.Desk.Events():
+		return e
+	case <-time.After(within):
+		k.t.Fatalf("no desk event within %s", within)
+		return nil
+	}
+}
+
+func (k *kiosk) identify(persona string) session.Person {
+	k.t.Helper()
+	if err := k.demo.PlaceCard(persona); err != nil {
+		k.t.Fatal(err)
+	}
+	e := k.event(10 * time.Second)
+	started, ok := e.(desk.SessionStarted)
+	if !ok {
+		k.t.Fatalf("after placing a card: %#v", e)
+	}
+	return started.Person
+}
+
+func (k *kiosk) hallHas(id string, within time.Duration) bool {
+	deadline := time.Now().Add(within)
+	for time.Now().Before(deadline) {
+		entries, err := k.demo.Hall.List(context.Background())
+		if err != nil {
+			k.t.Fatal(err)
+		}
+		n := 0
+		for _, e := range entries {
+			if e.Txn.ID == id {
+				n++
+			}
+		}
+		if n > 1 {
+			k.t.Fatalf("hall stored %s %d times", id, n)
+		}
+		if n == 1 {
+			return true
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return false
+}
+
+func TestThinPathOnline(t *testing.T) {
+	k := newKiosk(t)
+	p := k.identify("resident-male")
+	if !strings.Contains(p.MaskedID, "*") || !strings.Contains(p.MaskedName, "*") {
+		t.Fatalf("screen person not masked: %+v", p)
+	}
+	// The card stays on the reader while the taxpayer works: the session must hold.
+	time.Sleep(1500 * time.Millisecond)
+	if _, ok := k.term.Desk.Person(); !ok {
+		t.Fatal("session ended while the card lay on the reader")
+	}
+	draft := k.term.Desk.VATDraft()
+	out, err := k.term.Desk.SubmitVATReturn(context.Background(), draft, i18n.ZH)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !out.Delivered || !out.Printed {
+		t.Fatalf("online outcome: %+v", out)
+	}
+	if !k.hallHas(out.TxnID, 5*time.Second) {
+		t.Fatal("hall never stored the return")
+	}
+	rs := k.demo.Printer.Receipts()
+	if len(rs) != 1 {
+		t.Fatalf("%d receipts printed", len(rs))
+	}
+	r := rs[0]
+	for _, want := range []string{"自助办税回执", "增值税零申报", "已送达税务大厅", "0.00 元", "[QR: " + txn.ReceiptCode("TEST-01", out.TxnID) + "]"} {
+		if !strings.Contains(r.Text, want) {
+			t.Errorf("receipt lacks %q:\n%s", want, r.Text)
+		}
+	}
+	if !r.Cut {
+		t.Error("receipt not cut")
+	}
+	k.demo.LiftCard()
+	if e, ok := k.event(5 * time.Second).(desk.SessionEnded); !ok || e.Reason != session.CardLifted {
+		t.Fatalf("after lifting the card: %#v", e)
+	}
+	if _, ok := k.term.Desk.Person(); ok {
+		t.Fatal("personal data kept after the card was lifted")
+	}
+}
+
+func TestThinPathOfflineThenLinkReturns(t *testing.T) {
+	k := newKiosk(t)
+	k.identify("resident-female")
+	k.demo.SetLink(false)
+	out, err := k.term.Desk.SubmitVATReturn(context.Background(), k.term.Desk.VATDraft(), i18n.ZH)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Delivered || !out.Printed {
+		t.Fatalf("offline outcome: %+v", out)
+	}
+	if r := k.demo.Printer.Receipts(); len(r) != 1 || !strings.Contains(r[0].Text, "网络恢复后自动上传") {
+		t.Fatalf("offline receipt does not say it is queued: %+v", r)
+	}
+	if k.hallHas(out.TxnID, 500*time.Millisecond) {
+		t.Fatal("hall got the return through a cut link")
+	}
+	k.demo.SetLink(true) // nobody taps anything: the sync loop must notice by itself
+	if !k.hallHas(out.TxnID, 15*time.Second) {
+		t.Fatal("queued return not delivered after the link returned")
+	}
+}
+
+func TestPersonalDataNotInPlaintextOnDisk(t *testing.T) {
+	k := newKiosk(t)
+	k.identify("resident-male")
+	if _, err := k.term.Desk.SubmitVATReturn(context.Background(), k.term.Desk.VATDraft(), i18n.ZH); err != nil {
+		t.Fatal(err)
+	}
+	k.term.Close()
+	raw, err := os.ReadFile(k.term.Config.OutboxPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := idcardsim.PersonaByKey("resident-male")
+	for what, secret := range map[string]string{"ID number": p.Card.IDNumber, "name": p.Card.Name, "address": p.Card.Address} {
+		if bytes.Contains(raw, []byte(secret)) {
+			t.Errorf("the outbox file holds the taxpayer's %s in plaintext", what)
+		}
+	}
+	if !bytes.Contains(raw, []byte(txn.KindVATReturn)) {
+		t.Fatal("the outbox file does not hold the transaction at all: the check above proves nothing")
+	}
+}
+
+func TestIdleTimeoutEndsSession(t *testing.T) {
+	now := time.Now()
+	var mu sync.Mutex
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	k := newKioskWith(t, func(o *terminal.Opts) { o.Now = clock })
+	k.identify("resident-elderly")
+	mu.Lock()
+	now = now.Add(59 * time.Second)
+	mu.Unlock()
+	time.Sleep(time.Second)
+	if _, ok := k.term.Desk.Person(); !ok {
+		t.Fatal("session ended before the idle timeout")
+	}
+	mu.Lock()
+	now = now.Add(2 * time.Second)
+	mu.Unlock()
+	if e, ok := k.event(5 * time.Second).(desk.SessionEnded); !ok || e.Reason != session.Idle {
+		t.Fatalf("after 61 s idle: %#v", e)
+	}
+	if _, ok := k.term.Desk.Person(); ok {
+		t.Fatal("personal data kept after the idle timeout")
+	}
+}

@@ -1,0 +1,298 @@
+package screens
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+
+	"taxkiosk/kiosk/desk"
+	"taxkiosk/kiosk/i18n"
+	"taxkiosk/kiosk/services/vatreturn"
+	"taxkiosk/kiosk/session"
+	kt "taxkiosk/ui/theme"
+)
+
+// Desk is the kiosk core as the screens use it.
+type Desk interface {
+	Touch()
+	Remaining() time.Duration
+	Person() (session.Person, bool)
+	EndSession(session.EndReason)
+	VATDraft() vatreturn.Return
+	SubmitVATReturn(ctx context.Context, r vatreturn.Return, lang i18n.Lang) (desk.Outcome, error)
+}
+
+// NetState is what the network indicator shows.
+type NetState struct {
+	Online  bool
+	Pending int // transactions accepted here and not yet acknowledged by the hall
+}
+
+// Screen names the screen on show.
+type Screen string
+
+const (
+	ScreenIdle       Screen = "idle"
+	ScreenWelcome    Screen = "welcome"
+	ScreenVAT        Screen = "vat"
+	ScreenConfirm    Screen = "confirm"
+	ScreenSubmitting Screen = "submitting"
+	ScreenResult     Screen = "result"
+	ScreenError      Screen = "error"
+)
+
+// App is the taxpayer's touchscreen: one window, one screen at a time. Every method runs on
+// the UI thread (main wires core events in through package bridge).
+type App struct {
+	desk    Desk
+	cat     *i18n.Catalog
+	theme   *kt.Theme
+	refresh func() // re-applies the theme after a size change
+
+	lang   i18n.Lang
+	net    NetState
+	screen Screen
+	// per-screen state; reset whenever the session ends, so no personal data outlives it
+	notice  string // message key shown on the idle screen
+	person  session.Person
+	draft   vatreturn.Return
+	outcome desk.Outcome
+	errKey  string
+
+	root      *fyne.Container
+	countdown *widget.Label
+	netLabel  *canvas.Text
+	buttons   map[string]*widget.Button // by translation key, for tests and the bridge
+}
+
+// Opts configures New.
+type Opts struct {
+	Lang i18n.Lang
+	// Refresh is called after the large-text switch so the app re-reads theme sizes; main
+	// passes a function that re-sets the theme. Nil does nothing.
+	Refresh func()
+}
+
+// New builds the app on the idle screen.
+func New(d Desk, cat *i18n.Catalog, th *kt.Theme, opts Opts) *App {
+	if opts.Lang == "" {
+		opts.Lang = i18n.ZH
+	}
+	a := &App{desk: d, cat: cat, theme: th, lang: opts.Lang, refresh: opts.Refresh, screen: ScreenIdle}
+	a.root = container.NewStack()
+	a.render()
+	return a
+}
+
+// Content is the window's content.
+func (a *App) Content() fyne.CanvasObject { return a.root }
+
+// Screen is the screen on show.
+func (a *App) Screen() Screen { return a.screen }
+
+// Lang is the language on show.
+func (a *App) Lang() i18n.Lang { return a.lang }
+
+// T translates key into the current language.
+func (a *App) T(key string, kv ...any) string { return a.cat.T(a.lang, key, kv...) }
+
+// HandleEvent reacts to the core's events.
+func (a *App) HandleEvent(e desk.Event) {
+	switch e := e.(type) {
+	case desk.SessionStarted:
+		a.person = e.Person
+		a.notice = ""
+		a.show(ScreenWelcome)
+	case desk.SessionEnded:
+		a.wipe()
+		a.notice = "idle.ended." + string(e.Reason)
+		a.show(ScreenIdle)
+	case desk.CardFailed:
+		if a.screen == ScreenIdle {
+			a.notice = e.MessageKey
+			a.render()
+		}
+	}
+}
+
+// SetNetwork updates the network indicator.
+func (a *App) SetNetwork(n NetState) {
+	if n == a.net {
+		return
+	}
+	a.net = n
+	a.updateNet()
+}
+
+// Tick updates the idle countdown; the bridge calls it every second.
+func (a *App) Tick() {
+	if a.countdown == nil {
+		return
+	}
+	left := a.desk.Remaining()
+	if left <= 0 || a.screen == ScreenIdle || a.screen == ScreenSubmitting {
+		a.countdown.SetText("")
+		return
+	}
+	a.countdown.SetText(a.T("common.countdown", "s", int(left.Round(time.Second)/time.Second)))
+}
+
+// wipe forgets everything personal the screens held.
+func (a *App) wipe() {
+	a.person = session.Person{}
+	a.draft = vatreturn.Return{}
+	a.outcome = desk.Outcome{}
+	a.errKey = ""
+}
+
+func (a *App) show(s Screen) {
+	a.screen = s
+	a.render()
+}
+
+// tap wraps a button action: every touch keeps the session alive.
+func (a *App) tap(f func()) func() {
+	return func() {
+		a.desk.Touch()
+		f()
+	}
+}
+
+func (a *App) render() {
+	a.buttons = map[string]*widget.Button{}
+	var body fyne.CanvasObject
+	var nav []fyne.CanvasObject
+	switch a.screen {
+	case ScreenWelcome:
+		body, nav = a.welcome()
+	case ScreenVAT:
+		body, nav = a.vatForm()
+	case ScreenConfirm:
+		body, nav = a.confirm()
+	case ScreenSubmitting:
+		body, nav = a.submitting()
+	case ScreenResult:
+		body, nav = a.result()
+	case ScreenError:
+		body, nav = a.errorScreen()
+	default:
+		body, nav = a.idle()
+	}
+	bg := canvas.NewRectangle(kt.Paper)
+	page := container.NewBorder(a.topBar(), a.bottomBar(nav), nil, nil, container.NewPadded(body))
+	a.root.Objects = []fyne.CanvasObject{bg, page}
+	a.root.Refresh()
+	a.Tick()
+}
+
+func (a *App) topBar() fyne.CanvasObject {
+	title := canvas.NewText(a.T("app.title"), kt.Paper)
+	title.TextSize = a.theme.Size("text") * 1.4
+	title.TextStyle.Bold = true
+	a.netLabel = canvas.NewText("", kt.Paper)
+	a.netLabel.TextSize = a.theme.Size("text")
+	a.updateNet()
+	lang := a.button("common.lang_switch", widget.MediumImportance, func() {
+		if a.lang == i18n.ZH {
+			a.lang = i18n.EN
+		} else {
+			a.lang = i18n.ZH
+		}
+		a.render()
+	})
+	sizeKey := "common.large_text"
+	if a.theme.LargeText() {
+		sizeKey = "common.normal_text"
+	}
+	size := a.button(sizeKey, widget.MediumImportance, func() {
+		a.theme.SetLargeText(!a.theme.LargeText())
+		if a.refresh != nil {
+			a.refresh()
+		}
+		a.render()
+	})
+	bar := container.NewHBox(layout.NewSpacer(), a.netLabel, size, lang)
+	bg := canvas.NewRectangle(kt.Brand)
+	return container.NewStack(bg, container.NewPadded(container.NewBorder(nil, nil, container.NewCenter(title), nil, bar)))
+}
+
+func (a *App) updateNet() {
+	if a.netLabel == nil {
+		return
+	}
+	text := a.T("net.online")
+	if !a.net.Online {
+		text = a.T("net.offline")
+	}
+	if a.net.Pending > 0 {
+		text += " · " + a.T("net.queued", "n", a.net.Pending)
+	}
+	a.netLabel.Text = "● " + text
+	a.netLabel.Color = kt.Paper
+	if !a.net.Online {
+		a.netLabel.Color = rgb(0xff, 0xd5, 0x4f)
+	}
+	a.netLabel.Refresh()
+}
+
+func (a *App) bottomBar(nav []fyne.CanvasObject) fyne.CanvasObject {
+	a.countdown = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{})
+	a.countdown.Importance = widget.LowImportance
+	left := container.NewHBox()
+	right := container.NewHBox()
+	for i, o := range nav {
+		if i == 0 {
+			left.Add(o)
+		} else {
+			right.Add(o)
+		}
+	}
+	return container.NewPadded(container.NewBorder(nil, nil, left, right, a.countdown))
+}
+
+// button makes a touch-sized button labelled with key's translation.
+func (a *App) button(key string, imp widget.Importance, f func()) *widget.Button {
+	b := widget.NewButton(a.T(key), a.tap(f))
+	b.Importance = imp
+	a.buttons[key] = b
+	return b
+}
+
+// Button returns the button labelled with key on the current screen, or nil.
+func (a *App) Button(key string) *widget.Button { return a.buttons[key] }
+
+// navButton is a Back, Home or Finish button at least MinTouch high and wide.
+func (a *App) navButton(key string, f func()) fyne.CanvasObject {
+	return touchSized(a.button(key, widget.MediumImportance, f), 200)
+}
+
+func (a *App) goHome() {
+	a.desk.EndSession(session.Finished)
+	// SessionEnded arrives as an event when a session was running; without one, go home now.
+	a.wipe()
+	a.notice = ""
+	a.show(ScreenIdle)
+}
+
+func (a *App) heading(text string) fyne.CanvasObject {
+	l := widget.NewLabelWithStyle(text, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	l.SizeName = "headingText"
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+func (a *App) para(text string, imp widget.Importance) *widget.Label {
+	l := widget.NewLabelWithStyle(text, fyne.TextAlignCenter, fyne.TextStyle{})
+	l.Wrapping = fyne.TextWrapWord
+	l.Importance = imp
+	return l
+}
+
+// String describes the app for logs without personal data.
+func (a *App) String() string { return fmt.Sprintf("screens.App(%s, %s)", a.screen, a.lang) }

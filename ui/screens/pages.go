@@ -1,0 +1,163 @@
+package screens
+
+import (
+	"context"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"taxkiosk/assets"
+	"taxkiosk/kiosk/desk"
+	"taxkiosk/kiosk/session"
+	"taxkiosk/ui/bridge"
+)
+
+// submitTimeout bounds a submission: commit, the wait for the hall, and printing.
+const submitTimeout = 30 * time.Second
+
+func (a *App) idle() (fyne.CanvasObject, []fyne.CanvasObject) {
+	icon := canvas.NewImageFromResource(resource("idcard.svg"))
+	icon.FillMode = canvas.ImageFillContain
+	icon.SetMinSize(fyne.NewSize(288, 192))
+	items := []fyne.CanvasObject{
+		container.NewCenter(icon),
+		a.heading(a.T("idle.prompt")),
+		a.para(a.T("app.subtitle"), widget.MediumImportance),
+		a.para(a.T("idle.hint"), widget.LowImportance),
+	}
+	if a.notice != "" {
+		imp := widget.WarningImportance
+		if a.notice == "idle.ended.finished" {
+			imp = widget.SuccessImportance
+		}
+		items = append(items, a.para(a.T(a.notice), imp))
+	}
+	return centred(items...), nil
+}
+
+func (a *App) welcome() (fyne.CanvasObject, []fyne.CanvasObject) {
+	p := a.person
+	who := container.NewVBox(
+		a.heading(a.T("welcome.hello", "name", p.MaskedName)),
+		a.para(a.T("card."+p.CardType)+" · "+a.T("welcome.id", "id", p.MaskedID), widget.MediumImportance),
+		a.para(a.T("welcome.choose"), widget.MediumImportance),
+	)
+	vat := a.tile("service.vat_zero.title", "service.vat_zero.desc", func() {
+		a.draft = a.desk.VATDraft()
+		a.show(ScreenVAT)
+	})
+	return centred(who, container.NewCenter(vat)), []fyne.CanvasObject{a.navButton("common.finish", a.goHome)}
+}
+
+func (a *App) vatForm() (fyne.CanvasObject, []fyne.CanvasObject) {
+	r := a.draft
+	yuan := func(s string) string { return a.T("vat.yuan", "amount", s) }
+	form := widget.NewForm(
+		widget.NewFormItem(a.T("vat.period"), widget.NewLabel(desk.PeriodText(a.cat, a.lang, r.Period))),
+		widget.NewFormItem(a.T("vat.sales3"), widget.NewLabel(yuan(r.Sales3.String()))),
+		widget.NewFormItem(a.T("vat.sales1"), widget.NewLabel(yuan(r.Sales1.String()))),
+		widget.NewFormItem(a.T("vat.exempt"), widget.NewLabel(yuan(r.ExemptSales.String()))),
+		widget.NewFormItem(a.T("vat.tax"), widget.NewLabel(yuan(r.TaxPayable.String()))),
+	)
+	next := touchSized(a.button("vat.next", widget.HighImportance, func() { a.show(ScreenConfirm) }), 320)
+	body := centred(
+		a.heading(a.T("vat.title")),
+		container.NewCenter(touchSizedW(form, 640)),
+		a.para(a.T("vat.zero_note"), widget.WarningImportance),
+		container.NewCenter(next),
+	)
+	return body, []fyne.CanvasObject{
+		a.navButton("common.back", func() { a.show(ScreenWelcome) }),
+		a.navButton("common.home", a.goHome),
+	}
+}
+
+func (a *App) confirm() (fyne.CanvasObject, []fyne.CanvasObject) {
+	r := a.draft
+	summary := a.T("service.vat_zero.title") + " · " + desk.PeriodText(a.cat, a.lang, r.Period) + " · " +
+		a.T("vat.tax") + " " + a.T("vat.yuan", "amount", r.TaxPayable.String())
+	submit := touchSized(a.button("confirm.submit", widget.HighImportance, a.submit), 360)
+	body := centred(
+		a.heading(a.T("confirm.title")),
+		a.para(summary, widget.MediumImportance),
+		a.para(a.T("confirm.note"), widget.LowImportance),
+		container.NewCenter(submit),
+	)
+	return body, []fyne.CanvasObject{
+		a.navButton("common.back", func() { a.show(ScreenVAT) }),
+		a.navButton("common.home", a.goHome),
+	}
+}
+
+// submit hands the return to the core off the UI thread: committing and printing wait on
+// disk and hardware, and the screen must stay alive meanwhile.
+func (a *App) submit() {
+	r, lang := a.draft, a.lang
+	a.show(ScreenSubmitting)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
+		defer cancel()
+		out, err := a.desk.SubmitVATReturn(ctx, r, lang)
+		bridge.Do(func() {
+			if a.screen != ScreenSubmitting { // the session ended meanwhile; the receipt printed
+				return
+			}
+			if err != nil {
+				a.errKey = desk.MessageKey(err)
+				a.show(ScreenError)
+				return
+			}
+			a.outcome = out
+			a.show(ScreenResult)
+		})
+	}()
+}
+
+func (a *App) submitting() (fyne.CanvasObject, []fyne.CanvasObject) {
+	bar := widget.NewProgressBarInfinite()
+	return centred(a.heading(a.T("result.submitting")), container.NewCenter(touchSizedW(bar, 480))), nil
+}
+
+func (a *App) result() (fyne.CanvasObject, []fyne.CanvasObject) {
+	o := a.outcome
+	items := []fyne.CanvasObject{
+		a.heading("✓ " + a.T("result.title")),
+		a.para(a.T("result.number", "number", desk.ReceiptNumber(o.Seq)), widget.MediumImportance),
+	}
+	if o.Delivered {
+		items = append(items, a.para(a.T("result.delivered"), widget.SuccessImportance))
+	} else {
+		items = append(items, a.para(a.T("result.queued"), widget.WarningImportance))
+	}
+	if o.Printed {
+		items = append(items, a.para(a.T("result.receipt_printed"), widget.MediumImportance))
+	} else {
+		items = append(items, a.para(a.T("result.receipt_failed", "reason", a.T(o.PrintKey)), widget.DangerImportance))
+	}
+	finish := touchSized(a.button("common.finish", widget.HighImportance, func() {
+		a.desk.EndSession(session.Finished)
+		a.wipe()
+		a.notice = "idle.ended.finished"
+		a.show(ScreenIdle)
+	}), 320)
+	items = append(items, container.NewCenter(finish))
+	return centred(items...), nil
+}
+
+func (a *App) errorScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
+	return centred(a.heading(a.T("error.title")), a.para(a.T(a.errKey), widget.DangerImportance)), []fyne.CanvasObject{
+		a.navButton("common.back", func() { a.show(ScreenWelcome) }),
+		a.navButton("common.home", a.goHome),
+	}
+}
+
+func resource(name string) fyne.Resource {
+	b, err := assets.Icon(name)
+	if err != nil {
+		panic(err) // icons are embedded at build time
+	}
+	return fyne.NewStaticResource(name, b)
+}

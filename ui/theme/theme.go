@@ -1,0 +1,116 @@
+package theme
+
+import (
+	"image/color"
+	"sync/atomic"
+
+	"fyne.io/fyne/v2"
+	fynetheme "fyne.io/fyne/v2/theme"
+
+	"taxkiosk/assets"
+)
+
+// MinTouch is the smallest side of anything a taxpayer taps, in Fyne units (1 unit = 1 px at
+// scale 1).
+const MinTouch float32 = 64
+
+// Colours of the kiosk, named by what they mean.
+var (
+	Brand   = color.NRGBA{R: 0x1d, G: 0x4e, B: 0x89, A: 0xff} // tax-blue: headers, primary buttons
+	Paper   = color.NRGBA{R: 0xf5, G: 0xf8, B: 0xfc, A: 0xff} // background
+	Ink     = color.NRGBA{R: 0x1a, G: 0x1a, B: 0x1a, A: 0xff} // text
+	Muted   = color.NRGBA{R: 0x5f, G: 0x6b, B: 0x7a, A: 0xff} // secondary text
+	Danger  = color.NRGBA{R: 0xc8, G: 0x10, B: 0x2e, A: 0xff} // errors, offline
+	Warning = color.NRGBA{R: 0xb2, G: 0x6b, B: 0x00, A: 0xff} // degraded: queued, near end
+	Success = color.NRGBA{R: 0x1e, G: 0x7b, B: 0x3a, A: 0xff} // delivered, online
+)
+
+// Theme is the kiosk theme. Its zero value is not usable; use New.
+type Theme struct {
+	font  fyne.Resource
+	large atomic.Bool
+}
+
+// New returns the kiosk theme with the bundled CJK font.
+func New() *Theme {
+	return &Theme{font: fyne.NewStaticResource(assets.CJKFontName, assets.CJKFont())}
+}
+
+// SetLargeText switches large-text mode; callers refresh the app afterwards.
+func (t *Theme) SetLargeText(on bool) { t.large.Store(on) }
+
+// LargeText reports whether large-text mode is on.
+func (t *Theme) LargeText() bool { return t.large.Load() }
+
+// Font returns the bundled CJK font for every style. Fyne falls back to its own bundled
+// Noto Sans for the Latin letters and digits Droid Sans Fallback lacks.
+func (t *Theme) Font(s fyne.TextStyle) fyne.Resource {
+	if s.Monospace || s.Symbol {
+		return fynetheme.DefaultTheme().Font(s)
+	}
+	return t.font
+}
+
+func (t *Theme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
+	switch n {
+	case fynetheme.ColorNameBackground:
+		return Paper
+	case fynetheme.ColorNameForeground:
+		return Ink
+	case fynetheme.ColorNamePrimary, fynetheme.ColorNameFocus, fynetheme.ColorNameHyperlink:
+		return Brand
+	case fynetheme.ColorNameForegroundOnPrimary:
+		return color.White
+	case fynetheme.ColorNameButton:
+		return color.NRGBA{R: 0xe3, G: 0xeb, B: 0xf5, A: 0xff}
+	case fynetheme.ColorNameDisabledButton:
+		return color.NRGBA{R: 0xe6, G: 0xe6, B: 0xe6, A: 0xff}
+	case fynetheme.ColorNameDisabled:
+		return color.NRGBA{R: 0x8a, G: 0x8a, B: 0x8a, A: 0xff}
+	case fynetheme.ColorNameError:
+		return Danger
+	case fynetheme.ColorNameWarning:
+		return Warning
+	case fynetheme.ColorNameSuccess:
+		return Success
+	case fynetheme.ColorNameHeaderBackground, fynetheme.ColorNameMenuBackground, fynetheme.ColorNameOverlayBackground:
+		return color.White
+	case fynetheme.ColorNameInputBackground:
+		return color.White
+	case fynetheme.ColorNameSeparator:
+		return color.NRGBA{R: 0xd0, G: 0xd7, B: 0xe1, A: 0xff}
+	case fynetheme.ColorNameShadow:
+		return color.NRGBA{A: 0x33}
+	}
+	return fynetheme.DefaultTheme().Color(n, fynetheme.VariantLight)
+}
+
+func (t *Theme) Icon(n fyne.ThemeIconName) fyne.Resource { return fynetheme.DefaultTheme().Icon(n) }
+
+func (t *Theme) Size(n fyne.ThemeSizeName) float32 {
+	k := float32(1)
+	if t.large.Load() {
+		k = 1.3
+	}
+	switch n {
+	case fynetheme.SizeNameText:
+		return 24 * k
+	case fynetheme.SizeNameHeadingText:
+		return 40 * k
+	case fynetheme.SizeNameSubHeadingText:
+		return 30 * k
+	case fynetheme.SizeNameCaptionText:
+		return 18 * k
+	case fynetheme.SizeNameInlineIcon:
+		return 28 * k
+	case fynetheme.SizeNamePadding:
+		return 8
+	case fynetheme.SizeNameInnerPadding:
+		return 16
+	case fynetheme.SizeNameInputRadius, fynetheme.SizeNameSelectionRadius:
+		return 8
+	case fynetheme.SizeNameSeparatorThickness:
+		return 2
+	}
+	return fynetheme.DefaultTheme().Size(n)
+}
