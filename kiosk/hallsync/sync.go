@@ -23,6 +23,7 @@ type Opts struct {
 	MaxBackoff     time.Duration                        // longest wait; zero: 30 s
 	RequestTimeout time.Duration                        // bound on one HTTP call; zero: 30 s
 	ResultsEvery   time.Duration                        // pull /v1/results while results are due; zero: 1 min
+	ProbeEvery     time.Duration                        // ask /v1/health when idle this long; zero: 15 s
 	Rand           func() float64                       // jitter source in [0, 1); zero: math/rand/v2
 	Now            func() time.Time                     // zero: time.Now
 	After          func(time.Duration) <-chan time.Time // timer for waits; zero: time.After
@@ -71,6 +72,9 @@ func New(ob *outbox.Outbox, c *hallapi.Client, opts *Opts) *Syncer {
 	}
 	if o.RequestTimeout <= 0 {
 		o.RequestTimeout = 30 * time.Second
+	}
+	if o.ProbeEvery <= 0 {
+		o.ProbeEvery = 15 * time.Second
 	}
 	if o.ResultsEvery <= 0 {
 		o.ResultsEvery = time.Minute
@@ -172,12 +176,17 @@ func (s *Syncer) Halt() error {
 func (s *Syncer) Run(ctx context.Context) error {
 	failures := 0
 	lastPull := time.Time{}
+	// With nothing to send, the first round and every idle ProbeEvery ask the hall whether it
+	// is there, so that the network indicator tells the truth; with work queued, sending it
+	// is the probe.
+	probeDue := true
 	for {
 		var err error
-		if failures > 0 {
-			if _, err = s.probe(ctx); err == nil {
+		if failures > 0 || (probeDue && s.ob.Stats().Counts[txn.Queued] == 0) {
+			if _, err = s.probe(ctx); err == nil && failures > 0 {
 				s.logf("link back", "after", failures)
 			}
+			probeDue = false
 		}
 		if err == nil {
 			var progress bool
@@ -218,6 +227,8 @@ func (s *Syncer) Run(ctx context.Context) error {
 		case <-s.ob.Changes():
 		case <-s.wake:
 		case <-pull:
+		case <-s.o.After(s.o.ProbeEvery):
+			probeDue = true
 		}
 	}
 }

@@ -306,3 +306,25 @@ func TestWakeSkipsBackoff(t *testing.T) {
 		return st.Online && st.Queued == 0 && !st.LastSync.IsZero() && st.Failures == 0
 	})
 }
+
+// TestIdleProbeTellsTheTruth: with nothing to send, the status still follows the link, so the
+// kiosk's network indicator never shows "online" over a cut cable.
+func TestIdleProbeTellsTheTruth(t *testing.T) {
+	h := startHall(t, filepath.Join(t.TempDir(), "hall"))
+	p, err := netsim.New(h.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	ob := openOutbox(t, filepath.Join(t.TempDir(), "outbox.db"), "K001")
+	opts := *fast
+	opts.ProbeEvery = 50 * time.Millisecond
+	s := New(ob, &hallapi.Client{BaseURL: p.URL()}, &opts)
+	s.Start()
+	defer s.Halt()
+	waitFor(t, "online at start", func() bool { return s.Status().Online })
+	p.Cut()
+	waitFor(t, "offline while idle and cut", func() bool { return !s.Status().Online })
+	p.Restore()
+	waitFor(t, "online again", func() bool { return s.Status().Online })
+}
