@@ -13,6 +13,12 @@ import (
 	"taxkiosk/drivers/serialport"
 )
 
+func idcardCommands() []command {
+	return []command{
+		{"idcard read", "--port PATH [--baud N] [--json]", "read the ID card on the reader", idcardRead},
+	}
+}
+
 // serialFlags are the flags every device command takes.
 type serialFlags struct {
 	port    string

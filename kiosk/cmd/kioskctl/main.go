@@ -49,16 +49,13 @@ type command struct {
 	run              func(args []string, stdout io.Writer) error
 }
 
+// commands is every command, gathered from the file of each area (idcard.go, printer.go, ...).
 func commands() []command {
-	return []command{
-		{"idcard read", "--port PATH [--baud N] [--json]", "read the ID card on the reader", idcardRead},
-		{"printer status", "--port PATH [--baud N] [--json]", "ask the printer for its real-time status", printerStatus},
-		{"printer test", "--port PATH [--baud N] [--width 58|80]", "print a Chinese test receipt with a QR code", printerTest},
-		{"scanner read", "--port PATH [--baud N] [--timeout D] [--json]", "wait for one scanned code", scannerRead},
-		{"sim idcard", "--link PATH [--persona KEY]", "run the ID-card reader simulator on a pty", simIDCard},
-		{"sim printer", "--link PATH", "run the receipt printer simulator on a pty", simPrinter},
-		{"sim scanner", "--link PATH", "run the 2D scanner simulator on a pty", simScanner},
+	var all []command
+	for _, group := range [][]command{idcardCommands(), printerCommands(), scannerCommands(), simCommands()} {
+		all = append(all, group...)
 	}
+	return all
 }
 
 func main() {

@@ -12,6 +12,13 @@ import (
 	"taxkiosk/drivers/escpos"
 )
 
+func printerCommands() []command {
+	return []command{
+		{"printer status", "--port PATH [--baud N] [--json]", "ask the printer for its real-time status", printerStatus},
+		{"printer test", "--port PATH [--baud N] [--width 58|80]", "print a Chinese test receipt with a QR code", printerTest},
+	}
+}
+
 func openPrinter(f *serialFlags, width int) (*escpos.Printer, func(), error) {
 	port, err := openPort(f)
 	if err != nil {

@@ -11,6 +11,12 @@ import (
 	"taxkiosk/drivers/scanner"
 )
 
+func scannerCommands() []command {
+	return []command{
+		{"scanner read", "--port PATH [--baud N] [--timeout D] [--json]", "wait for one scanned code", scannerRead},
+	}
+}
+
 func scannerRead(args []string, stdout io.Writer) error {
 	f, err := parseSerial("scanner read", args, 9600, 30*time.Second, nil)
 	if err != nil {

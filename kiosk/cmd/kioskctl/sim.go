@@ -19,6 +19,14 @@ import (
 	"taxkiosk/drivers/serialport"
 )
 
+func simCommands() []command {
+	return []command{
+		{"sim idcard", "--link PATH [--persona KEY]", "run the ID-card reader simulator on a pty", simIDCard},
+		{"sim printer", "--link PATH", "run the receipt printer simulator on a pty", simPrinter},
+		{"sim scanner", "--link PATH", "run the 2D scanner simulator on a pty", simScanner},
+	}
+}
+
 // A simulator runs until SIGINT or SIGTERM. It takes commands, one per line, on standard
 // input (a technician's terminal, or a test's pipe) and answers each with "ok" or an error.
 
