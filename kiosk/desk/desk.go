@@ -26,6 +26,7 @@ type CardReader interface {
 // ReceiptPrinter is the receipt printer as the desk uses it.
 type ReceiptPrinter interface {
 	Print(ctx context.Context, job *escpos.Job) (*escpos.JobResult, error)
+	Status(ctx context.Context) (escpos.Status, error)
 }
 
 // Outbox is the durable store of accepted transactions.
@@ -41,16 +42,17 @@ type Uplink interface {
 
 // Opts configures a Desk.
 type Opts struct {
-	KioskID     string
-	HallName    string
-	IdleTimeout time.Duration        // zero means 60 s
-	SyncWait    time.Duration        // how long a receipt waits for the hall's ack; zero means none
-	PollEvery   time.Duration        // reader polling interval; zero means 300 ms
-	Now         func() time.Time     // nil means time.Now
-	Log         *slog.Logger         // nil means slog.Default()
-	Catalog     *i18n.Catalog        // receipts' texts; required
-	Location    *time.Location       // receipts' time zone; nil means Asia/Shanghai or UTC+8
-	PeriodType  vatreturn.PeriodType // the zero return's period; zero means monthly
+	KioskID        string
+	HallName       string
+	IdleTimeout    time.Duration        // zero means 60 s
+	SyncWait       time.Duration        // how long a receipt waits for the hall's ack; zero means none
+	PollEvery      time.Duration        // reader polling interval; zero means 300 ms
+	SuperviseEvery time.Duration        // printer status polling interval; zero means 5 s
+	Now            func() time.Time     // nil means time.Now
+	Log            *slog.Logger         // nil means slog.Default()
+	Catalog        *i18n.Catalog        // receipts' texts; required
+	Location       *time.Location       // receipts' time zone; nil means Asia/Shanghai or UTC+8
+	PeriodType     vatreturn.PeriodType // the zero return's period; zero means monthly
 }
 
 // Desk is the front desk. Use New, then Run in its own goroutine.
@@ -63,6 +65,7 @@ type Desk struct {
 	log     *slog.Logger
 	sess    *session.Manager
 	events  chan Event
+	sup     supervisor
 
 	submitMu sync.Mutex // one submission at a time
 }
@@ -74,6 +77,9 @@ func New(reader CardReader, printer ReceiptPrinter, ob Outbox, up Uplink, opts O
 	}
 	if opts.PollEvery == 0 {
 		opts.PollEvery = 300 * time.Millisecond
+	}
+	if opts.SuperviseEvery == 0 {
+		opts.SuperviseEvery = 5 * time.Second
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -117,7 +123,7 @@ func (d *Desk) Run(ctx context.Context) {
 	t := time.NewTicker(d.opts.PollEvery)
 	defer t.Stop()
 	var lastFail string
-	var presenceCheck time.Time
+	var presenceCheck, supervised time.Time
 	misses := 0 // consecutive "no card" answers while a session runs
 	for {
 		select {
@@ -125,6 +131,10 @@ func (d *Desk) Run(ctx context.Context) {
 			d.EndSession(session.Finished)
 			return
 		case <-t.C:
+		}
+		if time.Since(supervised) >= d.opts.SuperviseEvery {
+			d.superviseOnce(ctx)
+			supervised = time.Now()
 		}
 		if d.sess.Active() {
 			if d.sess.Expired() {
@@ -250,6 +260,16 @@ func (d *Desk) SubmitVATReturn(ctx context.Context, r vatreturn.Return, lang i18
 	default:
 		out.Printed = true
 		out.PaperLow = res != nil && res.NearEnd
+	}
+	var printErr error
+	if !out.Printed {
+		printErr = perr
+		if printErr == nil {
+			printErr = res.Err
+		}
+	}
+	if d.sup.setPrinter(printErr) {
+		d.emit(ServicesChanged{})
 	}
 	d.sess.Touch()
 	return out, nil

@@ -14,6 +14,10 @@ type SessionEnded struct{ Reason session.EndReason }
 // CardFailed: a card was placed but could not be read; MessageKey says what to tell them.
 type CardFailed struct{ MessageKey string }
 
-func (SessionStarted) isEvent() {}
-func (SessionEnded) isEvent()   {}
-func (CardFailed) isEvent()     {}
+// ServicesChanged: a service became available or unavailable; screens re-read Services.
+type ServicesChanged struct{}
+
+func (SessionStarted) isEvent()  {}
+func (ServicesChanged) isEvent() {}
+func (SessionEnded) isEvent()    {}
+func (CardFailed) isEvent()      {}

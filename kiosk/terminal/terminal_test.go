@@ -70,12 +70,24 @@ func (k *kiosk) event(within time.Duration) desk.Event {
 	}
 }
 
+// sessionEvent skips what is not about the session (printer supervision) and returns the next
+// event that is.
+func (k *kiosk) sessionEvent(within time.Duration) desk.Event {
+	k.t.Helper()
+	for {
+		e := k.event(within)
+		if _, ok := e.(desk.ServicesChanged); !ok {
+			return e
+		}
+	}
+}
+
 func (k *kiosk) identify(persona string) session.Person {
 	k.t.Helper()
 	if err := k.demo.PlaceCard(persona); err != nil {
 		k.t.Fatal(err)
 	}
-	e := k.event(10 * time.Second)
+	e := k.sessionEvent(10 * time.Second)
 	started, ok := e.(desk.SessionStarted)
 	if !ok {
 		k.t.Fatalf("after placing a card: %#v", e)
@@ -143,7 +155,7 @@ func TestThinPathOnline(t *testing.T) {
 		t.Error("receipt not cut")
 	}
 	k.demo.LiftCard()
-	if e, ok := k.event(5 * time.Second).(desk.SessionEnded); !ok || e.Reason != session.CardLifted {
+	if e, ok := k.sessionEvent(5 * time.Second).(desk.SessionEnded); !ok || e.Reason != session.CardLifted {
 		t.Fatalf("after lifting the card: %#v", e)
 	}
 	if _, ok := k.term.Desk.Person(); ok {
@@ -212,7 +224,7 @@ func TestIdleTimeoutEndsSession(t *testing.T) {
 	mu.Lock()
 	now = now.Add(2 * time.Second)
 	mu.Unlock()
-	if e, ok := k.event(5 * time.Second).(desk.SessionEnded); !ok || e.Reason != session.Idle {
+	if e, ok := k.sessionEvent(5 * time.Second).(desk.SessionEnded); !ok || e.Reason != session.Idle {
 		t.Fatalf("after 61 s idle: %#v", e)
 	}
 	if _, ok := k.term.Desk.Person(); ok {

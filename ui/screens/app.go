@@ -24,6 +24,7 @@ type Desk interface {
 	Remaining() time.Duration
 	Person() (session.Person, bool)
 	EndSession(session.EndReason)
+	Services() []desk.Availability
 	VATDraft() vatreturn.Return
 	SubmitVATReturn(ctx context.Context, r vatreturn.Return, lang i18n.Lang) (desk.Outcome, error)
 }
@@ -113,6 +114,10 @@ func (a *App) HandleEvent(e desk.Event) {
 		a.wipe()
 		a.notice = "idle.ended." + string(e.Reason)
 		a.show(ScreenIdle)
+	case desk.ServicesChanged:
+		if a.screen == ScreenWelcome || a.screen == ScreenIdle {
+			a.render()
+		}
 	case desk.CardFailed:
 		if a.screen == ScreenIdle {
 			a.notice = e.MessageKey

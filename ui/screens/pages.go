@@ -45,11 +45,21 @@ func (a *App) welcome() (fyne.CanvasObject, []fyne.CanvasObject) {
 		a.para(a.T("card."+p.CardType)+" · "+a.T("welcome.id", "id", p.MaskedID), widget.MediumImportance),
 		a.para(a.T("welcome.choose"), widget.MediumImportance),
 	)
-	vat := a.tile("service.vat_zero.title", "service.vat_zero.desc", func() {
-		a.draft = a.desk.VATDraft()
-		a.show(ScreenVAT)
-	})
-	return centred(who, container.NewCenter(vat)), []fyne.CanvasObject{a.navButton("common.finish", a.goHome)}
+	items := []fyne.CanvasObject{who}
+	for _, s := range a.desk.Services() {
+		if s.Service != desk.ServiceVATZero {
+			continue
+		}
+		vat := a.tile("service.vat_zero.title", "service.vat_zero.desc", s.Available, func() {
+			a.draft = a.desk.VATDraft()
+			a.show(ScreenVAT)
+		})
+		items = append(items, container.NewCenter(vat))
+		if !s.Available {
+			items = append(items, a.para(a.T(s.ReasonKey), widget.DangerImportance))
+		}
+	}
+	return centred(items...), []fyne.CanvasObject{a.navButton("common.finish", a.goHome)}
 }
 
 func (a *App) vatForm() (fyne.CanvasObject, []fyne.CanvasObject) {

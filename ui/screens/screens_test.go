@@ -29,7 +29,10 @@ type harness struct {
 	win  fyne.Window
 }
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t *testing.T) *harness { return newHarnessWith(t, nil) }
+
+// newHarnessWith lets before set the simulators up before the kiosk starts.
+func newHarnessWith(t *testing.T, before func(*demo.Demo)) *harness {
 	t.Helper()
 	a := test.NewTempApp(t)
 	th := kt.New()
@@ -40,6 +43,9 @@ func newHarness(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { d.Close() })
+	if before != nil {
+		before(d)
+	}
 	cat, err := i18n.Load(assets.Translations())
 	if err != nil {
 		t.Fatal(err)
@@ -69,6 +75,16 @@ func (h *harness) pump() desk.Event {
 	case <-time.After(10 * time.Second):
 		h.t.Fatal("no desk event")
 		return nil
+	}
+}
+
+// pumpUntil delivers events until one of type T arrives, and returns it.
+func pumpUntil[T desk.Event](h *harness) T {
+	h.t.Helper()
+	for {
+		if e, ok := h.pump().(T); ok {
+			return e
+		}
 	}
 }
 
@@ -119,9 +135,7 @@ func TestThinPathOnScreen(t *testing.T) {
 	if err := h.demo.PlaceCard("resident-male"); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := h.pump().(desk.SessionStarted); !ok {
-		t.Fatal("card placed, no session")
-	}
+	pumpUntil[desk.SessionStarted](h)
 	h.waitScreen(ScreenWelcome)
 	if strings.Contains(h.text(), "张伟") {
 		t.Fatal("welcome screen shows the full name")
@@ -156,7 +170,7 @@ func TestOfflineResultAndCardLifted(t *testing.T) {
 	if err := h.demo.PlaceCard("resident-female"); err != nil {
 		t.Fatal(err)
 	}
-	h.pump()
+	pumpUntil[desk.SessionStarted](h)
 	h.tap("service.vat_zero.title")
 	h.tap("vat.next")
 	h.tap("confirm.submit")
@@ -167,20 +181,18 @@ func TestOfflineResultAndCardLifted(t *testing.T) {
 		t.Fatalf("offline result does not say queued:\n%s", h.text())
 	}
 	h.demo.LiftCard()
-	if _, ok := h.pump().(desk.SessionEnded); !ok {
-		t.Fatal("card lifted, session not ended")
-	}
+	pumpUntil[desk.SessionEnded](h)
 	h.waitScreen(ScreenIdle)
 	h.golden("idle_card_lifted")
 }
 
 func TestPaperOutStillAccepts(t *testing.T) {
 	h := newHarness(t)
-	if err := h.demo.SetPaper("end"); err != nil {
+	h.demo.PlaceCard("resident-male")
+	pumpUntil[desk.SessionStarted](h)
+	if err := h.demo.SetPaper("end"); err != nil { // the roll runs out while the taxpayer works
 		t.Fatal(err)
 	}
-	h.demo.PlaceCard("resident-male")
-	h.pump()
 	h.tap("service.vat_zero.title")
 	h.tap("vat.next")
 	h.tap("confirm.submit")
@@ -193,4 +205,31 @@ func TestPaperOutStillAccepts(t *testing.T) {
 		t.Fatalf("%d receipts came out of an empty printer", n)
 	}
 	h.golden("result_paper_out")
+}
+
+func TestServiceWaitsForThePrinter(t *testing.T) {
+	h := newHarnessWith(t, func(d *demo.Demo) {
+		if err := d.SetPaper("end"); err != nil {
+			t.Fatal(err)
+		}
+	})
+	h.app.SetNetwork(NetState{Online: true})
+	h.demo.PlaceCard("resident-male")
+	pumpUntil[desk.SessionStarted](h)
+	// The first status poll may meet a printer still waking up; the next one sees the paper.
+	for i := 0; i < 3 && !strings.Contains(h.text(), "打印机缺纸"); i++ {
+		pumpUntil[desk.ServicesChanged](h)
+	}
+	if !h.app.Button("service.vat_zero.title").Disabled() {
+		t.Fatal("the return can be started with no paper in the printer")
+	}
+	if !strings.Contains(h.text(), "打印机缺纸") {
+		t.Fatalf("no reason shown beside the disabled service:\n%s", h.text())
+	}
+	h.golden("welcome_paper_out")
+	h.demo.SetPaper("ok") // a technician loads paper: the service comes back by itself
+	pumpUntil[desk.ServicesChanged](h)
+	if h.app.Button("service.vat_zero.title").Disabled() {
+		t.Fatal("service still disabled after paper was loaded")
+	}
 }

@@ -28,14 +28,19 @@ func touchSizedW(o fyne.CanvasObject, minWidth float32) fyne.CanvasObject {
 }
 
 // tile is a large service button: a title and a line of description on the primary colour.
-func (a *App) tile(titleKey, descKey string, f func()) fyne.CanvasObject {
+func (a *App) tile(titleKey, descKey string, enabled bool, f func()) fyne.CanvasObject {
 	b := a.button(titleKey, widget.HighImportance, f)
 	b.SetText("")
-	title := canvas.NewText(a.T(titleKey), kt.Paper)
+	ink := kt.Paper
+	if !enabled {
+		b.Disable()
+		ink = kt.Muted
+	}
+	title := canvas.NewText(a.T(titleKey), ink)
 	title.TextSize = a.theme.Size("subHeadingText")
 	title.TextStyle.Bold = true
 	title.Alignment = fyne.TextAlignCenter
-	desc := canvas.NewText(a.T(descKey), kt.Paper)
+	desc := canvas.NewText(a.T(descKey), ink)
 	desc.TextSize = a.theme.Size("text")
 	desc.Alignment = fyne.TextAlignCenter
 	r := canvas.NewRectangle(color.Transparent)

@@ -1,0 +1,81 @@
+package desk
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"time"
+
+	"taxkiosk/drivers/escpos"
+)
+
+// Service names a taxpayer service the desk offers.
+type Service string
+
+const (
+	ServiceVATZero Service = "vat_zero" // the small-scale taxpayer's zero VAT return
+)
+
+// Availability says whether a service can be started now, and if not, why: ReasonKey is a
+// translation key the screen shows beside the disabled service, never hiding it.
+type Availability struct {
+	Service   Service
+	Available bool
+	ReasonKey string
+}
+
+// supervisor keeps what the desk knows of the devices a service needs, polled while the
+// kiosk is idle between jobs, so a taxpayer learns before starting, not at the end.
+type supervisor struct {
+	mu       sync.Mutex
+	printErr error // the printer's last status as an error; nil when ready
+	checked  bool
+}
+
+func (s *supervisor) setPrinter(err error) (changed bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	changed = !s.checked || escpos.MessageKey(err) != escpos.MessageKey(s.printErr)
+	s.printErr, s.checked = err, true
+	return changed
+}
+
+func (s *supervisor) printer() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.printErr
+}
+
+// Services lists every service with its availability.
+func (d *Desk) Services() []Availability {
+	a := Availability{Service: ServiceVATZero, Available: true}
+	// A return without a receipt leaves the taxpayer without proof of filing: while the
+	// printer cannot print, the service waits, and says why.
+	if err := d.sup.printer(); err != nil {
+		a.Available, a.ReasonKey = false, blockedByPrinter(err)
+	}
+	return []Availability{a}
+}
+
+// blockedByPrinter names the text that explains a service waiting for the printer:
+// printer.paper_out -> service.blocked.paper_out.
+func blockedByPrinter(err error) string {
+	return "service.blocked." + strings.TrimPrefix(escpos.MessageKey(err), "printer.")
+}
+
+// superviseOnce asks the printer for its status unless a job is printing.
+func (d *Desk) superviseOnce(ctx context.Context) {
+	if !d.submitMu.TryLock() {
+		return // a submission is printing; its outcome will tell
+	}
+	defer d.submitMu.Unlock()
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	st, err := d.printer.Status(ctx)
+	if err == nil {
+		err = st.Err()
+	}
+	if d.sup.setPrinter(err) {
+		d.emit(ServicesChanged{})
+	}
+}
