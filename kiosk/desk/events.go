@@ -17,6 +17,10 @@ type CardFailed struct{ MessageKey string }
 // ServicesChanged: a service became available or unavailable; screens re-read Services.
 type ServicesChanged struct{}
 
+// Scanned: a code was scanned; View says what it is.
+type Scanned struct{ View ScanView }
+
+func (Scanned) isEvent()         {}
 func (SessionStarted) isEvent()  {}
 func (ServicesChanged) isEvent() {}
 func (SessionEnded) isEvent()    {}

@@ -10,6 +10,7 @@ import (
 
 	"taxkiosk/drivers/escpos"
 	"taxkiosk/drivers/idcard"
+	"taxkiosk/drivers/scanner"
 	"taxkiosk/drivers/serialport"
 	"taxkiosk/kiosk/config"
 	"taxkiosk/kiosk/desk"
@@ -26,6 +27,7 @@ type Terminal struct {
 	Desk    *desk.Desk
 	Reader  *idcard.Reader
 	Printer *escpos.Printer
+	Scanner *scanner.Scanner
 	Outbox  *outbox.Outbox
 	Sync    *hallsync.Syncer
 
@@ -84,6 +86,9 @@ func Open(c config.Config, opts Opts) (t *Terminal, err error) {
 	if t.Printer, err = escpos.New(line(c.Printer.Serial), &escpos.Opts{Render: escpos.RenderOpts{PaperMM: width}}); err != nil {
 		return nil, fmt.Errorf("terminal: printer: %w", err)
 	}
+	if t.Scanner, err = scanner.New(line(c.Scanner.Serial), &scanner.Opts{Suffix: c.Scanner.Suffix}); err != nil {
+		return nil, fmt.Errorf("terminal: scanner: %w", err)
+	}
 	client := &hallapi.Client{BaseURL: c.HallURL}
 	t.Sync = hallsync.New(t.Outbox, client, &hallsync.Opts{MaxBackoff: opts.MaxBackoff, Log: opts.Log})
 	t.Desk = desk.New(t.Reader, t.Printer, t.Outbox, t.Sync, desk.Opts{
@@ -97,9 +102,22 @@ func Open(c config.Config, opts Opts) (t *Terminal, err error) {
 func (t *Terminal) Start() {
 	ctx, cancel := context.WithCancel(context.Background())
 	t.cancel = cancel
-	t.wg.Add(2)
+	t.wg.Add(3)
 	go func() { defer t.wg.Done(); t.Sync.Run(ctx) }()
 	go func() { defer t.wg.Done(); t.Desk.Run(ctx) }()
+	go func() { defer t.wg.Done(); t.scan(ctx) }()
+}
+
+// scan hands every scanned code to the desk, and keeps at it when the scanner goes away.
+func (t *Terminal) scan(ctx context.Context) {
+	for ctx.Err() == nil {
+		if err := t.Scanner.Run(ctx, t.Desk.HandleScan); err != nil && ctx.Err() == nil {
+			select { // the scanner's own status says why; try again shortly
+			case <-ctx.Done():
+			case <-time.After(time.Second):
+			}
+		}
+	}
 }
 
 // NetState is the network indicator's view: is the hall reachable, how much waits.
@@ -119,6 +137,9 @@ func (t *Terminal) Close() error {
 	}
 	if t.Printer != nil {
 		t.Printer.Close()
+	}
+	if t.Scanner != nil {
+		t.Scanner.Close()
 	}
 	for _, l := range t.lines {
 		l.Close()

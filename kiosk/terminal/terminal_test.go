@@ -45,6 +45,7 @@ func newKioskWith(t *testing.T, tweak func(*terminal.Opts)) *kiosk {
 	c := config.Default()
 	c.DataDir = filepath.Join(dir, "kiosk")
 	c.KioskID = "TEST-01"
+	c.SyncWait = config.Duration{Duration: 8 * time.Second} // a loaded CI machine still delivers in time
 	d.Configure(&c)
 	opts := terminal.Opts{Catalog: cat, MaxBackoff: 500 * time.Millisecond}
 	if tweak != nil {

@@ -46,6 +46,7 @@ const (
 	ScreenSubmitting Screen = "submitting"
 	ScreenResult     Screen = "result"
 	ScreenError      Screen = "error"
+	ScreenScan       Screen = "scan"
 )
 
 // App is the taxpayer's touchscreen: one window, one screen at a time. Every method runs on
@@ -65,6 +66,7 @@ type App struct {
 	draft   vatreturn.Return
 	outcome desk.Outcome
 	errKey  string
+	scan    desk.ScanView
 
 	root      *fyne.Container
 	countdown *widget.Label
@@ -118,6 +120,12 @@ func (a *App) HandleEvent(e desk.Event) {
 		if a.screen == ScreenWelcome || a.screen == ScreenIdle {
 			a.render()
 		}
+	case desk.Scanned:
+		switch a.screen { // never in the middle of a return: the form would be lost
+		case ScreenIdle, ScreenWelcome, ScreenScan, ScreenResult, ScreenError:
+			a.scan = e.View
+			a.show(ScreenScan)
+		}
 	case desk.CardFailed:
 		if a.screen == ScreenIdle {
 			a.notice = e.MessageKey
@@ -154,6 +162,7 @@ func (a *App) wipe() {
 	a.draft = vatreturn.Return{}
 	a.outcome = desk.Outcome{}
 	a.errKey = ""
+	a.scan = desk.ScanView{}
 }
 
 func (a *App) show(s Screen) {
@@ -186,6 +195,8 @@ func (a *App) render() {
 		body, nav = a.result()
 	case ScreenError:
 		body, nav = a.errorScreen()
+	case ScreenScan:
+		body, nav = a.scanScreen()
 	default:
 		body, nav = a.idle()
 	}
@@ -277,9 +288,15 @@ func (a *App) navButton(key string, f func()) fyne.CanvasObject {
 	return touchSized(a.button(key, widget.MediumImportance, f), 200)
 }
 
+// goHome returns to the start: the service menu while a taxpayer is identified (their card
+// still lies on the reader), the idle screen otherwise. Finish is what ends a session.
 func (a *App) goHome() {
-	a.desk.EndSession(session.Finished)
-	// SessionEnded arrives as an event when a session was running; without one, go home now.
+	a.draft, a.errKey, a.scan = vatreturn.Return{}, "", desk.ScanView{}
+	if p, ok := a.desk.Person(); ok {
+		a.person = p
+		a.show(ScreenWelcome)
+		return
+	}
 	a.wipe()
 	a.notice = ""
 	a.show(ScreenIdle)

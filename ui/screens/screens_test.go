@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"taxkiosk/assets"
+	"taxkiosk/drivers/scanner/scannersim"
 	"taxkiosk/kiosk/config"
 	"taxkiosk/kiosk/demo"
 	"taxkiosk/kiosk/desk"
@@ -52,6 +53,7 @@ func newHarnessWith(t *testing.T, before func(*demo.Demo)) *harness {
 	}
 	c := config.Default()
 	c.DataDir = filepath.Join(dir, "kiosk")
+	c.SyncWait = config.Duration{Duration: 8 * time.Second} // a loaded CI machine still delivers in time
 	d.Configure(&c)
 	term, err := terminal.Open(c, terminal.Opts{Catalog: cat, MaxBackoff: 300 * time.Millisecond, Now: func() time.Time { return fixedNow }})
 	if err != nil {
@@ -231,5 +233,52 @@ func TestServiceWaitsForThePrinter(t *testing.T) {
 	pumpUntil[desk.ServicesChanged](h)
 	if h.app.Button("service.vat_zero.title").Disabled() {
 		t.Fatal("service still disabled after paper was loaded")
+	}
+}
+
+func TestScanInvoiceAndReceipt(t *testing.T) {
+	h := newHarness(t)
+	h.app.SetNetwork(NetState{Online: true})
+	if err := h.demo.ScanSample(0); err != nil { // an ordinary invoice, from the idle screen
+		t.Fatal(err)
+	}
+	pumpUntil[desk.Scanned](h)
+	h.waitScreen(ScreenScan)
+	if !strings.Contains(h.text(), "发票信息") {
+		t.Fatalf("invoice scan:\n%s", h.text())
+	}
+	h.golden("scan_invoice")
+	h.tap("common.back")
+	h.waitScreen(ScreenIdle)
+
+	h.demo.PlaceCard("resident-male")
+	pumpUntil[desk.SessionStarted](h)
+	h.tap("service.vat_zero.title")
+	h.tap("vat.next")
+	h.tap("confirm.submit")
+	h.waitScreen(ScreenResult)
+	rs := h.demo.Printer.Receipts()
+	if len(rs) != 1 || len(rs[0].QRs) != 1 {
+		t.Fatalf("receipts: %+v", rs)
+	}
+	if err := h.demo.Scanner.Scan([]byte(rs[0].QRs[0])); err != nil { // the receipt's own QR
+		t.Fatal(err)
+	}
+	pumpUntil[desk.Scanned](h)
+	h.waitScreen(ScreenScan)
+	if !strings.Contains(h.text(), "00000001") || strings.Contains(h.text(), "张") {
+		t.Fatalf("receipt scan (number shown, no name):\n%s", h.text())
+	}
+	h.golden("scan_receipt")
+	h.tap("common.home") // the card still lies there: home is the service menu
+	h.waitScreen(ScreenWelcome)
+
+	if err := h.demo.Scanner.Scan(scannersim.ReceiptCode("OTHER-09", "00000000-0000-4000-8000-000000000000")); err != nil {
+		t.Fatal(err)
+	}
+	pumpUntil[desk.Scanned](h)
+	h.waitScreen(ScreenScan)
+	if !strings.Contains(h.text(), "不是本终端开具") {
+		t.Fatalf("foreign receipt:\n%s", h.text())
 	}
 }

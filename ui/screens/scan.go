@@ -1,0 +1,74 @@
+package screens
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+
+	"taxkiosk/kiosk/desk"
+)
+
+// scanScreen shows what a scanned code is: an invoice's fields, checked for form, or where
+// a receipt's transaction stands. It shows no personal data: anyone may hold a receipt.
+func (a *App) scanScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
+	v := a.scan
+	var items []fyne.CanvasObject
+	switch v.Kind {
+	case desk.ScanInvoice:
+		inv := v.Invoice
+		orNone := func(s string) string {
+			if s == "" {
+				return a.T("scan.invoice.none")
+			}
+			return s
+		}
+		date := inv.Date
+		if len(date) == 8 {
+			date = date[:4] + "-" + date[4:6] + "-" + date[6:]
+		}
+		form := widget.NewForm(
+			widget.NewFormItem(a.T("scan.invoice.type"), widget.NewLabel(strings.TrimSpace(inv.TypeName+" "+inv.TypeCode))),
+			widget.NewFormItem(a.T("scan.invoice.code"), widget.NewLabel(orNone(inv.InvoiceCode))),
+			widget.NewFormItem(a.T("scan.invoice.number"), widget.NewLabel(orNone(inv.InvoiceNumber))),
+			widget.NewFormItem(a.T("scan.invoice.date"), widget.NewLabel(orNone(date))),
+			widget.NewFormItem(a.T("scan.invoice.amount"), widget.NewLabel(a.T("vat.yuan", "amount", inv.Amount))),
+			widget.NewFormItem(a.T("scan.invoice.check_code"), widget.NewLabel(orNone(inv.CheckCode))),
+		)
+		items = append(items, a.heading(a.T("scan.title.invoice")), form)
+		if inv.Valid {
+			items = append(items, a.para(a.T("scan.invoice.valid"), widget.SuccessImportance))
+		} else {
+			problems := make([]string, len(inv.Problems))
+			for i, p := range inv.Problems {
+				problems[i] = a.T("scan.problem." + p)
+			}
+			items = append(items, a.para(a.T("scan.invoice.invalid", "problems", strings.Join(problems, a.T("scan.list_sep"))), widget.DangerImportance))
+		}
+	case desk.ScanReceipt:
+		r := v.Receipt
+		fields := []*widget.FormItem{
+			widget.NewFormItem(a.T("scan.receipt.number"), widget.NewLabel(r.Number)),
+			widget.NewFormItem(a.T("scan.receipt.kind"), widget.NewLabel(a.T("kind."+string(r.Kind)))),
+			widget.NewFormItem(a.T("scan.receipt.time"), widget.NewLabel(r.AcceptedAt.Format("2006-01-02 15:04"))),
+			widget.NewFormItem(a.T("scan.receipt.state"), widget.NewLabel(a.T("scan.state."+string(r.State)))),
+		}
+		if r.Message != "" {
+			fields = append(fields, widget.NewFormItem(a.T("scan.receipt.message"), widget.NewLabel(r.Message)))
+		}
+		items = append(items, a.heading(a.T("scan.title.receipt")), widget.NewForm(fields...))
+	case desk.ScanForeign:
+		items = append(items, a.heading(a.T("scan.title.foreign")), a.para(a.T("scan.foreign"), widget.MediumImportance))
+	default:
+		items = append(items, a.heading(a.T("scan.title.unknown")), a.para(a.T("scan.unknown"), widget.MediumImportance))
+	}
+	back := func() {
+		a.scan = desk.ScanView{}
+		if _, ok := a.desk.Person(); ok {
+			a.show(ScreenWelcome)
+		} else {
+			a.show(ScreenIdle)
+		}
+	}
+	return centred(items...), []fyne.CanvasObject{a.navButton("common.back", back), a.navButton("common.home", a.goHome)}
+}
