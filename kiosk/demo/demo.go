@@ -12,7 +12,11 @@ import (
 	"sync"
 	"time"
 
+	pgpio "periph.io/x/conn/v3/gpio"
+
 	"taxkiosk/drivers/escpos/escpossim"
+	"taxkiosk/drivers/gpio"
+	"taxkiosk/drivers/gpio/gpiosim"
 	"taxkiosk/drivers/idcard/idcardsim"
 	"taxkiosk/drivers/scanner/scannersim"
 	"taxkiosk/drivers/serialport"
@@ -36,6 +40,9 @@ type Demo struct {
 	Scanner *scannersim.Sim
 	Hall    *hall.Server
 	Link    *netsim.Proxy
+	// Cabinet is the kiosk's digital I/O on simulated pins; the panel drives the inputs.
+	Cabinet                                 *gpio.Aux
+	presencePin, doorPin, helpPin, towerPin *gpiosim.Pin
 
 	IDCardPort, PrinterPort, ScannerPort string // paths the kiosk opens
 	HallURL                              string // the hall, through the link
@@ -102,6 +109,14 @@ func Start(opts Opts) (d *Demo, err error) {
 				log.Warn("demo: simulator stopped", "device", name, "err", err)
 			}
 		}()
+	}
+
+	d.presencePin = gpiosim.NewPin("PRESENCE", 17, pgpio.Low)
+	d.doorPin = gpiosim.NewPin("DOOR", 27, pgpio.Low)
+	d.helpPin = gpiosim.NewPin("HELP", 22, pgpio.Low)
+	d.towerPin = gpiosim.NewPin("TOWER", 23, pgpio.Low)
+	if d.Cabinet, err = gpio.New(gpio.Pins{Presence: d.presencePin, Door: d.doorPin, Help: d.helpPin, TowerLight: d.towerPin}, nil); err != nil {
+		return nil, err
 	}
 
 	hallDir := filepath.Join(opts.Dir, "hall")
@@ -191,9 +206,34 @@ func (d *Demo) LinkUp() bool {
 	return !d.cut
 }
 
+// SetPresence sets the presence sensor: someone stands at the kiosk.
+func (d *Demo) SetPresence(on bool) { d.presencePin.Set(level(on)) }
+
+// SetDoor opens or closes the cabinet door.
+func (d *Demo) SetDoor(open bool) { d.doorPin.Set(level(open)) }
+
+// PressHelp presses and releases the help button, holding it past the debounce time.
+func (d *Demo) PressHelp() {
+	d.helpPin.Set(pgpio.High)
+	time.AfterFunc(200*time.Millisecond, func() { d.helpPin.Set(pgpio.Low) })
+}
+
+// TowerLight is the tower light's mode.
+func (d *Demo) TowerLight() gpio.TowerMode { return d.Cabinet.TowerLight() }
+
+func level(on bool) pgpio.Level {
+	if on {
+		return pgpio.High
+	}
+	return pgpio.Low
+}
+
 // Close stops the simulators and the hall.
 func (d *Demo) Close() error {
 	d.cancel()
+	if d.Cabinet != nil {
+		d.Cabinet.Halt()
+	}
 	if d.Link != nil {
 		d.Link.Close()
 	}

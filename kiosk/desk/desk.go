@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"taxkiosk/drivers/escpos"
+	"taxkiosk/drivers/gpio"
 	"taxkiosk/drivers/idcard"
 	"taxkiosk/kiosk/i18n"
 	"taxkiosk/kiosk/outbox"
@@ -53,6 +54,7 @@ type Opts struct {
 	Catalog        *i18n.Catalog        // receipts' texts; required
 	Location       *time.Location       // receipts' time zone; nil means Asia/Shanghai or UTC+8
 	PeriodType     vatreturn.PeriodType // the zero return's period; zero means monthly
+	Cabinet        Cabinet              // presence, door, help button, tower light; nil means none fitted
 }
 
 // Desk is the front desk. Use New, then Run in its own goroutine.
@@ -122,6 +124,10 @@ func (d *Desk) emit(e Event) {
 func (d *Desk) Run(ctx context.Context) {
 	t := time.NewTicker(d.opts.PollEvery)
 	defer t.Stop()
+	var cabinet <-chan gpio.Event
+	if d.opts.Cabinet != nil {
+		cabinet = d.opts.Cabinet.Events()
+	}
 	var lastFail string
 	var presenceCheck, supervised time.Time
 	misses := 0 // consecutive "no card" answers while a session runs
@@ -130,6 +136,13 @@ func (d *Desk) Run(ctx context.Context) {
 		case <-ctx.Done():
 			d.EndSession(session.Finished)
 			return
+		case e, ok := <-cabinet:
+			if !ok {
+				cabinet = nil
+				continue
+			}
+			d.cabinetEvent(ctx, e)
+			continue
 		case <-t.C:
 		}
 		if time.Since(supervised) >= d.opts.SuperviseEvery {

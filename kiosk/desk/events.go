@@ -20,6 +20,18 @@ type ServicesChanged struct{}
 // Scanned: a code was scanned; View says what it is.
 type Scanned struct{ View ScanView }
 
+// PresenceChanged: someone stepped up to the kiosk, or left.
+type PresenceChanged struct{ Present bool }
+
+// HelpCalled: the expert seat was called; Number identifies the call.
+type HelpCalled struct{ Number string }
+
+// DoorChanged: the cabinet door opened or closed.
+type DoorChanged struct{ Open bool }
+
+func (PresenceChanged) isEvent() {}
+func (HelpCalled) isEvent()      {}
+func (DoorChanged) isEvent()     {}
 func (Scanned) isEvent()         {}
 func (SessionStarted) isEvent()  {}
 func (ServicesChanged) isEvent() {}

@@ -47,6 +47,10 @@ func Decide(t txn.Txn, now time.Time) (txn.Result, bool) {
 	switch t.Kind {
 	case txn.KindVATReturn:
 		return txn.Result{State: txn.Approved, Code: "accepted", At: now.UTC()}, true
+	case txn.KindHelpRequest:
+		return txn.Result{State: txn.Approved, Code: "seat_notified", At: now.UTC()}, true
+	case txn.KindTamper:
+		return txn.Result{State: txn.Approved, Code: "recorded", At: now.UTC()}, true
 	}
 	return txn.Result{}, false
 }

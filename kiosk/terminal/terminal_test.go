@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"taxkiosk/assets"
+	"taxkiosk/drivers/gpio"
 	"taxkiosk/drivers/idcard/idcardsim"
 	"taxkiosk/kiosk/config"
 	"taxkiosk/kiosk/demo"
@@ -47,7 +48,7 @@ func newKioskWith(t *testing.T, tweak func(*terminal.Opts)) *kiosk {
 	c.KioskID = "TEST-01"
 	c.SyncWait = config.Duration{Duration: 8 * time.Second} // a loaded CI machine still delivers in time
 	d.Configure(&c)
-	opts := terminal.Opts{Catalog: cat, MaxBackoff: 500 * time.Millisecond}
+	opts := terminal.Opts{Catalog: cat, MaxBackoff: 500 * time.Millisecond, Cabinet: d.Cabinet}
 	if tweak != nil {
 		tweak(&opts)
 	}
@@ -231,4 +232,49 @@ func TestIdleTimeoutEndsSession(t *testing.T) {
 	if _, ok := k.term.Desk.Person(); ok {
 		t.Fatal("personal data kept after the idle timeout")
 	}
+}
+
+// hallKinds counts the hall's stored transactions by kind.
+func (k *kiosk) hallKinds() map[txn.Kind]int {
+	entries, err := k.demo.Hall.List(context.Background())
+	if err != nil {
+		k.t.Fatal(err)
+	}
+	n := map[txn.Kind]int{}
+	for _, e := range entries {
+		n[e.Txn.Kind]++
+	}
+	return n
+}
+
+func (k *kiosk) waitFor(what string, ok func() bool) {
+	k.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for !ok() {
+		if time.Now().After(deadline) {
+			k.t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func TestHelpButtonCallsTheSeat(t *testing.T) {
+	k := newKiosk(t)
+	k.demo.PressHelp()
+	for {
+		if _, ok := k.event(10 * time.Second).(desk.HelpCalled); ok {
+			break
+		}
+	}
+	k.waitFor("the tower light blinking", func() bool { return k.demo.TowerLight() == gpio.TowerBlink })
+	k.waitFor("the help request at the hall", func() bool { return k.hallKinds()[txn.KindHelpRequest] == 1 })
+}
+
+func TestCabinetDoorRaisesTamperAlarm(t *testing.T) {
+	k := newKiosk(t)
+	k.demo.SetDoor(true)
+	k.waitFor("the tower light on", func() bool { return k.demo.TowerLight() == gpio.TowerOn })
+	k.waitFor("the tamper alarm at the hall", func() bool { return k.hallKinds()[txn.KindTamper] == 1 })
+	k.demo.SetDoor(false)
+	k.waitFor("the tower light off", func() bool { return k.demo.TowerLight() == gpio.TowerOff })
 }

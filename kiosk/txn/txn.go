@@ -11,7 +11,9 @@ import (
 type Kind string
 
 const (
-	KindVATReturn Kind = "vat_return" // small-scale taxpayer VAT return (zero return included)
+	KindVATReturn   Kind = "vat_return"   // small-scale taxpayer VAT return (zero return included)
+	KindHelpRequest Kind = "help_request" // a call for the hall's expert seat
+	KindTamper      Kind = "tamper_alarm" // the cabinet door opened outside maintenance
 )
 
 // Txn is one accepted transaction.

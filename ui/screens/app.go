@@ -15,6 +15,7 @@ import (
 	"taxkiosk/kiosk/i18n"
 	"taxkiosk/kiosk/services/vatreturn"
 	"taxkiosk/kiosk/session"
+	"taxkiosk/ui/bridge"
 	kt "taxkiosk/ui/theme"
 )
 
@@ -24,6 +25,7 @@ type Desk interface {
 	Remaining() time.Duration
 	Person() (session.Person, bool)
 	EndSession(session.EndReason)
+	CallHelp(ctx context.Context, source string) (number string, err error)
 	Services() []desk.Availability
 	VATDraft() vatreturn.Return
 	SubmitVATReturn(ctx context.Context, r vatreturn.Return, lang i18n.Lang) (desk.Outcome, error)
@@ -67,6 +69,8 @@ type App struct {
 	outcome desk.Outcome
 	errKey  string
 	scan    desk.ScanView
+	banner  string // a translated line shown above the current screen until the next one
+	absent  bool   // the presence sensor sees nobody: the idle screen rests
 
 	root      *fyne.Container
 	countdown *widget.Label
@@ -126,6 +130,14 @@ func (a *App) HandleEvent(e desk.Event) {
 			a.scan = e.View
 			a.show(ScreenScan)
 		}
+	case desk.HelpCalled:
+		a.banner = a.T("help.called", "number", e.Number)
+		a.render()
+	case desk.PresenceChanged:
+		a.absent = !e.Present
+		if a.screen == ScreenIdle {
+			a.render()
+		}
 	case desk.CardFailed:
 		if a.screen == ScreenIdle {
 			a.notice = e.MessageKey
@@ -167,6 +179,7 @@ func (a *App) wipe() {
 
 func (a *App) show(s Screen) {
 	a.screen = s
+	a.banner = ""
 	a.render()
 }
 
@@ -199,6 +212,12 @@ func (a *App) render() {
 		body, nav = a.scanScreen()
 	default:
 		body, nav = a.idle()
+	}
+	if a.screen == ScreenIdle && a.absent {
+		body, nav = a.resting(), nil
+	}
+	if a.banner != "" {
+		body = container.NewBorder(a.para(a.banner, widget.SuccessImportance), nil, nil, nil, body)
 	}
 	bg := canvas.NewRectangle(kt.Paper)
 	page := container.NewBorder(a.topBar(), a.bottomBar(nav), nil, nil, container.NewPadded(body))
@@ -233,7 +252,8 @@ func (a *App) topBar() fyne.CanvasObject {
 		}
 		a.render()
 	})
-	bar := container.NewHBox(layout.NewSpacer(), a.netLabel, size, lang)
+	help := a.button("help.call", widget.WarningImportance, a.callHelp)
+	bar := container.NewHBox(layout.NewSpacer(), a.netLabel, help, size, lang)
 	bg := canvas.NewRectangle(kt.Brand)
 	return container.NewStack(bg, container.NewPadded(container.NewBorder(nil, nil, container.NewCenter(title), nil, bar)))
 }
@@ -270,6 +290,33 @@ func (a *App) bottomBar(nav []fyne.CanvasObject) fyne.CanvasObject {
 		}
 	}
 	return container.NewPadded(container.NewBorder(nil, nil, left, right, a.countdown))
+}
+
+// callHelp calls the expert seat off the UI thread (the call is written to disk first); the
+// desk's HelpCalled event brings the confirmation back.
+func (a *App) callHelp() {
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if _, err := a.desk.CallHelp(ctx, "screen"); err != nil {
+			bridge.Do(func() {
+				a.banner = a.T("help.failed")
+				a.render()
+			})
+		}
+	}()
+}
+
+// resting is the idle screen while nobody stands at the kiosk: quiet, and woken by the
+// presence sensor or a touch.
+func (a *App) resting() fyne.CanvasObject {
+	t := canvas.NewText(a.T("idle.attract"), kt.Muted)
+	t.TextSize = a.theme.Size("subHeadingText")
+	t.Alignment = fyne.TextAlignCenter
+	wake := widget.NewButton("", a.tap(func() { a.absent = false; a.render() }))
+	wake.Importance = widget.LowImportance
+	a.buttons["idle.attract"] = wake
+	return container.NewStack(wake, container.NewCenter(t))
 }
 
 // button makes a touch-sized button labelled with key's translation.

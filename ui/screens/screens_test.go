@@ -55,7 +55,7 @@ func newHarnessWith(t *testing.T, before func(*demo.Demo)) *harness {
 	c.DataDir = filepath.Join(dir, "kiosk")
 	c.SyncWait = config.Duration{Duration: 8 * time.Second} // a loaded CI machine still delivers in time
 	d.Configure(&c)
-	term, err := terminal.Open(c, terminal.Opts{Catalog: cat, MaxBackoff: 300 * time.Millisecond, Now: func() time.Time { return fixedNow }})
+	term, err := terminal.Open(c, terminal.Opts{Catalog: cat, MaxBackoff: 300 * time.Millisecond, Now: func() time.Time { return fixedNow }, Cabinet: d.Cabinet})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -280,5 +280,22 @@ func TestScanInvoiceAndReceipt(t *testing.T) {
 	h.waitScreen(ScreenScan)
 	if !strings.Contains(h.text(), "不是本终端开具") {
 		t.Fatalf("foreign receipt:\n%s", h.text())
+	}
+}
+
+func TestHelpFromTheScreen(t *testing.T) {
+	h := newHarness(t)
+	h.app.SetNetwork(NetState{Online: true})
+	h.tap("help.call")
+	pumpUntil[desk.HelpCalled](h)
+	if !strings.Contains(h.text(), "已呼叫专家坐席") {
+		t.Fatalf("no confirmation of the call:\n%s", h.text())
+	}
+	h.golden("idle_help_called")
+	h.app.HandleEvent(desk.PresenceChanged{Present: false})
+	h.golden("idle_resting")
+	h.tap("idle.attract") // a touch wakes the screen, as the presence sensor does
+	if strings.Contains(h.text(), "请走近屏幕") {
+		t.Fatal("a touch did not wake the resting screen")
 	}
 }

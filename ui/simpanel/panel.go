@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"taxkiosk/drivers/escpos/escpossim"
+	"taxkiosk/drivers/gpio"
 	"taxkiosk/drivers/idcard/idcardsim"
 	"taxkiosk/drivers/scanner/scannersim"
 	"taxkiosk/kiosk/i18n"
@@ -21,6 +22,10 @@ type Sims interface {
 	SetCover(open bool)
 	SetLink(up bool)
 	OnReceipt(func(escpossim.Receipt))
+	SetPresence(on bool)
+	SetDoor(open bool)
+	PressHelp()
+	TowerLight() gpio.TowerMode
 }
 
 // Panel is the control panel's content.
@@ -38,6 +43,10 @@ type Panel struct {
 	Link     *widget.Check
 	Receipts *widget.Entry
 	Status   *widget.Label
+	Presence *widget.Check
+	Door     *widget.Check
+	Help     *widget.Button
+	Tower    *widget.Label
 
 	count int
 }
@@ -88,6 +97,12 @@ func New(s Sims, tr i18n.Translator) *Panel {
 	})
 	p.Link.SetChecked(true)
 
+	p.Presence = widget.NewCheck(tr.T("sim.presence"), func(on bool) { s.SetPresence(on); p.report(nil, "sim.cabinet.set") })
+	p.Door = widget.NewCheck(tr.T("sim.door_open"), func(open bool) { s.SetDoor(open); p.report(nil, "sim.cabinet.set") })
+	p.Help = widget.NewButton(tr.T("sim.help"), func() { s.PressHelp(); p.report(nil, "sim.help.pressed") })
+	p.Tower = widget.NewLabel("")
+	p.Tick()
+
 	p.Receipts = widget.NewMultiLineEntry()
 	p.Receipts.TextStyle = fyne.TextStyle{Monospace: true}
 	p.Receipts.SetPlaceHolder(tr.T("sim.receipts.none"))
@@ -96,6 +111,11 @@ func New(s Sims, tr i18n.Translator) *Panel {
 		bridge.Do(func() { p.addReceipt(r) })
 	})
 	return p
+}
+
+// Tick shows the tower light's mode; main calls it every second on the UI thread.
+func (p *Panel) Tick() {
+	p.Tower.SetText(p.tr.T("sim.tower", "mode", p.tr.T("sim.tower."+string(p.sims.TowerLight()))))
 }
 
 func (p *Panel) report(err error, okKey string) {
@@ -125,6 +145,7 @@ func (p *Panel) Content() fyne.CanvasObject {
 		group("sim.group.scanner", p.Sample, p.Scan),
 		group("sim.group.printer", p.Paper, p.Cover),
 		group("sim.group.network", p.Link),
+		group("sim.group.cabinet", p.Presence, p.Door, p.Help, p.Tower),
 		p.Status,
 	)
 	receipts := widget.NewCard(p.tr.T("sim.group.receipts"), "", p.Receipts)

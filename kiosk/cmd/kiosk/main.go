@@ -24,6 +24,7 @@ import (
 	"fyne.io/fyne/v2/app"
 
 	"taxkiosk/assets"
+	"taxkiosk/drivers/gpio"
 	"taxkiosk/kiosk/config"
 	"taxkiosk/kiosk/demo"
 	"taxkiosk/kiosk/i18n"
@@ -81,7 +82,14 @@ func run() error {
 		log.Info("demo: simulated devices", "idcard", cfg.IDCard.Port, "printer", cfg.Printer.Port,
 			"scanner", cfg.Scanner.Port, "hall", cfg.HallURL)
 	}
-	term, err := terminal.Open(cfg, terminal.Opts{Catalog: cat, Log: log})
+	topts := terminal.Opts{Catalog: cat, Log: log}
+	if sims != nil {
+		topts.Cabinet = sims.Cabinet
+	} else if cab := openCabinet(cfg, log); cab != nil {
+		defer cab.Halt()
+		topts.Cabinet = cab
+	}
+	term, err := terminal.Open(cfg, topts)
 	if err != nil {
 		return err
 	}
@@ -108,22 +116,47 @@ func run() error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go bridge.Pump(ctx, term.Desk.Events(), ui.HandleEvent)
+	var panel *simpanel.Panel
+	if sims != nil {
+		panel = simpanel.New(sims, i18n.Translator{C: cat, Lang: lang})
+	}
 	go bridge.Every(ctx, time.Second, func() {
 		online, pending := term.NetState()
 		ui.SetNetwork(screens.NetState{Online: online, Pending: pending})
 		ui.Tick()
+		if panel != nil {
+			panel.Tick()
+		}
 	})
 	go func() { // SIGINT or SIGTERM: close the windows; the deferred Closes then run
 		<-ctx.Done()
 		bridge.Do(a.Quit)
 	}()
 
-	if sims != nil {
+	if panel != nil {
 		pw := a.NewWindow(cat.T(lang, "sim.title"))
-		pw.SetContent(simpanel.New(sims, i18n.Translator{C: cat, Lang: lang}).Content())
+		pw.SetContent(panel.Content())
 		pw.Resize(fyne.NewSize(900, 700))
 		pw.Show()
 	}
 	w.ShowAndRun()
+	return nil
+}
+
+// openCabinet opens the GPIO pins named in the configuration. A kiosk without them (or on a
+// board where they cannot be opened) runs without presence, door and help signals, and says so.
+func openCabinet(cfg config.Config, log *slog.Logger) *gpio.Aux {
+	names := gpio.PinNames{Presence: cfg.GPIO.Presence, Door: cfg.GPIO.Door, Help: cfg.GPIO.HelpButton, TowerLight: cfg.GPIO.TowerLight}
+	if names.Presence == "" && names.Door == "" && names.Help == "" && names.TowerLight == "" {
+		return nil
+	}
+	pins, err := gpio.OpenHostPins(names)
+	if err == nil {
+		var aux *gpio.Aux
+		if aux, err = gpio.New(pins, &gpio.Opts{Names: names}); err == nil {
+			return aux
+		}
+	}
+	log.Error("kiosk: GPIO not available; running without presence, door and help signals", "err", err)
 	return nil
 }
