@@ -145,6 +145,7 @@ demo() {
 		start_xvfb
 		say "no display found: the kiosk runs on Xvfb $DISPLAY (take a look with: DISPLAY=$DISPLAY import -window root shot.png)"
 	fi
+	case "${LC_ALL:-${LANG:-C}}" in C|C.*|POSIX) export LANG=zh_CN.UTF-8 LC_ALL= ;; esac # Fyne cannot parse "C"
 	say "starting the kiosk in demo mode: simulated devices on pseudo-terminals, an embedded hall server"
 	exec bin/kiosk --demo --windowed "$@"
 }

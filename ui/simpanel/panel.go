@@ -11,6 +11,7 @@ import (
 	"taxkiosk/drivers/scanner/scannersim"
 	"taxkiosk/kiosk/i18n"
 	"taxkiosk/ui/bridge"
+	kt "taxkiosk/ui/theme"
 )
 
 // Sims is what the panel drives: package demo's Demo.
@@ -149,5 +150,7 @@ func (p *Panel) Content() fyne.CanvasObject {
 		p.Status,
 	)
 	receipts := widget.NewCard(p.tr.T("sim.group.receipts"), "", p.Receipts)
-	return container.NewHSplit(container.NewVScroll(left), receipts)
+	split := container.NewHSplit(container.NewVScroll(left), receipts)
+	split.Offset = 0.4
+	return container.NewThemeOverride(split, kt.NewCompact())
 }

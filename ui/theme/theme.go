@@ -27,13 +27,22 @@ var (
 
 // Theme is the kiosk theme. Its zero value is not usable; use New.
 type Theme struct {
-	font  fyne.Resource
-	large atomic.Bool
+	font    fyne.Resource
+	large   atomic.Bool
+	compact bool
 }
 
 // New returns the kiosk theme with the bundled CJK font.
 func New() *Theme {
 	return &Theme{font: fyne.NewStaticResource(assets.CJKFontName, assets.CJKFont())}
+}
+
+// NewCompact returns the kiosk theme at desktop sizes, for the demo's control panel, which
+// a developer uses with a mouse beside the kiosk window.
+func NewCompact() *Theme {
+	t := New()
+	t.compact = true
+	return t
 }
 
 // SetLargeText switches large-text mode; callers refresh the app afterwards.
@@ -88,6 +97,9 @@ func (t *Theme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
 func (t *Theme) Icon(n fyne.ThemeIconName) fyne.Resource { return fynetheme.DefaultTheme().Icon(n) }
 
 func (t *Theme) Size(n fyne.ThemeSizeName) float32 {
+	if t.compact {
+		return fynetheme.DefaultTheme().Size(n)
+	}
 	k := float32(1)
 	if t.large.Load() {
 		k = 1.3

@@ -96,9 +96,6 @@ func run() error {
 	defer term.Close()
 	term.Start()
 
-	if l := os.Getenv("LANG"); l == "" || l == "C" || l == "POSIX" {
-		os.Setenv("LANG", "zh_CN.UTF-8") // Fyne cannot parse "C"; the kiosk speaks Chinese first
-	}
 	a := app.NewWithID("cn.gov.tax.selfservice.kiosk")
 	th := kt.New()
 	a.Settings().SetTheme(th)
