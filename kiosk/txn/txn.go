@@ -14,6 +14,7 @@ const (
 	KindVATReturn   Kind = "vat_return"   // small-scale taxpayer VAT return (zero return included)
 	KindHelpRequest Kind = "help_request" // a call for the hall's expert seat
 	KindTamper      Kind = "tamper_alarm" // the cabinet door opened outside maintenance
+	KindRating      Kind = "rating"       // a taxpayer's rating of the visit; anonymous
 )
 
 // Txn is one accepted transaction.

@@ -27,6 +27,7 @@ type Desk interface {
 	EndSession(session.EndReason)
 	CallHelp(ctx context.Context, source string) (number string, err error)
 	Services() []desk.Availability
+	Rate(ctx context.Context, level int, reasons []string, after string) error
 	VATDraft() vatreturn.Return
 	SubmitVATReturn(ctx context.Context, r vatreturn.Return, lang i18n.Lang) (desk.Outcome, error)
 }
@@ -49,6 +50,7 @@ const (
 	ScreenResult     Screen = "result"
 	ScreenError      Screen = "error"
 	ScreenScan       Screen = "scan"
+	ScreenRate       Screen = "rate"
 )
 
 // App is the taxpayer's touchscreen: one window, one screen at a time. Every method runs on
@@ -58,6 +60,7 @@ type App struct {
 	cat     *i18n.Catalog
 	theme   *kt.Theme
 	refresh func() // re-applies the theme after a size change
+	now     func() time.Time
 
 	lang   i18n.Lang
 	net    NetState
@@ -71,6 +74,7 @@ type App struct {
 	scan    desk.ScanView
 	banner  string // a translated line shown above the current screen until the next one
 	absent  bool   // the presence sensor sees nobody: the idle screen rests
+	rating  rating // the rating screen's choices; anonymous
 
 	root      *fyne.Container
 	countdown *widget.Label
@@ -84,6 +88,8 @@ type Opts struct {
 	// Refresh is called after the large-text switch so the app re-reads theme sizes; main
 	// passes a function that re-sets the theme. Nil does nothing.
 	Refresh func()
+	// Now is the clock of the screens' own timeouts; nil means time.Now.
+	Now func() time.Time
 }
 
 // New builds the app on the idle screen.
@@ -91,7 +97,10 @@ func New(d Desk, cat *i18n.Catalog, th *kt.Theme, opts Opts) *App {
 	if opts.Lang == "" {
 		opts.Lang = i18n.ZH
 	}
-	a := &App{desk: d, cat: cat, theme: th, lang: opts.Lang, refresh: opts.Refresh, screen: ScreenIdle}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	a := &App{desk: d, cat: cat, theme: th, lang: opts.Lang, refresh: opts.Refresh, now: opts.Now, screen: ScreenIdle}
 	a.root = container.NewStack()
 	a.render()
 	return a
@@ -117,6 +126,9 @@ func (a *App) HandleEvent(e desk.Event) {
 		a.notice = ""
 		a.show(ScreenWelcome)
 	case desk.SessionEnded:
+		if a.screen == ScreenRate { // Finish ended the session on purpose; the rating is anonymous
+			return
+		}
 		a.wipe()
 		a.notice = "idle.ended." + string(e.Reason)
 		a.show(ScreenIdle)
@@ -158,6 +170,15 @@ func (a *App) SetNetwork(n NetState) {
 // Tick updates the idle countdown; the bridge calls it every second.
 func (a *App) Tick() {
 	if a.countdown == nil {
+		return
+	}
+	if a.screen == ScreenRate {
+		left := rateTimeout - a.now().Sub(a.rating.since)
+		if left <= 0 {
+			a.finishVisit("idle.ended.finished")
+			return
+		}
+		a.countdown.SetText(a.T("common.countdown", "s", int(left.Round(time.Second)/time.Second)))
 		return
 	}
 	left := a.desk.Remaining()
@@ -210,6 +231,8 @@ func (a *App) render() {
 		body, nav = a.errorScreen()
 	case ScreenScan:
 		body, nav = a.scanScreen()
+	case ScreenRate:
+		body, nav = a.rateScreen()
 	default:
 		body, nav = a.idle()
 	}

@@ -30,7 +30,7 @@ func (a *App) idle() (fyne.CanvasObject, []fyne.CanvasObject) {
 	}
 	if a.notice != "" {
 		imp := widget.WarningImportance
-		if a.notice == "idle.ended.finished" {
+		if a.notice == "idle.ended.finished" || a.notice == "rate.thanks" {
 			imp = widget.SuccessImportance
 		}
 		items = append(items, a.para(a.T(a.notice), imp))
@@ -148,10 +148,11 @@ func (a *App) result() (fyne.CanvasObject, []fyne.CanvasObject) {
 		items = append(items, a.para(a.T("result.receipt_failed", "reason", a.T(o.PrintKey)), widget.DangerImportance))
 	}
 	finish := touchSized(a.button("common.finish", widget.HighImportance, func() {
+		after := a.outcome.TxnID
 		a.desk.EndSession(session.Finished)
 		a.wipe()
-		a.notice = "idle.ended.finished"
-		a.show(ScreenIdle)
+		a.rating = rating{after: after, since: a.now()}
+		a.show(ScreenRate)
 	}), 320)
 	items = append(items, container.NewCenter(finish))
 	return centred(items...), nil

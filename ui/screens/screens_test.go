@@ -1,6 +1,7 @@
 package screens
 
 import (
+	"context"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,6 +17,7 @@ import (
 	"taxkiosk/kiosk/desk"
 	"taxkiosk/kiosk/i18n"
 	"taxkiosk/kiosk/terminal"
+	"taxkiosk/kiosk/txn"
 	kt "taxkiosk/ui/theme"
 )
 
@@ -61,7 +63,7 @@ func newHarnessWith(t *testing.T, before func(*demo.Demo)) *harness {
 	}
 	t.Cleanup(func() { term.Close() })
 	term.Start()
-	app := New(term.Desk, cat, th, Opts{})
+	app := New(term.Desk, cat, th, Opts{Now: func() time.Time { return fixedNow }})
 	w := test.NewTempWindow(t, app.Content())
 	w.Resize(fyne.NewSize(1280, 800))
 	return &harness{t: t, demo: d, term: term, app: app, win: w}
@@ -159,10 +161,43 @@ func TestThinPathOnScreen(t *testing.T) {
 	}
 
 	h.tap("common.finish")
-	h.waitScreen(ScreenIdle)
+	h.waitScreen(ScreenRate)
 	if strings.Contains(h.text(), "张") {
-		t.Fatal("the idle screen still shows the taxpayer")
+		t.Fatal("the rating screen still shows the taxpayer")
 	}
+	pumpUntil[desk.SessionEnded](h) // Finish ended the session: the rating stays on screen
+	h.waitScreen(ScreenRate)
+	h.tap("rate.level.5")
+	h.tap("rate.reason.easy")
+	h.golden("rate")
+	h.tap("rate.submit")
+	h.waitScreen(ScreenIdle)
+	if !strings.Contains(h.text(), "感谢您的评价") {
+		t.Fatalf("no thanks after rating:\n%s", h.text())
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for !h.hallHasKind(txn.KindRating) {
+		if time.Now().After(deadline) {
+			t.Fatal("the rating never reached the hall")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func (h *harness) hallHasKind(k txn.Kind) bool {
+	entries, err := h.demo.Hall.List(context.Background())
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.Txn.Kind == k {
+			if e.Txn.Taxpayer != nil {
+				h.t.Fatal("a rating carries personal data")
+			}
+			return true
+		}
+	}
+	return false
 }
 
 func TestOfflineResultAndCardLifted(t *testing.T) {
