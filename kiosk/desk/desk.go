@@ -12,6 +12,7 @@ import (
 	"taxkiosk/drivers/gpio"
 	"taxkiosk/drivers/idcard"
 	"taxkiosk/kiosk/i18n"
+	"taxkiosk/kiosk/money"
 	"taxkiosk/kiosk/outbox"
 	"taxkiosk/kiosk/services/vatreturn"
 	"taxkiosk/kiosk/session"
@@ -55,6 +56,9 @@ type Opts struct {
 	Location       *time.Location       // receipts' time zone; nil means Asia/Shanghai or UTC+8
 	PeriodType     vatreturn.PeriodType // the zero return's period; zero means monthly
 	Cabinet        Cabinet              // presence, door, help button, tower light; nil means none fitted
+	// VATRules is the versioned table of small-scale VAT rates and thresholds; nil means
+	// vatreturn.DefaultRules().
+	VATRules []vatreturn.Rules
 }
 
 // Desk is the front desk. Use New, then Run in its own goroutine.
@@ -91,6 +95,9 @@ func New(reader CardReader, printer ReceiptPrinter, ob Outbox, up Uplink, opts O
 	}
 	if opts.Location == nil {
 		opts.Location = chinaTime()
+	}
+	if opts.VATRules == nil {
+		opts.VATRules = vatreturn.DefaultRules()
 	}
 	if opts.PeriodType == "" {
 		opts.PeriodType = vatreturn.Monthly
@@ -217,9 +224,26 @@ func (d *Desk) Remaining() time.Duration { return d.sess.Remaining() }
 // Person is the masked view of the current taxpayer.
 func (d *Desk) Person() (session.Person, bool) { return d.sess.Person() }
 
-// VATDraft is the zero return for the current period.
+// VATDraft is the zero return for the current period, computed: the form starts from it.
 func (d *Desk) VATDraft() vatreturn.Return {
-	return vatreturn.Zero(vatreturn.CurrentPeriod(d.opts.PeriodType, d.opts.Now().In(d.opts.Location)))
+	r := vatreturn.Zero(vatreturn.CurrentPeriod(d.opts.PeriodType, d.opts.Now().In(d.opts.Location)))
+	r.Compute(vatreturn.RulesFor(d.opts.VATRules, r.Period)) // a zero return always computes
+	return r
+}
+
+// ComputeVAT fills the computed fields of r under the rules for its period.
+func (d *Desk) ComputeVAT(r vatreturn.Return) (vatreturn.Return, error) {
+	err := r.Compute(vatreturn.RulesFor(d.opts.VATRules, r.Period))
+	return r, err
+}
+
+// VATThreshold is the exemption threshold for r's period, for the screen's note.
+func (d *Desk) VATThreshold(r vatreturn.Return) money.Amount {
+	rules := vatreturn.RulesFor(d.opts.VATRules, r.Period)
+	if r.Period.Type == vatreturn.Quarterly {
+		return rules.QuarterlyThreshold
+	}
+	return rules.MonthlyThreshold
 }
 
 // Outcome is what became of a submitted transaction.
@@ -243,7 +267,8 @@ func (d *Desk) SubmitVATReturn(ctx context.Context, r vatreturn.Return, lang i18
 	if !ok {
 		return Outcome{}, ErrNoSession
 	}
-	if err := r.Compute(); err != nil {
+	r, err := d.ComputeVAT(r)
+	if err != nil {
 		return Outcome{}, err
 	}
 	d.sess.Touch()

@@ -26,15 +26,23 @@ func (d *Desk) vatReceipt(t txn.Txn, r vatreturn.Return, tp *txn.Taxpayer, deliv
 	if delivered {
 		status = T("receipt.status.delivered")
 	}
+	service := T("receipt.service.vat")
+	if r.Zero {
+		service = T("receipt.service.vat_zero")
+	}
 	doc := &escpos.Document{}
 	doc.Title(T("receipt.title")).
 		Paragraph(d.opts.HallName).
 		Separator().
-		Pair(T("receipt.service"), T("receipt.service.vat_zero")).
+		Pair(T("receipt.service"), service).
 		Pair(T("receipt.period"), PeriodText(c, l, r.Period)).
 		Pair(T("receipt.taxpayer"), txn.MaskName(tp.Name)).
-		Pair(T("receipt.id"), txn.MaskID(tp.IDNumber)).
-		Amount(T("receipt.tax"), T("vat.yuan", "amount", r.TaxPayable.String())).
+		Pair(T("receipt.id"), txn.MaskID(tp.IDNumber))
+	if !r.Zero {
+		doc.Pair(T("receipt.sales"), T("vat.yuan", "amount", r.Sales.String())).
+			Pair(T("receipt.exempt"), T("vat.yuan", "amount", (r.ExemptSales+r.SmallExempt).String()))
+	}
+	doc.Amount(T("receipt.tax"), T("vat.yuan", "amount", r.TaxPayable.String())).
 		Separator().
 		Pair(T("receipt.time"), t.CreatedAt.In(d.opts.Location).Format("2006-01-02 15:04:05")).
 		Pair(T("receipt.kiosk"), d.opts.KioskID).

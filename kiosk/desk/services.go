@@ -13,7 +13,7 @@ import (
 type Service string
 
 const (
-	ServiceVATZero Service = "vat_zero" // the small-scale taxpayer's zero VAT return
+	ServiceVAT Service = "vat_return" // the small-scale taxpayer's VAT return, zero returns included
 )
 
 // Availability says whether a service can be started now, and if not, why: ReasonKey is a
@@ -48,7 +48,7 @@ func (s *supervisor) printer() error {
 
 // Services lists every service with its availability.
 func (d *Desk) Services() []Availability {
-	a := Availability{Service: ServiceVATZero, Available: true}
+	a := Availability{Service: ServiceVAT, Available: true}
 	// A return without a receipt leaves the taxpayer without proof of filing: while the
 	// printer cannot print, the service waits, and says why.
 	if err := d.sup.printer(); err != nil {

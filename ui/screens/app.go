@@ -13,6 +13,7 @@ import (
 
 	"taxkiosk/kiosk/desk"
 	"taxkiosk/kiosk/i18n"
+	"taxkiosk/kiosk/money"
 	"taxkiosk/kiosk/services/vatreturn"
 	"taxkiosk/kiosk/session"
 	"taxkiosk/ui/bridge"
@@ -29,6 +30,8 @@ type Desk interface {
 	Services() []desk.Availability
 	Rate(ctx context.Context, level int, reasons []string, after string) error
 	VATDraft() vatreturn.Return
+	ComputeVAT(r vatreturn.Return) (vatreturn.Return, error)
+	VATThreshold(r vatreturn.Return) money.Amount
 	SubmitVATReturn(ctx context.Context, r vatreturn.Return, lang i18n.Lang) (desk.Outcome, error)
 }
 
@@ -69,6 +72,7 @@ type App struct {
 	notice  string // message key shown on the idle screen
 	person  session.Person
 	draft   vatreturn.Return
+	vatEdit vatEdit // what the keypad is typing into
 	outcome desk.Outcome
 	errKey  string
 	scan    desk.ScanView
@@ -193,6 +197,7 @@ func (a *App) Tick() {
 func (a *App) wipe() {
 	a.person = session.Person{}
 	a.draft = vatreturn.Return{}
+	a.vatEdit = vatEdit{}
 	a.outcome = desk.Outcome{}
 	a.errKey = ""
 	a.scan = desk.ScanView{}

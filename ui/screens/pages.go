@@ -47,11 +47,12 @@ func (a *App) welcome() (fyne.CanvasObject, []fyne.CanvasObject) {
 	)
 	items := []fyne.CanvasObject{who}
 	for _, s := range a.desk.Services() {
-		if s.Service != desk.ServiceVATZero {
+		if s.Service != desk.ServiceVAT {
 			continue
 		}
-		vat := a.tile("service.vat_zero.title", "service.vat_zero.desc", s.Available, func() {
+		vat := a.tile("service.vat.title", "service.vat.desc", s.Available, func() {
 			a.draft = a.desk.VATDraft()
+			a.vatEdit = vatEdit{field: fieldSales}
 			a.show(ScreenVAT)
 		})
 		items = append(items, container.NewCenter(vat))
@@ -62,32 +63,9 @@ func (a *App) welcome() (fyne.CanvasObject, []fyne.CanvasObject) {
 	return centred(items...), []fyne.CanvasObject{a.navButton("common.finish", a.goHome)}
 }
 
-func (a *App) vatForm() (fyne.CanvasObject, []fyne.CanvasObject) {
-	r := a.draft
-	yuan := func(s string) string { return a.T("vat.yuan", "amount", s) }
-	form := widget.NewForm(
-		widget.NewFormItem(a.T("vat.period"), widget.NewLabel(desk.PeriodText(a.cat, a.lang, r.Period))),
-		widget.NewFormItem(a.T("vat.sales3"), widget.NewLabel(yuan(r.Sales3.String()))),
-		widget.NewFormItem(a.T("vat.sales1"), widget.NewLabel(yuan(r.Sales1.String()))),
-		widget.NewFormItem(a.T("vat.exempt"), widget.NewLabel(yuan(r.ExemptSales.String()))),
-		widget.NewFormItem(a.T("vat.tax"), widget.NewLabel(yuan(r.TaxPayable.String()))),
-	)
-	next := touchSized(a.button("vat.next", widget.HighImportance, func() { a.show(ScreenConfirm) }), 320)
-	body := centred(
-		a.heading(a.T("vat.title")),
-		container.NewCenter(touchSizedW(form, 640)),
-		a.para(a.T("vat.zero_note"), widget.WarningImportance),
-		container.NewCenter(next),
-	)
-	return body, []fyne.CanvasObject{
-		a.navButton("common.back", func() { a.show(ScreenWelcome) }),
-		a.navButton("common.home", a.goHome),
-	}
-}
-
 func (a *App) confirm() (fyne.CanvasObject, []fyne.CanvasObject) {
 	r := a.draft
-	summary := a.T("service.vat_zero.title") + " · " + desk.PeriodText(a.cat, a.lang, r.Period) + " · " +
+	summary := a.T("service.vat.title") + " · " + desk.PeriodText(a.cat, a.lang, r.Period) + " · " +
 		a.T("vat.tax") + " " + a.T("vat.yuan", "amount", r.TaxPayable.String())
 	submit := touchSized(a.button("confirm.submit", widget.HighImportance, a.submit), 360)
 	body := centred(

@@ -146,7 +146,7 @@ func TestThinPathOnScreen(t *testing.T) {
 	}
 	h.golden("welcome")
 
-	h.tap("service.vat_zero.title")
+	h.tap("service.vat.title")
 	h.waitScreen(ScreenVAT)
 	h.golden("vat")
 	h.tap("vat.next")
@@ -208,7 +208,7 @@ func TestOfflineResultAndCardLifted(t *testing.T) {
 		t.Fatal(err)
 	}
 	pumpUntil[desk.SessionStarted](h)
-	h.tap("service.vat_zero.title")
+	h.tap("service.vat.title")
 	h.tap("vat.next")
 	h.tap("confirm.submit")
 	h.waitScreen(ScreenResult)
@@ -230,7 +230,7 @@ func TestPaperOutStillAccepts(t *testing.T) {
 	if err := h.demo.SetPaper("end"); err != nil { // the roll runs out while the taxpayer works
 		t.Fatal(err)
 	}
-	h.tap("service.vat_zero.title")
+	h.tap("service.vat.title")
 	h.tap("vat.next")
 	h.tap("confirm.submit")
 	h.waitScreen(ScreenResult)
@@ -257,7 +257,7 @@ func TestServiceWaitsForThePrinter(t *testing.T) {
 	for i := 0; i < 3 && !strings.Contains(h.text(), "打印机缺纸"); i++ {
 		pumpUntil[desk.ServicesChanged](h)
 	}
-	if !h.app.Button("service.vat_zero.title").Disabled() {
+	if !h.app.Button("service.vat.title").Disabled() {
 		t.Fatal("the return can be started with no paper in the printer")
 	}
 	if !strings.Contains(h.text(), "打印机缺纸") {
@@ -266,7 +266,7 @@ func TestServiceWaitsForThePrinter(t *testing.T) {
 	h.golden("welcome_paper_out")
 	h.demo.SetPaper("ok") // a technician loads paper: the service comes back by itself
 	pumpUntil[desk.ServicesChanged](h)
-	if h.app.Button("service.vat_zero.title").Disabled() {
+	if h.app.Button("service.vat.title").Disabled() {
 		t.Fatal("service still disabled after paper was loaded")
 	}
 }
@@ -288,7 +288,7 @@ func TestScanInvoiceAndReceipt(t *testing.T) {
 
 	h.demo.PlaceCard("resident-male")
 	pumpUntil[desk.SessionStarted](h)
-	h.tap("service.vat_zero.title")
+	h.tap("service.vat.title")
 	h.tap("vat.next")
 	h.tap("confirm.submit")
 	h.waitScreen(ScreenResult)
@@ -332,5 +332,61 @@ func TestHelpFromTheScreen(t *testing.T) {
 	h.tap("idle.attract") // a touch wakes the screen, as the presence sensor does
 	if strings.Contains(h.text(), "请走近屏幕") {
 		t.Fatal("a touch did not wake the resting screen")
+	}
+}
+
+func TestVATReturnWithSales(t *testing.T) {
+	h := newHarness(t)
+	h.app.SetNetwork(NetState{Online: true})
+	h.demo.PlaceCard("resident-female")
+	pumpUntil[desk.SessionStarted](h)
+	h.tap("service.vat.title")
+	h.waitScreen(ScreenVAT)
+	for _, k := range []string{"1", "2", "0", "0", "0", "0", ".", "5"} { // 120000.5 yuan of sales
+		h.tap("keypad." + k)
+	}
+	h.tap("vat.exempt")
+	for _, k := range []string{"3", "0", "0"} {
+		h.tap("keypad." + k)
+	}
+	if h.app.draft.Sales.String() != "120000.50" || h.app.draft.ExemptSales.String() != "300.00" || h.app.draft.TaxPayable.String() != "1200.01" {
+		t.Fatalf("draft %+v", h.app.draft)
+	}
+	h.golden("vat_sales")
+	h.tap("vat.next")
+	h.tap("confirm.submit")
+	h.waitScreen(ScreenResult)
+	rs := h.demo.Printer.Receipts()
+	if len(rs) != 1 || !strings.Contains(rs[0].Text, "1200.01 元") || !strings.Contains(rs[0].Text, "120000.50 元") || strings.Contains(rs[0].Text, "零申报") {
+		t.Fatalf("receipt of a return with sales:\n%+v", rs)
+	}
+}
+
+func TestKeypadRules(t *testing.T) {
+	e := vatEdit{field: fieldSales}
+	for _, k := range []string{"0", "0", "7", ".", "2", "5", "9"} {
+		e.press(k)
+	}
+	if got := e.text[fieldSales]; got != "7.25" || !e.bad {
+		t.Fatalf("typed %q bad=%t: want 7.25 and a third decimal refused", got, e.bad)
+	}
+	e.press("back")
+	e.press("back")
+	if got := e.amount(fieldSales).String(); got != "7.00" {
+		t.Fatalf("\"7.\" reads as %s", got)
+	}
+	e.press("clear")
+	e.press(".")
+	if e.text[fieldSales] != "0." {
+		t.Fatalf("a leading point: %q", e.text[fieldSales])
+	}
+	for i := 0; i < 20; i++ {
+		e.press("clear")
+	}
+	for i := 0; i < maxWhole+3; i++ {
+		e.press("9")
+	}
+	if len(e.text[fieldSales]) != maxWhole || !e.bad {
+		t.Fatalf("%d digits accepted", len(e.text[fieldSales]))
 	}
 }

@@ -72,5 +72,5 @@ func (c column) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 
 // centred puts objs in a vertical stack, in a centred column of readable width.
 func centred(objs ...fyne.CanvasObject) fyne.CanvasObject {
-	return container.New(column{maxWidth: 1000}, container.NewVBox(objs...))
+	return container.New(column{maxWidth: 1120}, container.NewVBox(objs...))
 }

@@ -50,12 +50,18 @@ func (p Period) Code() string {
 
 // Return is a small-scale taxpayer's VAT return.
 type Return struct {
-	Period      Period       `json:"period"`
-	Sales3      money.Amount `json:"sales_3pct"`   // sales taxed at 3%
-	Sales1      money.Amount `json:"sales_1pct"`   // sales at the reduced 1% rate
-	ExemptSales money.Amount `json:"exempt_sales"` // exempt sales
+	Period Period `json:"period"`
+	// Sales is the period's taxable sales (excluding tax), all lines at the levy rate.
+	Sales money.Amount `json:"sales"`
+	// ExemptSales are sales exempt for their own reasons (e.g. agricultural produce).
+	ExemptSales money.Amount `json:"exempt_sales"`
+	// SmallExempt is the part of Sales exempt because total sales stayed at or below the
+	// threshold (小微企业免税销售额); computed.
+	SmallExempt money.Amount `json:"small_exempt_sales"`
+	RateBP      int64        `json:"rate_bp"` // the rate applied, in basis points; computed
 	TaxPayable  money.Amount `json:"tax_payable"`
 	Zero        bool         `json:"zero_return"`
+	Rules       string       `json:"rules"` // the rules' version; computed
 }
 
 // ErrNegative is returned for a negative sales line.
@@ -64,13 +70,19 @@ var ErrNegative = errors.New("vatreturn: sales must not be negative")
 // Zero is the zero return for period p.
 func Zero(p Period) Return { return Return{Period: p, Zero: true} }
 
-// Compute fills TaxPayable and Zero from the sales lines.
-func (r *Return) Compute() error {
-	if r.Sales3 < 0 || r.Sales1 < 0 || r.ExemptSales < 0 {
+// Compute fills the computed fields from the sales lines under rules.
+func (r *Return) Compute(rules Rules) error {
+	if r.Sales < 0 || r.ExemptSales < 0 {
 		return ErrNegative
 	}
-	r.TaxPayable = r.Sales3.MulRate(300) + r.Sales1.MulRate(100)
-	r.Zero = r.Sales3 == 0 && r.Sales1 == 0 && r.ExemptSales == 0
+	r.Rules, r.RateBP = rules.Version, rules.ReducedRateBP
+	r.Zero = r.Sales == 0 && r.ExemptSales == 0
+	r.SmallExempt, r.TaxPayable = 0, 0
+	if r.Sales+r.ExemptSales <= rules.threshold(r.Period) {
+		r.SmallExempt = r.Sales
+		return nil
+	}
+	r.TaxPayable = r.Sales.MulRate(rules.ReducedRateBP)
 	return nil
 }
 

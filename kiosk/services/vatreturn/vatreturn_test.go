@@ -28,23 +28,70 @@ func TestCurrentPeriod(t *testing.T) {
 	}
 }
 
-func TestComputeAndBody(t *testing.T) {
-	r := Zero(Period{Type: Monthly, Year: 2026, Index: 11})
-	if err := r.Compute(); err != nil || !r.Zero || r.TaxPayable != 0 {
-		t.Fatalf("zero return: %+v %v", r, err)
+func yuan(s string) money.Amount {
+	a, err := money.Parse(s)
+	if err != nil {
+		panic(err)
 	}
+	return a
+}
+
+// TestCompute runs the table of the 2023 policy (3% levy reduced to 1%, exempt up to
+// 100,000 yuan a month or 300,000 a quarter) and the statutory rules after it.
+func TestCompute(t *testing.T) {
+	nov := Period{Type: Monthly, Year: 2026, Index: 11}
+	q3 := Period{Type: Quarterly, Year: 2026, Index: 3}
+	y2028 := Period{Type: Monthly, Year: 2028, Index: 1}
+	for _, c := range []struct {
+		name               string
+		p                  Period
+		sales, exempt      string
+		tax, smallEx, rate string
+		zero               bool
+	}{
+		{"zero return", nov, "0", "0", "0.00", "0.00", "1%", true},
+		{"under the monthly threshold", nov, "80000", "0", "0.00", "80000.00", "1%", false},
+		{"at the monthly threshold", nov, "100000", "0", "0.00", "100000.00", "1%", false},
+		{"over the monthly threshold", nov, "100000.01", "0", "1000.00", "0.00", "1%", false},
+		{"exempt sales count towards the threshold", nov, "90000", "20000", "900.00", "0.00", "1%", false},
+		{"quarter under its threshold", q3, "250000", "0", "0.00", "250000.00", "1%", false},
+		{"quarter over its threshold", q3, "333333.33", "0", "3333.33", "0.00", "1%", false},
+		{"after the policy: statutory 3%", y2028, "200000", "0", "6000.00", "0.00", "3%", false},
+	} {
+		r := Return{Period: c.p, Sales: yuan(c.sales), ExemptSales: yuan(c.exempt)}
+		if err := r.Compute(RulesFor(DefaultRules(), c.p)); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		rate := map[int64]string{100: "1%", 300: "3%"}[r.RateBP]
+		if r.TaxPayable.String() != c.tax || r.SmallExempt.String() != c.smallEx || rate != c.rate || r.Zero != c.zero {
+			t.Errorf("%s: tax %s small-exempt %s rate %s zero %t; want %s %s %s %t", c.name, r.TaxPayable, r.SmallExempt, rate, r.Zero, c.tax, c.smallEx, c.rate, c.zero)
+		}
+	}
+	r := Return{Period: nov, Sales: -1}
+	if err := r.Compute(DefaultRules()[0]); err != ErrNegative {
+		t.Fatal("negative sales accepted")
+	}
+}
+
+func TestBody(t *testing.T) {
+	r := Zero(Period{Type: Monthly, Year: 2026, Index: 11})
+	r.Compute(RulesFor(DefaultRules(), r.Period))
 	var m map[string]any
 	json.Unmarshal(r.Body(), &m)
-	if m["tax_payable"] != "0.00" || m["zero_return"] != true {
+	if m["tax_payable"] != "0.00" || m["zero_return"] != true || m["rules"] != DefaultRules()[0].Version {
 		t.Fatalf("body %s", r.Body())
 	}
-	r.Sales3, _ = money.Parse("100000")
-	r.Sales1, _ = money.Parse("2000.5")
-	if err := r.Compute(); err != nil || r.TaxPayable.String() != "3020.01" || r.Zero {
-		t.Fatalf("computed %+v", r)
+}
+
+func TestRulesValidate(t *testing.T) {
+	for _, r := range DefaultRules() {
+		if err := r.Validate(); err != nil {
+			t.Fatal(err)
+		}
 	}
-	r.Sales1 = -1
-	if err := r.Compute(); err != ErrNegative {
-		t.Fatalf("negative accepted")
+	bad := DefaultRules()[0]
+	bad.ReducedRateBP = 500
+	if bad.Validate() == nil {
+		t.Fatal("a reduced rate above the levy rate passed")
 	}
 }

@@ -1,0 +1,167 @@
+package screens
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"taxkiosk/kiosk/desk"
+	"taxkiosk/kiosk/money"
+)
+
+// The amounts the VAT form lets a taxpayer type.
+const (
+	fieldSales  = "sales"
+	fieldExempt = "exempt"
+)
+
+// vatEdit is the keypad's state on the VAT form: which amount it types into, and the text
+// typed so far for each (so "12." can be on screen before it is an amount).
+type vatEdit struct {
+	field string
+	text  map[string]string
+	bad   bool // the last key would have made an amount with more than two decimals
+}
+
+// maxWhole bounds the integer digits of an amount: a trillion yuan is not a small taxpayer.
+const maxWhole = 12
+
+// press applies one keypad key to the text of the field being typed.
+func (e *vatEdit) press(key string) {
+	if e.text == nil {
+		e.text = map[string]string{}
+	}
+	t := e.text[e.field]
+	e.bad = false
+	switch key {
+	case "clear":
+		t = ""
+	case "back":
+		if t != "" {
+			t = t[:len(t)-1]
+		}
+	case ".":
+		if !strings.Contains(t, ".") {
+			if t == "" {
+				t = "0"
+			}
+			t += "."
+		}
+	default: // a digit
+		whole, frac, dot := strings.Cut(t, ".")
+		switch {
+		case dot && len(frac) >= 2:
+			e.bad = true
+		case !dot && len(whole) >= maxWhole:
+			e.bad = true
+		case t == "0":
+			t = key
+		default:
+			t += key
+		}
+	}
+	e.text[e.field] = t
+}
+
+// amount is the field's typed text as an amount; "" and "12." read as 0 and 12.
+func (e *vatEdit) amount(field string) money.Amount {
+	t := strings.TrimSuffix(e.text[field], ".")
+	if t == "" {
+		return 0
+	}
+	a, err := money.Parse(t)
+	if err != nil {
+		return 0 // press keeps the text parseable; this is unreachable
+	}
+	return a
+}
+
+// shown is how a field reads on screen: the typed text while typing, else the amount.
+func (e *vatEdit) shown(field string, a money.Amount) string {
+	if t, ok := e.text[field]; ok && t != "" {
+		return t
+	}
+	return a.String()
+}
+
+func (a *App) vatForm() (fyne.CanvasObject, []fyne.CanvasObject) {
+	r := a.draft
+	yuan := func(s string) string { return a.T("vat.yuan", "amount", s) }
+	field := func(key, name string, v money.Amount) fyne.CanvasObject {
+		imp := widget.MediumImportance
+		if a.vatEdit.field == name {
+			imp = widget.HighImportance
+		}
+		b := a.button(key, imp, func() { a.vatEdit.field = name; a.render() })
+		b.SetText(yuan(a.vatEdit.shown(name, v)))
+		b.Alignment = widget.ButtonAlignTrailing
+		return touchSized(b, 220)
+	}
+	form := widget.NewForm(
+		widget.NewFormItem(a.T("vat.period"), widget.NewLabel(desk.PeriodText(a.cat, a.lang, r.Period))),
+		widget.NewFormItem(a.T("vat.sales"), field("vat.sales", fieldSales, r.Sales)),
+		widget.NewFormItem(a.T("vat.exempt"), field("vat.exempt", fieldExempt, r.ExemptSales)),
+		widget.NewFormItem(a.T("vat.small_exempt"), widget.NewLabel(yuan(r.SmallExempt.String()))),
+		widget.NewFormItem(a.T("vat.rate"), widget.NewLabel(a.T("vat.rate.value", "rate", rateText(r.RateBP)))),
+		widget.NewFormItem(a.T("vat.tax"), widget.NewLabelWithStyle(yuan(r.TaxPayable.String()), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})),
+	)
+	var note *widget.Label
+	switch {
+	case a.vatEdit.bad:
+		note = a.para(a.T("vat.bad_amount"), widget.DangerImportance)
+	case r.Zero:
+		note = a.para(a.T("vat.zero_note"), widget.WarningImportance)
+	case r.SmallExempt > 0:
+		note = a.para(a.T("vat.threshold_note", "threshold", a.desk.VATThreshold(r).String()), widget.SuccessImportance)
+	default:
+		note = a.para(a.T("vat.edit_hint"), widget.LowImportance)
+	}
+	next := touchSized(a.button("vat.next", widget.HighImportance, func() { a.show(ScreenConfirm) }), 240)
+	right := container.NewVBox(a.keypad(), next)
+	body := centred(
+		a.heading(a.T("vat.title")),
+		container.NewBorder(nil, nil, nil, right, container.NewVBox(form, note)),
+	)
+	return body, []fyne.CanvasObject{
+		a.navButton("common.back", func() { a.show(ScreenWelcome) }),
+		a.navButton("common.home", a.goHome),
+	}
+}
+
+// keypad is the on-screen numeric pad: kiosks have no keyboard.
+func (a *App) keypad() fyne.CanvasObject {
+	grid := container.NewGridWithColumns(3)
+	key := func(label, k string) {
+		b := widget.NewButton(label, a.tap(func() { a.typeKey(k) }))
+		a.buttons["keypad."+k] = b
+		grid.Add(touchSized(b, 72))
+	}
+	for _, d := range []string{"7", "8", "9", "4", "5", "6", "1", "2", "3"} {
+		key(d, d)
+	}
+	key(".", ".")
+	key("0", "0")
+	key(a.T("keypad.back"), "back")
+	clear := widget.NewButton(a.T("keypad.clear"), a.tap(func() { a.typeKey("clear") }))
+	a.buttons["keypad.clear"] = clear
+	return container.NewVBox(grid, touchSized(clear, 220))
+}
+
+// typeKey types into the selected amount and recomputes the return.
+func (a *App) typeKey(k string) {
+	a.vatEdit.press(k)
+	r := a.draft
+	r.Sales, r.ExemptSales = a.vatEdit.amount(fieldSales), a.vatEdit.amount(fieldExempt)
+	if c, err := a.desk.ComputeVAT(r); err == nil {
+		a.draft = c
+	}
+	a.render()
+}
+
+// rateText prints basis points as a percentage: 100 -> "1", 150 -> "1.5".
+func rateText(bp int64) string {
+	s := money.Amount(bp).String() // basis points have the shape of fen: 100 -> "1.00"
+	return strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
+}
