@@ -271,6 +271,9 @@ func (d *Desk) SubmitVATReturn(ctx context.Context, r vatreturn.Return, lang i18
 	if err != nil {
 		return Outcome{}, err
 	}
+	if r.Filer.Kind == "" {
+		r.Filer.Kind = vatreturn.FilerSelf
+	}
 	d.sess.Touch()
 	t, err := d.outbox.Enqueue(ctx, txn.Txn{
 		KioskID: d.opts.KioskID, Kind: txn.KindVATReturn, CreatedAt: d.opts.Now(),

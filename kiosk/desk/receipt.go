@@ -38,6 +38,9 @@ func (d *Desk) vatReceipt(t txn.Txn, r vatreturn.Return, tp *txn.Taxpayer, deliv
 		Pair(T("receipt.period"), PeriodText(c, l, r.Period)).
 		Pair(T("receipt.taxpayer"), txn.MaskName(tp.Name)).
 		Pair(T("receipt.id"), txn.MaskID(tp.IDNumber))
+	if r.Filer.Kind == vatreturn.FilerEnterprise {
+		doc.Pair(T("receipt.filer"), r.Filer.CreditCode) // an enterprise's code is public
+	}
 	if !r.Zero {
 		doc.Pair(T("receipt.sales"), T("vat.yuan", "amount", r.Sales.String())).
 			Pair(T("receipt.exempt"), T("vat.yuan", "amount", (r.ExemptSales+r.SmallExempt).String()))

@@ -54,6 +54,8 @@ const (
 	ScreenError      Screen = "error"
 	ScreenScan       Screen = "scan"
 	ScreenRate       Screen = "rate"
+	ScreenFiler      Screen = "filer"
+	ScreenCode       Screen = "code"
 )
 
 // App is the taxpayer's touchscreen: one window, one screen at a time. Every method runs on
@@ -73,6 +75,7 @@ type App struct {
 	person  session.Person
 	draft   vatreturn.Return
 	vatEdit vatEdit // what the keypad is typing into
+	code    codeEdit
 	outcome desk.Outcome
 	errKey  string
 	scan    desk.ScanView
@@ -198,6 +201,7 @@ func (a *App) wipe() {
 	a.person = session.Person{}
 	a.draft = vatreturn.Return{}
 	a.vatEdit = vatEdit{}
+	a.code = codeEdit{}
 	a.outcome = desk.Outcome{}
 	a.errKey = ""
 	a.scan = desk.ScanView{}
@@ -238,6 +242,10 @@ func (a *App) render() {
 		body, nav = a.scanScreen()
 	case ScreenRate:
 		body, nav = a.rateScreen()
+	case ScreenFiler:
+		body, nav = a.filerScreen()
+	case ScreenCode:
+		body, nav = a.codeScreen()
 	default:
 		body, nav = a.idle()
 	}

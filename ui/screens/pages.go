@@ -53,7 +53,8 @@ func (a *App) welcome() (fyne.CanvasObject, []fyne.CanvasObject) {
 		vat := a.tile("service.vat.title", "service.vat.desc", s.Available, func() {
 			a.draft = a.desk.VATDraft()
 			a.vatEdit = vatEdit{field: fieldSales}
-			a.show(ScreenVAT)
+			a.code = codeEdit{}
+			a.show(ScreenFiler)
 		})
 		items = append(items, container.NewCenter(vat))
 		if !s.Available {

@@ -147,6 +147,7 @@ func TestThinPathOnScreen(t *testing.T) {
 	h.golden("welcome")
 
 	h.tap("service.vat.title")
+	h.tap("filer.self")
 	h.waitScreen(ScreenVAT)
 	h.golden("vat")
 	h.tap("vat.next")
@@ -209,6 +210,7 @@ func TestOfflineResultAndCardLifted(t *testing.T) {
 	}
 	pumpUntil[desk.SessionStarted](h)
 	h.tap("service.vat.title")
+	h.tap("filer.self")
 	h.tap("vat.next")
 	h.tap("confirm.submit")
 	h.waitScreen(ScreenResult)
@@ -231,6 +233,7 @@ func TestPaperOutStillAccepts(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.tap("service.vat.title")
+	h.tap("filer.self")
 	h.tap("vat.next")
 	h.tap("confirm.submit")
 	h.waitScreen(ScreenResult)
@@ -289,6 +292,7 @@ func TestScanInvoiceAndReceipt(t *testing.T) {
 	h.demo.PlaceCard("resident-male")
 	pumpUntil[desk.SessionStarted](h)
 	h.tap("service.vat.title")
+	h.tap("filer.self")
 	h.tap("vat.next")
 	h.tap("confirm.submit")
 	h.waitScreen(ScreenResult)
@@ -341,6 +345,7 @@ func TestVATReturnWithSales(t *testing.T) {
 	h.demo.PlaceCard("resident-female")
 	pumpUntil[desk.SessionStarted](h)
 	h.tap("service.vat.title")
+	h.tap("filer.self")
 	h.waitScreen(ScreenVAT)
 	for _, k := range []string{"1", "2", "0", "0", "0", "0", ".", "5"} { // 120000.5 yuan of sales
 		h.tap("keypad." + k)
@@ -388,5 +393,44 @@ func TestKeypadRules(t *testing.T) {
 	}
 	if len(e.text[fieldSales]) != maxWhole || !e.bad {
 		t.Fatalf("%d digits accepted", len(e.text[fieldSales]))
+	}
+}
+
+func TestFilingForAnEnterprise(t *testing.T) {
+	h := newHarness(t)
+	h.app.SetNetwork(NetState{Online: true})
+	h.demo.PlaceCard("resident-male")
+	pumpUntil[desk.SessionStarted](h)
+	h.tap("service.vat.title")
+	h.waitScreen(ScreenFiler)
+	h.golden("filer")
+	h.tap("filer.enterprise")
+	h.waitScreen(ScreenCode)
+	typeCode := func(code string) {
+		h.tap("keypad.clear")
+		for _, c := range code {
+			h.tap("code." + string(c))
+		}
+		h.tap("code.ok")
+	}
+	typeCode("91350100M000100Y4") // 17 characters
+	if h.app.Screen() != ScreenCode || !strings.Contains(h.text(), "18 位") {
+		t.Fatalf("a short code was accepted:\n%s", h.text())
+	}
+	typeCode("91350100M000100Y44") // wrong check character: warn, allow on confirmation
+	if h.app.Button("code.continue") == nil {
+		t.Fatal("no way on after a check-character warning")
+	}
+	h.golden("code_bad_check")
+	typeCode("91350100M000100Y43")
+	h.waitScreen(ScreenVAT)
+	if h.app.draft.Filer.CreditCode != "91350100M000100Y43" || h.app.draft.Filer.CheckFailed {
+		t.Fatalf("filer %+v", h.app.draft.Filer)
+	}
+	h.tap("vat.next")
+	h.tap("confirm.submit")
+	h.waitScreen(ScreenResult)
+	if rs := h.demo.Printer.Receipts(); len(rs) != 1 || !strings.Contains(rs[0].Text, "91350100M000100Y43") {
+		t.Fatalf("receipt without the enterprise's code: %+v", rs)
 	}
 }

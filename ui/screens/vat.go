@@ -9,6 +9,7 @@ import (
 
 	"taxkiosk/kiosk/desk"
 	"taxkiosk/kiosk/money"
+	"taxkiosk/kiosk/services/vatreturn"
 )
 
 // The amounts the VAT form lets a taxpayer type.
@@ -99,7 +100,12 @@ func (a *App) vatForm() (fyne.CanvasObject, []fyne.CanvasObject) {
 		b.Alignment = widget.ButtonAlignTrailing
 		return touchSized(b, 220)
 	}
+	filer := a.T("vat.filer.self")
+	if r.Filer.Kind == vatreturn.FilerEnterprise {
+		filer = r.Filer.CreditCode
+	}
 	form := widget.NewForm(
+		widget.NewFormItem(a.T("vat.filer"), widget.NewLabel(filer)),
 		widget.NewFormItem(a.T("vat.period"), widget.NewLabel(desk.PeriodText(a.cat, a.lang, r.Period))),
 		widget.NewFormItem(a.T("vat.sales"), field("vat.sales", fieldSales, r.Sales)),
 		widget.NewFormItem(a.T("vat.exempt"), field("vat.exempt", fieldExempt, r.ExemptSales)),
@@ -125,7 +131,7 @@ func (a *App) vatForm() (fyne.CanvasObject, []fyne.CanvasObject) {
 		container.NewBorder(nil, nil, nil, right, container.NewVBox(form, note)),
 	)
 	return body, []fyne.CanvasObject{
-		a.navButton("common.back", func() { a.show(ScreenWelcome) }),
+		a.navButton("common.back", func() { a.show(ScreenFiler) }),
 		a.navButton("common.home", a.goHome),
 	}
 }

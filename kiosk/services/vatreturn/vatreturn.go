@@ -48,9 +48,27 @@ func (p Period) Code() string {
 	return fmt.Sprintf("%d-%02d", p.Year, p.Index)
 }
 
+// Filer is whom a return is filed for: the person at the kiosk as an individual business
+// (identified by the ID number the transaction carries, sealed), or an enterprise they act
+// for, by its unified social credit code.
+type Filer struct {
+	Kind       string `json:"kind"`                  // FilerSelf or FilerEnterprise
+	CreditCode string `json:"credit_code,omitempty"` // enterprises only
+	// CheckFailed: the code's check character did not match and the taxpayer confirmed it
+	// anyway (early pilot codes fail the check); the hall verifies it.
+	CheckFailed bool `json:"check_failed,omitempty"`
+}
+
+// Filer kinds.
+const (
+	FilerSelf       = "self"
+	FilerEnterprise = "enterprise"
+)
+
 // Return is a small-scale taxpayer's VAT return.
 type Return struct {
 	Period Period `json:"period"`
+	Filer  Filer  `json:"filer"`
 	// Sales is the period's taxable sales (excluding tax), all lines at the levy rate.
 	Sales money.Amount `json:"sales"`
 	// ExemptSales are sales exempt for their own reasons (e.g. agricultural produce).
