@@ -59,6 +59,9 @@ type Opts struct {
 	// VATRules is the versioned table of small-scale VAT rates and thresholds; nil means
 	// vatreturn.DefaultRules().
 	VATRules []vatreturn.Rules
+	// LiftGrace is how long the screen asks whether to finish after the ID card is lifted
+	// before the session ends by itself; zero means 20 s.
+	LiftGrace time.Duration
 }
 
 // Desk is the front desk. Use New, then Run in its own goroutine.
@@ -72,6 +75,7 @@ type Desk struct {
 	sess    *session.Manager
 	events  chan Event
 	sup     supervisor
+	lift    liftWatch
 
 	submitMu sync.Mutex // one submission at a time
 }
@@ -95,6 +99,9 @@ func New(reader CardReader, printer ReceiptPrinter, ob Outbox, up Uplink, opts O
 	}
 	if opts.Location == nil {
 		opts.Location = chinaTime()
+	}
+	if opts.LiftGrace == 0 {
+		opts.LiftGrace = 20 * time.Second
 	}
 	if opts.VATRules == nil {
 		opts.VATRules = vatreturn.DefaultRules()
@@ -165,12 +172,21 @@ func (d *Desk) Run(ctx context.Context) {
 				continue
 			}
 			presenceCheck = time.Now()
+			switch d.lift.state(d.opts.Now(), d.opts.LiftGrace) {
+			case liftAsked:
+				continue // the screen is asking whether to finish; the card stays unwatched
+			case liftExpired:
+				d.end(session.CardLifted)
+				continue
+			case liftKept:
+				continue // the taxpayer chose to go on without the card
+			}
 			cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 			present, err := d.reader.Present(cctx)
 			cancel()
 			// A reader that stops answering cannot tell us the card left; the idle
 			// timeout still ends the session. One "no card" answer may be a card slid
-			// across the antenna, so a session ends on the second in a row.
+			// across the antenna, so the question comes on the second in a row.
 			switch {
 			case err != nil:
 			case present:
@@ -178,7 +194,9 @@ func (d *Desk) Run(ctx context.Context) {
 			default:
 				if misses++; misses >= 2 {
 					misses = 0
-					d.end(session.CardLifted)
+					d.lift.ask(d.opts.Now())
+					d.log.Info("desk: card lifted; asking whether to finish")
+					d.emit(CardLifted{Grace: d.opts.LiftGrace})
 				}
 			}
 			continue
@@ -206,11 +224,16 @@ func (d *Desk) Run(ctx context.Context) {
 }
 
 func (d *Desk) end(r session.EndReason) {
+	d.lift.reset()
 	if d.sess.End() {
 		d.log.Info("desk: session ended", "reason", r)
 		d.emit(SessionEnded{Reason: r})
 	}
 }
+
+// KeepSession answers the card-lifted question with "go on": the session continues without
+// the card until Finish or the idle timeout.
+func (d *Desk) KeepSession() { d.lift.keep() }
 
 // EndSession ends the taxpayer's session (Finish tapped, or shutdown).
 func (d *Desk) EndSession(r session.EndReason) { d.end(r) }

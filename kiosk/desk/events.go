@@ -1,6 +1,10 @@
 package desk
 
-import "taxkiosk/kiosk/session"
+import (
+	"time"
+
+	"taxkiosk/kiosk/session"
+)
 
 // Event is something the screens must react to.
 type Event interface{ isEvent() }
@@ -19,6 +23,12 @@ type ServicesChanged struct{}
 
 // Scanned: a code was scanned; View says what it is.
 type Scanned struct{ View ScanView }
+
+// CardLifted: the ID card left the reader mid-session; the screen asks whether to finish.
+// Without an answer (KeepSession or EndSession) the session ends after Grace.
+type CardLifted struct{ Grace time.Duration }
+
+func (CardLifted) isEvent() {}
 
 // PresenceChanged: someone stepped up to the kiosk, or left.
 type PresenceChanged struct{ Present bool }

@@ -45,6 +45,9 @@ type Opts struct {
 	MaxBackoff time.Duration
 	// Now is the desk's clock (sessions, receipts); nil means time.Now.
 	Now func() time.Time
+	// LiftGrace is how long the screen asks whether to finish after the card is lifted;
+	// zero means the desk's default.
+	LiftGrace time.Duration
 	// Cabinet is the kiosk's digital I/O (main resolves real pins, the demo simulates them);
 	// nil means none fitted.
 	Cabinet desk.Cabinet
@@ -97,7 +100,7 @@ func Open(c config.Config, opts Opts) (t *Terminal, err error) {
 	t.Desk = desk.New(t.Reader, t.Printer, t.Outbox, t.Sync, desk.Opts{
 		KioskID: c.KioskID, HallName: c.HallName, IdleTimeout: c.IdleTimeout.Duration,
 		SyncWait: c.SyncWait.Duration, Catalog: opts.Catalog, Log: opts.Log, Now: opts.Now,
-		Cabinet: opts.Cabinet,
+		Cabinet: opts.Cabinet, LiftGrace: opts.LiftGrace,
 	})
 	return t, nil
 }

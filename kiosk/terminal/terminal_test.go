@@ -48,7 +48,7 @@ func newKioskWith(t *testing.T, tweak func(*terminal.Opts)) *kiosk {
 	c.KioskID = "TEST-01"
 	c.SyncWait = config.Duration{Duration: 8 * time.Second} // a loaded CI machine still delivers in time
 	d.Configure(&c)
-	opts := terminal.Opts{Catalog: cat, MaxBackoff: 500 * time.Millisecond, Cabinet: d.Cabinet}
+	opts := terminal.Opts{Catalog: cat, MaxBackoff: 500 * time.Millisecond, Cabinet: d.Cabinet, LiftGrace: time.Second}
 	if tweak != nil {
 		tweak(&opts)
 	}
@@ -157,8 +157,12 @@ func TestThinPathOnline(t *testing.T) {
 		t.Error("receipt not cut")
 	}
 	k.demo.LiftCard()
+	if e, ok := k.sessionEvent(5 * time.Second).(desk.CardLifted); !ok {
+		t.Fatalf("after lifting the card: %#v, want the question whether to finish", e)
+	}
+	// Nobody answers: the session ends by itself after the grace time.
 	if e, ok := k.sessionEvent(5 * time.Second).(desk.SessionEnded); !ok || e.Reason != session.CardLifted {
-		t.Fatalf("after lifting the card: %#v", e)
+		t.Fatalf("unanswered: %#v", e)
 	}
 	if _, ok := k.term.Desk.Person(); ok {
 		t.Fatal("personal data kept after the card was lifted")
@@ -277,4 +281,21 @@ func TestCabinetDoorRaisesTamperAlarm(t *testing.T) {
 	k.waitFor("the tamper alarm at the hall", func() bool { return k.hallKinds()[txn.KindTamper] == 1 })
 	k.demo.SetDoor(false)
 	k.waitFor("the tower light off", func() bool { return k.demo.TowerLight() == gpio.TowerOff })
+}
+
+func TestGoOnWithoutTheCard(t *testing.T) {
+	k := newKiosk(t)
+	k.identify("resident-male")
+	k.demo.LiftCard()
+	if _, ok := k.sessionEvent(5 * time.Second).(desk.CardLifted); !ok {
+		t.Fatal("no question after the card was lifted")
+	}
+	k.term.Desk.KeepSession()
+	time.Sleep(2 * time.Second) // past the grace time
+	if _, ok := k.term.Desk.Person(); !ok {
+		t.Fatal("the session ended although the taxpayer chose to go on")
+	}
+	if _, err := k.term.Desk.SubmitVATReturn(context.Background(), k.term.Desk.VATDraft(), i18n.ZH); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -26,6 +26,7 @@ type Desk interface {
 	Remaining() time.Duration
 	Person() (session.Person, bool)
 	EndSession(session.EndReason)
+	KeepSession()
 	CallHelp(ctx context.Context, source string) (number string, err error)
 	Services() []desk.Availability
 	Rate(ctx context.Context, level int, reasons []string, after string) error
@@ -79,12 +80,14 @@ type App struct {
 	outcome desk.Outcome
 	errKey  string
 	scan    desk.ScanView
-	banner  string // a translated line shown above the current screen until the next one
-	absent  bool   // the presence sensor sees nobody: the idle screen rests
-	rating  rating // the rating screen's choices; anonymous
+	banner  string    // a translated line shown above the current screen until the next one
+	absent  bool      // the presence sensor sees nobody: the idle screen rests
+	rating  rating    // the rating screen's choices; anonymous
+	liftBy  time.Time // while the card-lifted question stands: when the session ends by itself
 
 	root      *fyne.Container
 	countdown *widget.Label
+	liftLabel *widget.Label
 	netLabel  *canvas.Text
 	buttons   map[string]*widget.Button // by translation key, for tests and the bridge
 }
@@ -133,6 +136,7 @@ func (a *App) HandleEvent(e desk.Event) {
 		a.notice = ""
 		a.show(ScreenWelcome)
 	case desk.SessionEnded:
+		a.liftBy = time.Time{}
 		if a.screen == ScreenRate { // Finish ended the session on purpose; the rating is anonymous
 			return
 		}
@@ -148,6 +152,11 @@ func (a *App) HandleEvent(e desk.Event) {
 		case ScreenIdle, ScreenWelcome, ScreenScan, ScreenResult, ScreenError:
 			a.scan = e.View
 			a.show(ScreenScan)
+		}
+	case desk.CardLifted:
+		if a.screen != ScreenIdle && a.screen != ScreenRate {
+			a.liftBy = a.now().Add(e.Grace)
+			a.render()
 		}
 	case desk.HelpCalled:
 		a.banner = a.T("help.called", "number", e.Number)
@@ -178,6 +187,10 @@ func (a *App) SetNetwork(n NetState) {
 func (a *App) Tick() {
 	if a.countdown == nil {
 		return
+	}
+	if a.liftLabel != nil {
+		left := max(0, a.liftBy.Sub(a.now()))
+		a.liftLabel.SetText(a.T("lift.ask", "s", int(left.Round(time.Second)/time.Second)))
 	}
 	if a.screen == ScreenRate {
 		left := rateTimeout - a.now().Sub(a.rating.since)
@@ -255,6 +268,10 @@ func (a *App) render() {
 	if a.banner != "" {
 		body = container.NewBorder(a.para(a.banner, widget.SuccessImportance), nil, nil, nil, body)
 	}
+	a.liftLabel = nil
+	if !a.liftBy.IsZero() {
+		body = container.NewBorder(a.liftQuestion(), nil, nil, nil, body)
+	}
 	bg := canvas.NewRectangle(kt.Paper)
 	page := container.NewBorder(a.topBar(), a.bottomBar(nav), nil, nil, container.NewPadded(body))
 	a.root.Objects = []fyne.CanvasObject{bg, page}
@@ -326,6 +343,33 @@ func (a *App) bottomBar(nav []fyne.CanvasObject) fyne.CanvasObject {
 		}
 	}
 	return container.NewPadded(container.NewBorder(nil, nil, left, right, a.countdown))
+}
+
+// liftQuestion asks, after the ID card left the reader, whether to finish or go on.
+func (a *App) liftQuestion() fyne.CanvasObject {
+	a.liftLabel = a.para("", widget.WarningImportance)
+	keep := a.button("lift.keep", widget.HighImportance, func() {
+		a.desk.KeepSession()
+		a.liftBy = time.Time{}
+		a.render()
+	})
+	finish := a.button("common.finish", widget.MediumImportance, a.finish)
+	return container.NewVBox(a.liftLabel, container.NewCenter(container.NewHBox(touchSized(finish, 240), touchSized(keep, 240))))
+}
+
+// finish ends the session on the taxpayer's word: a visit that filed something goes on to
+// the rating, any other back to the idle screen.
+func (a *App) finish() {
+	after := a.outcome.TxnID
+	a.liftBy = time.Time{}
+	a.desk.EndSession(session.Finished)
+	a.wipe()
+	if after == "" {
+		a.finishVisit("idle.ended.finished")
+		return
+	}
+	a.rating = rating{after: after, since: a.now()}
+	a.show(ScreenRate)
 }
 
 // callHelp calls the expert seat off the UI thread (the call is written to disk first); the

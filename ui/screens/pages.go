@@ -11,7 +11,6 @@ import (
 
 	"taxkiosk/assets"
 	"taxkiosk/kiosk/desk"
-	"taxkiosk/kiosk/session"
 	"taxkiosk/ui/bridge"
 )
 
@@ -61,7 +60,7 @@ func (a *App) welcome() (fyne.CanvasObject, []fyne.CanvasObject) {
 			items = append(items, a.para(a.T(s.ReasonKey), widget.DangerImportance))
 		}
 	}
-	return centred(items...), []fyne.CanvasObject{a.navButton("common.finish", a.goHome)}
+	return centred(items...), []fyne.CanvasObject{a.navButton("common.finish", a.finish)}
 }
 
 func (a *App) confirm() (fyne.CanvasObject, []fyne.CanvasObject) {
@@ -126,13 +125,7 @@ func (a *App) result() (fyne.CanvasObject, []fyne.CanvasObject) {
 	} else {
 		items = append(items, a.para(a.T("result.receipt_failed", "reason", a.T(o.PrintKey)), widget.DangerImportance))
 	}
-	finish := touchSized(a.button("common.finish", widget.HighImportance, func() {
-		after := a.outcome.TxnID
-		a.desk.EndSession(session.Finished)
-		a.wipe()
-		a.rating = rating{after: after, since: a.now()}
-		a.show(ScreenRate)
-	}), 320)
+	finish := touchSized(a.button("common.finish", widget.HighImportance, a.finish), 320)
 	items = append(items, container.NewCenter(finish))
 	return centred(items...), nil
 }

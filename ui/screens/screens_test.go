@@ -220,9 +220,17 @@ func TestOfflineResultAndCardLifted(t *testing.T) {
 		t.Fatalf("offline result does not say queued:\n%s", h.text())
 	}
 	h.demo.LiftCard()
-	pumpUntil[desk.SessionEnded](h)
+	pumpUntil[desk.CardLifted](h)
+	h.golden("result_card_lifted")
+	h.tap("lift.keep") // go on without the card
+	if _, ok := h.term.Desk.Person(); !ok || h.app.Button("lift.keep") != nil {
+		t.Fatal("going on did not keep the session, or the question stayed")
+	}
+	h.tap("common.finish")
+	h.waitScreen(ScreenRate)
+	h.tap("rate.skip")
 	h.waitScreen(ScreenIdle)
-	h.golden("idle_card_lifted")
+	h.golden("idle_finished")
 }
 
 func TestPaperOutStillAccepts(t *testing.T) {
