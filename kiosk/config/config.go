@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"taxkiosk/kiosk/policy"
 )
 
 // Duration is a time.Duration written as "60s" or "1m30s" in the JSON file.
@@ -69,21 +71,32 @@ type Config struct {
 	Printer     Printer  `json:"printer"`
 	Scanner     Scanner  `json:"scanner"`
 	GPIO        GPIO     `json:"gpio"`
+	// CertsDir holds the kiosk's client certificate and Ed25519 key for an https hall
+	// (made by `hall certs issue`); default DataDir/certs.
+	CertsDir string `json:"certs_dir"`
+	// OfflinePolicy says which services a kiosk accepts while the hall is unreachable, and
+	// within which limits.
+	OfflinePolicy policy.Policy `json:"offline_policy"`
+	// PurgeAfterDays: personal data of transactions the hall acknowledged is dropped from
+	// the kiosk this many days later.
+	PurgeAfterDays int `json:"purge_after_days"`
 }
 
 // Default returns the configuration used for every field a file leaves out.
 func Default() Config {
 	return Config{
-		KioskID:     "KIOSK-01",
-		HallName:    "卫东区税务局办税服务厅",
-		HallURL:     "http://127.0.0.1:8600",
-		DataDir:     DefaultDataDir(),
-		Language:    "zh",
-		IdleTimeout: Duration{60 * time.Second},
-		SyncWait:    Duration{3 * time.Second},
-		IDCard:      Serial{Port: "/dev/ttyUSB0", Baud: 115200},
-		Printer:     Printer{Serial: Serial{Port: "/dev/ttyUSB1", Baud: 115200}, PaperWidthMM: 80},
-		Scanner:     Scanner{Serial: Serial{Port: "/dev/ttyUSB2", Baud: 9600}},
+		KioskID:        "KIOSK-01",
+		HallName:       "卫东区税务局办税服务厅",
+		HallURL:        "http://127.0.0.1:8600",
+		DataDir:        DefaultDataDir(),
+		Language:       "zh",
+		IdleTimeout:    Duration{60 * time.Second},
+		SyncWait:       Duration{3 * time.Second},
+		IDCard:         Serial{Port: "/dev/ttyUSB0", Baud: 115200},
+		Printer:        Printer{Serial: Serial{Port: "/dev/ttyUSB1", Baud: 115200}, PaperWidthMM: 80},
+		Scanner:        Scanner{Serial: Serial{Port: "/dev/ttyUSB2", Baud: 9600}},
+		OfflinePolicy:  policy.Defaults(),
+		PurgeAfterDays: 30,
 	}
 }
 
@@ -152,6 +165,14 @@ func (c Config) KeyPath() string {
 	return filepath.Join(c.DataDir, "seal.key")
 }
 
+// Certs is the directory of the kiosk's client certificate and signing key.
+func (c Config) Certs() string {
+	if c.CertsDir != "" {
+		return c.CertsDir
+	}
+	return filepath.Join(c.DataDir, "certs")
+}
+
 // OutboxPath is the kiosk's bbolt file.
 func (c Config) OutboxPath() string { return filepath.Join(c.DataDir, "outbox.db") }
 
@@ -173,6 +194,11 @@ func (c Config) Validate() error {
 		return bad("sync_wait", "must be between 0s and 30s")
 	case c.Printer.PaperWidthMM != 0 && c.Printer.PaperWidthMM != 58 && c.Printer.PaperWidthMM != 80:
 		return bad("printer.paper_width_mm", "must be 58 or 80")
+	case c.PurgeAfterDays < 1 || c.PurgeAfterDays > 3650:
+		return bad("purge_after_days", "must be between 1 and 3650")
+	}
+	if err := c.OfflinePolicy.Validate(); err != nil {
+		return bad("offline_policy", err.Error())
 	}
 	for name, s := range map[string]Serial{"idcard": c.IDCard, "printer": c.Printer.Serial, "scanner": c.Scanner.Serial} {
 		switch s.Baud {

@@ -11,9 +11,11 @@ import (
 	"taxkiosk/drivers/escpos"
 	"taxkiosk/drivers/gpio"
 	"taxkiosk/drivers/idcard"
+	"taxkiosk/kiosk/hallsync"
 	"taxkiosk/kiosk/i18n"
 	"taxkiosk/kiosk/money"
 	"taxkiosk/kiosk/outbox"
+	"taxkiosk/kiosk/policy"
 	"taxkiosk/kiosk/services/vatreturn"
 	"taxkiosk/kiosk/session"
 	"taxkiosk/kiosk/txn"
@@ -35,11 +37,14 @@ type ReceiptPrinter interface {
 type Outbox interface {
 	Enqueue(ctx context.Context, t txn.Txn) (txn.Txn, error)
 	Get(id string) (outbox.Record, error)
+	Healthy() error // non-nil while storage is out of service for writes
+	PendingByKind() (map[txn.Kind]outbox.KindPending, error)
 }
 
-// Uplink is the sync loop: Wake asks it to send now.
+// Uplink is the sync loop: Wake asks it to send now; Status says whether the hall answers.
 type Uplink interface {
 	Wake()
+	Status() hallsync.SyncStatus
 }
 
 // Opts configures a Desk.
@@ -62,6 +67,9 @@ type Opts struct {
 	// LiftGrace is how long the screen asks whether to finish after the ID card is lifted
 	// before the session ends by itself; zero means 20 s.
 	LiftGrace time.Duration
+	// Policy says which services may be accepted while the hall is unreachable; the zero
+	// Policy accepts nothing offline. Terminals pass the configured one.
+	Policy policy.Policy
 }
 
 // Desk is the front desk. Use New, then Run in its own goroutine.
@@ -296,6 +304,9 @@ func (d *Desk) SubmitVATReturn(ctx context.Context, r vatreturn.Return, lang i18
 	}
 	if r.Filer.Kind == "" {
 		r.Filer.Kind = vatreturn.FilerSelf
+	}
+	if dec := d.policyCheck(ServiceVAT, r.TaxPayable); !dec.Allowed {
+		return Outcome{}, &RefusedError{ReasonKey: dec.ReasonKey}
 	}
 	d.sess.Touch()
 	t, err := d.outbox.Enqueue(ctx, txn.Txn{

@@ -10,11 +10,21 @@ var (
 	ErrNotAccepted = errors.New("desk: transaction not accepted")
 )
 
+// RefusedError: the offline policy or the storage's state does not let this transaction be
+// accepted now; ReasonKey says why and what to do.
+type RefusedError struct{ ReasonKey string }
+
+func (e *RefusedError) Error() string { return "desk: not accepted now: " + e.ReasonKey }
+
 // MessageKey names the translation of a desk error for the taxpayer's screen.
 func MessageKey(err error) string {
 	switch {
 	case err == nil:
 		return ""
+	case errors.As(err, new(*RefusedError)):
+		var r *RefusedError
+		errors.As(err, &r)
+		return r.ReasonKey
 	case errors.Is(err, ErrNoSession):
 		return "error.no_session"
 	case errors.Is(err, ErrNotAccepted):

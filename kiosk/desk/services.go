@@ -2,11 +2,15 @@ package desk
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"taxkiosk/drivers/escpos"
+	"taxkiosk/kiosk/money"
+	"taxkiosk/kiosk/policy"
+	"taxkiosk/kiosk/txn"
 )
 
 // Service names a taxpayer service the desk offers.
@@ -30,6 +34,7 @@ type supervisor struct {
 	mu       sync.Mutex
 	printErr error // the printer's last status as an error; nil when ready
 	checked  bool
+	avail    []Availability
 }
 
 func (s *supervisor) setPrinter(err error) (changed bool) {
@@ -37,6 +42,16 @@ func (s *supervisor) setPrinter(err error) (changed bool) {
 	defer s.mu.Unlock()
 	changed = !s.checked || escpos.MessageKey(err) != escpos.MessageKey(s.printErr)
 	s.printErr, s.checked = err, true
+	return changed
+}
+
+// setAvailability records what Services said, and reports a change since last time (the
+// network or the outbox state can change availability without the printer changing).
+func (s *supervisor) setAvailability(a []Availability) (changed bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	changed = !slices.Equal(a, s.avail)
+	s.avail = a
 	return changed
 }
 
@@ -50,11 +65,27 @@ func (s *supervisor) printer() error {
 func (d *Desk) Services() []Availability {
 	a := Availability{Service: ServiceVAT, Available: true}
 	// A return without a receipt leaves the taxpayer without proof of filing: while the
-	// printer cannot print, the service waits, and says why.
+	// printer cannot print, the service waits, and says why. Offline, the policy's limits
+	// apply before the taxpayer starts, not at the end.
 	if err := d.sup.printer(); err != nil {
 		a.Available, a.ReasonKey = false, blockedByPrinter(err)
+	} else if dec := d.policyCheck(ServiceVAT, 0); !dec.Allowed {
+		a.Available, a.ReasonKey = false, dec.ReasonKey
 	}
 	return []Availability{a}
+}
+
+// serviceKinds maps a service to the transaction kind its policy rule is named by.
+var serviceKinds = map[Service]txn.Kind{ServiceVAT: txn.KindVATReturn}
+
+// policyCheck asks the offline policy whether service may take amount now.
+func (d *Desk) policyCheck(s Service, amount money.Amount) policy.Decision {
+	pending, err := d.outbox.PendingByKind()
+	if err != nil {
+		return policy.Decision{ReasonKey: "policy.out_of_service"}
+	}
+	snap := policy.SnapshotOf(d.uplink.Status().Online, d.outbox.Healthy() != nil, d.opts.Now(), pending)
+	return d.opts.Policy.Check(string(serviceKinds[s]), amount, snap)
 }
 
 // blockedByPrinter names the text that explains a service waiting for the printer:
@@ -75,7 +106,8 @@ func (d *Desk) superviseOnce(ctx context.Context) {
 	if err == nil {
 		err = st.Err()
 	}
-	if d.sup.setPrinter(err) {
+	changed := d.sup.setPrinter(err)
+	if d.sup.setAvailability(d.Services()) || changed {
 		d.emit(ServicesChanged{})
 	}
 }

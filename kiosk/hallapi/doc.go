@@ -15,6 +15,9 @@
 // refuses the request itself; resending it unchanged will not help). An *Error carries the
 // HTTP status and the hall's code.
 //
+// A hall that requires kiosk certificates (hall.Opts.RequireKiosk) is reached with
+// NewTLSClient: mutual TLS with the kiosk's certificate, every batch signed with its key.
+//
 // Every client call takes a context; at its deadline the request is abandoned and the call
 // returns ErrUnreachable wrapping the context's error. Whether the hall stored an abandoned
 // batch is unknown, which is safe because of the deduplication above.

@@ -10,6 +10,8 @@ var (
 	ErrUnreachable = errors.New("hallapi: hall unreachable")
 	// ErrRejected: the hall refused the request (4xx).
 	ErrRejected = errors.New("hallapi: rejected by hall")
+	// ErrConfig: the client cannot be built (missing or unusable certificates, wrong URL).
+	ErrConfig = errors.New("hallapi: client configuration")
 )
 
 // Error is a non-2xx answer from the hall. It matches ErrRejected for 4xx statuses and

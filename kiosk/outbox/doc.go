@@ -19,9 +19,22 @@
 // "queued" when the file is opened again.
 //
 // Errors: a failed commit returns ErrStorage and the caller must not report success to the
-// taxpayer. A file bbolt cannot read returns ErrCorrupt from Open and is left untouched for a
-// technician. A second process opening the same file fails after Opts.LockTimeout with
-// ErrLocked instead of hanging.
+// taxpayer; nothing of the failed commit remains (bbolt rolls it back, and the sequence number
+// is not used up). The outbox then goes out of service for writes: Healthy returns
+// ErrOutOfService (with ErrStorage and the cause), Enqueue refuses at once, and Stats says so
+// in OutOfService, so the desk can turn taxpayers away before they start a service instead of
+// at the end. Records stored before stay readable and keep syncing. At most every
+// Opts.RecheckEvery, Healthy tries a 64 KiB probe write; when it succeeds (space was freed)
+// the outbox is back in service. A file bbolt cannot read returns ErrCorrupt from Open and is
+// left untouched for a technician. A second process opening the same file fails after
+// Opts.LockTimeout with ErrLocked instead of hanging.
+//
+// Opts.ReadOnly opens the file of a stopped kiosk for kioskctl: shared lock, no writes at all
+// (not even the crash recovery above); without a key, records come back with Taxpayer nil.
+//
+// Offline limits (package policy) need what waits per kind of transaction: PendingByKind sums
+// count, amount (from Opts.AmountOf, kept with each record) and oldest age. Personal data is
+// dropped a configurable time after the hall acknowledged (Purge, RunPurge).
 //
 // Only Enqueue takes a context: it is the call a screen waits on. It checks the context
 // before committing; once bbolt has begun a commit it finishes it (an fsync cannot be

@@ -15,6 +15,11 @@ var (
 	ErrExists = errors.New("outbox: transaction id already stored")
 	// ErrInvalid: the transaction or options are not acceptable.
 	ErrInvalid = errors.New("outbox: invalid")
+	// ErrOutOfService: a write failed earlier and the outbox takes no new transactions until
+	// a probe write succeeds (see Outbox.Healthy). Returned together with ErrStorage.
+	ErrOutOfService = errors.New("outbox: out of service for writes")
+	// ErrReadOnly: the outbox was opened with Opts.ReadOnly.
+	ErrReadOnly = errors.New("outbox: opened read-only")
 	// ErrClosed: the outbox was closed.
 	ErrClosed = errors.New("outbox: closed")
 )

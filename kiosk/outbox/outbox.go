@@ -8,37 +8,78 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
 
+	"taxkiosk/kiosk/money"
 	"taxkiosk/kiosk/seal"
 	"taxkiosk/kiosk/txn"
 )
 
-// Opts configures an Outbox. A nil *Opts is not accepted: Key is required.
+// Opts configures an Outbox. A nil *Opts is not accepted: Key is required (except read-only).
 type Opts struct {
 	// KioskID names the kiosk. Zero: the id already recorded in the file; a new file needs
 	// one. A file recorded under another id is refused (sequence numbers are per kiosk).
 	KioskID string
-	// Key seals personal data. Required: the outbox never writes a Taxpayer in plaintext.
+	// Key seals personal data. Required for writing: the outbox never writes a Taxpayer in
+	// plaintext. A read-only outbox opened without a key returns records with Taxpayer nil.
 	Key *seal.Key
 	// Now is the clock. Zero: time.Now.
 	Now func() time.Time
 	// LockTimeout bounds the wait for a file another process holds. Zero: 1 s.
 	LockTimeout time.Duration
+	// ReadOnly opens an existing file for reading only (kioskctl while the kiosk is stopped):
+	// nothing is written, not even the crash recovery of "sending" records, and every write
+	// returns ErrReadOnly. Zero: read-write.
+	ReadOnly bool
+	// RecheckEvery is how often Healthy, once a write failed, tries a probe write to see
+	// whether the outbox can take transactions again. Zero: 30 s.
+	RecheckEvery time.Duration
+	// AmountOf gives the money a transaction stands for (tax payable, tax paid), kept with
+	// the record so that offline limits can sum what waits per kind (PendingByKind). An error
+	// refuses the transaction with ErrInvalid. Zero: every amount is zero. See AmountField.
+	AmountOf func(txn.Txn) (money.Amount, error)
+}
+
+// AmountField returns an Opts.AmountOf that reads a top-level amount field of the body, by
+// kind: AmountField(map[txn.Kind]string{txn.KindVATReturn: "tax_payable"}). Kinds not in the
+// map, bodies without the field, and a JSON null count as zero.
+func AmountField(fields map[txn.Kind]string) func(txn.Txn) (money.Amount, error) {
+	return func(t txn.Txn) (money.Amount, error) {
+		name, ok := fields[t.Kind]
+		if !ok || len(t.Body) == 0 {
+			return 0, nil
+		}
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(t.Body, &m); err != nil {
+			return 0, fmt.Errorf("body: %w", err)
+		}
+		raw, ok := m[name]
+		if !ok || string(raw) == "null" {
+			return 0, nil
+		}
+		var a money.Amount
+		if err := json.Unmarshal(raw, &a); err != nil {
+			return 0, fmt.Errorf("%s: %w", name, err)
+		}
+		return a, nil
+	}
 }
 
 // Record is one transaction as the outbox keeps it.
 type Record struct {
-	Txn       txn.Txn    // Taxpayer opened (nil once purged)
-	State     txn.State  // queued, sending, acknowledged, or the hall's result state
-	Attempts  int        // times it was put on the wire
-	LastError string     // why the last attempt failed; for technicians
-	AckedAt   time.Time  // when the hall confirmed it stored the transaction; zero before
-	Result    txn.Result // the hall's answer; zero State until it came
-	Purged    bool       // personal data dropped by Purge
+	Txn       txn.Txn      // Taxpayer opened (nil once purged)
+	State     txn.State    // queued, sending, acknowledged, or the hall's result state
+	Attempts  int          // times it was put on the wire
+	LastError string       // why the last attempt failed; for technicians
+	AckedAt   time.Time    // when the hall confirmed it stored the transaction; zero before
+	Result    txn.Result   // the hall's answer; zero State until it came
+	Purged    bool         // personal data dropped by Purge
+	Amount    money.Amount // what Opts.AmountOf said at Enqueue
 }
 
 // Stats summarises the outbox for the technician screen and the network indicator.
@@ -48,6 +89,16 @@ type Stats struct {
 	OldestQueued time.Duration // age of the oldest queued record; 0 when none
 	LastError    string        // last delivery error; cleared by a successful delivery
 	LastSync     time.Time     // last time the hall acknowledged anything
+	// OutOfService says why the outbox takes no new transactions (see Healthy); empty while
+	// it does.
+	OutOfService string
+}
+
+// KindPending is what waits for the hall (queued or sending) of one kind of transaction.
+type KindPending struct {
+	Count  int
+	Amount money.Amount // sum of the records' Amount
+	Oldest time.Time    // CreatedAt of the oldest; zero when Count is 0
 }
 
 // Pending is the number of records not yet acknowledged by the hall.
@@ -62,12 +113,20 @@ type Filter struct {
 
 // Outbox is the durable queue. It is safe for concurrent use.
 type Outbox struct {
-	db      *bolt.DB
-	key     *seal.Key
-	kiosk   string
-	now     func() time.Time
-	changes chan struct{}
-	path    string
+	db       *bolt.DB
+	key      *seal.Key
+	kiosk    string
+	now      func() time.Time
+	changes  chan struct{}
+	path     string
+	readOnly bool
+	recheck  time.Duration
+	amountOf func(txn.Txn) (money.Amount, error)
+
+	healthMu  sync.Mutex
+	failure   error     // the write failure that put the outbox out of service; nil in service
+	failedAt  time.Time // when failure happened
+	lastProbe time.Time // when Healthy last tried a probe write
 }
 
 var (
@@ -81,26 +140,32 @@ var (
 	kSync    = []byte("last_sync")
 	kError   = []byte("last_error")
 	kCursor  = []byte("results_cursor")
+	kProbe   = []byte("headroom_probe")
 )
+
+// probeSize is what a recheck writes (and deletes again) to see that the file can grow by
+// more than one transaction's worth before taxpayers are let in again.
+const probeSize = 64 << 10
 
 var allStates = []txn.State{txn.Queued, txn.Sending, txn.Acknowledged, txn.Approved, txn.Rejected, txn.CounterVisit}
 
 // stored is the on-disk form of a Record: the Taxpayer only as sealed bytes.
 type stored struct {
-	Txn       txn.Txn     `json:"txn"`
-	Sealed    []byte      `json:"sealed,omitempty"`
-	State     txn.State   `json:"state"`
-	Attempts  int         `json:"attempts,omitempty"`
-	LastError string      `json:"last_error,omitempty"`
-	AckedAt   time.Time   `json:"acked_at,omitzero"`
-	Result    *txn.Result `json:"result,omitempty"`
-	Purged    bool        `json:"purged,omitempty"`
+	Txn       txn.Txn      `json:"txn"`
+	Sealed    []byte       `json:"sealed,omitempty"`
+	State     txn.State    `json:"state"`
+	Attempts  int          `json:"attempts,omitempty"`
+	LastError string       `json:"last_error,omitempty"`
+	AckedAt   time.Time    `json:"acked_at,omitzero"`
+	Result    *txn.Result  `json:"result,omitempty"`
+	Purged    bool         `json:"purged,omitempty"`
+	Amount    money.Amount `json:"amount,omitempty"`
 }
 
 // Open opens or creates the outbox file at path. Records a crash left in "sending" go back to
 // "queued".
 func Open(path string, opts *Opts) (ob *Outbox, err error) {
-	if opts == nil || opts.Key == nil {
+	if opts == nil || opts.Key == nil && !opts.ReadOnly {
 		return nil, fmt.Errorf("%w: Opts.Key is required", ErrInvalid)
 	}
 	o := *opts
@@ -110,13 +175,25 @@ func Open(path string, opts *Opts) (ob *Outbox, err error) {
 	if o.LockTimeout == 0 {
 		o.LockTimeout = time.Second
 	}
+	if o.RecheckEvery <= 0 {
+		o.RecheckEvery = 30 * time.Second
+	}
+	if o.AmountOf == nil {
+		o.AmountOf = func(txn.Txn) (money.Amount, error) { return 0, nil }
+	}
+	if o.ReadOnly {
+		// bbolt would create a missing file even read-only; a tool must not leave one behind.
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("%w: open %s: %w", ErrStorage, path, err)
+		}
+	}
 	// bbolt panics on some kinds of damaged pages; a kiosk must report, not crash.
 	defer func() {
 		if r := recover(); r != nil {
 			ob, err = nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, path, r)
 		}
 	}()
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: o.LockTimeout})
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: o.LockTimeout, ReadOnly: o.ReadOnly})
 	switch {
 	case errors.Is(err, berrors.ErrTimeout):
 		return nil, fmt.Errorf("%w: %s: %w", ErrLocked, path, err)
@@ -128,10 +205,14 @@ func Open(path string, opts *Opts) (ob *Outbox, err error) {
 		// version, a size no database has.
 		return nil, fmt.Errorf("%w: %s: %w", ErrCorrupt, path, err)
 	}
-	ob = &Outbox{db: db, key: o.Key, kiosk: o.KioskID, now: o.Now, changes: make(chan struct{}, 1), path: path}
+	ob = &Outbox{db: db, key: o.Key, kiosk: o.KioskID, now: o.Now, changes: make(chan struct{}, 1), path: path,
+		readOnly: o.ReadOnly, recheck: o.RecheckEvery, amountOf: o.AmountOf}
 	if err := ob.check(); err != nil {
 		db.Close()
 		return nil, err
+	}
+	if o.ReadOnly {
+		return ob, nil
 	}
 	if err := ob.init(); err != nil {
 		db.Close()
@@ -151,6 +232,9 @@ func (ob *Outbox) check() error {
 		if meta == nil {
 			if tx.Bucket(bRecords) != nil {
 				return fmt.Errorf("%w: %s: records without meta", ErrCorrupt, ob.path)
+			}
+			if ob.readOnly {
+				return fmt.Errorf("%w: %s is not an outbox yet", ErrInvalid, ob.path)
 			}
 			if ob.kiosk == "" {
 				return fmt.Errorf("%w: Opts.KioskID is required for a new outbox", ErrInvalid)
@@ -212,7 +296,7 @@ func (ob *Outbox) init() error {
 		}
 		return nil
 	})
-	return ob.storageErr("open", err)
+	return ob.writeErr("open", err)
 }
 
 // Path is the file the outbox lives in.
@@ -261,7 +345,14 @@ func (ob *Outbox) Enqueue(ctx context.Context, t txn.Txn) (txn.Txn, error) {
 		t.CreatedAt = ob.now()
 	}
 	t.CreatedAt = t.CreatedAt.UTC()
-	s := stored{Txn: t, State: txn.Queued}
+	amount, err := ob.amountOf(t)
+	if err != nil {
+		return txn.Txn{}, fmt.Errorf("%w: amount: %w", ErrInvalid, err)
+	}
+	if err := ob.Healthy(); err != nil {
+		return txn.Txn{}, err
+	}
+	s := stored{Txn: t, State: txn.Queued, Amount: amount}
 	s.Txn.Taxpayer = nil
 	if t.Taxpayer != nil {
 		pt, err := json.Marshal(t.Taxpayer)
@@ -273,7 +364,7 @@ func (ob *Outbox) Enqueue(ctx context.Context, t txn.Txn) (txn.Txn, error) {
 	if err := ctx.Err(); err != nil {
 		return txn.Txn{}, err
 	}
-	err := ob.db.Update(func(tx *bolt.Tx) error {
+	err = ob.db.Update(func(tx *bolt.Tx) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -303,7 +394,7 @@ func (ob *Outbox) Enqueue(ctx context.Context, t txn.Txn) (txn.Txn, error) {
 		if errors.Is(err, ErrExists) || errors.Is(err, ctx.Err()) && ctx.Err() != nil {
 			return txn.Txn{}, err
 		}
-		return txn.Txn{}, ob.storageErr("enqueue", err)
+		return txn.Txn{}, ob.writeErr("enqueue", err)
 	}
 	ob.notify()
 	return t, nil
@@ -426,7 +517,7 @@ func (ob *Outbox) ResultsCursor() (uint64, error) {
 // SetResultsCursor remembers where the last pull of /v1/results stopped.
 func (ob *Outbox) SetResultsCursor(c uint64) error {
 	err := ob.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bMeta).Put(kCursor, seqKey(c)) })
-	return ob.storageErr("results cursor", err)
+	return ob.writeErr("results cursor", err)
 }
 
 // Get returns the record of one transaction.
@@ -505,44 +596,91 @@ func (ob *Outbox) Stats() Stats {
 	if err != nil {
 		st.LastError = ob.readErr("stats", err).Error()
 	}
+	ob.healthMu.Lock()
+	if ob.failure != nil {
+		st.OutOfService = ob.failure.Error()
+	}
+	ob.healthMu.Unlock()
 	return st
 }
 
-// Purge drops the personal data of records the hall acknowledged more than olderThan ago and
-// returns how many it purged. The service fields and states stay for audits.
-func (ob *Outbox) Purge(olderThan time.Duration) (int, error) {
-	cutoff := ob.now().Add(-olderThan)
-	n := 0
-	err := ob.db.Update(func(tx *bolt.Tx) error {
-		n = 0
-		var keys [][]byte
-		b := tx.Bucket(bRecords)
-		err := b.ForEach(func(k, v []byte) error {
-			var s stored
-			if err := json.Unmarshal(v, &s); err != nil {
-				return fmt.Errorf("%w: record %x: %w", ErrCorrupt, k, err)
-			}
-			if s.Sealed != nil && !s.AckedAt.IsZero() && s.AckedAt.Before(cutoff) &&
-				s.State != txn.Queued && s.State != txn.Sending {
-				keys = append(keys, bytes.Clone(k))
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		for _, k := range keys {
-			if err := ob.update(tx, k, func(s *stored) { s.Sealed, s.Purged = nil, true }); err != nil {
+// PendingByKind sums what waits for the hall (queued and sending), per kind of transaction:
+// the snapshot offline limits are checked against. It reads every pending record, which is
+// cheap at the queue lengths offline limits allow; call it once per taxpayer, not per frame.
+func (ob *Outbox) PendingByKind() (map[txn.Kind]KindPending, error) {
+	out := map[txn.Kind]KindPending{}
+	err := ob.db.View(func(tx *bolt.Tx) error {
+		recs := tx.Bucket(bRecords)
+		for _, state := range []txn.State{txn.Queued, txn.Sending} {
+			err := stateBucket(tx, state).ForEach(func(k, _ []byte) error {
+				var s stored
+				if err := json.Unmarshal(recs.Get(k), &s); err != nil {
+					return fmt.Errorf("%w: record %x: %w", ErrCorrupt, k, err)
+				}
+				p := out[s.Txn.Kind]
+				p.Count++
+				p.Amount += s.Amount
+				if p.Oldest.IsZero() || s.Txn.CreatedAt.Before(p.Oldest) {
+					p.Oldest = s.Txn.CreatedAt
+				}
+				out[s.Txn.Kind] = p
+				return nil
+			})
+			if err != nil {
 				return err
 			}
-			n++
 		}
 		return nil
 	})
 	if err != nil {
-		return 0, ob.storageErr("purge", err)
+		return nil, ob.readErr("pending", err)
 	}
-	return n, nil
+	return out, nil
+}
+
+// Healthy is nil while the outbox takes new transactions. After a failed write (disk full,
+// I/O error) it returns an error wrapping ErrOutOfService and ErrStorage with the cause, and
+// Enqueue refuses with the same error: the desk asks Healthy before it lets a taxpayer start
+// a service, so nobody fills in a return that cannot be kept. At most every
+// Opts.RecheckEvery, Healthy tries a probe write (probeSize bytes, then deleted); when it
+// succeeds the outbox is back in service. Records stored before the failure stay readable
+// and keep syncing throughout.
+func (ob *Outbox) Healthy() error {
+	if ob.readOnly {
+		return fmt.Errorf("%w: %w: opened read-only", ErrOutOfService, ErrReadOnly)
+	}
+	ob.healthMu.Lock()
+	defer ob.healthMu.Unlock()
+	if ob.failure == nil {
+		return nil
+	}
+	now := ob.now()
+	if now.Sub(ob.lastProbe) >= ob.recheck {
+		ob.lastProbe = now
+		err := ob.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bMeta).Put(kProbe, make([]byte, probeSize)) })
+		if err == nil {
+			err = ob.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bMeta).Delete(kProbe) })
+		}
+		if err == nil {
+			ob.failure = nil
+			return nil
+		}
+	}
+	return fmt.Errorf("%w since %s: %w", ErrOutOfService, ob.failedAt.Format(time.RFC3339), ob.failure)
+}
+
+// writeErr is storageErr for writes: a storage failure puts the outbox out of service.
+func (ob *Outbox) writeErr(op string, err error) error {
+	err = ob.storageErr(op, err)
+	if errors.Is(err, ErrStorage) {
+		ob.healthMu.Lock()
+		if ob.failure == nil {
+			ob.failedAt = ob.now()
+		}
+		ob.failure, ob.lastProbe = err, ob.now()
+		ob.healthMu.Unlock()
+	}
+	return err
 }
 
 // change applies fn to the records of ids and metaFn to the meta bucket in one commit.
@@ -573,7 +711,7 @@ func (ob *Outbox) changeEach(op string, ids []string, fn func(string, *stored), 
 	if errors.Is(err, ErrNotFound) || errors.Is(err, ErrCorrupt) {
 		return err
 	}
-	return ob.storageErr(op, err)
+	return ob.writeErr(op, err)
 }
 
 // update rewrites one record and keeps the state index in step.
@@ -603,11 +741,11 @@ func (ob *Outbox) load(tx *bolt.Tx, seq []byte) (Record, error) {
 		return Record{}, fmt.Errorf("%w: record %x: %w", ErrCorrupt, seq, err)
 	}
 	r := Record{Txn: s.Txn, State: s.State, Attempts: s.Attempts, LastError: s.LastError,
-		AckedAt: s.AckedAt, Purged: s.Purged}
+		AckedAt: s.AckedAt, Purged: s.Purged, Amount: s.Amount}
 	if s.Result != nil {
 		r.Result = *s.Result
 	}
-	if s.Sealed != nil {
+	if s.Sealed != nil && ob.key != nil {
 		pt, err := ob.key.Open(s.Sealed, ob.aad(s.Txn.ID))
 		if err != nil {
 			return Record{}, fmt.Errorf("%w: record %s: %w", ErrCorrupt, s.Txn.ID, err)
@@ -629,6 +767,8 @@ func (ob *Outbox) storageErr(op string, err error) error {
 		return nil
 	case errors.Is(err, berrors.ErrDatabaseNotOpen):
 		return fmt.Errorf("%w: %s", ErrClosed, op)
+	case errors.Is(err, berrors.ErrDatabaseReadOnly):
+		return fmt.Errorf("%w: %s", ErrReadOnly, op)
 	case errors.Is(err, ErrCorrupt), errors.Is(err, ErrInvalid):
 		return err
 	}

@@ -362,8 +362,11 @@ func TestLockedFails(t *testing.T) {
 	}
 }
 
-// TestDiskFull runs a child process whose file size limit (RLIMIT_FSIZE) stops the database
-// from growing: every enqueue either reports success and survives, or fails with ErrStorage.
+// TestDiskFull runs a child process whose file size limit (RLIMIT_FSIZE; Go ignores the
+// SIGXFSZ that comes with it, so writes fail with EFBIG) stops the database from growing: every
+// enqueue either reports success and survives, or fails with ErrStorage and leaves nothing
+// behind. After the failure the outbox is out of service (Healthy and Enqueue refuse) until the
+// limit is lifted and a recheck's probe write succeeds.
 func TestDiskFull(t *testing.T) {
 	if path := os.Getenv("OUTBOX_DISKFULL_CHILD"); path != "" {
 		diskFullChild(path)
@@ -382,18 +385,19 @@ func TestDiskFull(t *testing.T) {
 		t.Fatalf("child: %v\n%s", err, out)
 	}
 	var okIDs []string
-	sawStorage := false
+	saw := map[string]bool{}
 	for _, line := range strings.Split(string(out), "\n") {
-		switch {
-		case strings.HasPrefix(line, "ok "):
-			okIDs = append(okIDs, strings.TrimPrefix(line, "ok "))
-		case strings.HasPrefix(line, "storage "):
-			sawStorage = true
-		case strings.HasPrefix(line, "other "):
-			t.Fatalf("child saw a non-storage error: %s", line)
+		word, rest, _ := strings.Cut(line, " ")
+		switch word {
+		case "ok":
+			okIDs = append(okIDs, rest)
+		case "storage", "refused", "recovered":
+			saw[word] = true
+		case "other":
+			t.Fatalf("child: %s", line)
 		}
 	}
-	if !sawStorage || len(okIDs) == 0 {
+	if !saw["storage"] || !saw["refused"] || !saw["recovered"] || len(okIDs) < 2 {
 		t.Fatalf("child output:\n%s", out)
 	}
 	ob, err = Open(path, &Opts{Key: testKey(t)})
@@ -410,39 +414,89 @@ func TestDiskFull(t *testing.T) {
 	if len(recs) != len(okIDs) {
 		t.Fatalf("%d records stored, %d reported", len(recs), len(okIDs))
 	}
-	t.Logf("disk full after %d enqueues", len(okIDs))
+	for i, r := range recs {
+		if r.Txn.Seq != uint64(i+1) {
+			t.Fatalf("record %d has seq %d: a failed enqueue used up a sequence number", i, r.Txn.Seq)
+		}
+	}
+	t.Logf("disk full after %d enqueues", len(okIDs)-1)
 }
 
+// diskFullChild prints one line per event: "ok ID", "storage ERR", "refused ERR",
+// "recovered", or "other ..." for anything the parent must fail on.
 func diskFullChild(path string) {
+	var lim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_FSIZE, &lim); err != nil {
+		fmt.Println("other getrlimit", err)
+		return
+	}
 	fi, err := os.Stat(path)
 	if err != nil {
 		fmt.Println("other", err)
 		return
 	}
+	// Only the soft limit drops, so the child can lift it again like a technician freeing space.
 	limit := uint64(fi.Size()) + 256<<10
-	if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &syscall.Rlimit{Cur: limit, Max: limit}); err != nil {
+	if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &syscall.Rlimit{Cur: limit, Max: lim.Max}); err != nil {
 		fmt.Println("other setrlimit", err)
 		return
 	}
-	ob, err := Open(path, &Opts{Key: testKey(nopTB{})})
+	clock := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	ob, err := Open(path, &Opts{Key: testKey(nopTB{}), Now: func() time.Time { return clock }, RecheckEvery: time.Minute})
 	if err != nil {
 		fmt.Println("other open", err)
 		return
 	}
 	defer ob.Close()
 	body := []byte(`{"note":"` + strings.Repeat("x", 3000) + `"}`)
+	enqueue := func() (txn.Txn, error) {
+		return ob.Enqueue(context.Background(), txn.Txn{Kind: txn.KindVATReturn, Body: body})
+	}
 	for i := 0; i < 5000; i++ {
-		got, err := ob.Enqueue(context.Background(), txn.Txn{Kind: txn.KindVATReturn, Body: body})
+		got, err := enqueue()
 		switch {
 		case err == nil:
 			fmt.Println("ok", got.ID)
-		case errors.Is(err, ErrStorage):
-			fmt.Println("storage", strconv.Quote(err.Error()))
-			return
-		default:
+			continue
+		case !errors.Is(err, ErrStorage):
 			fmt.Println("other", err)
 			return
 		}
+		fmt.Println("storage", strconv.Quote(err.Error()))
+		if herr := ob.Healthy(); !errors.Is(herr, ErrOutOfService) || !errors.Is(herr, ErrStorage) {
+			fmt.Println("other: Healthy after a failed write:", herr)
+			return
+		}
+		if st := ob.Stats(); st.OutOfService == "" || st.Total != i {
+			fmt.Println("other: stats after a failed write:", st)
+			return
+		}
+		if _, err := enqueue(); !errors.Is(err, ErrOutOfService) || !errors.Is(err, ErrStorage) {
+			fmt.Println("other: enqueue while out of service:", err)
+			return
+		}
+		fmt.Println("refused", strconv.Quote(err.Error()))
+		if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &lim); err != nil {
+			fmt.Println("other setrlimit", err)
+			return
+		}
+		if ob.Healthy() == nil {
+			fmt.Println("other: back in service before the recheck was due")
+			return
+		}
+		clock = clock.Add(time.Minute)
+		if err := ob.Healthy(); err != nil {
+			fmt.Println("other: still out of service with space again:", err)
+			return
+		}
+		fmt.Println("recovered")
+		got, err = enqueue()
+		if err != nil {
+			fmt.Println("other: enqueue after recovery:", err)
+			return
+		}
+		fmt.Println("ok", got.ID)
+		return
 	}
 	fmt.Println("other: never filled")
 }

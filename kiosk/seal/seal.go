@@ -41,10 +41,16 @@ func NewKey(raw []byte) (*Key, error) {
 // LoadOrCreateKey reads the key at path, or creates it with fresh random bytes and mode 0600
 // when no file exists there yet.
 func LoadOrCreateKey(path string) (*Key, error) {
-	fi, err := os.Stat(path)
-	if errors.Is(err, fs.ErrNotExist) {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return createKey(path)
 	}
+	return LoadKey(path)
+}
+
+// LoadKey reads the key at path and never creates one: tools that only read an outbox must
+// not leave a fresh key where the kiosk expects its own.
+func LoadKey(path string) (*Key, error) {
+	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, fmt.Errorf("seal: key file: %w", err)
 	}

@@ -115,3 +115,30 @@ func ExampleKey_Seal() {
 	fmt.Println(string(pt), errors.Is(err, ErrOpen))
 	// Output: 张伟 true
 }
+
+// TestLoadKeyNeverCreates: a tool reading an outbox must not leave a fresh key where the
+// kiosk expects its own.
+func TestLoadKeyNeverCreates(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "seal.key")
+	if _, err := LoadKey(path); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("LoadKey of a missing file = %v, want ErrNotExist", err)
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Fatal("LoadKey created a key file")
+	}
+	made, err := LoadOrCreateKey(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := LoadKey(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := loaded.Open(made.Seal([]byte("x"), nil), nil); err != nil || string(got) != "x" {
+		t.Fatalf("LoadKey read another key: %v", err)
+	}
+	os.Chmod(path, 0o644)
+	if _, err := LoadKey(path); !errors.Is(err, ErrKeyPermissions) {
+		t.Fatalf("LoadKey of a 0644 key = %v", err)
+	}
+}

@@ -2,9 +2,11 @@ package terminal
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -13,12 +15,14 @@ import (
 	"taxkiosk/drivers/scanner"
 	"taxkiosk/drivers/serialport"
 	"taxkiosk/kiosk/config"
+	"taxkiosk/kiosk/control"
 	"taxkiosk/kiosk/desk"
 	"taxkiosk/kiosk/hallapi"
 	"taxkiosk/kiosk/hallsync"
 	"taxkiosk/kiosk/i18n"
 	"taxkiosk/kiosk/outbox"
 	"taxkiosk/kiosk/seal"
+	"taxkiosk/kiosk/txn"
 )
 
 // Terminal is an assembled kiosk.
@@ -32,6 +36,7 @@ type Terminal struct {
 	Sync    *hallsync.Syncer
 
 	lines  []*serialport.Line
+	log    *slog.Logger
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 }
@@ -45,6 +50,9 @@ type Opts struct {
 	MaxBackoff time.Duration
 	// Now is the desk's clock (sessions, receipts); nil means time.Now.
 	Now func() time.Time
+	// ProbeEvery is how often the idle sync loop asks whether the hall is there; zero means
+	// the sync loop's default.
+	ProbeEvery time.Duration
 	// LiftGrace is how long the screen asks whether to finish after the card is lifted;
 	// zero means the desk's default.
 	LiftGrace time.Duration
@@ -64,7 +72,7 @@ func Open(c config.Config, opts Opts) (t *Terminal, err error) {
 	if opts.MaxBackoff == 0 {
 		opts.MaxBackoff = 10 * time.Second
 	}
-	t = &Terminal{Config: c}
+	t = &Terminal{Config: c, log: opts.Log}
 	defer func() {
 		if err != nil {
 			t.Close()
@@ -77,7 +85,8 @@ func Open(c config.Config, opts Opts) (t *Terminal, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("terminal: sealing key: %w", err)
 	}
-	if t.Outbox, err = outbox.Open(c.OutboxPath(), &outbox.Opts{KioskID: c.KioskID, Key: key}); err != nil {
+	amounts := outbox.AmountField(map[txn.Kind]string{txn.KindVATReturn: "tax_payable"})
+	if t.Outbox, err = outbox.Open(c.OutboxPath(), &outbox.Opts{KioskID: c.KioskID, Key: key, AmountOf: amounts}); err != nil {
 		return nil, fmt.Errorf("terminal: outbox: %w", err)
 	}
 	line := func(s config.Serial) *serialport.Line {
@@ -96,11 +105,16 @@ func Open(c config.Config, opts Opts) (t *Terminal, err error) {
 		return nil, fmt.Errorf("terminal: scanner: %w", err)
 	}
 	client := &hallapi.Client{BaseURL: c.HallURL}
-	t.Sync = hallsync.New(t.Outbox, client, &hallsync.Opts{MaxBackoff: opts.MaxBackoff, Log: opts.Log})
+	if strings.HasPrefix(c.HallURL, "https://") { // mutual TLS and signed batches
+		if client, err = hallapi.NewTLSClient(c.HallURL, c.Certs(), c.KioskID); err != nil {
+			return nil, fmt.Errorf("terminal: hall client certificate: %w", err)
+		}
+	}
+	t.Sync = hallsync.New(t.Outbox, client, &hallsync.Opts{MaxBackoff: opts.MaxBackoff, ProbeEvery: opts.ProbeEvery, Log: opts.Log})
 	t.Desk = desk.New(t.Reader, t.Printer, t.Outbox, t.Sync, desk.Opts{
 		KioskID: c.KioskID, HallName: c.HallName, IdleTimeout: c.IdleTimeout.Duration,
 		SyncWait: c.SyncWait.Duration, Catalog: opts.Catalog, Log: opts.Log, Now: opts.Now,
-		Cabinet: opts.Cabinet, LiftGrace: opts.LiftGrace,
+		Cabinet: opts.Cabinet, LiftGrace: opts.LiftGrace, Policy: c.OfflinePolicy,
 	})
 	return t, nil
 }
@@ -109,10 +123,22 @@ func Open(c config.Config, opts Opts) (t *Terminal, err error) {
 func (t *Terminal) Start() {
 	ctx, cancel := context.WithCancel(context.Background())
 	t.cancel = cancel
-	t.wg.Add(3)
+	t.wg.Add(5)
 	go func() { defer t.wg.Done(); t.Sync.Run(ctx) }()
 	go func() { defer t.wg.Done(); t.Desk.Run(ctx) }()
 	go func() { defer t.wg.Done(); t.scan(ctx) }()
+	go func() { // kioskctl outbox|sync talk to the running kiosk here
+		defer t.wg.Done()
+		err := control.Serve(ctx, control.SocketPath(t.Config.DataDir), control.Kiosk{Outbox: t.Outbox, Sync: t.Sync})
+		if err != nil && !errors.Is(err, context.Canceled) {
+			t.log.Error("terminal: control socket", "err", err)
+		}
+	}()
+	go func() {
+		defer t.wg.Done()
+		keep := time.Duration(t.Config.PurgeAfterDays) * 24 * time.Hour
+		t.Outbox.RunPurge(ctx, &outbox.PurgeOpts{Keep: keep, Log: t.log})
+	}()
 }
 
 // scan hands every scanned code to the desk, and keeps at it when the scanner goes away.

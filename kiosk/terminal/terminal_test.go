@@ -17,6 +17,7 @@ import (
 	"taxkiosk/kiosk/demo"
 	"taxkiosk/kiosk/desk"
 	"taxkiosk/kiosk/i18n"
+	"taxkiosk/kiosk/policy"
 	"taxkiosk/kiosk/session"
 	"taxkiosk/kiosk/terminal"
 	"taxkiosk/kiosk/txn"
@@ -32,6 +33,10 @@ type kiosk struct {
 func newKiosk(t *testing.T) *kiosk { return newKioskWith(t, nil) }
 
 func newKioskWith(t *testing.T, tweak func(*terminal.Opts)) *kiosk {
+	return newKioskConfigured(t, tweak, nil)
+}
+
+func newKioskConfigured(t *testing.T, tweak func(*terminal.Opts), configure func(*config.Config)) *kiosk {
 	t.Helper()
 	dir := t.TempDir()
 	d, err := demo.Start(demo.Opts{Dir: filepath.Join(dir, "demo")})
@@ -48,7 +53,10 @@ func newKioskWith(t *testing.T, tweak func(*terminal.Opts)) *kiosk {
 	c.KioskID = "TEST-01"
 	c.SyncWait = config.Duration{Duration: 8 * time.Second} // a loaded CI machine still delivers in time
 	d.Configure(&c)
-	opts := terminal.Opts{Catalog: cat, MaxBackoff: 500 * time.Millisecond, Cabinet: d.Cabinet, LiftGrace: time.Second}
+	if configure != nil {
+		configure(&c)
+	}
+	opts := terminal.Opts{Catalog: cat, MaxBackoff: 500 * time.Millisecond, Cabinet: d.Cabinet, LiftGrace: time.Second, ProbeEvery: 200 * time.Millisecond}
 	if tweak != nil {
 		tweak(&opts)
 	}
@@ -298,4 +306,22 @@ func TestGoOnWithoutTheCard(t *testing.T) {
 	if _, err := k.term.Desk.SubmitVATReturn(context.Background(), k.term.Desk.VATDraft(), i18n.ZH); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func TestOfflinePolicyRefusesBeforeTheTaxpayerStarts(t *testing.T) {
+	k := newKioskConfigured(t, nil, func(c *config.Config) {
+		c.OfflinePolicy.Services[string(txn.KindVATReturn)] = policy.Rule{Mode: policy.OnlineOnly}
+	})
+	k.identify("resident-male")
+	k.demo.SetLink(false)
+	k.waitFor("the return to wait for the network", func() bool {
+		s := k.term.Desk.Services()[0]
+		return !s.Available && s.ReasonKey == "policy.online_only"
+	})
+	_, err := k.term.Desk.SubmitVATReturn(context.Background(), k.term.Desk.VATDraft(), i18n.ZH)
+	if desk.MessageKey(err) != "policy.online_only" {
+		t.Fatalf("offline submission of an online-only service: %v", err)
+	}
+	k.demo.SetLink(true)
+	k.waitFor("the return to come back", func() bool { return k.term.Desk.Services()[0].Available })
 }

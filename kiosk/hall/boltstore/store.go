@@ -25,9 +25,10 @@ type Opts struct {
 
 // Store is a hall.Store on bbolt. It is safe for concurrent use.
 type Store struct {
-	db   *bolt.DB
-	key  *seal.Key
-	path string
+	db    *bolt.DB
+	key   *seal.Key
+	path  string
+	group groupCommit
 }
 
 var _ hall.Store = (*Store)(nil)
@@ -117,7 +118,10 @@ func (s *Store) PutBatch(ctx context.Context, kioskID string, entries []hall.Ent
 		return nil, err
 	}
 	outs := make([]hall.Outcome, len(entries))
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	// The batches of kiosks posting at the same moment are committed together, one fsync for
+	// all (groupCommit); the function may run again alone when another of its group fails,
+	// so it only writes what it recomputes.
+	err := s.group.do(s.db, func(tx *bolt.Tx) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}

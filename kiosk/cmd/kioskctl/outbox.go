@@ -1,0 +1,255 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"taxkiosk/kiosk/config"
+	"taxkiosk/kiosk/control"
+	"taxkiosk/kiosk/outbox"
+	"taxkiosk/kiosk/seal"
+	"taxkiosk/kiosk/txn"
+)
+
+func outboxCommands() []command {
+	return []command{
+		{"outbox status", "[--data DIR] [--json]", "counts by state, oldest queued, last error and sync", outboxStatus},
+		{"outbox list", "[--data DIR] [--state S] [--limit N] [--json]", "list transactions (personal data masked)", outboxList},
+		{"outbox export", "--out PATH [--data DIR] [--state S] [--reveal]", "write transactions as JSON (mode 0600)", outboxExport},
+		{"sync now", "[--data DIR]", "make the running kiosk send to the hall now", syncNow},
+	}
+}
+
+// outboxFlags are the flags of the outbox commands.
+type outboxFlags struct {
+	data, key, state, out string
+	limit                 int
+	json, reveal          bool
+	timeout               time.Duration
+}
+
+func parseOutbox(name string, args []string, extra func(*flag.FlagSet, *outboxFlags)) (*outboxFlags, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	f := &outboxFlags{}
+	fs.StringVar(&f.data, "data", config.DefaultDataDir(), "the kiosk's data directory")
+	fs.StringVar(&f.key, "key", "", "the sealing key file when the kiosk is stopped; default DIR/seal.key")
+	fs.DurationVar(&f.timeout, "timeout", 30*time.Second, "how long to wait for the kiosk")
+	if extra != nil {
+		extra(fs, f)
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, usage("%v", err)
+	}
+	if fs.NArg() > 0 {
+		return nil, usage("unexpected argument %q", fs.Arg(0))
+	}
+	if f.state != "" && !knownState(txn.State(f.state)) {
+		return nil, usage("--state must be one of queued, sending, acknowledged, approved, rejected, counter_visit")
+	}
+	if f.limit < 0 {
+		return nil, usage("--limit must not be negative")
+	}
+	if f.key == "" {
+		f.key = config.Config{DataDir: f.data}.KeyPath()
+	}
+	return f, nil
+}
+
+func knownState(s txn.State) bool {
+	switch s {
+	case txn.Queued, txn.Sending, txn.Acknowledged, txn.Approved, txn.Rejected, txn.CounterVisit:
+		return true
+	}
+	return false
+}
+
+// ask puts the request to the running kiosk, or, when none runs, answers it from the outbox
+// file opened read-only. needKey: the answer holds records, whose personal data needs the key
+// (masked or not) when read from the file.
+func ask(f *outboxFlags, req control.Request, needKey bool) (control.Response, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), f.timeout)
+	defer cancel()
+	c := &control.Client{Path: control.SocketPath(f.data)}
+	resp, err := c.Call(ctx, req)
+	if !errors.Is(err, control.ErrNoKiosk) {
+		return resp, err
+	}
+	if req.Op == control.OpSyncNow {
+		return resp, notReady("no kiosk is running (nothing answers on %s)", c.Path)
+	}
+	path := config.Config{DataDir: f.data}.OutboxPath()
+	opts := &outbox.Opts{ReadOnly: true}
+	if key, kerr := seal.LoadKey(f.key); kerr == nil {
+		opts.Key = key
+	} else if needKey {
+		return resp, fmt.Errorf("kiosk stopped, reading %s needs its key: %w", path, kerr)
+	}
+	ob, err := outbox.Open(path, opts)
+	switch {
+	case errors.Is(err, outbox.ErrLocked):
+		return resp, fmt.Errorf("the kiosk holds %s but does not answer on %s: %w", path, c.Path, err)
+	case errors.Is(err, outbox.ErrStorage) && errors.Is(err, os.ErrNotExist):
+		return resp, notReady("no kiosk is running and there is no outbox at %s", path)
+	case err != nil:
+		return resp, err
+	}
+	defer ob.Close()
+	resp = control.Handle(ctx, control.Kiosk{Outbox: ob}, req)
+	if resp.Error != "" {
+		return resp, fmt.Errorf("%w: %s", control.ErrRefused, resp.Error)
+	}
+	return resp, nil
+}
+
+func outboxStatus(args []string, stdout io.Writer) error {
+	f, err := parseOutbox("outbox status", args, func(fs *flag.FlagSet, f *outboxFlags) {
+		fs.BoolVar(&f.json, "json", false, "print JSON")
+	})
+	if err != nil {
+		return err
+	}
+	resp, err := ask(f, control.Request{Op: control.OpStatus}, false)
+	if err != nil {
+		return err
+	}
+	if resp.Status == nil {
+		return fmt.Errorf("%w: answer without status", control.ErrBadRequest)
+	}
+	st := *resp.Status
+	if f.json {
+		return printJSON(stdout, st)
+	}
+	if st.Source == "kiosk" {
+		fmt.Fprintf(stdout, "kiosk %s: running\n", st.KioskID)
+	} else {
+		fmt.Fprintf(stdout, "kiosk %s: stopped (read from the outbox file)\n", st.KioskID)
+	}
+	if st.Online != nil {
+		if *st.Online {
+			fmt.Fprintln(stdout, "hall: online")
+		} else {
+			fmt.Fprintf(stdout, "hall: offline (%d failed attempts)\n", st.Failures)
+		}
+	}
+	states := make([]string, 0, len(st.Counts))
+	for s := range st.Counts {
+		states = append(states, string(s))
+	}
+	sort.Strings(states)
+	var parts []string
+	for _, s := range states {
+		parts = append(parts, fmt.Sprintf("%s %d", s, st.Counts[txn.State(s)]))
+	}
+	fmt.Fprintf(stdout, "transactions: %d (%s)\n", st.Total, strings.Join(parts, ", "))
+	fmt.Fprintf(stdout, "waiting for the hall: %d, oldest queued %s\n", st.Pending, st.OldestQueued)
+	if st.LastSync.IsZero() {
+		fmt.Fprintln(stdout, "last sync: never")
+	} else {
+		fmt.Fprintf(stdout, "last sync: %s\n", st.LastSync.Format(time.RFC3339))
+	}
+	if st.LastError != "" {
+		fmt.Fprintf(stdout, "last error: %s\n", st.LastError)
+	}
+	if st.OutOfService != "" {
+		fmt.Fprintf(stdout, "OUT OF SERVICE for new transactions: %s\n", st.OutOfService)
+	}
+	return nil
+}
+
+func outboxList(args []string, stdout io.Writer) error {
+	f, err := parseOutbox("outbox list", args, func(fs *flag.FlagSet, f *outboxFlags) {
+		fs.BoolVar(&f.json, "json", false, "print JSON")
+		fs.StringVar(&f.state, "state", "", "only transactions in this state")
+		fs.IntVar(&f.limit, "limit", 100, "at most this many")
+	})
+	if err != nil {
+		return err
+	}
+	resp, err := ask(f, control.Request{Op: control.OpList, State: txn.State(f.state), Limit: f.limit}, true)
+	if err != nil {
+		return err
+	}
+	if f.json {
+		if resp.Records == nil {
+			resp.Records = []control.Item{}
+		}
+		return printJSON(stdout, resp.Records)
+	}
+	w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "SEQ\tID\tKIND\tSTATE\tCREATED\tAMOUNT\tTRIES\tTAXPAYER\tLAST ERROR")
+	for _, it := range resp.Records {
+		who := "-"
+		switch {
+		case it.Taxpayer != nil:
+			who = it.Taxpayer.Name + " " + it.Taxpayer.IDNumber
+		case it.Purged:
+			who = "(purged)"
+		}
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", it.Seq, it.ID, it.Kind, it.State,
+			it.CreatedAt.Format(time.RFC3339), it.Amount, it.Attempts, who, it.LastError)
+	}
+	return w.Flush()
+}
+
+func outboxExport(args []string, stdout io.Writer) error {
+	f, err := parseOutbox("outbox export", args, func(fs *flag.FlagSet, f *outboxFlags) {
+		fs.StringVar(&f.out, "out", "", "file to write")
+		fs.StringVar(&f.state, "state", "", "only transactions in this state")
+		fs.BoolVar(&f.reveal, "reveal", false, "write personal data unmasked")
+	})
+	if err != nil {
+		return err
+	}
+	if f.out == "" {
+		return usage("--out PATH is required")
+	}
+	st, err := ask(f, control.Request{Op: control.OpStatus}, false)
+	if err != nil {
+		return err
+	}
+	resp, err := ask(f, control.Request{Op: control.OpExport, State: txn.State(f.state), Reveal: f.reveal}, true)
+	if err != nil {
+		return err
+	}
+	e := control.Export{KioskID: st.Status.KioskID, ExportedAt: time.Now().UTC(), Revealed: f.reveal, Records: resp.Records}
+	if e.Records == nil {
+		e.Records = []control.Item{}
+	}
+	if err := control.WriteExport(f.out, e); err != nil {
+		return err
+	}
+	how := "personal data masked"
+	if f.reveal {
+		how = "personal data REVEALED: keep the file safe and delete it when done"
+	}
+	fmt.Fprintf(stdout, "exported %d transactions to %s (%s)\n", len(e.Records), f.out, how)
+	return nil
+}
+
+func syncNow(args []string, stdout io.Writer) error {
+	f, err := parseOutbox("sync now", args, nil)
+	if err != nil {
+		return err
+	}
+	if _, err := ask(f, control.Request{Op: control.OpSyncNow}, false); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "sync loop woken")
+	return nil
+}
+
+func printJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
