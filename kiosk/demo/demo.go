@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -23,14 +24,16 @@ import (
 	"taxkiosk/kiosk/config"
 	"taxkiosk/kiosk/hall"
 	"taxkiosk/kiosk/hall/boltstore"
+	"taxkiosk/kiosk/hall/certs"
 	"taxkiosk/kiosk/netsim"
 	"taxkiosk/kiosk/seal"
 )
 
 // Opts configures Start.
 type Opts struct {
-	Dir string       // holds the ptys' links and the hall's files; required
-	Log *slog.Logger // nil means no logging
+	Dir     string       // holds the ptys' links and the hall's files; required
+	KioskID string       // the kiosk the hall issues a client certificate to; zero means KIOSK-01
+	Log     *slog.Logger // nil means no logging
 }
 
 // Demo is the kiosk's simulated surroundings.
@@ -45,7 +48,9 @@ type Demo struct {
 	presencePin, doorPin, helpPin, towerPin *gpiosim.Pin
 
 	IDCardPort, PrinterPort, ScannerPort string // paths the kiosk opens
-	HallURL                              string // the hall, through the link
+	HallURL                              string // the hall over mutual TLS, through the link
+	CertsDir                             string // the demo CA, the hall's and the kiosk's certificates
+	KioskID                              string
 
 	store  *boltstore.Store
 	http   *http.Server
@@ -130,11 +135,33 @@ func Start(opts Opts) (d *Demo, err error) {
 	if d.store, err = boltstore.Open(filepath.Join(hallDir, "hall.db"), &boltstore.Opts{Key: key}); err != nil {
 		return nil, err
 	}
-	d.Hall = hall.New(d.store, &hall.Opts{Log: log})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	// The hall speaks mutual TLS as in a real hall: a demo CA issues the hall's certificate
+	// and the kiosk's, and the hall accepts only kiosks it can name.
+	d.KioskID = opts.KioskID
+	if d.KioskID == "" {
+		d.KioskID = "KIOSK-01"
+	}
+	d.CertsDir = filepath.Join(hallDir, "certs")
+	if _, err := os.Stat(filepath.Join(d.CertsDir, certs.CAKey)); err != nil {
+		if err := certs.Init(d.CertsDir, nil); err != nil {
+			return nil, err
+		}
+	}
+	if crt, _ := certs.KioskFiles(d.KioskID); !exists(filepath.Join(d.CertsDir, crt)) {
+		if err := certs.Issue(d.CertsDir, d.KioskID, nil); err != nil {
+			return nil, err
+		}
+	}
+	tlsConf, err := certs.ServerConfig(d.CertsDir)
 	if err != nil {
 		return nil, err
 	}
+	d.Hall = hall.New(d.store, &hall.Opts{Log: log, RequireKiosk: true})
+	plain, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	ln := tls.NewListener(plain, tlsConf)
 	d.http = &http.Server{Handler: d.Hall, ReadHeaderTimeout: 10 * time.Second}
 	d.wg.Add(1)
 	go func() {
@@ -146,7 +173,7 @@ func Start(opts Opts) (d *Demo, err error) {
 	if d.Link, err = netsim.New(ln.Addr().String()); err != nil {
 		return nil, err
 	}
-	d.HallURL = d.Link.URL()
+	d.HallURL = "https://" + d.Link.Addr()
 	return d, nil
 }
 
@@ -157,6 +184,13 @@ func (d *Demo) Configure(c *config.Config) {
 	c.Scanner.Port, c.Scanner.Baud = d.ScannerPort, 9600
 	c.Scanner.Suffix = "\r"
 	c.HallURL = d.HallURL
+	c.CertsDir = d.CertsDir
+	c.KioskID = d.KioskID
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 func (d *Demo) receipt(r escpossim.Receipt) {

@@ -39,7 +39,7 @@ func newKioskWith(t *testing.T, tweak func(*terminal.Opts)) *kiosk {
 func newKioskConfigured(t *testing.T, tweak func(*terminal.Opts), configure func(*config.Config)) *kiosk {
 	t.Helper()
 	dir := t.TempDir()
-	d, err := demo.Start(demo.Opts{Dir: filepath.Join(dir, "demo")})
+	d, err := demo.Start(demo.Opts{Dir: filepath.Join(dir, "demo"), KioskID: "TEST-01"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +50,6 @@ func newKioskConfigured(t *testing.T, tweak func(*terminal.Opts), configure func
 	}
 	c := config.Default()
 	c.DataDir = filepath.Join(dir, "kiosk")
-	c.KioskID = "TEST-01"
 	c.SyncWait = config.Duration{Duration: 8 * time.Second} // a loaded CI machine still delivers in time
 	d.Configure(&c)
 	if configure != nil {

@@ -74,7 +74,7 @@ func run() error {
 
 	var sims *demo.Demo
 	if *demoMode {
-		if sims, err = demo.Start(demo.Opts{Dir: filepath.Join(cfg.DataDir, "demo"), Log: log}); err != nil {
+		if sims, err = demo.Start(demo.Opts{Dir: filepath.Join(cfg.DataDir, "demo"), KioskID: cfg.KioskID, Log: log}); err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
 		defer sims.Close()
