@@ -51,7 +51,7 @@ type Opts struct {
 	// Now is the desk's clock (sessions, receipts); nil means time.Now.
 	Now func() time.Time
 	// ProbeEvery is how often the idle sync loop asks whether the hall is there; zero means
-	// the sync loop's default.
+	// 5 s, so the network indicator follows a pulled cable within seconds.
 	ProbeEvery time.Duration
 	// LiftGrace is how long the screen asks whether to finish after the card is lifted;
 	// zero means the desk's default.
@@ -71,6 +71,9 @@ func Open(c config.Config, opts Opts) (t *Terminal, err error) {
 	}
 	if opts.MaxBackoff == 0 {
 		opts.MaxBackoff = 10 * time.Second
+	}
+	if opts.ProbeEvery == 0 {
+		opts.ProbeEvery = 5 * time.Second
 	}
 	t = &Terminal{Config: c, log: opts.Log}
 	defer func() {
