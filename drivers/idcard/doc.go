@@ -33,7 +33,16 @@
 // Opts.Retries times after no answer, a garbled frame or an SW3 of 10/11. When the context
 // ends first, the call returns within one port read timeout (~100 ms on a serialport.Line):
 // at its deadline with an error matching both ErrNoAnswer and context.DeadlineExceeded, on
-// cancellation with context.Canceled. A partly read answer is discarded; the next command
-// flushes the line first. An absent port (serialport.ErrNoDevice, ErrGone) is ErrNoDevice
+// cancellation with context.Canceled.
+//
+// Late answers: a request that timed out, was cancelled or met a garbled frame may still be
+// answered. The Reader counts such owed answers; before its next request it reads and
+// discards frames until each owed answer came or the line stayed silent for that command's
+// timeout, then until it was quiet for Opts.QuietGap (at most twice the timeout plus the gap
+// in all), and only then flushes and sends. An answer is also checked against the command it
+// should answer (shape.go: a 30 01 answer carries 1284 data bytes in a 1295-byte frame,
+// find and select none, only find answers 9F and 80, only select 81); one that does not fit
+// is a stale frame and is skipped. So a late "80" to find is never taken for select's answer, and a late select
+// answer never for the text+photo block. An absent port (serialport.ErrNoDevice, ErrGone) is ErrNoDevice
 // and the state no_device; later calls try again, since a serialport.Line reopens itself.
 package idcard

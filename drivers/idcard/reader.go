@@ -20,6 +20,7 @@ const (
 	DefaultCommandTimeout = 500 * time.Millisecond
 	DefaultReadTimeout    = 3 * time.Second
 	DefaultRetries        = 2
+	DefaultQuietGap       = 150 * time.Millisecond
 )
 
 // Counter names kept in the device status.
@@ -37,6 +38,10 @@ type Opts struct {
 	// Retries is how often a command is sent again after a garbled or missing answer; zero
 	// means 2, a negative value means never.
 	Retries int
+	// QuietGap is how long the line must stay silent before a request is sent again after a
+	// garbled frame, once no answer is owed any more; zero means 150 ms. It should exceed the
+	// port's read timeout (100 ms on a serialport.Line), which is how silence is noticed.
+	QuietGap time.Duration
 	// Now stamps status changes; nil means time.Now.
 	Now func() time.Time
 }
@@ -51,6 +56,9 @@ func (o *Opts) withDefaults() Opts {
 	}
 	if out.ReadTimeout <= 0 {
 		out.ReadTimeout = DefaultReadTimeout
+	}
+	if out.QuietGap <= 0 {
+		out.QuietGap = DefaultQuietGap
 	}
 	switch {
 	case out.Retries == 0:
@@ -70,6 +78,15 @@ type Reader struct {
 
 	mu     sync.Mutex
 	closed bool
+	// owed counts requests sent whose answer has not been read: a timed-out or abandoned
+	// attempt may still be answered, and that answer must not be taken for a later request.
+	owed int
+	// lateWait is how long an owed answer is waited for: the timeout of the command that
+	// went unanswered.
+	lateWait time.Duration
+	// dirty: the last exchange ended in a garbled frame, so the rest of it may still be
+	// arriving.
+	dirty bool
 }
 
 // New returns a Reader on port, which it owns from now on (Close closes it if it is an
@@ -98,7 +115,8 @@ func (r *Reader) Status() device.Status { return r.mon.Status() }
 // Subscribe tells of every status change until the returned function is called.
 func (r *Reader) Subscribe() (<-chan device.Status, func()) { return r.mon.Subscribe() }
 
-// Close waits for the command in flight (at most its timeout), then closes the port.
+// Close waits for the command in flight (at most its timeouts and the settling wait before
+// each retry), then closes the port.
 func (r *Reader) Close() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -224,8 +242,9 @@ func (r *Reader) ReadAppendedAddress(ctx context.Context) (string, error) {
 
 // Present tells whether a card lies on the reader, without reading it. The presence rule:
 // find (20 01) answering 9F means a card not read yet; otherwise select (20 02) answering 90
-// means the card read before is still there, and 80 or 81 means the reader is empty. A
-// kiosk calls it after ReadCard to wait until the taxpayer takes the card back.
+// means the card read before is still there, and 81 means the reader is empty (an 80 in
+// select's place is a find's late answer, see answerFits). A kiosk calls it after ReadCard
+// to wait until the taxpayer takes the card back.
 func (r *Reader) Present(ctx context.Context) (bool, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -359,35 +378,100 @@ func retryable(err error) bool {
 		errors.Is(err, ErrChecksum) || errors.Is(err, ErrLength)
 }
 
-// exchangeOnce is one attempt: discard stale input, write the request, read one answer.
+// exchangeOnce is one attempt: let the line settle, discard stale input, write the request,
+// read the answer, skipping any that cannot be this command's (see answerFits).
 func (r *Reader) exchangeOnce(ctx context.Context, cmd, para byte, data []byte, timeout time.Duration) (*Response, error) {
 	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := r.settle(ctx); err != nil {
 		return nil, err
 	}
 	if f, ok := r.port.(interface{ Flush() error }); ok {
 		_ = f.Flush() // an absent port fails the write below with the real cause
 	}
 	if _, err := r.port.Write(EncodeRequest(cmd, para, data)); err != nil {
+		r.owed, r.dirty = 0, false // a port that is gone owes nothing
 		return nil, portError(err)
 	}
-	deadline := time.Now().Add(timeout)
-	lr := &lineReader{ctx: ctx, port: r.port, deadline: deadline}
-	resp, err := ReadResponse(bufio.NewReaderSize(lr, MaxFrameLen))
-	switch {
-	case err == nil:
-	case errors.Is(err, errSilent):
-		return nil, fmt.Errorf("%w: command %02X %02X within %v", ErrNoAnswer, cmd, para, timeout)
-	case errors.Is(err, context.DeadlineExceeded):
-		return nil, fmt.Errorf("%w: command %02X %02X: %w", ErrNoAnswer, cmd, para, err)
-	case errors.Is(err, context.Canceled), errors.Is(err, ErrFrame), errors.Is(err, ErrFrameChecksum):
-		return nil, err
-	default:
-		return nil, portError(err)
+	r.owed++
+	r.lateWait = max(r.lateWait, timeout)
+	lr := &lineReader{ctx: ctx, port: r.port, deadline: time.Now().Add(timeout)}
+	br := bufio.NewReaderSize(lr, MaxFrameLen)
+	for {
+		resp, err := ReadResponse(br)
+		switch {
+		case err == nil:
+			r.answered()
+			if !answerFits(cmd, para, resp) {
+				continue
+			}
+		case errors.Is(err, errSilent):
+			return nil, fmt.Errorf("%w: command %02X %02X within %v", ErrNoAnswer, cmd, para, timeout)
+		case errors.Is(err, context.DeadlineExceeded):
+			return nil, fmt.Errorf("%w: command %02X %02X: %w", ErrNoAnswer, cmd, para, err)
+		case errors.Is(err, context.Canceled):
+			return nil, err
+		case errors.Is(err, ErrFrameChecksum):
+			r.answered()
+			r.dirty = true
+			return nil, err
+		case errors.Is(err, ErrFrame):
+			r.dirty = true
+			return nil, err
+		default:
+			r.owed, r.dirty = 0, false
+			return nil, portError(err)
+		}
+		if resp.SW3 == 0x10 || resp.SW3 == 0x11 {
+			return resp, resp.Err(cmd, para)
+		}
+		return resp, nil
 	}
-	if resp.SW3 == 0x10 || resp.SW3 == 0x11 {
-		return resp, resp.Err(cmd, para)
+}
+
+// answered notes that a frame arrived for one of the requests sent.
+func (r *Reader) answered() {
+	if r.owed > 0 {
+		r.owed--
 	}
-	return resp, nil
+}
+
+// settle runs before a request when an earlier one left the line in doubt: it reads and
+// discards frames until every owed answer has come (or lateWait passed without a byte) and
+// then the line stayed silent for QuietGap. Without it a late answer that arrives after the
+// flush would be read as the answer to the next request. It waits at most twice lateWait
+// plus QuietGap, so a module that never answers costs a bounded delay per attempt.
+func (r *Reader) settle(ctx context.Context) error {
+	if r.owed == 0 && !r.dirty {
+		return nil
+	}
+	start := time.Now()
+	dr := &drainReader{ctx: ctx, port: r.port, limit: start.Add(2*r.lateWait + r.opts.QuietGap), last: start}
+	br := bufio.NewReaderSize(dr, MaxFrameLen)
+	for {
+		dr.gap = r.opts.QuietGap
+		if r.owed > 0 {
+			dr.gap = max(r.lateWait, r.opts.QuietGap)
+		}
+		_, err := ReadResponse(br)
+		switch {
+		case err == nil, errors.Is(err, ErrFrameChecksum):
+			r.answered()
+		case errors.Is(err, ErrFrame):
+		case errors.Is(err, errSilent):
+			r.owed, r.dirty, r.lateWait = 0, false, 0
+			return nil
+		case errors.Is(err, context.DeadlineExceeded):
+			return fmt.Errorf("%w: waiting for the line to fall silent: %w", ErrNoAnswer, err)
+		case errors.Is(err, context.Canceled):
+			return err
+		default:
+			// The port is gone or failing; the write that follows reports the real cause.
+			r.owed, r.dirty, r.lateWait = 0, false, 0
+			return nil
+		}
+	}
 }
 
 // portError turns a port failure into ErrNoDevice: the port is unplugged or closed.
@@ -462,6 +546,36 @@ func (l *lineReader) Read(b []byte) (int, error) {
 		}
 		n, err := l.port.Read(b)
 		if n > 0 {
+			return n, nil
+		}
+		if err != nil && !errors.Is(err, serialport.ErrTimeout) {
+			return 0, err
+		}
+	}
+}
+
+// drainReader reads until the line has been silent for gap since its last byte, or until
+// limit, whichever comes first; then it returns errSilent.
+type drainReader struct {
+	ctx   context.Context
+	port  io.Reader
+	gap   time.Duration
+	limit time.Time
+	last  time.Time
+}
+
+func (d *drainReader) Read(b []byte) (int, error) {
+	for {
+		if err := d.ctx.Err(); err != nil {
+			return 0, err
+		}
+		now := time.Now()
+		if now.Sub(d.last) >= d.gap || !now.Before(d.limit) {
+			return 0, errSilent
+		}
+		n, err := d.port.Read(b)
+		if n > 0 {
+			d.last = time.Now()
 			return n, nil
 		}
 		if err != nil && !errors.Is(err, serialport.ErrTimeout) {

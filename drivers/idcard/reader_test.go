@@ -431,3 +431,77 @@ func TestClosed(t *testing.T) {
 		t.Fatalf("String = %q", s)
 	}
 }
+
+// TestLateAnswer: the module answers one request after the driver's timeout. The late
+// answer must be drained, or told apart by its shape, and never be taken for the answer to a
+// later request: the card read is the right one, and a card that lies on the reader is never
+// reported lifted.
+func TestLateAnswer(t *testing.T) {
+	const timeout = 400 * time.Millisecond
+	opts := &idcard.Opts{CommandTimeout: timeout, ReadTimeout: timeout, Retries: 3} // spare retries for a busy machine
+	justLate, veryLate := timeout+150*time.Millisecond, 3*timeout
+	cases := []struct {
+		name      string
+		cmd, para byte
+		delay     time.Duration
+	}{
+		{"find just late", idcard.CmdCard, idcard.ParaFind, justLate},
+		{"find very late", idcard.CmdCard, idcard.ParaFind, veryLate},
+		{"select just late", idcard.CmdCard, idcard.ParaSelect, justLate},
+		{"select very late", idcard.CmdCard, idcard.ParaSelect, veryLate},
+		{"read just late", idcard.CmdRead, idcard.ParaReadBase, justLate},
+		{"read very late", idcard.CmdRead, idcard.ParaReadBase, veryLate},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel() // each case waits out late answers on its own pty
+			rg := newRig(t, quickSim(), opts)
+			ctx := ctxT(t)
+			p := persona(t, "resident-female")
+			q := persona(t, "hk-resident")
+			late := idcardsim.Fault{Kind: idcardsim.FaultLateOnce, Cmd: tc.cmd, Para: tc.para, Delay: tc.delay}
+
+			rg.sim.Place(p.Card, p.Card.Photo)
+			rg.sim.SetFault(late)
+			got, err := rg.reader.ReadCard(ctx)
+			if err != nil {
+				t.Fatalf("ReadCard with a late answer: %v (notice %s)", err, idcard.NoticeFor(err).Key)
+			}
+			if !reflect.DeepEqual(got, p.Card) {
+				t.Fatalf("read %v, want %v", got, p.Card)
+			}
+
+			// The card read lies on: find answers 80, select 90. A late answer to either
+			// must not make Present say it was lifted.
+			for _, f := range []idcardsim.Fault{
+				{Kind: idcardsim.FaultLateOnce, Cmd: idcard.CmdCard, Para: idcard.ParaFind, Delay: tc.delay},
+				{Kind: idcardsim.FaultLateOnce, Cmd: idcard.CmdCard, Para: idcard.ParaSelect, Delay: tc.delay},
+			} {
+				rg.sim.SetFault(f)
+				for i := 0; i < 3; i++ {
+					if on, err := rg.reader.Present(ctx); err != nil || !on {
+						t.Fatalf("Present after a late %02X %02X answer (call %d) = %v, %v; the card lies there", f.Cmd, f.Para, i, on, err)
+					}
+				}
+			}
+
+			// The next taxpayer's card is read, not the first one's stale answer.
+			rg.sim.Lift()
+			if on, err := rg.reader.Present(ctx); err != nil || on {
+				t.Fatalf("Present after lifting = %v, %v", on, err)
+			}
+			rg.sim.Place(q.Card, q.Card.Photo)
+			rg.sim.SetFault(late)
+			got, err = rg.reader.ReadCard(ctx)
+			if err != nil {
+				t.Fatalf("second card: %v", err)
+			}
+			if !reflect.DeepEqual(got, q.Card) {
+				t.Fatalf("second read %v, want %v", got, q.Card)
+			}
+			if st := rg.reader.Status(); st.State != device.Online || st.Counters[idcard.CounterCardsRead] != 2 {
+				t.Fatalf("status %s counters=%v last=%+v", st, st.Counters, st.LastError)
+			}
+		})
+	}
+}

@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"testing"
+	"time"
 
 	"taxkiosk/drivers/idcard"
+	"taxkiosk/drivers/idcard/idcardsim"
 	"taxkiosk/drivers/serialport"
 )
 
@@ -92,15 +95,65 @@ func TestTranscriptModuleSawBadChecksum(t *testing.T) {
 }
 
 func TestTranscriptReadAnswerLengthsDisagree(t *testing.T) {
-	// A read answer claiming 01 00 text and 04 00 photo but carrying only 8 bytes.
+	// A 1295-byte read answer (the right shape) whose length words claim 01 00 text and
+	// 04 01 photo: 1285 bytes that the 1284 after the length words cannot hold.
+	data := make([]byte, 1284)
+	copy(data, []byte{0x01, 0x00, 0x04, 0x01})
 	tr := playback(t,
 		step{reqFind, ansFound},
 		step{reqSelect, ansOK},
-		step{reqRead, "AA AA AA 96 69 00 10 00 00 90 01 00 04 00 00 00 00 00 00 00 00 00 85"},
+		step{reqRead, fmt.Sprintf("% X", idcard.EncodeResponse(0, 0, 0x90, data))},
 	)
 	r, _ := idcard.New(tr, nil)
 	if _, err := r.ReadCard(context.Background()); !errors.Is(err, idcard.ErrBadText) {
 		t.Fatalf("got %v", err)
+	}
+}
+
+func TestTranscriptShortReadAnswerIsNotTheAnswer(t *testing.T) {
+	// A success answer of 8 data bytes cannot answer 30 01 (which carries 1284): it is taken
+	// for a stale frame, and with no retries the read ends without an answer, never as a
+	// card with a bad text block.
+	tr := playback(t,
+		step{reqFind, ansFound},
+		step{reqSelect, ansOK},
+		step{reqRead, "AA AA AA 96 69 00 0C 00 00 90 01 00 04 00 00 00 00 00 99"},
+	)
+	r, _ := idcard.New(tr, &idcard.Opts{ReadTimeout: 200 * time.Millisecond, QuietGap: time.Millisecond, Retries: -1})
+	if _, err := r.ReadCard(context.Background()); !errors.Is(err, idcard.ErrNoAnswer) {
+		t.Fatalf("got %v, want ErrNoAnswer", err)
+	}
+}
+
+func TestTranscriptStaleAnswersSkipped(t *testing.T) {
+	// Late answers left on the line by earlier requests arrive ahead of the real ones: a
+	// find's 9F or 80 while select waits, a select's bare 90 while the text+photo read or a
+	// find waits. Each is told apart by its shape: the card read is the right one, and the
+	// card lying on the reader is not reported lifted.
+	p, _ := idcardsim.PersonaByKey("resident-female")
+	text, err := idcard.EncodeText(p.Card)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := append([]byte{0x01, 0x00, 0x04, 0x00}, text...)
+	data = append(data, make([]byte, 1024)...)
+	tr := playback(t,
+		step{reqFind, ansFound},
+		step{reqSelect, ansFound + " " + ansOK},
+		step{reqRead, ansOK + " " + fmt.Sprintf("% X", idcard.EncodeResponse(0, 0, 0x90, data))},
+		step{reqFind, ansOK + " " + ansNoCard},                                                   // a select's 90 is no "card found"
+		step{reqSelect, ansNoCard + " AA AA AA 96 69 00 0C 00 00 90 00 00 00 00 00 00 00 00 9C"}, // find's late 80 first
+	)
+	r, _ := idcard.New(tr, nil)
+	got, err := r.ReadCard(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.IDNumber != p.Card.IDNumber || len(got.Photo) != 1024 {
+		t.Fatalf("wrong card: %v", got)
+	}
+	if on, err := r.Present(context.Background()); err != nil || !on {
+		t.Fatalf("Present = %v, %v; want true (select with eight zero bytes)", on, err)
 	}
 }
 

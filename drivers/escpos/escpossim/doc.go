@@ -18,7 +18,8 @@
 //
 // Faults: silent (no status answers), garbage (status answers with the fixed bits wrong),
 // paper out after N job bytes (the rest of the job is discarded, as a printer at paper end
-// does, and what was printed is kept as an uncut Receipt), and slow (status answers delayed).
+// does, and what was printed is kept as an uncut Receipt), cover open after N job bytes (the
+// same, with the cover open instead), and slow (status answers delayed).
 // While the paper is out, the cover open or the printer offline, job bytes are read and
 // discarded.
 //

@@ -16,6 +16,9 @@ const (
 	FaultGarbage                 // answers status queries with bytes whose fixed bits are wrong
 	FaultPaperOutAfter           // paper runs out after Fault.Bytes job bytes
 	FaultSlow                    // answers status queries after Fault.Delay
+	// FaultCoverOpenAfter: someone opens the cover after Fault.Bytes job bytes (a technician,
+	// or a taxpayer pulling at a jammed receipt); the rest of the job is not printed.
+	FaultCoverOpenAfter
 )
 
 // DefaultSlowDelay is the delay of FaultSlow when Fault.Delay is zero.
@@ -24,12 +27,12 @@ const DefaultSlowDelay = 200 * time.Millisecond
 // Fault is a fault to inject. The zero value is no fault.
 type Fault struct {
 	Kind  FaultKind
-	Bytes int           // FaultPaperOutAfter: job bytes printed before the paper ends
+	Bytes int           // FaultPaperOutAfter, FaultCoverOpenAfter: job bytes printed before it fires
 	Delay time.Duration // FaultSlow: zero means DefaultSlowDelay
 }
 
 // ParseFault reads a fault as kioskctl takes it: "none", "silent", "garbage",
-// "paper-out-after=N" or "slow" / "slow=DURATION".
+// "paper-out-after=N", "cover-open-after=N" or "slow" / "slow=DURATION".
 func ParseFault(s string) (Fault, error) {
 	name, arg, hasArg := strings.Cut(s, "=")
 	switch {
@@ -45,6 +48,12 @@ func ParseFault(s string) (Fault, error) {
 			return Fault{}, fmt.Errorf("%w %q: want a byte count", ErrBadFault, s)
 		}
 		return Fault{Kind: FaultPaperOutAfter, Bytes: n}, nil
+	case name == "cover-open-after" && hasArg:
+		n, err := strconv.Atoi(arg)
+		if err != nil || n < 0 {
+			return Fault{}, fmt.Errorf("%w %q: want a byte count", ErrBadFault, s)
+		}
+		return Fault{Kind: FaultCoverOpenAfter, Bytes: n}, nil
 	case name == "slow" && !hasArg:
 		return Fault{Kind: FaultSlow}, nil
 	case name == "slow":
@@ -54,7 +63,7 @@ func ParseFault(s string) (Fault, error) {
 		}
 		return Fault{Kind: FaultSlow, Delay: d}, nil
 	}
-	return Fault{}, fmt.Errorf("%w %q (want none, silent, garbage, paper-out-after=N, slow[=D])", ErrBadFault, s)
+	return Fault{}, fmt.Errorf("%w %q (want none, silent, garbage, paper-out-after=N, cover-open-after=N, slow[=D])", ErrBadFault, s)
 }
 
 func (f Fault) String() string {
@@ -67,6 +76,8 @@ func (f Fault) String() string {
 		return "garbage"
 	case FaultPaperOutAfter:
 		return fmt.Sprintf("paper-out-after=%d", f.Bytes)
+	case FaultCoverOpenAfter:
+		return fmt.Sprintf("cover-open-after=%d", f.Bytes)
 	case FaultSlow:
 		if f.Delay == 0 {
 			return "slow"

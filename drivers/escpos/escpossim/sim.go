@@ -166,14 +166,19 @@ func (s *Sim) countLocked(n int, ready bool) {
 		return
 	}
 	s.printed += n
-	if s.fault.Kind == FaultPaperOutAfter && s.printed >= s.fault.Bytes {
+	stop := s.fault.Kind == FaultPaperOutAfter || s.fault.Kind == FaultCoverOpenAfter
+	if stop && s.printed >= s.fault.Bytes {
 		s.m.cur.Reset() // a line not yet fed is never printed
 		s.m.curCols = 0
 		r := s.m.take(false) // the torn-off part, uncut
 		if r.Text != "" {
 			s.m.receipts = append(s.m.receipts, r)
 		}
-		s.paper = PaperEnd
+		if s.fault.Kind == FaultPaperOutAfter {
+			s.paper = PaperEnd
+		} else {
+			s.cover = true
+		}
 		s.fault = Fault{}
 		s.asbChangedLocked()
 	}
@@ -314,8 +319,8 @@ func (s *Sim) SetError(cause string) error {
 	return nil
 }
 
-// SetFault injects f, replacing any fault before; a paper-out fault counts job bytes from
-// now and clears itself when it fires.
+// SetFault injects f, replacing any fault before; a paper-out or cover-open fault counts
+// job bytes from now and clears itself when it fires.
 func (s *Sim) SetFault(f Fault) {
 	s.mu.Lock()
 	s.fault = f

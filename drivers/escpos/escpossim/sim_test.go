@@ -168,13 +168,13 @@ func TestAutomaticStatusBack(t *testing.T) {
 }
 
 func TestParseFault(t *testing.T) {
-	for _, s := range []string{"none", "silent", "garbage", "paper-out-after=120", "slow", "slow=300ms"} {
+	for _, s := range []string{"none", "silent", "garbage", "paper-out-after=120", "cover-open-after=64", "slow", "slow=300ms"} {
 		f, err := escpossim.ParseFault(s)
 		if err != nil || f.String() != s {
 			t.Errorf("ParseFault(%q) = %v, %v", s, f, err)
 		}
 	}
-	for _, s := range []string{"", "paper-out-after", "paper-out-after=x", "slow=x", "silent=1", "smoke"} {
+	for _, s := range []string{"", "paper-out-after", "paper-out-after=x", "cover-open-after", "slow=x", "silent=1", "smoke"} {
 		if _, err := escpossim.ParseFault(s); !errors.Is(err, escpossim.ErrBadFault) {
 			t.Errorf("ParseFault(%q) accepted", s)
 		}

@@ -11,7 +11,10 @@
 // Timing: with Opts.Baud set, a request is taken to arrive after its wire time and the
 // answer is released chunk by chunk when its bytes would have crossed the wire (10 bits per
 // byte); between the two comes a scripted delay per command (Delays), which a benchmark
-// subtracts. Faults (SetFault) inject the line and module failures the driver must survive.
+// subtracts. Faults (SetFault) inject the line and module failures the driver must survive;
+// FaultLateOnce answers one chosen request after the driver's timeout, the case in which a
+// late answer must not be taken for the answer to the retry or to the next command.
+// ParseFault reads a fault by name, as a control panel or kioskctl takes it.
 //
 // Caveats: the photos of the personas are fixed opaque bytes, not WLT images; the SAM ID is a
 // sample. Run ends at the context (returning its error) or when the port closes (nil).

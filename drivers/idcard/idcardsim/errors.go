@@ -2,5 +2,9 @@ package idcardsim
 
 import "errors"
 
-// ErrNoPersona: Opts.Persona names no persona of Personas.
-var ErrNoPersona = errors.New("idcardsim: no such persona")
+var (
+	// ErrNoPersona: Opts.Persona names no persona of Personas.
+	ErrNoPersona = errors.New("idcardsim: no such persona")
+	// ErrBadFault: ParseFault was given a fault it does not know.
+	ErrBadFault = errors.New("idcardsim: bad fault")
+)

@@ -63,6 +63,10 @@ const (
 	FaultSlow                      // every answer waits Fault.Delay more
 	FaultLiftMidRead               // a read request drops the card and answers Fault.SW3
 	FaultSAM                       // every command answers SW3 60 (SAM self-test failed)
+	// FaultLateOnce answers the next request for Fault.Cmd/Fault.Para (any request when Cmd
+	// is 0) only after Fault.Delay more, as a module busy with its antenna does, then clears:
+	// set Delay beyond the driver's timeout and the answer arrives after the driver gave up.
+	FaultLateOnce
 )
 
 // Fault is the misbehaviour injected with SetFault.
@@ -70,6 +74,8 @@ type Fault struct {
 	Kind  FaultKind
 	Delay time.Duration // FaultSlow
 	SW3   byte          // FaultLiftMidRead: 0x41 (card read failed) when zero, or 0x80
+	// Cmd and Para pick the request FaultLateOnce delays; Cmd 0 means the next one.
+	Cmd, Para byte
 }
 
 func (k FaultKind) String() string {
@@ -88,6 +94,8 @@ func (k FaultKind) String() string {
 		return "lift-mid-read"
 	case FaultSAM:
 		return "sam"
+	case FaultLateOnce:
+		return "late-once"
 	}
 	return fmt.Sprintf("fault(%d)", int(k))
 }
@@ -292,7 +300,8 @@ func (s *Sim) serve(ctx context.Context, req *idcard.Request) error {
 	s.mu.Lock()
 	s.served++
 	f := s.fault
-	if f.Kind == FaultBadChecksumOnce {
+	late := f.Kind == FaultLateOnce && (f.Cmd == 0 || f.Cmd == req.Cmd && f.Para == req.Para)
+	if f.Kind == FaultBadChecksumOnce || late {
 		s.fault = Fault{}
 	}
 	baud := s.baud
@@ -306,7 +315,7 @@ func (s *Sim) serve(ctx context.Context, req *idcard.Request) error {
 	if f.Kind == FaultSilent {
 		return nil
 	}
-	if f.Kind == FaultSlow {
+	if f.Kind == FaultSlow || late {
 		delay += f.Delay
 	}
 	if err := sleep(ctx, delay); err != nil {

@@ -238,3 +238,35 @@ func TestRunEndsWhenPortCloses(t *testing.T) {
 		t.Fatal("Run did not return after Close")
 	}
 }
+
+func TestParseFault(t *testing.T) {
+	cases := []struct {
+		in   string
+		want idcardsim.Fault
+	}{
+		{"none", idcardsim.Fault{}},
+		{"garbage", idcardsim.Fault{Kind: idcardsim.FaultGarbage}},
+		{"bad-checksum-once", idcardsim.Fault{Kind: idcardsim.FaultBadChecksumOnce}},
+		{"silent", idcardsim.Fault{Kind: idcardsim.FaultSilent}},
+		{"sam", idcardsim.Fault{Kind: idcardsim.FaultSAM}},
+		{"slow", idcardsim.Fault{Kind: idcardsim.FaultSlow, Delay: time.Second}},
+		{"slow=250ms", idcardsim.Fault{Kind: idcardsim.FaultSlow, Delay: 250 * time.Millisecond}},
+		{"lift-mid-read", idcardsim.Fault{Kind: idcardsim.FaultLiftMidRead}},
+		{"lift-mid-read=80", idcardsim.Fault{Kind: idcardsim.FaultLiftMidRead, SW3: 0x80}},
+		{"late-once", idcardsim.Fault{Kind: idcardsim.FaultLateOnce, Delay: idcardsim.DefaultLateDelay}},
+		{"late-once=2s", idcardsim.Fault{Kind: idcardsim.FaultLateOnce, Delay: 2 * time.Second}},
+		{"late-once@select", idcardsim.Fault{Kind: idcardsim.FaultLateOnce, Delay: idcardsim.DefaultLateDelay, Cmd: 0x20, Para: 0x02}},
+		{"late-once=1s@read", idcardsim.Fault{Kind: idcardsim.FaultLateOnce, Delay: time.Second, Cmd: 0x30, Para: 0x01}},
+	}
+	for _, tc := range cases {
+		got, err := idcardsim.ParseFault(tc.in)
+		if err != nil || got != tc.want {
+			t.Errorf("ParseFault(%q) = %+v, %v; want %+v", tc.in, got, err, tc.want)
+		}
+	}
+	for _, in := range []string{"", "smoke", "slow=x", "lift-mid-read=zz", "late-once=", "late-once@door", "late-oncex", "silent=1"} {
+		if _, err := idcardsim.ParseFault(in); !errors.Is(err, idcardsim.ErrBadFault) {
+			t.Errorf("ParseFault(%q) accepted: %v", in, err)
+		}
+	}
+}

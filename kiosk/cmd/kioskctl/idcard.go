@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -16,6 +17,7 @@ import (
 func idcardCommands() []command {
 	return []command{
 		{"idcard read", "--port PATH [--baud N] [--json]", "read the ID card on the reader", idcardRead},
+		{"idcard samid", "--port PATH [--baud N] [--json]", "read the reader's SAM id (text and raw hex)", idcardSAMID},
 	}
 }
 
@@ -97,5 +99,45 @@ func idcardRead(args []string, stdout io.Writer) error {
 		}
 	}
 	fmt.Fprintf(stdout, "%-13s %d bytes (WLT, not decoded)\n", "photo", len(card.Photo))
+	return nil
+}
+
+// openReader opens the port and a Reader on it; done closes both.
+func openReader(f *serialFlags) (*idcard.Reader, func(), error) {
+	port, err := openPort(f)
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := idcard.New(port, nil)
+	if err != nil {
+		port.Close()
+		return nil, nil, err
+	}
+	return r, func() { r.Close() }, nil // Close closes the port it owns
+}
+
+func idcardSAMID(args []string, stdout io.Writer) error {
+	f, err := parseSerial("idcard samid", args, 115200, 5*time.Second, nil)
+	if err != nil {
+		return err
+	}
+	r, done, err := openReader(f)
+	if err != nil {
+		return err
+	}
+	defer done()
+	ctx, cancel := context.WithTimeout(context.Background(), f.timeout)
+	defer cancel()
+	text, raw, err := r.SAMID(ctx)
+	if err != nil {
+		return fmt.Errorf("%v (%s)", err, idcard.NoticeFor(err).EN)
+	}
+	if f.json {
+		return json.NewEncoder(stdout).Encode(struct {
+			SAMID string `json:"sam_id"`
+			Raw   string `json:"raw"`
+		}{text, hex.EncodeToString(raw)})
+	}
+	fmt.Fprintf(stdout, "sam_id  %s\nraw     % x\n", text, raw)
 	return nil
 }
