@@ -122,14 +122,14 @@ func simIDCard(args []string, stdout io.Writer) error {
 		case w[0] == "personas":
 			return personaKeys(), nil
 		case w[0] == "fault" && len(w) == 2:
-			flt, err := idcardFault(w[1])
+			flt, err := idcardsim.ParseFault(w[1])
 			if err != nil {
 				return "", err
 			}
 			sim.SetFault(flt)
 			return "fault " + flt.Kind.String(), nil
 		}
-		return "", fmt.Errorf("commands: place KEY | lift | personas | fault none|garbage|bad-checksum-once|silent|slow|lift-mid-read|sam")
+		return "", fmt.Errorf("commands: place KEY | lift | personas | fault none|garbage|bad-checksum-once|silent|slow[=D]|late-once[=D][@find|select|read]|lift-mid-read[=80]|sam")
 	})
 }
 
@@ -139,15 +139,6 @@ func personaKeys() string {
 		keys = append(keys, p.Key)
 	}
 	return strings.Join(keys, " ")
-}
-
-func idcardFault(name string) (idcardsim.Fault, error) {
-	for k := idcardsim.FaultNone; k <= idcardsim.FaultSAM; k++ {
-		if k.String() == name {
-			return idcardsim.Fault{Kind: k}, nil
-		}
-	}
-	return idcardsim.Fault{}, fmt.Errorf("unknown fault %q", name)
 }
 
 func simPrinter(args []string, stdout io.Writer) error {
@@ -183,7 +174,7 @@ func simPrinter(args []string, stdout io.Writer) error {
 			sim.SetFault(flt)
 			return "fault " + w[1], nil
 		}
-		return "", fmt.Errorf("commands: paper ok|near_end|end | cover open|closed | offline on|off | fault none|silent|garbage|slow|paper-out-after=N")
+		return "", fmt.Errorf("commands: paper ok|near_end|end | cover open|closed | offline on|off | fault none|silent|garbage|slow|paper-out-after=N|cover-open-after=N")
 	})
 }
 
