@@ -173,6 +173,9 @@ func (c Config) Certs() string {
 	return filepath.Join(c.DataDir, "certs")
 }
 
+// JournalPath is the printer journal's bbolt file.
+func (c Config) JournalPath() string { return filepath.Join(c.DataDir, "journal.db") }
+
 // OutboxPath is the kiosk's bbolt file.
 func (c Config) OutboxPath() string { return filepath.Join(c.DataDir, "outbox.db") }
 

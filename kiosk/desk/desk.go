@@ -37,6 +37,7 @@ type ReceiptPrinter interface {
 type Outbox interface {
 	Enqueue(ctx context.Context, t txn.Txn) (txn.Txn, error)
 	Get(id string) (outbox.Record, error)
+	List(f outbox.Filter) ([]outbox.Record, error)
 	Healthy() error // non-nil while storage is out of service for writes
 	PendingByKind() (map[txn.Kind]outbox.KindPending, error)
 }
@@ -70,6 +71,9 @@ type Opts struct {
 	// Policy says which services may be accepted while the hall is unreachable; the zero
 	// Policy accepts nothing offline. Terminals pass the configured one.
 	Policy policy.Policy
+	// Journal records every receipt before it prints; nil means none (receipts lost to a
+	// fault cannot then be printed again).
+	Journal Journal
 }
 
 // Desk is the front desk. Use New, then Run in its own goroutine.
@@ -284,7 +288,6 @@ type Outcome struct {
 	Delivered  bool   // the hall acknowledged it before the receipt printed
 	Printed    bool   // the receipt printed in full
 	PrintKey   string // why the receipt did not print (a printer.* message key), or ""
-	PaperLow   bool   // the receipt printed but the paper is near its end
 	Receipt    string // the receipt as text, for the screen
 	AcceptedAt time.Time
 }
@@ -324,28 +327,7 @@ func (d *Desk) SubmitVATReturn(ctx context.Context, r vatreturn.Return, lang i18
 
 	doc := d.vatReceipt(t, r, tp, out.Delivered, lang)
 	out.Receipt = doc.Text(48)
-	res, perr := d.printer.Print(ctx, &escpos.Job{ID: t.ID, Doc: doc})
-	switch {
-	case perr != nil:
-		out.PrintKey = escpos.MessageKey(perr)
-		d.log.Warn("desk: receipt not printed", "id", t.ID, "err", perr)
-	case res != nil && res.State != escpos.JobPrinted:
-		out.PrintKey = escpos.MessageKey(res.Err)
-		d.log.Warn("desk: receipt failed", "id", t.ID, "err", res.Err)
-	default:
-		out.Printed = true
-		out.PaperLow = res != nil && res.NearEnd
-	}
-	var printErr error
-	if !out.Printed {
-		printErr = perr
-		if printErr == nil {
-			printErr = res.Err
-		}
-	}
-	if d.sup.setPrinter(printErr) {
-		d.emit(ServicesChanged{})
-	}
+	out.Printed, out.PrintKey = d.print(ctx, &escpos.Job{ID: t.ID, Doc: doc})
 	d.sess.Touch()
 	return out, nil
 }

@@ -76,7 +76,12 @@ func ResultOf(res *escpos.JobResult, err error) Result {
 	if err == nil {
 		err = res.Err
 	}
-	return Result{State: Failed, Reason: escpos.MessageKey(err), Detail: errText(err), Reprintable: res.Reprintable, Bytes: res.Bytes}
+	// A job the printer refused before a byte was sent (paper end, cover open, offline)
+	// printed nothing: it can be sent again once the printer is back. A document the
+	// printer cannot print stays unprintable.
+	key := escpos.MessageKey(err)
+	again := res.Reprintable || (res.Bytes == 0 && key != "printer.bad_receipt")
+	return Result{State: Failed, Reason: key, Detail: errText(err), Reprintable: again, Bytes: res.Bytes}
 }
 
 func errText(err error) string {

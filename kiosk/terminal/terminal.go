@@ -20,6 +20,7 @@ import (
 	"taxkiosk/kiosk/hallapi"
 	"taxkiosk/kiosk/hallsync"
 	"taxkiosk/kiosk/i18n"
+	"taxkiosk/kiosk/journal"
 	"taxkiosk/kiosk/outbox"
 	"taxkiosk/kiosk/seal"
 	"taxkiosk/kiosk/txn"
@@ -33,6 +34,7 @@ type Terminal struct {
 	Printer *escpos.Printer
 	Scanner *scanner.Scanner
 	Outbox  *outbox.Outbox
+	Journal *journal.Journal
 	Sync    *hallsync.Syncer
 
 	lines  []*serialport.Line
@@ -92,6 +94,9 @@ func Open(c config.Config, opts Opts) (t *Terminal, err error) {
 	if t.Outbox, err = outbox.Open(c.OutboxPath(), &outbox.Opts{KioskID: c.KioskID, Key: key, AmountOf: amounts}); err != nil {
 		return nil, fmt.Errorf("terminal: outbox: %w", err)
 	}
+	if t.Journal, err = journal.Open(c.JournalPath(), nil); err != nil {
+		return nil, fmt.Errorf("terminal: printer journal: %w", err)
+	}
 	line := func(s config.Serial) *serialport.Line {
 		l := serialport.NewLine(s.Port, &serialport.Opts{Baud: s.Baud})
 		t.lines = append(t.lines, l)
@@ -117,7 +122,7 @@ func Open(c config.Config, opts Opts) (t *Terminal, err error) {
 	t.Desk = desk.New(t.Reader, t.Printer, t.Outbox, t.Sync, desk.Opts{
 		KioskID: c.KioskID, HallName: c.HallName, IdleTimeout: c.IdleTimeout.Duration,
 		SyncWait: c.SyncWait.Duration, Catalog: opts.Catalog, Log: opts.Log, Now: opts.Now,
-		Cabinet: opts.Cabinet, LiftGrace: opts.LiftGrace, Policy: c.OfflinePolicy,
+		Cabinet: opts.Cabinet, LiftGrace: opts.LiftGrace, Policy: c.OfflinePolicy, Journal: t.Journal,
 	})
 	return t, nil
 }
@@ -179,6 +184,9 @@ func (t *Terminal) Close() error {
 	}
 	for _, l := range t.lines {
 		l.Close()
+	}
+	if t.Journal != nil {
+		t.Journal.Close()
 	}
 	if t.Outbox != nil {
 		return t.Outbox.Close()

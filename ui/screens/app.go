@@ -29,6 +29,8 @@ type Desk interface {
 	KeepSession()
 	CallHelp(ctx context.Context, source string) (number string, err error)
 	Services() []desk.Availability
+	History() []desk.HistoryItem
+	Reprint(ctx context.Context, txnID string) (printKey string, err error)
 	Rate(ctx context.Context, level int, reasons []string, after string) error
 	VATDraft() vatreturn.Return
 	ComputeVAT(r vatreturn.Return) (vatreturn.Return, error)

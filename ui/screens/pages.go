@@ -60,6 +60,9 @@ func (a *App) welcome() (fyne.CanvasObject, []fyne.CanvasObject) {
 			items = append(items, a.para(a.T(s.ReasonKey), widget.DangerImportance))
 		}
 	}
+	if hist := a.history(); hist != nil {
+		items = append(items, hist)
+	}
 	return centred(items...), []fyne.CanvasObject{a.navButton("common.finish", a.finish)}
 }
 
@@ -127,7 +130,8 @@ func (a *App) result() (fyne.CanvasObject, []fyne.CanvasObject) {
 	}
 	finish := touchSized(a.button("common.finish", widget.HighImportance, a.finish), 320)
 	items = append(items, container.NewCenter(finish))
-	return centred(items...), nil
+	// Home: another service in the same visit, the card still on the reader.
+	return centred(items...), []fyne.CanvasObject{a.navButton("common.home", a.goHome)}
 }
 
 func (a *App) errorScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
@@ -143,4 +147,48 @@ func resource(name string) fyne.Resource {
 		panic(err) // icons are embedded at build time
 	}
 	return fyne.NewStaticResource(name, b)
+}
+
+// historyShown bounds the returning taxpayer's list on the welcome screen.
+const historyShown = 3
+
+// history lists the taxpayer's recent transactions here with the hall's answers, and offers
+// to print again a receipt that never printed in full.
+func (a *App) history() fyne.CanvasObject {
+	items := a.desk.History()
+	if len(items) == 0 {
+		return nil
+	}
+	box := container.NewVBox(a.para(a.T("history.title"), widget.MediumImportance))
+	for _, h := range items[:min(len(items), historyShown)] {
+		line := a.T("history.item", "number", h.Number, "kind", a.T("kind."+string(h.Kind)),
+			"time", h.AcceptedAt.Format("01-02 15:04"), "state", a.T("scan.state."+string(h.State)))
+		row := container.NewHBox(widget.NewLabel(line))
+		if h.Unprinted {
+			id := h.TxnID
+			row.Add(touchSized(a.button("history.reprint", widget.WarningImportance, func() { a.reprint(id) }), 200))
+		}
+		box.Add(container.NewCenter(row))
+	}
+	return box
+}
+
+// reprint prints a receipt again off the UI thread and says how it went.
+func (a *App) reprint(txnID string) {
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
+		defer cancel()
+		key, err := a.desk.Reprint(ctx, txnID)
+		bridge.Do(func() {
+			switch {
+			case err != nil:
+				a.banner = a.T("history.reprint_failed", "reason", a.T("printer.error"))
+			case key != "":
+				a.banner = a.T("history.reprint_failed", "reason", a.T(key))
+			default:
+				a.banner = a.T("history.reprinted")
+			}
+			a.render()
+		})
+	}()
 }

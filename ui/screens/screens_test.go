@@ -253,6 +253,33 @@ func TestPaperOutStillAccepts(t *testing.T) {
 		t.Fatalf("%d receipts came out of an empty printer", n)
 	}
 	h.golden("result_paper_out")
+
+	// A technician loads paper; the taxpayer, still there, prints the receipt from the
+	// welcome screen, where the return is listed with the hall's answer.
+	h.demo.SetPaper("ok")
+	for !h.term.Desk.Services()[0].Available { // the desk sees the paper back
+		pumpUntil[desk.ServicesChanged](h)
+	}
+	h.tap("common.home")
+	h.waitScreen(ScreenWelcome)
+	if h.app.Button("history.reprint") == nil {
+		t.Fatalf("no reprint offered for the unprinted receipt:\n%s", h.text())
+	}
+	h.golden("welcome_history")
+	h.tap("history.reprint")
+	deadline := time.Now().Add(15 * time.Second)
+	for !strings.Contains(h.text(), "回执已补打") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no reprint confirmation:\n%s", h.text())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if rs := h.demo.Printer.Receipts(); len(rs) != 1 || !strings.Contains(rs[0].Text, "自助办税回执") {
+		t.Fatalf("reprinted receipts: %+v", rs)
+	}
+	if h.app.Button("history.reprint") != nil {
+		t.Fatal("reprint still offered after the receipt printed")
+	}
 }
 
 func TestServiceWaitsForThePrinter(t *testing.T) {
