@@ -54,7 +54,10 @@ type Demo struct {
 
 	store  *boltstore.Store
 	http   *http.Server
-	ptys   []*serialport.Pty
+	dev    string
+	ctx    context.Context
+	log    *slog.Logger
+	ptys   map[string]*serialport.Pty // by device name; absent while unplugged
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
@@ -73,48 +76,25 @@ func Start(opts Opts) (d *Demo, err error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	d = &Demo{cancel: cancel}
+	d = &Demo{cancel: cancel, ptys: map[string]*serialport.Pty{}}
 	defer func() {
 		if err != nil {
 			d.Close()
 		}
 	}()
-	dev := filepath.Join(opts.Dir, "dev")
-	if err := os.MkdirAll(dev, 0o755); err != nil {
+	d.dev = filepath.Join(opts.Dir, "dev")
+	if err := os.MkdirAll(d.dev, 0o755); err != nil {
 		return nil, err
 	}
-	pty := func(name string) (*serialport.Pty, error) {
-		p, err := serialport.NewPty(filepath.Join(dev, name))
-		if err == nil {
-			d.ptys = append(d.ptys, p)
+	d.ctx, d.log = ctx, log
+	for _, name := range []string{DevIDCard, DevPrinter, DevScanner} {
+		if err := d.plug(name); err != nil {
+			return nil, err
 		}
-		return p, err
 	}
-	p, err := pty("ttyIDCARD")
-	if err != nil {
-		return nil, err
-	}
-	d.IDCard, d.IDCardPort = idcardsim.New(p.Master, nil), p.Path()
-	if p, err = pty("ttyPRINTER"); err != nil {
-		return nil, err
-	}
-	d.Printer, d.PrinterPort = escpossim.New(p.Master, nil), p.Path()
-	d.Printer.OnReceipt(d.receipt)
-	if p, err = pty("ttySCANNER"); err != nil {
-		return nil, err
-	}
-	d.Scanner, d.ScannerPort = scannersim.New(p.Master, nil), p.Path()
-	for name, run := range map[string]func(context.Context) error{
-		"idcard": d.IDCard.Run, "printer": d.Printer.Run, "scanner": d.Scanner.Run,
-	} {
-		d.wg.Add(1)
-		go func() {
-			defer d.wg.Done()
-			if err := run(ctx); err != nil && ctx.Err() == nil {
-				log.Warn("demo: simulator stopped", "device", name, "err", err)
-			}
-		}()
-	}
+	d.IDCardPort = filepath.Join(d.dev, "ttyIDCARD")
+	d.PrinterPort = filepath.Join(d.dev, "ttyPRINTER")
+	d.ScannerPort = filepath.Join(d.dev, "ttySCANNER")
 
 	d.presencePin = gpiosim.NewPin("PRESENCE", 17, pgpio.Low)
 	d.doorPin = gpiosim.NewPin("DOOR", 27, pgpio.Low)
@@ -175,6 +155,96 @@ func Start(opts Opts) (d *Demo, err error) {
 	}
 	d.HallURL = "https://" + d.Link.Addr()
 	return d, nil
+}
+
+// Device names for Unplug, Plug and the fault setters.
+const (
+	DevIDCard  = "idcard"
+	DevPrinter = "printer"
+	DevScanner = "scanner"
+)
+
+// plug makes the device's pty at its link and starts a fresh simulator on it, as when a
+// USB-serial adapter is plugged in: the kiosk's line finds the device again by itself.
+func (d *Demo) plug(name string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.ptys[name] != nil {
+		return nil
+	}
+	link := map[string]string{DevIDCard: "ttyIDCARD", DevPrinter: "ttyPRINTER", DevScanner: "ttySCANNER"}[name]
+	p, err := serialport.NewPty(filepath.Join(d.dev, link))
+	if err != nil {
+		return err
+	}
+	var run func(context.Context) error
+	switch name {
+	case DevIDCard:
+		d.IDCard = idcardsim.New(p.Master, nil)
+		run = d.IDCard.Run
+	case DevPrinter:
+		d.Printer = escpossim.New(p.Master, nil)
+		d.Printer.OnReceipt(d.receipt)
+		run = d.Printer.Run
+	case DevScanner:
+		d.Scanner = scannersim.New(p.Master, nil)
+		run = d.Scanner.Run
+	}
+	d.ptys[name] = p
+	d.wg.Add(1)
+	go func() {
+		defer d.wg.Done()
+		if err := run(d.ctx); err != nil && d.ctx.Err() == nil {
+			d.log.Info("demo: simulator stopped", "device", name, "err", err)
+		}
+	}()
+	return nil
+}
+
+// SetPlugged unplugs (false) or plugs back (true) a simulated device. A device plugged
+// back starts afresh: no card on the reader, paper loaded, no fault.
+func (d *Demo) SetPlugged(name string, plugged bool) error {
+	if plugged {
+		return d.plug(name)
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if p := d.ptys[name]; p != nil {
+		delete(d.ptys, name)
+		return p.Close()
+	}
+	return nil
+}
+
+// SetReaderFault injects an ID-card reader fault by name (idcardsim.ParseFault).
+func (d *Demo) SetReaderFault(name string) error {
+	f, err := idcardsim.ParseFault(name)
+	if err != nil {
+		return err
+	}
+	d.IDCard.SetFault(f)
+	return nil
+}
+
+// SetPrinterFault injects a printer fault by name (escpossim.ParseFault).
+func (d *Demo) SetPrinterFault(name string) error {
+	f, err := escpossim.ParseFault(name)
+	if err != nil {
+		return err
+	}
+	d.Printer.SetFault(f)
+	return nil
+}
+
+// ScannerNoise sends line noise ("garbage") or an overlong code ("overlong") from the scanner.
+func (d *Demo) ScannerNoise(kind string) error {
+	switch kind {
+	case "garbage":
+		return d.Scanner.Garbage(32)
+	case "overlong":
+		return d.Scanner.Overlong(8192)
+	}
+	return fmt.Errorf("demo: no scanner noise %q", kind)
 }
 
 // Configure points c's devices and hall at the demo's.
@@ -276,9 +346,11 @@ func (d *Demo) Close() error {
 		d.http.Shutdown(ctx)
 		cancel()
 	}
+	d.mu.Lock()
 	for _, p := range d.ptys {
 		p.Close()
 	}
+	d.mu.Unlock()
 	d.wg.Wait()
 	if d.store != nil {
 		return d.store.Close()

@@ -324,3 +324,25 @@ func TestOfflinePolicyRefusesBeforeTheTaxpayerStarts(t *testing.T) {
 	k.demo.SetLink(true)
 	k.waitFor("the return to come back", func() bool { return k.term.Desk.Services()[0].Available })
 }
+
+// TestPrinterUnpluggedAndBack: the printer's adapter is pulled mid-day; the service waits
+// with the reason on screen, and comes back by itself when the adapter is plugged in again.
+func TestPrinterUnpluggedAndBack(t *testing.T) {
+	k := newKiosk(t)
+	k.identify("resident-male")
+	if err := k.demo.SetPlugged(demo.DevPrinter, false); err != nil {
+		t.Fatal(err)
+	}
+	k.waitFor("the service to wait for the printer", func() bool {
+		s := k.term.Desk.Services()[0]
+		return !s.Available && s.ReasonKey == "service.blocked.offline"
+	})
+	if err := k.demo.SetPlugged(demo.DevPrinter, true); err != nil {
+		t.Fatal(err)
+	}
+	k.waitFor("the printer back", func() bool { return k.term.Desk.Services()[0].Available })
+	out, err := k.term.Desk.SubmitVATReturn(context.Background(), k.term.Desk.VATDraft(), i18n.ZH)
+	if err != nil || !out.Printed {
+		t.Fatalf("after replug: %+v %v", out, err)
+	}
+}

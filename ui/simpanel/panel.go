@@ -27,7 +27,18 @@ type Sims interface {
 	SetDoor(open bool)
 	PressHelp()
 	TowerLight() gpio.TowerMode
+	SetReaderFault(name string) error
+	SetPrinterFault(name string) error
+	ScannerNoise(kind string) error
+	SetPlugged(device string, plugged bool) error
 }
+
+// The faults the panel offers, by the simulators' own names (idcardsim.ParseFault,
+// escpossim.ParseFault).
+var (
+	readerFaults  = []string{"none", "garbage", "bad-checksum-once", "slow=2s", "late-once", "silent", "lift-mid-read", "sam"}
+	printerFaults = []string{"none", "garbage", "slow", "silent", "paper-out-after=300", "cover-open-after=300"}
+)
 
 // Panel is the control panel's content.
 type Panel struct {
@@ -48,6 +59,7 @@ type Panel struct {
 	Door     *widget.Check
 	Help     *widget.Button
 	Tower    *widget.Label
+	Faults   fyne.CanvasObject
 
 	count int
 }
@@ -103,6 +115,7 @@ func New(s Sims, tr i18n.Translator) *Panel {
 	p.Help = widget.NewButton(tr.T("sim.help"), func() { s.PressHelp(); p.report(nil, "sim.help.pressed") })
 	p.Tower = widget.NewLabel("")
 	p.Tick()
+	p.Faults = p.faults()
 
 	p.Receipts = widget.NewMultiLineEntry()
 	p.Receipts.TextStyle = fyne.TextStyle{Monospace: true}
@@ -114,17 +127,39 @@ func New(s Sims, tr i18n.Translator) *Panel {
 	return p
 }
 
+// faults builds the fault-injection group: a fault per simulator, scanner noise, and the
+// plug of each device.
+func (p *Panel) faults() fyne.CanvasObject {
+	s, tr := p.sims, p.tr
+	reader := widget.NewSelect(readerFaults, func(f string) { p.report(s.SetReaderFault(f), "sim.fault.set", "fault", f) })
+	reader.PlaceHolder = tr.T("sim.fault.reader")
+	printer := widget.NewSelect(printerFaults, func(f string) { p.report(s.SetPrinterFault(f), "sim.fault.set", "fault", f) })
+	printer.PlaceHolder = tr.T("sim.fault.printer")
+	garbage := widget.NewButton(tr.T("sim.fault.scanner_garbage"), func() { p.report(s.ScannerNoise("garbage"), "sim.scanned") })
+	overlong := widget.NewButton(tr.T("sim.fault.scanner_overlong"), func() { p.report(s.ScannerNoise("overlong"), "sim.scanned") })
+	box := container.NewVBox(
+		widget.NewForm(widget.NewFormItem(tr.T("sim.fault.reader"), reader), widget.NewFormItem(tr.T("sim.fault.printer"), printer)),
+		container.NewGridWithColumns(2, garbage, overlong),
+	)
+	for _, dev := range []string{"idcard", "printer", "scanner"} {
+		c := widget.NewCheck(tr.T("sim.plugged."+dev), func(on bool) { p.report(s.SetPlugged(dev, on), "sim.plug.set") })
+		c.SetChecked(true)
+		box.Add(c)
+	}
+	return box
+}
+
 // Tick shows the tower light's mode; main calls it every second on the UI thread.
 func (p *Panel) Tick() {
 	p.Tower.SetText(p.tr.T("sim.tower", "mode", p.tr.T("sim.tower."+string(p.sims.TowerLight()))))
 }
 
-func (p *Panel) report(err error, okKey string) {
+func (p *Panel) report(err error, okKey string, kv ...any) {
 	if err != nil {
 		p.Status.SetText(p.tr.T("sim.failed", "err", err.Error()))
 		return
 	}
-	p.Status.SetText(p.tr.T(okKey))
+	p.Status.SetText(p.tr.T(okKey, kv...))
 }
 
 func (p *Panel) addReceipt(r escpossim.Receipt) {
@@ -147,6 +182,7 @@ func (p *Panel) Content() fyne.CanvasObject {
 		group("sim.group.printer", p.Paper, p.Cover),
 		group("sim.group.network", p.Link),
 		group("sim.group.cabinet", p.Presence, p.Door, p.Help, p.Tower),
+		group("sim.group.faults", p.Faults),
 		p.Status,
 	)
 	receipts := widget.NewCard(p.tr.T("sim.group.receipts"), "", p.Receipts)
