@@ -2,11 +2,17 @@
 // to the kiosk's devices on any serial path (a real tty or a simulator's pty) and runs the
 // device simulators. It builds without cgo.
 //
-//	kioskctl idcard read   --port PATH [--baud N] [--json]
+//	kioskctl idcard read|samid --port PATH [--baud N] [--json]
 //	kioskctl printer status --port PATH [--baud N] [--json]
 //	kioskctl printer test  --port PATH [--baud N] [--width 58|80]
+//	kioskctl printer journal [--data DIR] [--failed] [--json]
+//	kioskctl printer reprint ID --port PATH [--data DIR]
 //	kioskctl scanner read  --port PATH [--baud N] [--timeout D] [--json]
+//	kioskctl gpio read|set ... (pins named by flags)
+//	kioskctl outbox status|list|export [--data DIR] ; kioskctl sync now
 //	kioskctl sim idcard|printer|scanner --link PATH [options]
+//
+// Run kioskctl without arguments for every command and its flags.
 //
 // Exit status: 0 done, 1 failed, 2 usage, 3 the device is not ready (no card on the reader,
 // printer out of paper or cover open, no code scanned in time).
