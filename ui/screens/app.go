@@ -238,32 +238,11 @@ func (a *App) tap(f func()) func() {
 
 func (a *App) render() {
 	a.buttons = map[string]*widget.Button{}
-	var body fyne.CanvasObject
-	var nav []fyne.CanvasObject
-	switch a.screen {
-	case ScreenWelcome:
-		body, nav = a.welcome()
-	case ScreenVAT:
-		body, nav = a.vatForm()
-	case ScreenConfirm:
-		body, nav = a.confirm()
-	case ScreenSubmitting:
-		body, nav = a.submitting()
-	case ScreenResult:
-		body, nav = a.result()
-	case ScreenError:
-		body, nav = a.errorScreen()
-	case ScreenScan:
-		body, nav = a.scanScreen()
-	case ScreenRate:
-		body, nav = a.rateScreen()
-	case ScreenFiler:
-		body, nav = a.filerScreen()
-	case ScreenCode:
-		body, nav = a.codeScreen()
-	default:
-		body, nav = a.idle()
+	build, ok := a.pages()[a.screen]
+	if !ok {
+		build = a.idle
 	}
+	body, nav := build()
 	if a.screen == ScreenIdle && a.absent {
 		body, nav = a.resting(), nil
 	}
@@ -372,6 +351,15 @@ func (a *App) finish() {
 	}
 	a.rating = rating{after: after, since: a.now()}
 	a.show(ScreenRate)
+}
+
+// pages maps each screen to the function that builds its body and its navigation buttons.
+func (a *App) pages() map[Screen]func() (fyne.CanvasObject, []fyne.CanvasObject) {
+	return map[Screen]func() (fyne.CanvasObject, []fyne.CanvasObject){
+		ScreenIdle: a.idle, ScreenWelcome: a.welcome, ScreenFiler: a.filerScreen, ScreenCode: a.codeScreen,
+		ScreenVAT: a.vatForm, ScreenConfirm: a.confirm, ScreenSubmitting: a.submitting,
+		ScreenResult: a.result, ScreenError: a.errorScreen, ScreenScan: a.scanScreen, ScreenRate: a.rateScreen,
+	}
 }
 
 // callHelp calls the expert seat off the UI thread (the call is written to disk first); the
