@@ -77,9 +77,10 @@ func Start(opts Opts) (d *Demo, err error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	d = &Demo{cancel: cancel, ptys: map[string]*serialport.Pty{}}
+	built := d // the named result is nil by the time a failed return's defer runs
 	defer func() {
 		if err != nil {
-			d.Close()
+			built.Close()
 		}
 	}()
 	d.dev = filepath.Join(opts.Dir, "dev")

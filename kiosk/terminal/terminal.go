@@ -78,9 +78,10 @@ func Open(c config.Config, opts Opts) (t *Terminal, err error) {
 		opts.ProbeEvery = 5 * time.Second
 	}
 	t = &Terminal{Config: c, log: opts.Log}
+	built := t // the named result is nil by the time a failed return's defer runs
 	defer func() {
 		if err != nil {
-			t.Close()
+			built.Close()
 		}
 	}()
 	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {

@@ -3,6 +3,7 @@ package terminal_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"taxkiosk/kiosk/demo"
 	"taxkiosk/kiosk/desk"
 	"taxkiosk/kiosk/i18n"
+	"taxkiosk/kiosk/outbox"
 	"taxkiosk/kiosk/policy"
 	"taxkiosk/kiosk/session"
 	"taxkiosk/kiosk/terminal"
@@ -344,5 +346,24 @@ func TestPrinterUnpluggedAndBack(t *testing.T) {
 	out, err := k.term.Desk.SubmitVATReturn(context.Background(), k.term.Desk.VATDraft(), i18n.ZH)
 	if err != nil || !out.Printed {
 		t.Fatalf("after replug: %+v %v", out, err)
+	}
+}
+
+// TestCorruptOutboxRefusesToStart: a damaged outbox file stops the kiosk from accepting
+// anything, with an error that says so, and the file is left for a technician.
+func TestCorruptOutboxRefusesToStart(t *testing.T) {
+	c := config.Default()
+	c.DataDir = t.TempDir()
+	garbage := []byte("not a bbolt file: a technician must see it as it is")
+	if err := os.WriteFile(c.OutboxPath(), garbage, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cat, _ := i18n.Load(assets.Translations())
+	_, err := terminal.Open(c, terminal.Opts{Catalog: cat})
+	if !errors.Is(err, outbox.ErrCorrupt) {
+		t.Fatalf("Open over a damaged outbox: %v", err)
+	}
+	if b, _ := os.ReadFile(c.OutboxPath()); !bytes.Equal(b, garbage) {
+		t.Fatal("the damaged file was changed")
 	}
 }

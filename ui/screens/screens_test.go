@@ -469,3 +469,15 @@ func TestFilingForAnEnterprise(t *testing.T) {
 		t.Fatalf("receipt without the enterprise's code: %+v", rs)
 	}
 }
+
+func TestOutOfServiceScreen(t *testing.T) {
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(kt.New())
+	cat, err := i18n.Load(assets.Translations())
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := test.NewTempWindow(t, OutOfService(cat))
+	w.Resize(fyne.NewSize(1280, 800))
+	test.AssertImageMatches(t, "out_of_service.png", w.Canvas().Capture())
+}

@@ -89,17 +89,28 @@ func run() error {
 		defer cab.Halt()
 		topts.Cabinet = cab
 	}
-	term, err := terminal.Open(cfg, topts)
-	if err != nil {
-		return err
-	}
-	defer term.Close()
-	term.Start()
-
 	a := app.NewWithID("cn.gov.tax.selfservice.kiosk")
 	th := kt.New()
 	a.Settings().SetTheme(th)
 	lang := i18n.Lang(cfg.Language)
+
+	term, err := terminal.Open(cfg, topts)
+	if err != nil {
+		// A kiosk that cannot keep transactions must not take any; it says so on screen
+		// rather than leave a blank display in the hall, and the log has the cause.
+		log.Error("kiosk: out of service", "err", err)
+		w := a.NewWindow(cat.T(lang, "app.title"))
+		w.SetContent(screens.OutOfService(cat))
+		if *windowed {
+			w.Resize(fyne.NewSize(1280, 900))
+		} else {
+			w.SetFullScreen(true)
+		}
+		w.ShowAndRun()
+		return err
+	}
+	defer term.Close()
+	term.Start()
 	ui := screens.New(term.Desk, cat, th, screens.Opts{Lang: lang, Refresh: func() { a.Settings().SetTheme(th) }})
 	w := a.NewWindow(cat.T(lang, "app.title"))
 	w.SetContent(ui.Content())

@@ -62,3 +62,44 @@ func TestDemoStartsAndStops(t *testing.T) {
 		t.Fatal("kiosk did not stop on SIGTERM")
 	}
 }
+
+// TestCorruptStorageShowsOutOfService: a kiosk whose outbox file is damaged must not take
+// transactions; it shows the out-of-service screen and logs why, and leaves the file alone.
+func TestCorruptStorageShowsOutOfService(t *testing.T) {
+	if os.Getenv("DISPLAY") == "" {
+		t.Skip("no X display: run through ./build.sh test, which starts Xvfb")
+	}
+	bin := filepath.Join(t.TempDir(), "kiosk")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	data := t.TempDir()
+	garbage := []byte("this is not a bbolt file, and it holds nothing a kiosk may overwrite")
+	if err := os.WriteFile(filepath.Join(data, "outbox.db"), garbage, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "--windowed", "--data", data)
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	seen := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if strings.Contains(sc.Text(), "kiosk: out of service") {
+				close(seen)
+				return
+			}
+		}
+	}()
+	select {
+	case <-seen:
+	case <-time.After(60 * time.Second):
+		t.Fatal("no out-of-service report")
+	}
+	if b, _ := os.ReadFile(filepath.Join(data, "outbox.db")); string(b) != string(garbage) {
+		t.Fatal("the damaged outbox file was changed")
+	}
+}
