@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"taxkiosk/kiosk/maint"
 	"taxkiosk/kiosk/policy"
 )
 
@@ -80,6 +81,9 @@ type Config struct {
 	// PurgeAfterDays: personal data of transactions the hall acknowledged is dropped from
 	// the kiosk this many days later.
 	PurgeAfterDays int `json:"purge_after_days"`
+	// TechnicianPINs are scrypt hashes of the PINs that open the maintenance menu, made with
+	// `kioskctl pin hash`; never the PINs themselves.
+	TechnicianPINs []string `json:"technician_pins"`
 }
 
 // Default returns the configuration used for every field a file leaves out.
@@ -199,6 +203,9 @@ func (c Config) Validate() error {
 		return bad("printer.paper_width_mm", "must be 58 or 80")
 	case c.PurgeAfterDays < 1 || c.PurgeAfterDays > 3650:
 		return bad("purge_after_days", "must be between 1 and 3650")
+	}
+	if err := maint.ValidateHashes(c.TechnicianPINs); err != nil {
+		return bad("technician_pins", err.Error())
 	}
 	if err := c.OfflinePolicy.Validate(); err != nil {
 		return bad("offline_policy", err.Error())

@@ -56,6 +56,9 @@ func (d *Desk) CallHelp(ctx context.Context, source string) (number string, err 
 // tower light on while it stands open.
 func (d *Desk) doorChanged(ctx context.Context, open bool) {
 	d.emit(DoorChanged{Open: open})
+	if d.maint.Load() {
+		return // a technician at work opens the door: no alarm, the light stays as it is
+	}
 	if !open {
 		d.log.Info("desk: cabinet door closed")
 		d.light(gpio.TowerOff, 0)

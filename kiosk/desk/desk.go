@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"taxkiosk/drivers/escpos"
@@ -13,6 +14,7 @@ import (
 	"taxkiosk/drivers/idcard"
 	"taxkiosk/kiosk/hallsync"
 	"taxkiosk/kiosk/i18n"
+	"taxkiosk/kiosk/maint"
 	"taxkiosk/kiosk/money"
 	"taxkiosk/kiosk/outbox"
 	"taxkiosk/kiosk/policy"
@@ -74,6 +76,8 @@ type Opts struct {
 	// Journal records every receipt before it prints; nil means none (receipts lost to a
 	// fault cannot then be printed again).
 	Journal Journal
+	// TechnicianPINs are scrypt hashes (maint.HashPIN) of the PINs that open maintenance.
+	TechnicianPINs []string
 }
 
 // Desk is the front desk. Use New, then Run in its own goroutine.
@@ -88,6 +92,8 @@ type Desk struct {
 	events  chan Event
 	sup     supervisor
 	lift    liftWatch
+	lockout maint.Lockout
+	maint   atomic.Bool
 
 	submitMu sync.Mutex // one submission at a time
 }
@@ -212,6 +218,9 @@ func (d *Desk) Run(ctx context.Context) {
 				}
 			}
 			continue
+		}
+		if d.maint.Load() {
+			continue // out of taxpayer service: a card placed now is not read
 		}
 		cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		card, err := d.reader.ReadCard(cctx)

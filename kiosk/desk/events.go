@@ -30,6 +30,11 @@ type CardLifted struct{ Grace time.Duration }
 
 func (CardLifted) isEvent() {}
 
+// MaintenanceChanged: the kiosk left or returned to taxpayer service for a technician.
+type MaintenanceChanged struct{ On bool }
+
+func (MaintenanceChanged) isEvent() {}
+
 // PresenceChanged: someone stepped up to the kiosk, or left.
 type PresenceChanged struct{ Present bool }
 

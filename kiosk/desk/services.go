@@ -64,6 +64,9 @@ func (s *supervisor) printer() error {
 // Services lists every service with its availability.
 func (d *Desk) Services() []Availability {
 	a := Availability{Service: ServiceVAT, Available: true}
+	if d.maint.Load() {
+		return []Availability{{Service: ServiceVAT, ReasonKey: "oos.body"}}
+	}
 	// A return without a receipt leaves the taxpayer without proof of filing: while the
 	// printer cannot print, the service waits, and says why. Offline, the policy's limits
 	// apply before the taxpayer starts, not at the end.

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"taxkiosk/drivers/device"
 	"taxkiosk/drivers/escpos"
 	"taxkiosk/drivers/idcard"
 	"taxkiosk/drivers/scanner"
@@ -37,10 +38,12 @@ type Terminal struct {
 	Journal *journal.Journal
 	Sync    *hallsync.Syncer
 
-	lines  []*serialport.Line
-	log    *slog.Logger
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	lines   []*serialport.Line
+	log     *slog.Logger
+	catalog *i18n.Catalog
+	cabinet desk.Cabinet
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
 }
 
 // Opts are what Open needs beyond the configuration.
@@ -77,7 +80,7 @@ func Open(c config.Config, opts Opts) (t *Terminal, err error) {
 	if opts.ProbeEvery == 0 {
 		opts.ProbeEvery = 5 * time.Second
 	}
-	t = &Terminal{Config: c, log: opts.Log}
+	t = &Terminal{Config: c, log: opts.Log, catalog: opts.Catalog, cabinet: opts.Cabinet}
 	built := t // the named result is nil by the time a failed return's defer runs
 	defer func() {
 		if err != nil {
@@ -124,6 +127,7 @@ func Open(c config.Config, opts Opts) (t *Terminal, err error) {
 		KioskID: c.KioskID, HallName: c.HallName, IdleTimeout: c.IdleTimeout.Duration,
 		SyncWait: c.SyncWait.Duration, Catalog: opts.Catalog, Log: opts.Log, Now: opts.Now,
 		Cabinet: opts.Cabinet, LiftGrace: opts.LiftGrace, Policy: c.OfflinePolicy, Journal: t.Journal,
+		TechnicianPINs: c.TechnicianPINs,
 	})
 	return t, nil
 }
@@ -160,6 +164,43 @@ func (t *Terminal) scan(ctx context.Context) {
 			}
 		}
 	}
+}
+
+// DeviceStatuses is every device in the common status model, for the maintenance board.
+func (t *Terminal) DeviceStatuses() []device.Status {
+	out := []device.Status{t.Reader.Status(), t.Printer.DeviceStatus(), t.Scanner.Status()}
+	if s, ok := t.cabinet.(interface{ Status() device.Status }); ok {
+		out = append(out, s.Status())
+	}
+	return out
+}
+
+// OutboxStats summarises the queue for the maintenance menu.
+func (t *Terminal) OutboxStats() outbox.Stats { return t.Outbox.Stats() }
+
+// SyncNow asks the sync loop to deliver at once.
+func (t *Terminal) SyncNow() { t.Sync.Wake() }
+
+// TestPrint prints the technician's test page and records it for the hall; it returns the
+// printer's message key when the page did not print.
+func (t *Terminal) TestPrint(ctx context.Context) string {
+	d := &escpos.Document{}
+	now := time.Now()
+	d.Title(t.catalog.T(i18n.ZH, "maint.test_page")).
+		Pair(t.catalog.T(i18n.ZH, "receipt.kiosk"), t.Config.KioskID).
+		Pair(t.catalog.T(i18n.ZH, "receipt.time"), now.Format("2006-01-02 15:04:05")).
+		QR("TK1:"+t.Config.KioskID+":TEST", 0).
+		Feed(2).Cut()
+	res, err := t.Printer.Print(ctx, &escpos.Job{ID: "test-" + now.Format("20060102T150405"), Doc: d})
+	key := ""
+	switch {
+	case err != nil:
+		key = escpos.MessageKey(err)
+	case res.State != escpos.JobPrinted:
+		key = escpos.MessageKey(res.Err)
+	}
+	t.Desk.Audit(ctx, "test_print", map[string]any{"printed": key == "", "reason": key})
+	return key
 }
 
 // NetState is the network indicator's view: is the hall reachable, how much waits.

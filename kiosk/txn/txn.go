@@ -15,6 +15,7 @@ const (
 	KindHelpRequest Kind = "help_request" // a call for the hall's expert seat
 	KindTamper      Kind = "tamper_alarm" // the cabinet door opened outside maintenance
 	KindRating      Kind = "rating"       // a taxpayer's rating of the visit; anonymous
+	KindAudit       Kind = "audit"        // a technician's action: maintenance entry, a failed PIN, a test print
 )
 
 // Txn is one accepted transaction.

@@ -27,6 +27,8 @@ type Desk interface {
 	Person() (session.Person, bool)
 	EndSession(session.EndReason)
 	KeepSession()
+	EnterMaintenance(ctx context.Context, pin, via string) error
+	ExitMaintenance(ctx context.Context)
 	CallHelp(ctx context.Context, source string) (number string, err error)
 	Services() []desk.Availability
 	History() []desk.HistoryItem
@@ -59,6 +61,8 @@ const (
 	ScreenRate       Screen = "rate"
 	ScreenFiler      Screen = "filer"
 	ScreenCode       Screen = "code"
+	ScreenPIN        Screen = "pin"
+	ScreenMaint      Screen = "maint"
 )
 
 // App is the taxpayer's touchscreen: one window, one screen at a time. Every method runs on
@@ -86,6 +90,9 @@ type App struct {
 	absent  bool      // the presence sensor sees nobody: the idle screen rests
 	rating  rating    // the rating screen's choices; anonymous
 	liftBy  time.Time // while the card-lifted question stands: when the session ends by itself
+	tech    Technician
+	pin     pinPad
+	gesture []time.Time // recent taps on the idle title
 
 	root      *fyne.Container
 	countdown *widget.Label
@@ -102,6 +109,8 @@ type Opts struct {
 	Refresh func()
 	// Now is the clock of the screens' own timeouts; nil means time.Now.
 	Now func() time.Time
+	// Technician is the maintenance menu's side of the kiosk; nil means no menu.
+	Technician Technician
 }
 
 // New builds the app on the idle screen.
@@ -112,7 +121,7 @@ func New(d Desk, cat *i18n.Catalog, th *kt.Theme, opts Opts) *App {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	a := &App{desk: d, cat: cat, theme: th, lang: opts.Lang, refresh: opts.Refresh, now: opts.Now, screen: ScreenIdle}
+	a := &App{desk: d, cat: cat, theme: th, lang: opts.Lang, refresh: opts.Refresh, now: opts.Now, tech: opts.Technician, screen: ScreenIdle}
 	a.root = container.NewStack()
 	a.render()
 	return a
@@ -154,6 +163,16 @@ func (a *App) HandleEvent(e desk.Event) {
 		case ScreenIdle, ScreenWelcome, ScreenScan, ScreenResult, ScreenError:
 			a.scan = e.View
 			a.show(ScreenScan)
+		}
+	case desk.MaintenanceChanged:
+		if !e.On {
+			a.wipe()
+			a.notice = ""
+			a.show(ScreenIdle)
+		}
+	case desk.DoorChanged:
+		if e.Open && a.screen == ScreenIdle {
+			a.openPIN("door")
 		}
 	case desk.CardLifted:
 		if a.screen != ScreenIdle && a.screen != ScreenRate {
@@ -288,8 +307,13 @@ func (a *App) topBar() fyne.CanvasObject {
 	})
 	help := a.button("help.call", widget.WarningImportance, a.callHelp)
 	bar := container.NewHBox(layout.NewSpacer(), a.netLabel, help, size, lang)
+	// The title doubles as the hidden maintenance gesture: an invisible button over it.
+	hidden := widget.NewButton("", a.titleTapped)
+	hidden.Importance = widget.LowImportance
+	a.buttons["maint.gesture"] = hidden
+	left := container.NewStack(hidden, container.NewCenter(title))
 	bg := canvas.NewRectangle(kt.Brand)
-	return container.NewStack(bg, container.NewPadded(container.NewBorder(nil, nil, container.NewCenter(title), nil, bar)))
+	return container.NewStack(bg, container.NewPadded(container.NewBorder(nil, nil, left, nil, bar)))
 }
 
 func (a *App) updateNet() {
@@ -359,6 +383,7 @@ func (a *App) pages() map[Screen]func() (fyne.CanvasObject, []fyne.CanvasObject)
 		ScreenIdle: a.idle, ScreenWelcome: a.welcome, ScreenFiler: a.filerScreen, ScreenCode: a.codeScreen,
 		ScreenVAT: a.vatForm, ScreenConfirm: a.confirm, ScreenSubmitting: a.submitting,
 		ScreenResult: a.result, ScreenError: a.errorScreen, ScreenScan: a.scanScreen, ScreenRate: a.rateScreen,
+		ScreenPIN: a.pinScreen, ScreenMaint: a.maintScreen,
 	}
 }
 

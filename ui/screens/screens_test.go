@@ -2,6 +2,7 @@ package screens
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,6 +17,7 @@ import (
 	"taxkiosk/kiosk/demo"
 	"taxkiosk/kiosk/desk"
 	"taxkiosk/kiosk/i18n"
+	"taxkiosk/kiosk/maint"
 	"taxkiosk/kiosk/terminal"
 	"taxkiosk/kiosk/txn"
 	kt "taxkiosk/ui/theme"
@@ -56,6 +58,7 @@ func newHarnessWith(t *testing.T, before func(*demo.Demo)) *harness {
 	c := config.Default()
 	c.DataDir = filepath.Join(dir, "kiosk")
 	c.SyncWait = config.Duration{Duration: 8 * time.Second} // a loaded CI machine still delivers in time
+	c.TechnicianPINs = []string{testPINHash(t)}
 	d.Configure(&c)
 	term, err := terminal.Open(c, terminal.Opts{Catalog: cat, MaxBackoff: 300 * time.Millisecond, Now: func() time.Time { return fixedNow }, Cabinet: d.Cabinet})
 	if err != nil {
@@ -63,7 +66,7 @@ func newHarnessWith(t *testing.T, before func(*demo.Demo)) *harness {
 	}
 	t.Cleanup(func() { term.Close() })
 	term.Start()
-	app := New(term.Desk, cat, th, Opts{Now: func() time.Time { return fixedNow }})
+	app := New(term.Desk, cat, th, Opts{Now: func() time.Time { return fixedNow }, Technician: term})
 	w := test.NewTempWindow(t, app.Content())
 	w.Resize(fyne.NewSize(1280, 800))
 	return &harness{t: t, demo: d, term: term, app: app, win: w}
@@ -480,4 +483,101 @@ func TestOutOfServiceScreen(t *testing.T) {
 	w := test.NewTempWindow(t, OutOfService(cat))
 	w.Resize(fyne.NewSize(1280, 800))
 	test.AssertImageMatches(t, "out_of_service.png", w.Canvas().Capture())
+}
+
+const testPIN = "246810"
+
+var pinHash string
+
+func testPINHash(t *testing.T) string {
+	if pinHash == "" {
+		h, err := maint.HashPIN(testPIN)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pinHash = h
+	}
+	return pinHash
+}
+
+func (h *harness) typePIN(pin string) {
+	h.t.Helper()
+	for _, c := range pin {
+		h.tap("pin." + string(c))
+	}
+	h.tap("pin.ok")
+}
+
+func TestMaintenanceByGestureAndPIN(t *testing.T) {
+	h := newHarness(t)
+	h.app.SetNetwork(NetState{Online: true})
+	for i := 0; i < 5; i++ {
+		test.Tap(h.app.Button("maint.gesture"))
+	}
+	h.waitScreen(ScreenPIN)
+	h.typePIN("000000")
+	h.waitText("PIN 不正确")
+	h.typePIN(testPIN)
+	h.waitScreen(ScreenMaint)
+	if !strings.Contains(h.text(), "身份证读卡器") || !strings.Contains(h.text(), "打印机") {
+		t.Fatalf("device board:\n%s", h.text())
+	}
+	h.demo.PlaceCard("resident-male") // out of service: the card is not read
+	time.Sleep(time.Second)
+	if _, ok := h.term.Desk.Person(); ok {
+		t.Fatal("a taxpayer session started during maintenance")
+	}
+	h.tap("maint.test_print")
+	h.waitText("测试页已打印")
+	h.tap("maint.exit")
+	for pumpUntil[desk.MaintenanceChanged](h).On {
+	}
+	h.waitScreen(ScreenIdle)
+	deadline := time.Now().Add(15 * time.Second)
+	for !h.hallHasKind(txn.KindAudit) {
+		if time.Now().After(deadline) {
+			t.Fatal("no audit transaction reached the hall")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func TestMaintenanceNeverInterruptsATaxpayer(t *testing.T) {
+	h := newHarness(t)
+	h.demo.PlaceCard("resident-female")
+	pumpUntil[desk.SessionStarted](h)
+	err := h.term.Desk.EnterMaintenance(context.Background(), testPIN, "kioskctl")
+	if !errors.Is(err, desk.ErrSessionActive) {
+		t.Fatalf("maintenance during a session: %v", err)
+	}
+	if _, ok := h.term.Desk.Person(); !ok || h.app.Screen() != ScreenWelcome {
+		t.Fatal("the taxpayer's session was disturbed")
+	}
+}
+
+func TestPINLockout(t *testing.T) {
+	h := newHarness(t)
+	h.app.openPIN("door")
+	for i := 0; i < maint.FailuresPerLock; i++ {
+		h.typePIN("111111")
+		time.Sleep(200 * time.Millisecond)
+	}
+	h.waitText("锁定 1 分钟")
+	h.golden("pin_locked")
+	h.typePIN(testPIN) // even the right PIN waits out the lock
+	h.waitText("锁定")
+	if h.app.Screen() == ScreenMaint {
+		t.Fatal("entered maintenance while locked")
+	}
+}
+
+func (h *harness) waitText(s string) {
+	h.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for !strings.Contains(h.text(), s) {
+		if time.Now().After(deadline) {
+			h.t.Fatalf("screen never showed %q:\n%s", s, h.text())
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
 }

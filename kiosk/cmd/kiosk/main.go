@@ -28,12 +28,16 @@ import (
 	"taxkiosk/kiosk/config"
 	"taxkiosk/kiosk/demo"
 	"taxkiosk/kiosk/i18n"
+	"taxkiosk/kiosk/maint"
 	"taxkiosk/kiosk/terminal"
 	"taxkiosk/ui/bridge"
 	"taxkiosk/ui/screens"
 	"taxkiosk/ui/simpanel"
 	kt "taxkiosk/ui/theme"
 )
+
+// demoPIN opens the maintenance menu in demo mode when the configuration names no PIN.
+const demoPIN = "246810"
 
 func main() {
 	if err := run(); err != nil {
@@ -79,6 +83,14 @@ func run() error {
 		}
 		defer sims.Close()
 		sims.Configure(&cfg)
+		if len(cfg.TechnicianPINs) == 0 {
+			h, err := maint.HashPIN(demoPIN)
+			if err != nil {
+				return err
+			}
+			cfg.TechnicianPINs = []string{h}
+			log.Info("demo: technician PIN " + demoPIN + " (five taps on the idle screen's title, or open the cabinet door)")
+		}
 		log.Info("demo: simulated devices", "idcard", cfg.IDCard.Port, "printer", cfg.Printer.Port,
 			"scanner", cfg.Scanner.Port, "hall", cfg.HallURL)
 	}
@@ -111,7 +123,7 @@ func run() error {
 	}
 	defer term.Close()
 	term.Start()
-	ui := screens.New(term.Desk, cat, th, screens.Opts{Lang: lang, Refresh: func() { a.Settings().SetTheme(th) }})
+	ui := screens.New(term.Desk, cat, th, screens.Opts{Lang: lang, Technician: term, Refresh: func() { a.Settings().SetTheme(th) }})
 	w := a.NewWindow(cat.T(lang, "app.title"))
 	w.SetContent(ui.Content())
 	if *windowed {
