@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"taxkiosk/kiosk/maint"
 )
 
 var kioskctl string // the binary under test, built once
@@ -210,5 +212,21 @@ func TestUsage(t *testing.T) {
 	}
 	if _, code := ctl(t, "idcard", "read", "--port", "/nonexistent/tty"); code != exitNotReady {
 		t.Fatalf("absent device: exit %d", code)
+	}
+}
+
+func TestPINHash(t *testing.T) {
+	cmd := exec.Command(kioskctl, "pin", "hash")
+	cmd.Stdin = strings.NewReader("246810\n")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := strings.TrimSpace(string(out))
+	if !maint.VerifyPIN([]string{h}, "246810") || strings.Contains(h, "246810") {
+		t.Fatalf("hash %q", h)
+	}
+	if _, code := ctl(t, "pin", "hash", "246810"); code != exitUsage {
+		t.Fatal("a PIN on the command line was accepted")
 	}
 }
