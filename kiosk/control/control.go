@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"taxkiosk/drivers/device"
 	"time"
 
 	"taxkiosk/kiosk/hallsync"
@@ -68,6 +69,8 @@ type Status struct {
 	OutOfService string            `json:"out_of_service,omitempty"` // see outbox.Healthy
 	Online       *bool             `json:"online,omitempty"`         // nil when no sync loop runs
 	Failures     int               `json:"failures,omitempty"`       // consecutive failed attempts
+	// Devices is every device in the common status model; only a running kiosk knows it.
+	Devices []device.Status `json:"devices,omitempty"`
 }
 
 // Taxpayer is personal data as the control socket shows it: masked unless revealed.
@@ -145,6 +148,8 @@ type Syncer interface {
 type Kiosk struct {
 	Outbox *outbox.Outbox
 	Sync   Syncer // nil: no sync loop (kioskctl reading a stopped kiosk's file)
+	// Devices reports the devices' status; nil when no kiosk runs.
+	Devices func() []device.Status
 }
 
 var _ Handler = Kiosk{}
@@ -164,6 +169,9 @@ func (k Kiosk) Status(context.Context) (Status, error) {
 		if ss.LastSync.After(out.LastSync) {
 			out.LastSync = ss.LastSync.UTC()
 		}
+	}
+	if k.Devices != nil {
+		out.Devices = k.Devices()
 	}
 	return out, nil
 }

@@ -58,7 +58,7 @@ type command struct {
 // commands is every command, gathered from the file of each area (idcard.go, printer.go, ...).
 func commands() []command {
 	var all []command
-	for _, group := range [][]command{idcardCommands(), printerCommands(), scannerCommands(), simCommands(), outboxCommands(), gpioCommands(), pinCommands()} {
+	for _, group := range [][]command{idcardCommands(), printerCommands(), scannerCommands(), simCommands(), outboxCommands(), gpioCommands(), pinCommands(), statusCommands()} {
 		all = append(all, group...)
 	}
 	return all
