@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync/atomic"
+	"taxkiosk/drivers/device"
 	"testing"
 	"time"
 
@@ -188,5 +189,38 @@ func TestOutboxKioskNotAnswering(t *testing.T) {
 	out, code := ctl(t, "outbox", "status", "--data", dir)
 	if code != exitFailed || !strings.Contains(out, "does not answer") {
 		t.Fatalf("exit %d %s", code, out)
+	}
+}
+
+func TestStatusShowsDevices(t *testing.T) {
+	dir, ob, _ := kioskData(t)
+	if out, code := ctl(t, "status", "--data", dir); code != exitNotReady || !strings.Contains(out, "no kiosk is running") {
+		t.Fatalf("no kiosk: exit %d %s", code, out)
+	}
+	devices := func() []device.Status {
+		return []device.Status{
+			{Device: "printer", State: device.UserError, Paper: device.PaperOut},
+			{Device: "idcard", State: device.Online},
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- control.Serve(ctx, control.SocketPath(dir), control.Kiosk{Outbox: ob, Sync: &wakeCounter{}, Devices: devices})
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		out, code := ctl(t, "status", "--data", dir)
+		if code == 0 {
+			if !strings.Contains(out, "printer: user_error paper=out") || !strings.Contains(out, "idcard: online") || !strings.Contains(out, "hall online") {
+				t.Fatalf("status:\n%s", out)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("status never answered: exit %d %s", code, out)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
