@@ -23,6 +23,7 @@ import (
 	"taxkiosk/kiosk/i18n"
 	"taxkiosk/kiosk/journal"
 	"taxkiosk/kiosk/outbox"
+	"taxkiosk/kiosk/readiness"
 	"taxkiosk/kiosk/seal"
 	"taxkiosk/kiosk/txn"
 )
@@ -200,6 +201,43 @@ func (t *Terminal) TestPrint(ctx context.Context) string {
 		key = escpos.MessageKey(res.Err)
 	}
 	t.Desk.Audit(ctx, "test_print", map[string]any{"printed": key == "", "reason": key})
+	return key
+}
+
+// Readiness runs the opening checklist on the kiosk as it is now.
+func (t *Terminal) Readiness() []readiness.Item {
+	st := t.Outbox.Stats()
+	return readiness.Check(readiness.Input{Devices: t.DeviceStatuses(), Online: t.Sync.Status().Online,
+		Pending: st.Pending(), OldestQueued: st.OldestQueued, OutOfService: st.OutOfService})
+}
+
+// PrintReadiness prints the opening checklist in Chinese and records it for the hall; it
+// returns the printer's message key when the page did not print.
+func (t *Terminal) PrintReadiness(ctx context.Context) string {
+	T := func(k string, kv ...any) string { return t.catalog.T(i18n.ZH, k, kv...) }
+	items := t.Readiness()
+	d := &escpos.Document{}
+	d.Title(T("readiness.title")).
+		Pair(T("receipt.kiosk"), t.Config.KioskID).
+		Pair(T("receipt.time"), time.Now().Format("2006-01-02 15:04:05")).
+		Separator()
+	for _, it := range items {
+		d.Pair(T(it.Key), T("readiness.level."+string(it.Level))+" "+it.Detail)
+	}
+	verdict := T("readiness.ready")
+	if !readiness.Ready(items) {
+		verdict = T("readiness.not_ready")
+	}
+	d.Separator().Paragraph(verdict).Feed(2).Cut()
+	res, err := t.Printer.Print(ctx, &escpos.Job{ID: "readiness-" + time.Now().Format("20060102T150405"), Doc: d})
+	key := ""
+	switch {
+	case err != nil:
+		key = escpos.MessageKey(err)
+	case res.State != escpos.JobPrinted:
+		key = escpos.MessageKey(res.Err)
+	}
+	t.Desk.Audit(ctx, "readiness", map[string]any{"ready": readiness.Ready(items), "printed": key == ""})
 	return key
 }
 

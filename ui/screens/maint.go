@@ -26,6 +26,7 @@ type Technician interface {
 	OutboxStats() outbox.Stats
 	SyncNow()
 	TestPrint(ctx context.Context) (printKey string)
+	PrintReadiness(ctx context.Context) (printKey string)
 }
 
 // The hidden gesture that opens the PIN pad: five taps on the title within three seconds.
@@ -148,21 +149,8 @@ func (a *App) maintScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
 		last = s.LastSync.Local().Format("01-02 15:04")
 	}
 	outboxLine := a.para(a.T("maint.outbox", "pending", s.Pending(), "acked", s.Total-s.Pending(), "oldest", s.OldestQueued.Round(time.Second).String(), "last", last), widget.MediumImportance)
-	testPrint := a.button("maint.test_print", widget.MediumImportance, func() {
-		go func() {
-			ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
-			defer cancel()
-			key := a.tech.TestPrint(ctx)
-			bridge.Do(func() {
-				if key == "" {
-					a.banner = a.T("maint.printed")
-				} else {
-					a.banner = a.T("maint.print_failed", "reason", a.T(key))
-				}
-				a.render()
-			})
-		}()
-	})
+	testPrint := a.button("maint.test_print", widget.MediumImportance, func() { a.printAndSay(a.tech.TestPrint, "maint.printed") })
+	checklist := a.button("maint.readiness", widget.MediumImportance, func() { a.printAndSay(a.tech.PrintReadiness, "maint.readiness_printed") })
 	syncNow := a.button("maint.sync_now", widget.MediumImportance, func() { a.tech.SyncNow(); a.banner = a.T("maint.synced"); a.render() })
 	refresh := a.button("maint.refresh", widget.MediumImportance, a.render)
 	exit := a.button("maint.exit", widget.HighImportance, func() {
@@ -172,7 +160,7 @@ func (a *App) maintScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
 			a.desk.ExitMaintenance(ctx) // MaintenanceChanged brings the idle screen back
 		}()
 	})
-	actions := container.NewGridWithColumns(4, touchSized(testPrint, 200), touchSized(syncNow, 200), touchSized(refresh, 200), touchSized(exit, 280))
+	actions := container.NewGridWithColumns(3, touchSized(testPrint, 200), touchSized(checklist, 200), touchSized(syncNow, 200), touchSized(refresh, 200), touchSized(exit, 280))
 	return centred(a.heading(a.T("maint.title")), board, outboxLine, actions), nil
 }
 
@@ -195,4 +183,21 @@ func (a *App) deviceRow(st device.Status) fyne.CanvasObject {
 		line += " · " + a.T("maint.last_error", "code", st.LastError.Code, "time", st.LastError.Time.Local().Format("15:04:05"))
 	}
 	return container.NewHBox(container.NewGridWrap(fyne.NewSize(24, 24), dot), widget.NewLabel(line))
+}
+
+// printAndSay runs a technician's print off the UI thread and says how it went.
+func (a *App) printAndSay(print func(ctx context.Context) (printKey string), okKey string) {
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
+		defer cancel()
+		key := print(ctx)
+		bridge.Do(func() {
+			if key == "" {
+				a.banner = a.T(okKey)
+			} else {
+				a.banner = a.T("maint.print_failed", "reason", a.T(key))
+			}
+			a.render()
+		})
+	}()
 }

@@ -529,6 +529,11 @@ func TestMaintenanceByGestureAndPIN(t *testing.T) {
 	}
 	h.tap("maint.test_print")
 	h.waitText("测试页已打印")
+	h.tap("maint.readiness")
+	h.waitText("开机检查单已打印")
+	if rs := h.demo.Printer.Receipts(); len(rs) != 2 || !strings.Contains(rs[1].Text, "开机检查单") || !strings.Contains(rs[1].Text, "身份证读卡器") {
+		t.Fatalf("printed checklist: %+v", rs)
+	}
 	h.tap("maint.exit")
 	for pumpUntil[desk.MaintenanceChanged](h).On {
 	}

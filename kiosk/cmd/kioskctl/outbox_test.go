@@ -216,6 +216,10 @@ func TestStatusShowsDevices(t *testing.T) {
 			if !strings.Contains(out, "printer: user_error paper=out") || !strings.Contains(out, "idcard: online") || !strings.Contains(out, "hall online") {
 				t.Fatalf("status:\n%s", out)
 			}
+			out, code = ctl(t, "readiness", "--data", dir)
+			if code != exitNotReady || !strings.Contains(out, "fail  device.printer") || !strings.Contains(out, "pass  device.idcard") {
+				t.Fatalf("readiness with the printer out of paper: exit %d\n%s", code, out)
+			}
 			return
 		}
 		if time.Now().After(deadline) {

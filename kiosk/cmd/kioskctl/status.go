@@ -7,13 +7,17 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
+	"time"
 
 	"taxkiosk/kiosk/control"
+	"taxkiosk/kiosk/readiness"
 )
 
 func statusCommands() []command {
 	return []command{
 		{"status", "[--data DIR] [--json]", "the running kiosk: every device, the hall link and the outbox", kioskStatus},
+		{"readiness", "[--data DIR] [--json]", "the opening checklist; exit 3 when the kiosk is not ready", kioskReadiness},
 	}
 }
 
@@ -50,6 +54,41 @@ func kioskStatus(args []string, stdout io.Writer) error {
 	}
 	for _, d := range st.Devices {
 		fmt.Fprintln(stdout, "  "+d.String())
+	}
+	return nil
+}
+
+// kioskReadiness runs the opening checklist on the running kiosk's status.
+func kioskReadiness(args []string, stdout io.Writer) error {
+	var asJSON bool
+	f, err := parseOutbox("readiness", args, func(fs *flag.FlagSet, _ *outboxFlags) {
+		fs.BoolVar(&asJSON, "json", false, "print JSON")
+	})
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), f.timeout)
+	defer cancel()
+	st, err := (&control.Client{Path: control.SocketPath(f.data)}).Status(ctx)
+	if errors.Is(err, control.ErrNoKiosk) {
+		return notReady("no kiosk is running with data directory %s", f.data)
+	}
+	if err != nil {
+		return err
+	}
+	items := readiness.Check(readiness.Input{Devices: st.Devices, Online: st.Online != nil && *st.Online,
+		Pending: st.Pending, OldestQueued: time.Duration(st.OldestQueued), OutOfService: st.OutOfService})
+	if asJSON {
+		if err := json.NewEncoder(stdout).Encode(items); err != nil {
+			return err
+		}
+	} else {
+		for _, it := range items {
+			fmt.Fprintf(stdout, "%-4s  %-28s %s\n", it.Level, strings.TrimPrefix(it.Key, "readiness."), it.Detail)
+		}
+	}
+	if !readiness.Ready(items) {
+		return notReady("not ready to open: clear the fail items")
 	}
 	return nil
 }
