@@ -310,7 +310,7 @@ func (a *App) topBar() fyne.CanvasObject {
 	// The title doubles as the hidden maintenance gesture: an invisible button over it.
 	hidden := widget.NewButton("", a.titleTapped)
 	hidden.Importance = widget.LowImportance
-	a.buttons["maint.gesture"] = hidden
+	a.buttons["hidden.gesture"] = hidden
 	left := container.NewStack(hidden, container.NewCenter(title))
 	bg := canvas.NewRectangle(kt.Brand)
 	return container.NewStack(bg, container.NewPadded(container.NewBorder(nil, nil, left, nil, bar)))

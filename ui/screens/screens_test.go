@@ -512,7 +512,7 @@ func TestMaintenanceByGestureAndPIN(t *testing.T) {
 	h := newHarness(t)
 	h.app.SetNetwork(NetState{Online: true})
 	for i := 0; i < 5; i++ {
-		test.Tap(h.app.Button("maint.gesture"))
+		test.Tap(h.app.Button("hidden.gesture"))
 	}
 	h.waitScreen(ScreenPIN)
 	h.typePIN("000000")
