@@ -1,10 +1,18 @@
 // Package hall is the reference tax-hall server the kiosks deliver to: an http.Handler
 // speaking package hallapi's wire format over a Store.
 //
+// Besides the batches, it answers the taxpayer services' reads from a read-only registry
+// (package hall/registry; the demo data by default): the enterprises a person may act for,
+// an enterprise's approvals, outstanding taxes, certificates and risk reminders, queue
+// tickets, and invoice verification. Payments approved at the hall are subtracted from the
+// registry's outstanding taxes and become printable certificates; the ledger of them is
+// rebuilt from the Store, and a payment batch is decided and committed under one lock, so that
+// an item is never paid twice, by a retry or by two kiosks at once.
+//
 // It stores each transaction exactly once, deduplicated on (kiosk id, transaction id) for
 // ever, not within a time window: a kiosk may resend after a week offline and must still be
 // answered "duplicate". For every transaction it stores, the hall decides a result at once
-// (Decide: a "vat_return" is approved with code "accepted") and returns it in the batch
+// (Decide lists the rules per kind) and returns it in the batch
 // answer and from /v1/results. Transactions it refuses to store (no id, another kiosk's id,
 // unknown kind) are listed as rejected with a code, and are not stored.
 //
@@ -15,7 +23,12 @@
 // Authentication: with Opts.RequireKiosk the hall accepts only kiosks presenting a client
 // certificate from its own CA (package hall/certs), only for the kiosk id in that
 // certificate, and only batches carrying that certificate's Ed25519 signature. Without it
-// (the loopback demo) anyone who can reach the port may post. The signature is verified,
+// (the loopback demo) anyone who can reach the port may post. The services' reads (lookup,
+// enterprise details, queue, invoice verification) name no kiosk: with RequireKiosk any
+// kiosk of the hall's CA may ask them. Caveat: enterprise details are given by credit code to
+// any such kiosk; the person is checked against the enterprise only when a transaction
+// arrives (result "not_authorised"), so a kiosk should fetch details only for the
+// enterprises a lookup returned. The signature is verified,
 // not archived. At a request's context deadline (the client went away) the store
 // call is abandoned before its commit, or the commit completes and the kiosk's resend is
 // answered as a duplicate; either way nothing is stored twice.

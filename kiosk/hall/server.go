@@ -8,10 +8,12 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
 	"taxkiosk/kiosk/hall/certs"
+	"taxkiosk/kiosk/hall/registry"
 	"taxkiosk/kiosk/hallapi"
 	"taxkiosk/kiosk/txn"
 )
@@ -22,8 +24,12 @@ type Opts struct {
 	MaxBatch int              // transactions per batch; zero: 1000
 	MaxBody  int64            // request body bytes; zero: 16 MiB
 	// Decide returns the result for a transaction, or ok false when the hall has no service
-	// for its kind. Zero: Decide.
+	// for its kind; it replaces the hall's whole policy, which then no longer checks payments
+	// against its ledger. Zero: the rules of Decide over Registry, with the ledger of the
+	// payments made at this hall and its queue.
 	Decide func(t txn.Txn, now time.Time) (r txn.Result, ok bool)
+	// Registry is the taxpayer data the services read. Zero: registry.Demo().
+	Registry *registry.Registry
 	// Log receives one line per batch (counts and kiosk id, never personal data).
 	// Zero: no logging.
 	Log *slog.Logger
@@ -34,25 +40,16 @@ type Opts struct {
 	RequireKiosk bool
 }
 
-// Server is the hall's HTTP face. It starts no goroutines and holds no state besides the
-// Store, so it needs no Close; the owner closes the Store.
+// Server is the hall's HTTP face. It starts no goroutines, so it needs no Close; the owner
+// closes the Store. Besides the Store it holds the ledger of payments made at the hall
+// (rebuilt from the Store's approved tax payments on first use) and the day's queue (in
+// memory only: a restarted hall numbers the day's tickets from 1 again).
 type Server struct {
-	store Store
-	o     Opts
-	mux   *http.ServeMux
-}
-
-// Decide is the reference policy: a VAT return is approved at once.
-func Decide(t txn.Txn, now time.Time) (txn.Result, bool) {
-	switch t.Kind {
-	case txn.KindVATReturn:
-		return txn.Result{State: txn.Approved, Code: "accepted", At: now.UTC()}, true
-	case txn.KindHelpRequest:
-		return txn.Result{State: txn.Approved, Code: "seat_notified", At: now.UTC()}, true
-	case txn.KindTamper, txn.KindRating:
-		return txn.Result{State: txn.Approved, Code: "recorded", At: now.UTC()}, true
-	}
-	return txn.Result{}, false
+	store  Store
+	o      Opts
+	mux    *http.ServeMux
+	ledger ledger
+	queue  queue
 }
 
 // New makes a Server over store.
@@ -70,13 +67,18 @@ func New(store Store, opts *Opts) *Server {
 	if o.MaxBody == 0 {
 		o.MaxBody = 16 << 20
 	}
-	if o.Decide == nil {
-		o.Decide = Decide
+	if o.Registry == nil {
+		o.Registry = registry.Demo()
 	}
 	s := &Server{store: store, o: o, mux: http.NewServeMux()}
 	s.mux.HandleFunc("POST "+hallapi.PathBatches, s.batches)
 	s.mux.HandleFunc("GET "+hallapi.PathHealth, s.health)
 	s.mux.HandleFunc("GET "+hallapi.PathResults, s.results)
+	s.mux.HandleFunc("POST "+hallapi.PathLookup, s.lookup)
+	s.mux.HandleFunc("GET "+hallapi.PathEnterprises+"/{code}", s.enterprise)
+	s.mux.HandleFunc("POST "+hallapi.PathQueue, s.takeTicket)
+	s.mux.HandleFunc("POST "+hallapi.PathQueueCall, s.callTicket)
+	s.mux.HandleFunc("POST "+hallapi.PathVerifyInvoice, s.verifyInvoice)
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, hallapi.CodeNotFound, "no such endpoint")
 	})
@@ -141,6 +143,19 @@ func (s *Server) batches(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := s.o.Now().UTC()
+	// A batch with a payment is decided and stored under the ledger's lock, so that two
+	// kiosks paying the same item at once cannot both be approved. Certificates read it too:
+	// a payment made here is printable.
+	st := &state{queue: &s.queue}
+	if slices.ContainsFunc(b.Txns, func(t txn.Txn) bool { return t.Kind == txn.KindTaxPayment || t.Kind == txn.KindCertificate }) {
+		s.ledger.mu.Lock()
+		defer s.ledger.mu.Unlock()
+		if err := s.ledger.load(r.Context(), s.store); err != nil {
+			s.storageError(w, b.KioskID, len(b.Txns), err)
+			return
+		}
+		st.paid = s.ledger.view()
+	}
 	resp := hallapi.BatchResponse{Accepted: []string{}, Duplicates: []string{}, Rejected: []hallapi.Rejection{}, Results: []hallapi.ResultFor{}}
 	entries := make([]Entry, 0, len(b.Txns))
 	for _, t := range b.Txns {
@@ -153,7 +168,7 @@ func (s *Server) batches(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		t.KioskID = b.KioskID
-		res, ok := s.o.Decide(t, now)
+		res, ok := s.decide(t, now, st)
 		if !ok {
 			resp.Rejected = append(resp.Rejected, hallapi.Rejection{ID: t.ID, Code: hallapi.CodeUnknownKind, Message: "no service for kind " + strconv.Quote(string(t.Kind))})
 			continue
@@ -163,14 +178,14 @@ func (s *Server) batches(w http.ResponseWriter, r *http.Request) {
 	if len(entries) > 0 {
 		outs, err := s.store.PutBatch(r.Context(), b.KioskID, entries)
 		if err != nil {
-			if s.o.Log != nil {
-				s.o.Log.Error("batch not stored", "kiosk", b.KioskID, "txns", len(entries), "err", err)
-			}
-			writeError(w, http.StatusServiceUnavailable, hallapi.CodeStorage, "could not store batch; resend later")
+			s.storageError(w, b.KioskID, len(entries), err)
 			return
 		}
 		for i, out := range outs {
 			id := entries[i].Txn.ID
+			if st.paid != nil && !out.Duplicate {
+				s.ledger.record(entries[i].Txn, out.Result)
+			}
 			if out.Duplicate {
 				resp.Duplicates = append(resp.Duplicates, id)
 			} else {
@@ -186,6 +201,20 @@ func (s *Server) batches(w http.ResponseWriter, r *http.Request) {
 			"duplicates", len(resp.Duplicates), "rejected", len(resp.Rejected))
 	}
 	writeJSON(w, http.StatusOK, resp)
+}
+
+func (s *Server) decide(t txn.Txn, now time.Time, st *state) (txn.Result, bool) {
+	if s.o.Decide != nil {
+		return s.o.Decide(t, now)
+	}
+	return decide(s.o.Registry, t, now, st)
+}
+
+func (s *Server) storageError(w http.ResponseWriter, kiosk string, n int, err error) {
+	if s.o.Log != nil {
+		s.o.Log.Error("batch not stored", "kiosk", kiosk, "txns", n, "err", err)
+	}
+	writeError(w, http.StatusServiceUnavailable, hallapi.CodeStorage, "could not store batch; resend later")
 }
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {

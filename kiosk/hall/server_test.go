@@ -82,6 +82,9 @@ func (m *memStore) Count(context.Context) (int, error) {
 func (m *memStore) List(context.Context) ([]hall.Entry, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.failOn {
+		return nil, fmt.Errorf("%w: injected", hall.ErrStorage)
+	}
 	var kiosks []string
 	for k := range m.order {
 		kiosks = append(kiosks, k)

@@ -108,3 +108,54 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte, out a
 	}
 	return nil
 }
+
+// Lookup asks which enterprises the holder of idNumber may act for, with their details. The
+// ID number goes in the POST body, never in the URL.
+func (c *Client) Lookup(ctx context.Context, idNumber string) ([]Enterprise, error) {
+	var resp LookupResponse
+	body, err := json.Marshal(LookupRequest{IDNumber: idNumber})
+	if err != nil {
+		return nil, fmt.Errorf("hallapi: encode lookup: %w", err)
+	}
+	err = c.do(ctx, http.MethodPost, PathLookup, body, &resp)
+	return resp.Enterprises, err
+}
+
+// Enterprise fetches the details of the enterprise with unified social credit code code.
+// An unknown code is an *Error with Code CodeNotFound (and ErrRejected).
+func (c *Client) Enterprise(ctx context.Context, code string) (Enterprise, error) {
+	var e Enterprise
+	err := c.do(ctx, http.MethodGet, PathEnterprises+"/"+url.PathEscape(code), nil, &e)
+	return e, err
+}
+
+// TakeTicket draws a queue number for a business type (Business...).
+func (c *Client) TakeTicket(ctx context.Context, business string) (Ticket, error) {
+	return c.queue(ctx, PathQueue, business)
+}
+
+// CallTicket is a counter calling the next number of a business type.
+func (c *Client) CallTicket(ctx context.Context, business string) (Ticket, error) {
+	return c.queue(ctx, PathQueueCall, business)
+}
+
+func (c *Client) queue(ctx context.Context, path, business string) (Ticket, error) {
+	var t Ticket
+	body, err := json.Marshal(QueueRequest{Business: business})
+	if err != nil {
+		return t, fmt.Errorf("hallapi: encode queue request: %w", err)
+	}
+	err = c.do(ctx, http.MethodPost, path, body, &t)
+	return t, err
+}
+
+// VerifyInvoice checks an invoice with the hall.
+func (c *Client) VerifyInvoice(ctx context.Context, q InvoiceQuery) (Verification, error) {
+	var v Verification
+	body, err := json.Marshal(q)
+	if err != nil {
+		return v, fmt.Errorf("hallapi: encode invoice: %w", err)
+	}
+	err = c.do(ctx, http.MethodPost, PathVerifyInvoice, body, &v)
+	return v, err
+}

@@ -4,6 +4,17 @@
 //	POST /v1/batches                       Batch -> BatchResponse
 //	GET  /v1/health                        -> Health
 //	GET  /v1/results?kiosk=ID&since=CURSOR -> ResultsPage
+//	POST /v1/lookup                        LookupRequest -> LookupResponse
+//	GET  /v1/enterprises/{credit_code}     -> Enterprise
+//	POST /v1/queue                         QueueRequest -> Ticket
+//	POST /v1/queue/call                    QueueRequest -> Ticket (a counter calls the next)
+//	POST /v1/verify-invoice                InvoiceQuery -> Verification
+//
+// The taxpayer services' reads carry the ID number in a POST body (LookupRequest), never in a
+// URL, so that it stays out of access logs; the hall never logs it either. Amounts are exact
+// decimal strings in yuan ("1291.67", package money). The bodies the hall reads in the
+// services' transactions (InvoiceCollectionBody, TaxPaymentBody, ...) and the result codes it
+// answers them with (Result...) are defined here too.
 //
 // A batch is idempotent: the hall stores each transaction once, keyed on (kiosk id,
 // transaction id), and answers a resent transaction as a duplicate together with the result

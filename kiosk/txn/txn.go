@@ -11,11 +11,16 @@ import (
 type Kind string
 
 const (
-	KindVATReturn   Kind = "vat_return"   // small-scale taxpayer VAT return (zero return included)
-	KindHelpRequest Kind = "help_request" // a call for the hall's expert seat
-	KindTamper      Kind = "tamper_alarm" // the cabinet door opened outside maintenance
-	KindRating      Kind = "rating"       // a taxpayer's rating of the visit; anonymous
-	KindAudit       Kind = "audit"        // a technician's action: maintenance entry, a failed PIN, a test print
+	KindVATReturn           Kind = "vat_return"           // small-scale taxpayer VAT return (zero return included)
+	KindHelpRequest         Kind = "help_request"         // a call for the hall's expert seat
+	KindTamper              Kind = "tamper_alarm"         // the cabinet door opened outside maintenance
+	KindRating              Kind = "rating"               // a taxpayer's rating of the visit; anonymous
+	KindAudit               Kind = "audit"                // a technician's action: maintenance entry, a failed PIN, a test print
+	KindInvoiceCollection   Kind = "invoice_collection"   // an application to collect invoices
+	KindTaxPayment          Kind = "tax_payment"          // payment through the bank agreement
+	KindCertificate         Kind = "certificate"          // a tax payment certificate printed
+	KindInvoiceVerification Kind = "invoice_verification" // an invoice checked with the hall
+	KindQueueTicket         Kind = "queue_ticket"         // a counter queue ticket
 )
 
 // Txn is one accepted transaction.

@@ -22,6 +22,7 @@ import (
 	"taxkiosk/kiosk/hall/boltstore"
 	"taxkiosk/kiosk/hall/certs"
 	"taxkiosk/kiosk/hall/pgstore"
+	"taxkiosk/kiosk/hall/registry"
 	"taxkiosk/kiosk/seal"
 	"taxkiosk/kiosk/txn"
 )
@@ -51,6 +52,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	asJSON := fs.Bool("json", false, "one JSON object per line (list)")
 	reveal := fs.Bool("reveal", false, "show personal data unmasked (list)")
 	tlsDir := fs.String("tls", "", "certs directory: serve HTTPS and require kiosk certificates (serve)")
+	regFile := fs.String("registry", "", "taxpayer registry JSON (serve); empty: the demo registry matching the simulator personas")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -72,7 +74,13 @@ func run(args []string, stdout, stderr io.Writer) error {
 				return err
 			}
 		}
-		return serve(ctx, store, *listen, cfg, stdout, stderr)
+		reg := registry.Demo()
+		if *regFile != "" {
+			if reg, err = registry.Load(*regFile); err != nil {
+				return err
+			}
+		}
+		return serve(ctx, store, reg, *listen, cfg, stdout, stderr)
 	case "count":
 		n, err := store.Count(ctx)
 		if err != nil {
@@ -102,7 +110,7 @@ func openStore(ctx context.Context, dir, dsn, schema string) (hall.Store, error)
 	return boltstore.Open(filepath.Join(dir, "hall.db"), &boltstore.Opts{Key: key})
 }
 
-func serve(ctx context.Context, store hall.Store, addr string, cfg *tls.Config, stdout, stderr io.Writer) error {
+func serve(ctx context.Context, store hall.Store, reg *registry.Registry, addr string, cfg *tls.Config, stdout, stderr io.Writer) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
@@ -113,7 +121,7 @@ func serve(ctx context.Context, store hall.Store, addr string, cfg *tls.Config, 
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	srv := &http.Server{
-		Handler:           hall.New(store, &hall.Opts{Log: log, RequireKiosk: cfg != nil}),
+		Handler:           hall.New(store, &hall.Opts{Log: log, RequireKiosk: cfg != nil, Registry: reg}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,

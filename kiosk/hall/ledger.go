@@ -1,0 +1,177 @@
+package hall
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"time"
+
+	"taxkiosk/kiosk/creditcode"
+	"taxkiosk/kiosk/hallapi"
+	"taxkiosk/kiosk/txn"
+)
+
+// payer is the transaction that paid a tax item.
+type payer struct {
+	kiosk, txnID string
+	at           time.Time
+}
+
+// ledger is the hall's record of the tax items paid through it. The stored approved
+// tax_payment transactions are its source of truth: it is rebuilt from the Store on first use,
+// so a restarted hall still refuses to take a payment twice.
+type ledger struct {
+	mu     sync.Mutex // held across decide and commit of every batch with a payment
+	loaded bool
+	paid   map[string]payer // by itemKey
+}
+
+func itemKey(creditCode, itemID string) string { return creditCode + "\x00" + itemID }
+
+// load rebuilds the ledger from store once. The caller holds mu.
+func (l *ledger) load(ctx context.Context, store Store) error {
+	if l.loaded {
+		return nil
+	}
+	es, err := store.List(ctx)
+	if err != nil {
+		return fmt.Errorf("%w: reading payments: %w", ErrStorage, err)
+	}
+	l.paid = map[string]payer{}
+	for _, e := range es {
+		l.record(e.Txn, e.Result)
+	}
+	l.loaded = true
+	return nil
+}
+
+// record notes the items of an approved payment. The caller holds mu.
+func (l *ledger) record(t txn.Txn, r txn.Result) {
+	if t.Kind != txn.KindTaxPayment || r.State != txn.Approved {
+		return
+	}
+	var b hallapi.TaxPaymentBody
+	if json.Unmarshal(t.Body, &b) != nil {
+		return
+	}
+	code := creditcode.Normalize(b.CreditCode) // as decide found the enterprise
+	for _, id := range b.Items {
+		k := itemKey(code, id)
+		if _, done := l.paid[k]; !done {
+			l.paid[k] = payer{kiosk: t.KioskID, txnID: t.ID, at: r.At}
+		}
+	}
+}
+
+// view is the ledger as one batch sees it; the caller holds mu while using it.
+func (l *ledger) view() *pending { return &pending{base: l.paid, added: map[string]payer{}} }
+
+// pending is the ledger plus the payments decided earlier in the batch being decided, which
+// are not stored yet. A nil *pending knows no payments.
+type pending struct {
+	base, added map[string]payer
+}
+
+func (p *pending) lookup(creditCode, itemID string) (payer, bool) {
+	if p == nil {
+		return payer{}, false
+	}
+	k := itemKey(creditCode, itemID)
+	if v, ok := p.added[k]; ok {
+		return v, true
+	}
+	v, ok := p.base[k]
+	return v, ok
+}
+
+func (p *pending) add(creditCode, itemID string, by payer) {
+	if p == nil {
+		return
+	}
+	if _, ok := p.lookup(creditCode, itemID); !ok {
+		p.added[itemKey(creditCode, itemID)] = by
+	}
+}
+
+// apply moves the enterprise's paid items from Outstanding to Certificates, as a
+// certificate "P-" + item id paid on the payment's day (China Standard Time).
+func (p *pending) apply(e hallapi.Enterprise) hallapi.Enterprise {
+	if p == nil {
+		return e
+	}
+	out := make([]hallapi.TaxItem, 0, len(e.Outstanding))
+	certs := append([]hallapi.Certificate{}, e.Certificates...)
+	for _, it := range e.Outstanding {
+		by, paid := p.lookup(e.CreditCode, it.ID)
+		if !paid {
+			out = append(out, it)
+			continue
+		}
+		certs = append(certs, hallapi.Certificate{ID: "P-" + it.ID, TaxKind: it.TaxKind, Name: it.Name,
+			Period: it.Period, Amount: it.Amount, PaidOn: by.at.In(chinaTime()).Format(time.DateOnly)})
+	}
+	e.Outstanding, e.Certificates = out, certs
+	return e
+}
+
+// chinaTime is the hall's day for queue numbers and certificate dates.
+func chinaTime() *time.Location { return time.FixedZone("CST", 8*3600) }
+
+// queue hands out numbers per business type and day. It lives in memory: a restarted hall
+// starts the day's numbers again from 1.
+type queue struct {
+	mu     sync.Mutex
+	day    string
+	issued map[string]int
+	called map[string]int
+}
+
+// businessLetter is the letter a business type's numbers start with.
+func businessLetter(business string) string {
+	switch business {
+	case hallapi.BusinessFiling:
+		return "A"
+	case hallapi.BusinessInvoice:
+		return "B"
+	case hallapi.BusinessRegistration:
+		return "C"
+	case hallapi.BusinessConsulting:
+		return "D"
+	}
+	return ""
+}
+
+func knownBusiness(b string) bool { return businessLetter(b) != "" }
+
+func (q *queue) today(now time.Time) {
+	if d := now.In(chinaTime()).Format(time.DateOnly); d != q.day {
+		q.day, q.issued, q.called = d, map[string]int{}, map[string]int{}
+	}
+}
+
+func number(business string, n int) string { return fmt.Sprintf("%s%03d", businessLetter(business), n) }
+
+// take issues the next ticket of a known business type.
+func (q *queue) take(business string, now time.Time) hallapi.Ticket {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.today(now)
+	q.issued[business]++
+	n := q.issued[business]
+	return hallapi.Ticket{Business: business, Number: number(business, n), Waiting: n - 1 - q.called[business], IssuedAt: now.UTC()}
+}
+
+// call is a counter calling the next ticket of a business type.
+func (q *queue) call(business string, now time.Time) hallapi.Ticket {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.today(now)
+	t := hallapi.Ticket{Business: business, IssuedAt: now.UTC()}
+	if q.called[business] < q.issued[business] {
+		q.called[business]++
+		t.Number = number(business, q.called[business])
+	}
+	t.Waiting = q.issued[business] - q.called[business]
+	return t
+}

@@ -1,0 +1,215 @@
+package hall
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+
+	"taxkiosk/kiosk/creditcode"
+	"taxkiosk/kiosk/hall/registry"
+	"taxkiosk/kiosk/hallapi"
+	"taxkiosk/kiosk/money"
+	"taxkiosk/kiosk/txn"
+)
+
+// Decide is the reference policy for one transaction on its own, over the demo registry
+// (registry.Demo): it knows no payments made at the hall and hands out no queue numbers. A
+// Server decides with the same rules over its Opts.Registry, its payment ledger and its queue.
+//
+// Results by kind (codes in hallapi, Result...):
+//   - vat_return: approved "accepted"; for an enterprise with risk reminders the body must
+//     carry "risk_ack": true, else counter_visit "risk_review".
+//   - invoice_collection: approved "accepted" within an approved type and its limit.
+//   - tax_payment: approved "paid" when every item is outstanding, the enterprise has a
+//     payment agreement and the total matches; rejected otherwise.
+//   - certificate: approved "issued" for a certificate the enterprise has.
+//   - invoice_verification: approved "genuine", else rejected "not_found" or "mismatch".
+//   - queue_ticket: approved "queued" with the ticket number in Message.
+//   - help_request "seat_notified"; tamper_alarm, rating and audit "recorded".
+//
+// Services for an enterprise need the transaction's Taxpayer to be allowed to act for it
+// (rejected "not_authorised" otherwise). An unreadable body is rejected "bad_body". ok is
+// false for a kind the hall has no service for.
+func Decide(t txn.Txn, now time.Time) (txn.Result, bool) {
+	return decide(registry.Demo(), t, now, nil)
+}
+
+// state is what a Server adds to the stateless policy: payments (with the ones decided
+// earlier in the same batch) and the queue.
+type state struct {
+	paid  *pending
+	queue *queue
+}
+
+func decide(reg *registry.Registry, t txn.Txn, now time.Time, st *state) (txn.Result, bool) {
+	now = now.UTC()
+	ok := func(code, msg string) (txn.Result, bool) {
+		return txn.Result{State: txn.Approved, Code: code, Message: msg, At: now}, true
+	}
+	no := func(code, msg string) (txn.Result, bool) {
+		return txn.Result{State: txn.Rejected, Code: code, Message: msg, At: now}, true
+	}
+	// enterprise finds the enterprise a service is for and checks the card holder may act for it.
+	enterprise := func(code string) (hallapi.Enterprise, *txn.Result) {
+		e, found := reg.Enterprise(creditcode.Normalize(code))
+		if !found {
+			r, _ := no(hallapi.ResultUnknownEnterprise, "")
+			return e, &r
+		}
+		if t.Taxpayer == nil {
+			r, _ := no(hallapi.ResultNotAuthorised, "")
+			return e, &r
+		}
+		if _, may := reg.Role(strings.ToUpper(strings.TrimSpace(t.Taxpayer.IDNumber)), e.CreditCode); !may {
+			r, _ := no(hallapi.ResultNotAuthorised, "")
+			return e, &r
+		}
+		return e, nil
+	}
+	switch t.Kind {
+	case txn.KindVATReturn:
+		var b struct {
+			Filer struct {
+				Kind       string `json:"kind"`
+				CreditCode string `json:"credit_code"`
+			} `json:"filer"`
+			hallapi.VATReturnRisk
+		}
+		if !readBody(t.Body, &b) {
+			return no(hallapi.ResultBadBody, "")
+		}
+		if b.Filer.Kind != "enterprise" {
+			return ok(hallapi.ResultAccepted, "")
+		}
+		e, bad := enterprise(b.Filer.CreditCode)
+		if bad != nil {
+			return *bad, true
+		}
+		if len(e.Reminders) > 0 && !b.RiskAck {
+			return txn.Result{State: txn.CounterVisit, Code: hallapi.ResultRiskReview, At: now}, true
+		}
+		return ok(hallapi.ResultAccepted, "")
+
+	case txn.KindInvoiceCollection:
+		var b hallapi.InvoiceCollectionBody
+		if !readBody(t.Body, &b) || b.TypeCode == "" {
+			return no(hallapi.ResultBadBody, "")
+		}
+		e, bad := enterprise(b.CreditCode)
+		if bad != nil {
+			return *bad, true
+		}
+		for _, a := range e.Approvals {
+			if a.TypeCode != b.TypeCode {
+				continue
+			}
+			if b.Quantity < 1 || b.Quantity > a.MaxPerCollection {
+				return no(hallapi.ResultOverLimit, strconv.Itoa(a.MaxPerCollection))
+			}
+			return ok(hallapi.ResultAccepted, "")
+		}
+		return no(hallapi.ResultTypeNotApproved, b.TypeCode)
+
+	case txn.KindTaxPayment:
+		var b hallapi.TaxPaymentBody
+		if !readBody(t.Body, &b) || len(b.Items) == 0 {
+			return no(hallapi.ResultBadBody, "")
+		}
+		e, bad := enterprise(b.CreditCode)
+		if bad != nil {
+			return *bad, true
+		}
+		if e.Agreement == nil {
+			return no(hallapi.ResultNoAgreement, "")
+		}
+		var total money.Amount
+		seen := map[string]bool{}
+		for _, id := range b.Items {
+			it, found := findItem(e.Outstanding, id)
+			if !found || seen[id] {
+				return no(hallapi.ResultNotOutstanding, id)
+			}
+			seen[id] = true
+			if st != nil {
+				if p, was := st.paid.lookup(e.CreditCode, id); was && (p.kiosk != t.KioskID || p.txnID != t.ID) {
+					return no(hallapi.ResultPaidByOther, id)
+				}
+			}
+			total += it.Amount
+		}
+		if total != b.Total {
+			return no(hallapi.ResultTotalMismatch, total.String())
+		}
+		if st != nil {
+			for _, id := range b.Items {
+				st.paid.add(e.CreditCode, id, payer{kiosk: t.KioskID, txnID: t.ID, at: now})
+			}
+		}
+		return ok(hallapi.ResultPaid, total.String())
+
+	case txn.KindCertificate:
+		var b hallapi.CertificateBody
+		if !readBody(t.Body, &b) || b.CertificateID == "" {
+			return no(hallapi.ResultBadBody, "")
+		}
+		e, bad := enterprise(b.CreditCode)
+		if bad != nil {
+			return *bad, true
+		}
+		if st != nil {
+			e = st.paid.apply(e)
+		}
+		for _, c := range e.Certificates {
+			if c.ID == b.CertificateID {
+				return ok(hallapi.ResultIssued, "")
+			}
+		}
+		return no(hallapi.ResultUnknownCertificate, b.CertificateID)
+
+	case txn.KindInvoiceVerification:
+		var q hallapi.InvoiceQuery
+		if !readBody(t.Body, &q) || q.InvoiceNumber == "" {
+			return no(hallapi.ResultBadBody, "")
+		}
+		v := reg.VerifyInvoice(q)
+		if v.Result == hallapi.InvoiceGenuine {
+			return ok(v.Result, "")
+		}
+		return no(v.Result, strings.Join(v.Fields, ","))
+
+	case txn.KindQueueTicket:
+		var b hallapi.QueueTicketBody
+		if !readBody(t.Body, &b) || !knownBusiness(b.Business) {
+			return no(hallapi.ResultBadBody, "")
+		}
+		if b.Number == "" && st != nil {
+			b.Number = st.queue.take(b.Business, now).Number
+		}
+		return ok(hallapi.ResultQueued, b.Number)
+
+	case txn.KindHelpRequest:
+		return ok(hallapi.ResultSeatNotified, "")
+	case txn.KindTamper, txn.KindRating, txn.KindAudit:
+		return ok(hallapi.ResultRecorded, "")
+	}
+	return txn.Result{}, false
+}
+
+// readBody decodes a transaction body; an absent body reads as an empty object.
+func readBody(body json.RawMessage, v any) bool {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return true
+	}
+	return json.Unmarshal(body, v) == nil
+}
+
+func findItem(items []hallapi.TaxItem, id string) (hallapi.TaxItem, bool) {
+	for _, it := range items {
+		if it.ID == id {
+			return it, true
+		}
+	}
+	return hallapi.TaxItem{}, false
+}

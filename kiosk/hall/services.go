@@ -1,0 +1,138 @@
+package hall
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"taxkiosk/kiosk/creditcode"
+	"taxkiosk/kiosk/hall/certs"
+	"taxkiosk/kiosk/hallapi"
+)
+
+// maxQuery bounds the body of a lookup, queue or verification request.
+const maxQuery = 64 << 10
+
+// authorizeKiosk lets in any kiosk of the hall's CA when RequireKiosk is set: the taxpayer
+// services' queries name no kiosk.
+func (s *Server) authorizeKiosk(w http.ResponseWriter, r *http.Request) bool {
+	if !s.o.RequireKiosk {
+		return true
+	}
+	if _, _, ok := certs.Peer(r.TLS); !ok {
+		writeError(w, http.StatusUnauthorized, hallapi.CodeNoCert, "a kiosk certificate is required")
+		return false
+	}
+	return true
+}
+
+// readQuery decodes a small JSON request body into v, answering 4xx itself when it cannot.
+func (s *Server) readQuery(w http.ResponseWriter, r *http.Request, v any) bool {
+	if !s.authorizeKiosk(w, r) {
+		return false
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxQuery))
+	if err != nil {
+		if errors.As(err, new(*http.MaxBytesError)) {
+			writeError(w, http.StatusRequestEntityTooLarge, hallapi.CodeTooLarge, err.Error())
+		} else {
+			writeError(w, http.StatusBadRequest, hallapi.CodeBadRequest, "reading request")
+		}
+		return false
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		writeError(w, http.StatusBadRequest, hallapi.CodeBadRequest, "malformed request")
+		return false
+	}
+	return true
+}
+
+// paidView is the ledger for reading enterprises, or a 503 when the store cannot be read.
+func (s *Server) paidView(w http.ResponseWriter, r *http.Request) (*pending, bool) {
+	s.ledger.mu.Lock()
+	defer s.ledger.mu.Unlock()
+	if err := s.ledger.load(r.Context(), s.store); err != nil {
+		if s.o.Log != nil {
+			s.o.Log.Error("payments not read", "err", err)
+		}
+		writeError(w, http.StatusServiceUnavailable, hallapi.CodeStorage, "could not read payments; ask again later")
+		return nil, false
+	}
+	// A copy: the ledger's map changes under its lock, and the answer is built without it.
+	p := &pending{base: make(map[string]payer, len(s.ledger.paid)), added: nil}
+	for k, v := range s.ledger.paid {
+		p.base[k] = v
+	}
+	return p, true
+}
+
+func (s *Server) lookup(w http.ResponseWriter, r *http.Request) {
+	var q hallapi.LookupRequest
+	if !s.readQuery(w, r, &q) {
+		return
+	}
+	id := strings.ToUpper(strings.TrimSpace(q.IDNumber))
+	if id == "" {
+		writeError(w, http.StatusBadRequest, hallapi.CodeBadRequest, "lookup without id_number")
+		return
+	}
+	paid, ok := s.paidView(w, r)
+	if !ok {
+		return
+	}
+	es := s.o.Registry.Lookup(id)
+	for i := range es {
+		es[i] = paid.apply(es[i])
+	}
+	if s.o.Log != nil {
+		s.o.Log.Info("lookup", "enterprises", len(es)) // the ID number is personal data: never logged
+	}
+	writeJSON(w, http.StatusOK, hallapi.LookupResponse{Enterprises: es})
+}
+
+func (s *Server) enterprise(w http.ResponseWriter, r *http.Request) {
+	if !s.authorizeKiosk(w, r) {
+		return
+	}
+	e, found := s.o.Registry.Enterprise(creditcode.Normalize(r.PathValue("code")))
+	if !found {
+		writeError(w, http.StatusNotFound, hallapi.CodeNotFound, "no such enterprise")
+		return
+	}
+	paid, ok := s.paidView(w, r)
+	if !ok {
+		return
+	}
+	writeJSON(w, http.StatusOK, paid.apply(e))
+}
+
+func (s *Server) takeTicket(w http.ResponseWriter, r *http.Request) { s.queueOp(w, r, s.queue.take) }
+
+func (s *Server) callTicket(w http.ResponseWriter, r *http.Request) { s.queueOp(w, r, s.queue.call) }
+
+func (s *Server) queueOp(w http.ResponseWriter, r *http.Request, op func(string, time.Time) hallapi.Ticket) {
+	var q hallapi.QueueRequest
+	if !s.readQuery(w, r, &q) {
+		return
+	}
+	if !knownBusiness(q.Business) {
+		writeError(w, http.StatusBadRequest, hallapi.CodeBadRequest, "unknown business type")
+		return
+	}
+	writeJSON(w, http.StatusOK, op(q.Business, s.o.Now()))
+}
+
+func (s *Server) verifyInvoice(w http.ResponseWriter, r *http.Request) {
+	var q hallapi.InvoiceQuery
+	if !s.readQuery(w, r, &q) {
+		return
+	}
+	if strings.TrimSpace(q.InvoiceNumber) == "" {
+		writeError(w, http.StatusBadRequest, hallapi.CodeBadRequest, "verification without invoice_number")
+		return
+	}
+	writeJSON(w, http.StatusOK, s.o.Registry.VerifyInvoice(q))
+}
