@@ -2,6 +2,7 @@ package desk
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -76,6 +77,8 @@ type Opts struct {
 	// Journal records every receipt before it prints; nil means none (receipts lost to a
 	// fault cannot then be printed again).
 	Journal Journal
+	// Hall answers lookups and invoice checks while the taxpayer waits; nil means never asked.
+	Hall HallServices
 	// TechnicianPINs are scrypt hashes (maint.HashPIN) of the PINs that open maintenance.
 	TechnicianPINs []string
 }
@@ -93,6 +96,7 @@ type Desk struct {
 	sup     supervisor
 	lift    liftWatch
 	lockout maint.Lockout
+	ents    enterprises
 	maint   atomic.Bool
 
 	submitMu sync.Mutex // one submission at a time
@@ -228,9 +232,12 @@ func (d *Desk) Run(ctx context.Context) {
 		switch {
 		case err == nil:
 			lastFail, misses = "", 0
+			id := card.IDNumber
 			p := d.sess.Begin(card)
+			d.ents.set(nil)
 			d.log.Info("desk: session started", "taxpayer", card.String())
 			d.emit(SessionStarted{Person: p})
+			d.lookupEnterprises(ctx, id)
 		case errors.Is(err, idcard.ErrNoCard) || ctx.Err() != nil:
 			lastFail = ""
 		default:
@@ -246,6 +253,7 @@ func (d *Desk) Run(ctx context.Context) {
 
 func (d *Desk) end(r session.EndReason) {
 	d.lift.reset()
+	d.ents.set(nil)
 	if d.sess.End() {
 		d.log.Info("desk: session ended", "reason", r)
 		d.emit(SessionEnded{Reason: r})
@@ -360,4 +368,23 @@ func (d *Desk) waitDelivered(ctx context.Context, id string) bool {
 		case <-tick.C:
 		}
 	}
+}
+
+// txnKindInvoiceVerification is the kind of a queued invoice check.
+const txnKindInvoiceVerification = txn.KindInvoiceVerification
+
+// enqueueJSON accepts a transaction of kind with body v, without personal data, and wakes
+// the sync loop.
+func (d *Desk) enqueueJSON(ctx context.Context, kind txn.Kind, v any) (txn.Txn, error) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		return txn.Txn{}, err
+	}
+	t, err := d.outbox.Enqueue(ctx, txn.Txn{KioskID: d.opts.KioskID, Kind: kind, CreatedAt: d.opts.Now(), Body: body})
+	if err != nil {
+		d.log.Error("desk: transaction not accepted", "kind", kind, "err", err)
+		return txn.Txn{}, fmt.Errorf("%w: %v", ErrNotAccepted, err)
+	}
+	d.uplink.Wake()
+	return t, nil
 }

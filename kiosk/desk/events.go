@@ -52,3 +52,8 @@ func (SessionStarted) isEvent()  {}
 func (ServicesChanged) isEvent() {}
 func (SessionEnded) isEvent()    {}
 func (CardFailed) isEvent()      {}
+
+// EnterprisesLoaded: the hall said whom the taxpayer may act for.
+type EnterprisesLoaded struct{ Count int }
+
+func (EnterprisesLoaded) isEvent() {}

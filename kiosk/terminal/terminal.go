@@ -128,7 +128,7 @@ func Open(c config.Config, opts Opts) (t *Terminal, err error) {
 		KioskID: c.KioskID, HallName: c.HallName, IdleTimeout: c.IdleTimeout.Duration,
 		SyncWait: c.SyncWait.Duration, Catalog: opts.Catalog, Log: opts.Log, Now: opts.Now,
 		Cabinet: opts.Cabinet, LiftGrace: opts.LiftGrace, Policy: c.OfflinePolicy, Journal: t.Journal,
-		TechnicianPINs: c.TechnicianPINs,
+		TechnicianPINs: c.TechnicianPINs, Hall: client,
 	})
 	return t, nil
 }

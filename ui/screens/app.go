@@ -11,7 +11,9 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
+	"taxkiosk/drivers/scanner"
 	"taxkiosk/kiosk/desk"
+	"taxkiosk/kiosk/hallapi"
 	"taxkiosk/kiosk/i18n"
 	"taxkiosk/kiosk/money"
 	"taxkiosk/kiosk/services/vatreturn"
@@ -32,6 +34,8 @@ type Desk interface {
 	CallHelp(ctx context.Context, source string) (number string, err error)
 	Services() []desk.Availability
 	History() []desk.HistoryItem
+	Enterprises() []hallapi.Enterprise
+	VerifyInvoice(ctx context.Context, inv *scanner.Invoice) (desk.Verification, error)
 	Reprint(ctx context.Context, txnID string) (printKey string, err error)
 	Rate(ctx context.Context, level int, reasons []string, after string) error
 	VATDraft() vatreturn.Return
@@ -83,6 +87,8 @@ type App struct {
 	draft   vatreturn.Return
 	vatEdit vatEdit // what the keypad is typing into
 	code    codeEdit
+	ent     *hallapi.Enterprise // the enterprise filed for, as the hall knows it; nil otherwise
+	verify  *desk.Verification  // the hall's answer on the scanned invoice
 	outcome desk.Outcome
 	errKey  string
 	scan    desk.ScanView
@@ -161,8 +167,12 @@ func (a *App) HandleEvent(e desk.Event) {
 	case desk.Scanned:
 		switch a.screen { // never in the middle of a return: the form would be lost
 		case ScreenIdle, ScreenWelcome, ScreenScan, ScreenResult, ScreenError:
-			a.scan = e.View
+			a.scan, a.verify = e.View, nil
 			a.show(ScreenScan)
+		}
+	case desk.EnterprisesLoaded:
+		if a.screen == ScreenFiler {
+			a.render()
 		}
 	case desk.MaintenanceChanged:
 		if !e.On {
@@ -236,6 +246,8 @@ func (a *App) wipe() {
 	a.draft = vatreturn.Return{}
 	a.vatEdit = vatEdit{}
 	a.code = codeEdit{}
+	a.ent = nil
+	a.verify = nil
 	a.outcome = desk.Outcome{}
 	a.errKey = ""
 	a.scan = desk.ScanView{}

@@ -25,10 +25,26 @@ type codeEdit struct {
 func (a *App) filerScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
 	self := a.tile("filer.self", "filer.self.desc", true, func() {
 		a.draft.Filer = vatreturn.Filer{Kind: vatreturn.FilerSelf}
+		a.ent = nil
 		a.show(ScreenVAT)
 	})
-	ent := a.tile("filer.enterprise", "filer.enterprise.desc", true, func() { a.show(ScreenCode) })
-	body := centred(a.heading(a.T("filer.title")), container.NewCenter(self), container.NewCenter(ent))
+	items := []fyne.CanvasObject{a.heading(a.T("filer.title")), container.NewCenter(self)}
+	// The enterprises the hall says this person acts for, one tap each; any other by code.
+	for _, e := range a.desk.Enterprises() {
+		name := e.Name
+		if a.lang != "zh" && e.NameEN != "" {
+			name = e.NameEN
+		}
+		tile := a.tileText("filer.ent."+e.CreditCode, name, a.T("filer.enterprise.known", "role", a.T("role."+e.Role), "code", e.CreditCode), func() {
+			a.draft.Filer = vatreturn.Filer{Kind: vatreturn.FilerEnterprise, CreditCode: e.CreditCode}
+			a.ent = &e
+			a.show(ScreenVAT)
+		})
+		items = append(items, container.NewCenter(tile))
+	}
+	ent := a.tile("filer.enterprise", "filer.enterprise.desc", true, func() { a.ent = nil; a.show(ScreenCode) })
+	items = append(items, container.NewCenter(ent))
+	body := centred(items...)
 	return body, []fyne.CanvasObject{
 		a.navButton("common.back", func() { a.show(ScreenWelcome) }),
 		a.navButton("common.home", a.goHome),

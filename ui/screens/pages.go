@@ -70,14 +70,25 @@ func (a *App) confirm() (fyne.CanvasObject, []fyne.CanvasObject) {
 	r := a.draft
 	summary := a.T("service.vat.title") + " · " + desk.PeriodText(a.cat, a.lang, r.Period) + " · " +
 		a.T("vat.tax") + " " + a.T("vat.yuan", "amount", r.TaxPayable.String())
-	submit := touchSized(a.button("confirm.submit", widget.HighImportance, a.submit), 360)
-	body := centred(
-		a.heading(a.T("confirm.title")),
-		a.para(summary, widget.MediumImportance),
-		a.para(a.T("confirm.note"), widget.LowImportance),
-		container.NewCenter(submit),
-	)
-	return body, []fyne.CanvasObject{
+	items := []fyne.CanvasObject{a.heading(a.T("confirm.title")), a.para(summary, widget.MediumImportance)}
+	submitKey := "confirm.submit"
+	// The hall's risk reminders for this enterprise come before submission: confirm or go back.
+	if a.ent != nil && len(a.ent.Reminders) > 0 {
+		items = append(items, a.para(a.T("risk.title"), widget.WarningImportance))
+		for _, rm := range a.ent.Reminders {
+			msg := rm.Message.ZH
+			if a.lang != "zh" {
+				msg = rm.Message.EN
+			}
+			items = append(items, a.para("· "+msg, widget.WarningImportance))
+		}
+		items = append(items, a.para(a.T("risk.note"), widget.LowImportance))
+		submitKey = "risk.ack"
+	} else {
+		items = append(items, a.para(a.T("confirm.note"), widget.LowImportance))
+	}
+	items = append(items, container.NewCenter(touchSized(a.button(submitKey, widget.HighImportance, a.submit), 360)))
+	return centred(items...), []fyne.CanvasObject{
 		a.navButton("common.back", func() { a.show(ScreenVAT) }),
 		a.navButton("common.home", a.goHome),
 	}
@@ -86,6 +97,12 @@ func (a *App) confirm() (fyne.CanvasObject, []fyne.CanvasObject) {
 // submit hands the return to the core off the UI thread: committing and printing wait on
 // disk and hardware, and the screen must stay alive meanwhile.
 func (a *App) submit() {
+	if a.ent != nil && len(a.ent.Reminders) > 0 {
+		a.draft.RiskShown, a.draft.RiskAck = nil, true
+		for _, rm := range a.ent.Reminders {
+			a.draft.RiskShown = append(a.draft.RiskShown, rm.Code)
+		}
+	}
 	r, lang := a.draft, a.lang
 	a.show(ScreenSubmitting)
 	go func() {

@@ -1,12 +1,16 @@
 package screens
 
 import (
+	"context"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"taxkiosk/drivers/scanner"
 	"taxkiosk/kiosk/desk"
+	"taxkiosk/ui/bridge"
 )
 
 // scanScreen shows what a scanned code is: an invoice's fields, checked for form, or where
@@ -38,6 +42,7 @@ func (a *App) scanScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
 		items = append(items, a.heading(a.T("scan.title.invoice")), form)
 		if inv.Valid {
 			items = append(items, a.para(a.T("scan.invoice.valid"), widget.SuccessImportance))
+			items = append(items, a.verification(inv)...)
 		} else {
 			problems := make([]string, len(inv.Problems))
 			for i, p := range inv.Problems {
@@ -71,4 +76,46 @@ func (a *App) scanScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
 		}
 	}
 	return centred(items...), []fyne.CanvasObject{a.navButton("common.back", back), a.navButton("common.home", a.goHome)}
+}
+
+// verification offers to check a well-formed invoice with the hall, and shows the answer.
+func (a *App) verification(inv *scanner.Invoice) []fyne.CanvasObject {
+	v := a.verify
+	if v == nil {
+		ask := a.button("verify.ask", widget.HighImportance, func() {
+			go func() {
+				ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
+				defer cancel()
+				res, err := a.desk.VerifyInvoice(ctx, inv)
+				bridge.Do(func() {
+					if a.screen != ScreenScan {
+						return
+					}
+					if err != nil {
+						a.banner = a.T(desk.MessageKey(err))
+					} else {
+						a.verify = &res
+					}
+					a.render()
+				})
+			}()
+		})
+		return []fyne.CanvasObject{container.NewCenter(touchSized(ask, 320))}
+	}
+	if v.Queued {
+		return []fyne.CanvasObject{a.para(a.T("verify.queued", "number", v.Number), widget.WarningImportance)}
+	}
+	imp := widget.DangerImportance
+	if v.Result == "genuine" {
+		imp = widget.SuccessImportance
+	}
+	out := []fyne.CanvasObject{a.para(a.T("verify."+v.Result), imp)}
+	msg := v.Message.ZH
+	if a.lang != "zh" {
+		msg = v.Message.EN
+	}
+	if msg != "" {
+		out = append(out, a.para(a.T("verify.hall_says", "message", msg), widget.MediumImportance))
+	}
+	return out
 }

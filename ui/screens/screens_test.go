@@ -324,6 +324,8 @@ func TestScanInvoiceAndReceipt(t *testing.T) {
 		t.Fatalf("invoice scan:\n%s", h.text())
 	}
 	h.golden("scan_invoice")
+	h.tap("verify.ask") // online: the hall knows every sample invoice
+	h.waitText("发票信息与税务机关系统一致")
 	h.tap("common.back")
 	h.waitScreen(ScreenIdle)
 
@@ -439,6 +441,7 @@ func TestFilingForAnEnterprise(t *testing.T) {
 	h.app.SetNetwork(NetState{Online: true})
 	h.demo.PlaceCard("resident-male")
 	pumpUntil[desk.SessionStarted](h)
+	pumpUntil[desk.EnterprisesLoaded](h) // the hall has answered whom this person acts for
 	h.tap("service.vat.title")
 	h.waitScreen(ScreenFiler)
 	h.golden("filer")
@@ -584,5 +587,41 @@ func (h *harness) waitText(s string) {
 			h.t.Fatalf("screen never showed %q:\n%s", s, h.text())
 		}
 		time.Sleep(30 * time.Millisecond)
+	}
+}
+
+func TestEnterpriseFromTheHallWithRiskReminders(t *testing.T) {
+	h := newHarness(t)
+	h.app.SetNetwork(NetState{Online: true})
+	h.demo.PlaceCard("resident-female")
+	pumpUntil[desk.SessionStarted](h)
+	pumpUntil[desk.EnterprisesLoaded](h)
+	ents := h.term.Desk.Enterprises()
+	if len(ents) == 0 || len(ents[0].Reminders) == 0 {
+		t.Fatalf("the hall's registry gave %+v", ents)
+	}
+	h.tap("service.vat.title")
+	h.waitScreen(ScreenFiler)
+	h.golden("filer_enterprises")
+	h.tap("filer.ent." + ents[0].CreditCode)
+	h.waitScreen(ScreenVAT)
+	h.tap("vat.next")
+	h.waitScreen(ScreenConfirm)
+	if h.app.Button("risk.ack") == nil {
+		t.Fatalf("no risk reminders before submission:\n%s", h.text())
+	}
+	h.golden("confirm_risk")
+	h.tap("risk.ack")
+	h.waitScreen(ScreenResult)
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		hist := h.term.Desk.History()
+		if len(hist) == 1 && hist[0].State == txn.Approved {
+			break // the hall saw the acknowledgement and approved
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("history %+v", hist)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

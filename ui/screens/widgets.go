@@ -29,18 +29,27 @@ func touchSizedW(o fyne.CanvasObject, minWidth float32) fyne.CanvasObject {
 
 // tile is a large service button: a title and a line of description on the primary colour.
 func (a *App) tile(titleKey, descKey string, enabled bool, f func()) fyne.CanvasObject {
-	b := a.button(titleKey, widget.HighImportance, f)
+	return a.tileOf(titleKey, a.T(titleKey), a.T(descKey), enabled, f)
+}
+
+// tileText is a tile whose texts are data (an enterprise's name), registered under key.
+func (a *App) tileText(key, title, desc string, f func()) fyne.CanvasObject {
+	return a.tileOf(key, title, desc, true, f)
+}
+
+func (a *App) tileOf(key, titleText, descText string, enabled bool, f func()) fyne.CanvasObject {
+	b := a.button(key, widget.HighImportance, f)
 	b.SetText("")
 	ink := kt.Paper
 	if !enabled {
 		b.Disable()
 		ink = kt.Muted
 	}
-	title := canvas.NewText(a.T(titleKey), ink)
+	title := canvas.NewText(titleText, ink)
 	title.TextSize = a.theme.Size("subHeadingText")
 	title.TextStyle.Bold = true
 	title.Alignment = fyne.TextAlignCenter
-	desc := canvas.NewText(a.T(descKey), ink)
+	desc := canvas.NewText(descText, ink)
 	desc.TextSize = a.theme.Size("text")
 	desc.Alignment = fyne.TextAlignCenter
 	r := canvas.NewRectangle(color.Transparent)

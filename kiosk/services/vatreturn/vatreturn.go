@@ -80,6 +80,10 @@ type Return struct {
 	TaxPayable  money.Amount `json:"tax_payable"`
 	Zero        bool         `json:"zero_return"`
 	Rules       string       `json:"rules"` // the rules' version; computed
+	// RiskShown lists the hall's risk reminders shown before submission (their codes), and
+	// RiskAck says the taxpayer confirmed having read them.
+	RiskShown []string `json:"risk_shown,omitempty"`
+	RiskAck   bool     `json:"risk_ack,omitempty"`
 }
 
 // ErrNegative is returned for a negative sales line.
