@@ -81,13 +81,14 @@ func (k *kiosk) event(within time.Duration) desk.Event {
 	}
 }
 
-// sessionEvent skips what is not about the session (printer supervision) and returns the next
-// event that is.
+// sessionEvent skips what is not about the session itself (printer supervision, the hall's
+// answer on enterprises) and returns the next event that is.
 func (k *kiosk) sessionEvent(within time.Duration) desk.Event {
 	k.t.Helper()
 	for {
-		e := k.event(within)
-		if _, ok := e.(desk.ServicesChanged); !ok {
+		switch e := k.event(within); e.(type) {
+		case desk.ServicesChanged, desk.EnterprisesLoaded:
+		default:
 			return e
 		}
 	}
