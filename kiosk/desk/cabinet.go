@@ -2,7 +2,6 @@ package desk
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
 	"taxkiosk/drivers/gpio"
@@ -38,15 +37,11 @@ func (d *Desk) cabinetEvent(ctx context.Context, e gpio.Event) {
 // transaction (with the taxpayer when one is identified, so the seat knows whom to serve),
 // and the tower light blinks. The number identifies the call for the screen.
 func (d *Desk) CallHelp(ctx context.Context, source string) (number string, err error) {
-	body, _ := json.Marshal(map[string]any{"source": source, "session": d.sess.Active()})
 	tp, _ := d.sess.Taxpayer()
-	t, err := d.outbox.Enqueue(ctx, txn.Txn{KioskID: d.opts.KioskID, Kind: txn.KindHelpRequest, CreatedAt: d.opts.Now(), Taxpayer: tp, Body: body})
+	t, err := d.accept(ctx, txn.KindHelpRequest, tp, map[string]any{"source": source, "session": tp != nil})
 	if err != nil {
-		d.log.Error("desk: help request not recorded", "err", err)
-		return "", ErrNotAccepted
+		return "", err
 	}
-	d.uplink.Wake()
-	d.log.Info("desk: expert seat called", "id", t.ID, "source", source)
 	d.light(gpio.TowerBlink, helpLight)
 	d.emit(HelpCalled{Number: ReceiptNumber(t.Seq)})
 	return ReceiptNumber(t.Seq), nil
@@ -64,14 +59,8 @@ func (d *Desk) doorChanged(ctx context.Context, open bool) {
 		d.light(gpio.TowerOff, 0)
 		return
 	}
-	body, _ := json.Marshal(map[string]any{"door": "open", "session": d.sess.Active()})
-	t, err := d.outbox.Enqueue(ctx, txn.Txn{KioskID: d.opts.KioskID, Kind: txn.KindTamper, CreatedAt: d.opts.Now(), Body: body})
-	if err != nil {
-		d.log.Error("desk: tamper alarm not recorded", "err", err)
-	} else {
-		d.uplink.Wake()
-		d.log.Warn("desk: cabinet door opened: tamper alarm", "id", t.ID)
-	}
+	d.log.Warn("desk: cabinet door opened: tamper alarm")
+	d.accept(ctx, txn.KindTamper, nil, map[string]any{"door": "open", "session": d.sess.Active()}) // logs a failure
 	d.light(gpio.TowerOn, 0)
 }
 

@@ -329,17 +329,11 @@ func (d *Desk) SubmitVATReturn(ctx context.Context, r vatreturn.Return, lang i18
 		return Outcome{}, &RefusedError{ReasonKey: dec.ReasonKey}
 	}
 	d.sess.Touch()
-	t, err := d.outbox.Enqueue(ctx, txn.Txn{
-		KioskID: d.opts.KioskID, Kind: txn.KindVATReturn, CreatedAt: d.opts.Now(),
-		Taxpayer: tp, Body: r.Body(),
-	})
+	t, err := d.accept(ctx, txn.KindVATReturn, tp, r.Body())
 	if err != nil {
-		d.log.Error("desk: transaction not accepted", "kind", txn.KindVATReturn, "err", err)
-		return Outcome{}, fmt.Errorf("%w: %v", ErrNotAccepted, err)
+		return Outcome{}, err
 	}
-	d.log.Info("desk: transaction accepted", "id", t.ID, "seq", t.Seq, "kind", t.Kind, "taxpayer", tp.String())
 	out := Outcome{TxnID: t.ID, Seq: t.Seq, AcceptedAt: t.CreatedAt}
-	d.uplink.Wake()
 	out.Delivered = d.waitDelivered(ctx, t.ID)
 
 	doc := d.vatReceipt(t, r, tp, out.Delivered, lang)
@@ -370,21 +364,23 @@ func (d *Desk) waitDelivered(ctx context.Context, id string) bool {
 	}
 }
 
-// txnKindInvoiceVerification is the kind of a queued invoice check.
-const txnKindInvoiceVerification = txn.KindInvoiceVerification
-
-// enqueueJSON accepts a transaction of kind with body v, without personal data, and wakes
-// the sync loop.
-func (d *Desk) enqueueJSON(ctx context.Context, kind txn.Kind, v any) (txn.Txn, error) {
-	body, err := json.Marshal(v)
-	if err != nil {
-		return txn.Txn{}, err
+// accept commits a transaction of kind with body v (marshalled to JSON unless it already is)
+// and the taxpayer's personal data, if any, and wakes the sync loop. It is the one way the
+// desk accepts anything: an error means nothing was accepted.
+func (d *Desk) accept(ctx context.Context, kind txn.Kind, tp *txn.Taxpayer, v any) (txn.Txn, error) {
+	body, ok := v.(json.RawMessage)
+	if !ok {
+		var err error
+		if body, err = json.Marshal(v); err != nil {
+			return txn.Txn{}, err
+		}
 	}
-	t, err := d.outbox.Enqueue(ctx, txn.Txn{KioskID: d.opts.KioskID, Kind: kind, CreatedAt: d.opts.Now(), Body: body})
+	t, err := d.outbox.Enqueue(ctx, txn.Txn{KioskID: d.opts.KioskID, Kind: kind, CreatedAt: d.opts.Now(), Taxpayer: tp, Body: body})
 	if err != nil {
 		d.log.Error("desk: transaction not accepted", "kind", kind, "err", err)
 		return txn.Txn{}, fmt.Errorf("%w: %v", ErrNotAccepted, err)
 	}
+	d.log.Info("desk: transaction accepted", "id", t.ID, "seq", t.Seq, "kind", t.Kind, "taxpayer", tp.String())
 	d.uplink.Wake()
 	return t, nil
 }

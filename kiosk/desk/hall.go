@@ -7,6 +7,7 @@ import (
 
 	"taxkiosk/drivers/scanner"
 	"taxkiosk/kiosk/hallapi"
+	"taxkiosk/kiosk/txn"
 )
 
 // HallServices are the hall's answers a taxpayer waits for at the kiosk: whom they may act
@@ -92,7 +93,7 @@ func (d *Desk) VerifyInvoice(ctx context.Context, inv *scanner.Invoice) (Verific
 		}
 		d.log.Info("desk: invoice check queued", "err", err)
 	}
-	t, err := d.enqueueJSON(ctx, txnKindInvoiceVerification, q)
+	t, err := d.accept(ctx, txn.KindInvoiceVerification, nil, q)
 	if err != nil {
 		return Verification{}, err
 	}

@@ -2,7 +2,6 @@ package desk
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"time"
 
@@ -74,11 +73,6 @@ func (d *Desk) Audit(ctx context.Context, action string, detail map[string]any) 
 }
 
 func (d *Desk) audit(ctx context.Context, action string, detail map[string]any) {
-	body, _ := json.Marshal(map[string]any{"action": action, "detail": detail})
-	if _, err := d.outbox.Enqueue(ctx, txn.Txn{KioskID: d.opts.KioskID, Kind: txn.KindAudit, CreatedAt: d.opts.Now(), Body: body}); err != nil {
-		d.log.Error("desk: audit not recorded", "action", action, "err", err)
-		return
-	}
 	d.log.Info("desk: technician", "action", action)
-	d.uplink.Wake()
+	d.accept(ctx, txn.KindAudit, nil, map[string]any{"action": action, "detail": detail}) // logs a failure
 }

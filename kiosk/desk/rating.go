@@ -2,7 +2,6 @@ package desk
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 
@@ -31,18 +30,10 @@ func (d *Desk) Rate(ctx context.Context, level int, reasons []string, after stri
 			return ErrBadRating
 		}
 	}
-	body, err := json.Marshal(struct {
+	_, err := d.accept(ctx, txn.KindRating, nil, struct {
 		Level   int      `json:"level"`
 		Reasons []string `json:"reasons"`
 		After   string   `json:"after_txn,omitempty"`
 	}{level, reasons, after})
-	if err != nil {
-		return err
-	}
-	if _, err := d.outbox.Enqueue(ctx, txn.Txn{KioskID: d.opts.KioskID, Kind: txn.KindRating, CreatedAt: d.opts.Now(), Body: body}); err != nil {
-		d.log.Error("desk: rating not recorded", "err", err)
-		return ErrNotAccepted
-	}
-	d.uplink.Wake()
-	return nil
+	return err
 }
