@@ -16,6 +16,7 @@ import (
 type HallServices interface {
 	Lookup(ctx context.Context, idNumber string) ([]hallapi.Enterprise, error)
 	VerifyInvoice(ctx context.Context, q hallapi.InvoiceQuery) (hallapi.Verification, error)
+	TakeTicket(ctx context.Context, business string) (hallapi.Ticket, error)
 }
 
 // hallAsk bounds a question to the hall asked while a taxpayer waits.

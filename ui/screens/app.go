@@ -36,6 +36,7 @@ type Desk interface {
 	History() []desk.HistoryItem
 	Enterprises() []hallapi.Enterprise
 	VerifyInvoice(ctx context.Context, inv *scanner.Invoice) (desk.Verification, error)
+	TakeTicket(ctx context.Context, business string, lang i18n.Lang) (desk.Ticket, error)
 	Reprint(ctx context.Context, txnID string) (printKey string, err error)
 	Rate(ctx context.Context, level int, reasons []string, after string) error
 	VATDraft() vatreturn.Return
@@ -67,6 +68,7 @@ const (
 	ScreenCode       Screen = "code"
 	ScreenPIN        Screen = "pin"
 	ScreenMaint      Screen = "maint"
+	ScreenQueue      Screen = "queue"
 )
 
 // App is the taxpayer's touchscreen: one window, one screen at a time. Every method runs on
@@ -395,7 +397,7 @@ func (a *App) pages() map[Screen]func() (fyne.CanvasObject, []fyne.CanvasObject)
 		ScreenIdle: a.idle, ScreenWelcome: a.welcome, ScreenFiler: a.filerScreen, ScreenCode: a.codeScreen,
 		ScreenVAT: a.vatForm, ScreenConfirm: a.confirm, ScreenSubmitting: a.submitting,
 		ScreenResult: a.result, ScreenError: a.errorScreen, ScreenScan: a.scanScreen, ScreenRate: a.rateScreen,
-		ScreenPIN: a.pinScreen, ScreenMaint: a.maintScreen,
+		ScreenPIN: a.pinScreen, ScreenMaint: a.maintScreen, ScreenQueue: a.queueScreen,
 	}
 }
 

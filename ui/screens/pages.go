@@ -27,6 +27,7 @@ func (a *App) idle() (fyne.CanvasObject, []fyne.CanvasObject) {
 		a.para(a.T("app.subtitle"), widget.MediumImportance),
 		a.para(a.T("idle.hint"), widget.LowImportance),
 	}
+	items = append(items, container.NewCenter(touchSized(a.button("queue.button", widget.MediumImportance, func() { a.show(ScreenQueue) }), 280)))
 	if a.notice != "" {
 		imp := widget.WarningImportance
 		if a.notice == "idle.ended.finished" || a.notice == "rate.thanks" {

@@ -625,3 +625,32 @@ func TestEnterpriseFromTheHallWithRiskReminders(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+func TestQueueTicket(t *testing.T) {
+	h := newHarness(t)
+	h.app.SetNetwork(NetState{Online: true})
+	for !h.term.Sync.Status().Online { // the sync loop's first probe
+		time.Sleep(20 * time.Millisecond)
+	}
+	h.tap("queue.button")
+	h.waitScreen(ScreenQueue)
+	h.golden("queue")
+	h.tap("queue.invoice")
+	h.waitText("您的号码：B")
+	rs := h.demo.Printer.Receipts()
+	if len(rs) != 1 || !strings.Contains(rs[0].Text, "排队号") || !strings.Contains(rs[0].Text, "发票业务") {
+		t.Fatalf("printed ticket: %+v", rs)
+	}
+
+	h.demo.SetLink(false) // the calling system is the hall's: offline, no number
+	deadline := time.Now().Add(20 * time.Second)
+	for h.term.Sync.Status().Online {
+		if time.Now().After(deadline) {
+			t.Fatal("the sync loop never noticed the cut link")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	h.tap("queue.button")
+	h.tap("queue.filing")
+	h.waitText("暂不能取号")
+}

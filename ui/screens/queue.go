@@ -1,0 +1,52 @@
+package screens
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+
+	"taxkiosk/kiosk/desk"
+	"taxkiosk/ui/bridge"
+)
+
+// queueScreen offers a counter queue ticket by business type; no ID card is needed.
+func (a *App) queueScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
+	grid := container.NewGridWithColumns(2)
+	for _, b := range desk.QueueBusinesses() {
+		grid.Add(a.tile("queue."+b, "queue."+b+".desc", true, func() { a.takeTicket(b) }))
+	}
+	back := func() {
+		if _, ok := a.desk.Person(); ok {
+			a.show(ScreenWelcome)
+		} else {
+			a.show(ScreenIdle)
+		}
+	}
+	return centred(a.heading(a.T("queue.title")), grid), []fyne.CanvasObject{a.navButton("common.back", back), a.navButton("common.home", a.goHome)}
+}
+
+// takeTicket asks the hall for a number off the UI thread, then goes back where the
+// taxpayer came from with the number on screen.
+func (a *App) takeTicket(business string) {
+	lang := a.lang
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
+		defer cancel()
+		t, err := a.desk.TakeTicket(ctx, business, lang)
+		bridge.Do(func() {
+			if err != nil {
+				a.banner = a.T(desk.MessageKey(err))
+				a.render()
+				return
+			}
+			msg := a.T("queue.taken", "number", t.Number, "waiting", t.Waiting)
+			if t.PrintKey != "" {
+				msg = a.T("queue.print_failed", "number", t.Number, "reason", a.T(t.PrintKey))
+			}
+			a.goHome()
+			a.banner = msg
+			a.render()
+		})
+	}()
+}
