@@ -17,7 +17,8 @@ import (
 type Service string
 
 const (
-	ServiceVAT Service = "vat_return" // the small-scale taxpayer's VAT return, zero returns included
+	ServiceVAT         Service = "vat_return"  // the small-scale taxpayer's VAT return, zero returns included
+	ServiceCertificate Service = "certificate" // a tax payment certificate (完税证明), printed
 )
 
 // Availability says whether a service can be started now, and if not, why: ReasonKey is a
@@ -61,25 +62,44 @@ func (s *supervisor) printer() error {
 	return s.printErr
 }
 
-// Services lists every service with its availability.
+// Services lists every service with its availability, in screen order.
 func (d *Desk) Services() []Availability {
-	a := Availability{Service: ServiceVAT, Available: true}
-	if d.maint.Load() {
-		return []Availability{{Service: ServiceVAT, ReasonKey: "oos.body"}}
+	out := make([]Availability, 0, len(services))
+	for _, s := range services {
+		a := Availability{Service: s, Available: true}
+		// Every service ends in paper (a receipt is the taxpayer's proof; a certificate is
+		// paper): while the printer cannot print, the service waits and says why. Offline,
+		// the policy's limits apply before the taxpayer starts, not at the end.
+		switch {
+		case d.maint.Load():
+			a.Available, a.ReasonKey = false, "oos.body"
+		case d.sup.printer() != nil:
+			a.Available, a.ReasonKey = false, blockedByPrinter(d.sup.printer())
+		default:
+			if dec := d.policyCheck(s, 0); !dec.Allowed {
+				a.Available, a.ReasonKey = false, dec.ReasonKey
+			}
+		}
+		out = append(out, a)
 	}
-	// A return without a receipt leaves the taxpayer without proof of filing: while the
-	// printer cannot print, the service waits, and says why. Offline, the policy's limits
-	// apply before the taxpayer starts, not at the end.
-	if err := d.sup.printer(); err != nil {
-		a.Available, a.ReasonKey = false, blockedByPrinter(err)
-	} else if dec := d.policyCheck(ServiceVAT, 0); !dec.Allowed {
-		a.Available, a.ReasonKey = false, dec.ReasonKey
+	return out
+}
+
+// Available reports whether service s can be started now.
+func (d *Desk) Available(s Service) bool {
+	for _, a := range d.Services() {
+		if a.Service == s {
+			return a.Available
+		}
 	}
-	return []Availability{a}
+	return false
 }
 
 // serviceKinds maps a service to the transaction kind its policy rule is named by.
-var serviceKinds = map[Service]txn.Kind{ServiceVAT: txn.KindVATReturn}
+var serviceKinds = map[Service]txn.Kind{ServiceVAT: txn.KindVATReturn, ServiceCertificate: txn.KindCertificate}
+
+// services are the services a taxpayer can start, in screen order.
+var services = []Service{ServiceVAT, ServiceCertificate}
 
 // policyCheck asks the offline policy whether service may take amount now.
 func (d *Desk) policyCheck(s Service, amount money.Amount) policy.Decision {

@@ -37,6 +37,8 @@ type Desk interface {
 	Enterprises() []hallapi.Enterprise
 	VerifyInvoice(ctx context.Context, inv *scanner.Invoice) (desk.Verification, error)
 	TakeTicket(ctx context.Context, business string, lang i18n.Lang) (desk.Ticket, error)
+	Certificates() []desk.CertificateItem
+	PrintCertificate(ctx context.Context, creditCode, certID string, lang i18n.Lang) (printKey string, err error)
 	Reprint(ctx context.Context, txnID string) (printKey string, err error)
 	Rate(ctx context.Context, level int, reasons []string, after string) error
 	VATDraft() vatreturn.Return
@@ -69,6 +71,7 @@ const (
 	ScreenPIN        Screen = "pin"
 	ScreenMaint      Screen = "maint"
 	ScreenQueue      Screen = "queue"
+	ScreenCert       Screen = "cert"
 )
 
 // App is the taxpayer's touchscreen: one window, one screen at a time. Every method runs on
@@ -213,7 +216,7 @@ func (a *App) SetNetwork(n NetState) {
 		return
 	}
 	a.net = n
-	a.updateNet()
+	a.render() // the indicator's width changes: the top bar is laid out again
 }
 
 // Tick updates the idle countdown; the bridge calls it every second.
@@ -397,7 +400,7 @@ func (a *App) pages() map[Screen]func() (fyne.CanvasObject, []fyne.CanvasObject)
 		ScreenIdle: a.idle, ScreenWelcome: a.welcome, ScreenFiler: a.filerScreen, ScreenCode: a.codeScreen,
 		ScreenVAT: a.vatForm, ScreenConfirm: a.confirm, ScreenSubmitting: a.submitting,
 		ScreenResult: a.result, ScreenError: a.errorScreen, ScreenScan: a.scanScreen, ScreenRate: a.rateScreen,
-		ScreenPIN: a.pinScreen, ScreenMaint: a.maintScreen, ScreenQueue: a.queueScreen,
+		ScreenPIN: a.pinScreen, ScreenMaint: a.maintScreen, ScreenQueue: a.queueScreen, ScreenCert: a.certScreen,
 	}
 }
 

@@ -47,16 +47,21 @@ func (a *App) welcome() (fyne.CanvasObject, []fyne.CanvasObject) {
 	)
 	items := []fyne.CanvasObject{who}
 	for _, s := range a.desk.Services() {
-		if s.Service != desk.ServiceVAT {
+		var t fyne.CanvasObject
+		switch s.Service {
+		case desk.ServiceVAT:
+			t = a.tile("service.vat.title", "service.vat.desc", s.Available, func() {
+				a.draft = a.desk.VATDraft()
+				a.vatEdit = vatEdit{field: fieldSales}
+				a.code = codeEdit{}
+				a.show(ScreenFiler)
+			})
+		case desk.ServiceCertificate:
+			t = a.tile("service.cert.title", "service.cert.desc", s.Available, func() { a.show(ScreenCert) })
+		default:
 			continue
 		}
-		vat := a.tile("service.vat.title", "service.vat.desc", s.Available, func() {
-			a.draft = a.desk.VATDraft()
-			a.vatEdit = vatEdit{field: fieldSales}
-			a.code = codeEdit{}
-			a.show(ScreenFiler)
-		})
-		items = append(items, container.NewCenter(vat))
+		items = append(items, container.NewCenter(t))
 		if !s.Available {
 			items = append(items, a.para(a.T(s.ReasonKey), widget.DangerImportance))
 		}

@@ -654,3 +654,31 @@ func TestQueueTicket(t *testing.T) {
 	h.tap("queue.filing")
 	h.waitText("暂不能取号")
 }
+
+func TestCertificatePrinting(t *testing.T) {
+	h := newHarness(t)
+	h.app.SetNetwork(NetState{Online: true})
+	for !h.term.Sync.Status().Online { // the sync loop's first probe: the service needs the hall
+		time.Sleep(20 * time.Millisecond)
+	}
+	h.demo.PlaceCard("resident-male")
+	pumpUntil[desk.SessionStarted](h)
+	pumpUntil[desk.EnterprisesLoaded](h)
+	certs := h.term.Desk.Certificates()
+	if len(certs) == 0 {
+		t.Fatal("the hall listed no certificate for resident-male")
+	}
+	h.render()
+	h.tap("service.cert.title")
+	h.waitScreen(ScreenCert)
+	h.golden("certificates")
+	test.Tap(h.app.Button("cert.print." + certs[0].Certificate.ID))
+	h.waitText("完税证明已打印")
+	rs := h.demo.Printer.Receipts()
+	if len(rs) != 1 || !strings.Contains(rs[0].Text, "税收完税证明") || !strings.Contains(rs[0].Text, certs[0].Enterprise.CreditCode) {
+		t.Fatalf("printed certificate: %+v", rs)
+	}
+}
+
+// render redraws the current screen, as an event the harness did not pump would.
+func (h *harness) render() { h.app.render() }

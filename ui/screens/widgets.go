@@ -53,7 +53,7 @@ func (a *App) tileOf(key, titleText, descText string, enabled bool, f func()) fy
 	desc.TextSize = a.theme.Size("text")
 	desc.Alignment = fyne.TextAlignCenter
 	r := canvas.NewRectangle(color.Transparent)
-	r.SetMinSize(fyne.NewSize(560, 2*kt.MinTouch))
+	r.SetMinSize(fyne.NewSize(560, 1.6*kt.MinTouch))
 	return container.NewStack(r, b, container.NewCenter(container.NewVBox(title, desc)))
 }
 
