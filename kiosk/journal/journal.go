@@ -3,8 +3,6 @@ package journal
 import (
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -14,6 +12,7 @@ import (
 	berrors "go.etcd.io/bbolt/errors"
 
 	"taxkiosk/drivers/escpos"
+	"taxkiosk/kiosk/boltfile"
 )
 
 // State is where a job stands.
@@ -139,26 +138,15 @@ func Open(path string, opts *Opts) (j *Journal, err error) {
 	if o.LockTimeout <= 0 {
 		o.LockTimeout = time.Second
 	}
-	if o.ReadOnly {
-		// bbolt would create a missing file even read-only; a tool must not leave one behind.
-		if _, err := os.Stat(path); err != nil {
-			return nil, fmt.Errorf("%w: open %s: %w", ErrStorage, path, err)
-		}
-	}
 	// bbolt panics on some kinds of damaged pages; a kiosk must report, not crash.
 	defer func() {
 		if r := recover(); r != nil {
 			j, err = nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, path, r)
 		}
 	}()
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: o.LockTimeout, ReadOnly: o.ReadOnly})
-	switch {
-	case errors.Is(err, berrors.ErrTimeout):
-		return nil, fmt.Errorf("%w: %s: %w", ErrLocked, path, err)
-	case errors.As(err, new(*fs.PathError)):
-		return nil, fmt.Errorf("%w: open %s: %w", ErrStorage, path, err)
-	case err != nil:
-		return nil, fmt.Errorf("%w: %s: %w", ErrCorrupt, path, err)
+	db, err := boltfile.Open(path, o.ReadOnly, o.LockTimeout, boltfile.Errs{Locked: ErrLocked, Storage: ErrStorage, Corrupt: ErrCorrupt})
+	if err != nil {
+		return nil, err
 	}
 	j = &Journal{db: db, path: path, now: o.Now, readOnly: o.ReadOnly}
 	if !o.ReadOnly {

@@ -7,14 +7,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
 
+	"taxkiosk/kiosk/boltfile"
 	"taxkiosk/kiosk/money"
 	"taxkiosk/kiosk/seal"
 	"taxkiosk/kiosk/txn"
@@ -181,29 +180,15 @@ func Open(path string, opts *Opts) (ob *Outbox, err error) {
 	if o.AmountOf == nil {
 		o.AmountOf = func(txn.Txn) (money.Amount, error) { return 0, nil }
 	}
-	if o.ReadOnly {
-		// bbolt would create a missing file even read-only; a tool must not leave one behind.
-		if _, err := os.Stat(path); err != nil {
-			return nil, fmt.Errorf("%w: open %s: %w", ErrStorage, path, err)
-		}
-	}
 	// bbolt panics on some kinds of damaged pages; a kiosk must report, not crash.
 	defer func() {
 		if r := recover(); r != nil {
 			ob, err = nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, path, r)
 		}
 	}()
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: o.LockTimeout, ReadOnly: o.ReadOnly})
-	switch {
-	case errors.Is(err, berrors.ErrTimeout):
-		return nil, fmt.Errorf("%w: %s: %w", ErrLocked, path, err)
-	case errors.As(err, new(*fs.PathError)):
-		// Could not open or lock the file at all (permissions, missing directory).
-		return nil, fmt.Errorf("%w: open %s: %w", ErrStorage, path, err)
-	case err != nil:
-		// Everything else bbolt says at open is about the file's content: bad magic, checksum,
-		// version, a size no database has.
-		return nil, fmt.Errorf("%w: %s: %w", ErrCorrupt, path, err)
+	db, err := boltfile.Open(path, o.ReadOnly, o.LockTimeout, boltfile.Errs{Locked: ErrLocked, Storage: ErrStorage, Corrupt: ErrCorrupt})
+	if err != nil {
+		return nil, err
 	}
 	ob = &Outbox{db: db, key: o.Key, kiosk: o.KioskID, now: o.Now, changes: make(chan struct{}, 1), path: path,
 		readOnly: o.ReadOnly, recheck: o.RecheckEvery, amountOf: o.AmountOf}
