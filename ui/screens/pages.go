@@ -159,7 +159,9 @@ func (a *App) result() (fyne.CanvasObject, []fyne.CanvasObject) {
 
 func (a *App) errorScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
 	return centred(a.heading(a.T("error.title")), a.para(a.T(a.errKey), widget.DangerImportance)), []fyne.CanvasObject{
-		a.navButton("common.back", func() { a.show(ScreenWelcome) }),
+		// Back is the service menu while the taxpayer is still identified; an error such as
+		// "no session" must not lead to a welcome screen greeting nobody.
+		a.navButton("common.back", a.goHome),
 		a.navButton("common.home", a.goHome),
 	}
 }
