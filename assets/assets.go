@@ -17,7 +17,7 @@ const CJKFontName = "DroidSansFallbackFull.ttf"
 // CJKFont returns the bundled CJK font file (a single-face TrueType font).
 func CJKFont() []byte { return cjkFont }
 
-// Translations returns the folder holding one <lang>.json catalogue per language.
+// Translations returns the folder holding the catalogues: <lang>.json and <area>.<lang>.json.
 func Translations() fs.FS {
 	sub, err := fs.Sub(files, "translations")
 	if err != nil {

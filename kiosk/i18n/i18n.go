@@ -24,29 +24,60 @@ type Catalog struct {
 	texts map[Lang]map[string]string
 }
 
-// Load reads <lang>.json for every language in Langs from fsys.
+// Load reads every language's catalogue from fsys. A language's texts may be split by area:
+// <lang>.json holds the common texts and <area>.<lang>.json (maint.zh.json) one area's, so a
+// feature's texts sit in one file. A key defined in two files of one language is refused.
 func Load(fsys fs.FS) (*Catalog, error) {
 	c := &Catalog{texts: map[Lang]map[string]string{}}
 	for _, l := range Langs {
-		b, err := fs.ReadFile(fsys, string(l)+".json")
+		names, err := fs.Glob(fsys, "*"+string(l)+".json")
 		if err != nil {
 			return nil, fmt.Errorf("i18n: %w", err)
 		}
 		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, fmt.Errorf("i18n: %s.json: %w", l, err)
+		found := false
+		for _, name := range names {
+			if name != string(l)+".json" && !strings.HasSuffix(name, "."+string(l)+".json") {
+				continue // e.g. "zhx.json" is not a zh catalogue
+			}
+			found = true
+			if err := loadFile(fsys, name, m); err != nil {
+				return nil, err
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("i18n: no %s.json catalogue", l)
 		}
 		c.texts[l] = m
 	}
 	for _, l := range Langs[1:] {
 		if missing := diff(c.texts[ZH], c.texts[l]); len(missing) > 0 {
-			return nil, fmt.Errorf("i18n: %s.json lacks %s", l, strings.Join(missing, ", "))
+			return nil, fmt.Errorf("i18n: %s catalogues lack %s", l, strings.Join(missing, ", "))
 		}
 		if extra := diff(c.texts[l], c.texts[ZH]); len(extra) > 0 {
-			return nil, fmt.Errorf("i18n: zh.json lacks %s", strings.Join(extra, ", "))
+			return nil, fmt.Errorf("i18n: zh catalogues lack %s", strings.Join(extra, ", "))
 		}
 	}
 	return c, nil
+}
+
+// loadFile adds the texts of one catalogue file to m.
+func loadFile(fsys fs.FS, name string, m map[string]string) error {
+	b, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return fmt.Errorf("i18n: %w", err)
+	}
+	var texts map[string]string
+	if err := json.Unmarshal(b, &texts); err != nil {
+		return fmt.Errorf("i18n: %s: %w", name, err)
+	}
+	for k, v := range texts {
+		if _, dup := m[k]; dup {
+			return fmt.Errorf("i18n: %s: %s is defined twice", name, k)
+		}
+		m[k] = v
+	}
+	return nil
 }
 
 func diff(a, b map[string]string) []string {

@@ -97,3 +97,29 @@ func TestEveryKeyInCodeIsTranslated(t *testing.T) {
 		t.Fatal("no keys found in the sources: the scan is broken")
 	}
 }
+
+func TestCataloguesSplitByArea(t *testing.T) {
+	fsys := fstest.MapFS{
+		"zh.json":       {Data: []byte(`{"a": "甲"}`)},
+		"en.json":       {Data: []byte(`{"a": "A"}`)},
+		"maint.zh.json": {Data: []byte(`{"maint.b": "乙"}`)},
+		"maint.en.json": {Data: []byte(`{"maint.b": "B"}`)},
+	}
+	c, err := i18n.Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.T(i18n.EN, "maint.b"); got != "B" {
+		t.Fatalf("area text: %q", got)
+	}
+	fsys["maint.zh.json"] = &fstest.MapFile{Data: []byte(`{"maint.b": "乙", "a": "又"}`)}
+	fsys["maint.en.json"] = &fstest.MapFile{Data: []byte(`{"maint.b": "B", "a": "again"}`)}
+	if _, err := i18n.Load(fsys); err == nil || !strings.Contains(err.Error(), "twice") {
+		t.Fatalf("a key defined in two files accepted: %v", err)
+	}
+	fsys["maint.zh.json"] = &fstest.MapFile{Data: []byte(`{"maint.b": "乙"}`)}
+	delete(fsys, "maint.en.json")
+	if _, err := i18n.Load(fsys); err == nil || !strings.Contains(err.Error(), "maint.b") {
+		t.Fatalf("an area file missing in English accepted: %v", err)
+	}
+}
