@@ -177,6 +177,9 @@ func (c Config) Certs() string {
 	return filepath.Join(c.DataDir, "certs")
 }
 
+// EnterprisesPath is the enterprise cache's bbolt file (package entcache).
+func (c Config) EnterprisesPath() string { return filepath.Join(c.DataDir, "enterprises.db") }
+
 // JournalPath is the printer journal's bbolt file.
 func (c Config) JournalPath() string { return filepath.Join(c.DataDir, "journal.db") }
 

@@ -79,6 +79,8 @@ type Opts struct {
 	Journal Journal
 	// Hall answers lookups and invoice checks while the taxpayer waits; nil means never asked.
 	Hall HallServices
+	// Enterprises keeps the hall's lookups for when it cannot be reached; nil means no cache.
+	Enterprises EnterpriseCache
 	// TechnicianPINs are scrypt hashes (maint.HashPIN) of the PINs that open maintenance.
 	TechnicianPINs []string
 }
@@ -234,7 +236,7 @@ func (d *Desk) Run(ctx context.Context) {
 			lastFail, misses = "", 0
 			id := card.IDNumber
 			p := d.sess.Begin(card)
-			d.ents.set(nil)
+			d.ents.set(nil, time.Time{})
 			d.log.Info("desk: session started", "taxpayer", card.String())
 			d.emit(SessionStarted{Person: p})
 			d.lookupEnterprises(ctx, id)
@@ -253,7 +255,7 @@ func (d *Desk) Run(ctx context.Context) {
 
 func (d *Desk) end(r session.EndReason) {
 	d.lift.reset()
-	d.ents.set(nil)
+	d.ents.set(nil, time.Time{})
 	if d.sess.End() {
 		d.log.Info("desk: session ended", "reason", r)
 		d.emit(SessionEnded{Reason: r})

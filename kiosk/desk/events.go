@@ -53,7 +53,11 @@ func (ServicesChanged) isEvent() {}
 func (SessionEnded) isEvent()    {}
 func (CardFailed) isEvent()      {}
 
-// EnterprisesLoaded: the hall said whom the taxpayer may act for.
-type EnterprisesLoaded struct{ Count int }
+// EnterprisesLoaded: the hall said whom the taxpayer may act for, or, while the hall cannot be
+// reached, the kiosk's cache said what the hall last said (CachedAt is then when).
+type EnterprisesLoaded struct {
+	Count    int
+	CachedAt time.Time
+}
 
 func (EnterprisesLoaded) isEvent() {}

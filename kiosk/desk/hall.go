@@ -2,6 +2,8 @@ package desk
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -22,34 +24,41 @@ type HallServices interface {
 // hallAsk bounds a question to the hall asked while a taxpayer waits.
 const hallAsk = 5 * time.Second
 
-// enterprises is what the hall said the current taxpayer may act for; dropped with the
-// session.
-type enterprises struct {
-	mu   sync.Mutex
-	list []hallapi.Enterprise
+// EnterpriseCache keeps what the hall last said each person may act for, for use while the
+// hall cannot be reached (package entcache).
+type EnterpriseCache interface {
+	Put(idNumber string, list []hallapi.Enterprise, at time.Time) error
+	Get(idNumber string) (list []hallapi.Enterprise, at time.Time, ok bool, err error)
 }
 
-func (e *enterprises) set(l []hallapi.Enterprise) {
+// enterprises is what the hall said the current taxpayer may act for; dropped with the
+// session. cachedAt is non-zero when the list came from the cache.
+type enterprises struct {
+	mu       sync.Mutex
+	list     []hallapi.Enterprise
+	cachedAt time.Time
+}
+
+func (e *enterprises) set(l []hallapi.Enterprise, cachedAt time.Time) {
 	e.mu.Lock()
-	e.list = l
+	e.list, e.cachedAt = l, cachedAt
 	e.mu.Unlock()
 }
 
-func (e *enterprises) get() []hallapi.Enterprise {
+func (e *enterprises) get() ([]hallapi.Enterprise, time.Time) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.list
+	return e.list, e.cachedAt
 }
 
-// lookupEnterprises asks the hall, in the background, whom the taxpayer may act for.
+// lookupEnterprises asks the hall, in the background, whom the taxpayer may act for, and
+// keeps the answer for when the hall cannot be reached; then the cache answers instead.
 func (d *Desk) lookupEnterprises(ctx context.Context, idNumber string) {
-	if d.opts.Hall == nil {
+	if d.opts.Hall == nil && d.opts.Enterprises == nil {
 		return
 	}
 	go func() {
-		ctx, cancel := context.WithTimeout(ctx, hallAsk)
-		defer cancel()
-		list, err := d.opts.Hall.Lookup(ctx, idNumber)
+		list, cachedAt, err := d.askHallOrCache(ctx, idNumber)
 		if err != nil {
 			d.log.Info("desk: enterprises not looked up; the taxpayer may type a credit code", "err", err)
 			return
@@ -57,18 +66,61 @@ func (d *Desk) lookupEnterprises(ctx context.Context, idNumber string) {
 		if !d.sess.Active() {
 			return // the taxpayer left meanwhile
 		}
-		d.ents.set(list)
-		d.emit(EnterprisesLoaded{Count: len(list)})
+		d.ents.set(list, cachedAt)
+		d.emit(EnterprisesLoaded{Count: len(list), CachedAt: cachedAt})
 	}()
 }
 
+func (d *Desk) askHallOrCache(ctx context.Context, idNumber string) ([]hallapi.Enterprise, time.Time, error) {
+	// A hall the sync loop already found down is not asked again: the taxpayer would wait
+	// the whole timeout for what the cache answers at once.
+	st := d.uplink.Status()
+	err := errors.New("desk: no hall configured")
+	if d.opts.Hall != nil {
+		err = fmt.Errorf("desk: hall unreachable: %s", st.LastError)
+	}
+	if d.opts.Hall != nil && (st.Online || st.Failures == 0) {
+		ctx, cancel := context.WithTimeout(ctx, hallAsk)
+		var list []hallapi.Enterprise
+		list, err = d.opts.Hall.Lookup(ctx, idNumber)
+		cancel()
+		if err == nil {
+			if d.opts.Enterprises != nil {
+				if perr := d.opts.Enterprises.Put(idNumber, list, d.opts.Now()); perr != nil {
+					d.log.Warn("desk: enterprise cache not updated", "err", perr)
+				}
+			}
+			return list, time.Time{}, nil
+		}
+	}
+	if d.opts.Enterprises == nil {
+		return nil, time.Time{}, err
+	}
+	list, at, ok, cerr := d.opts.Enterprises.Get(idNumber)
+	switch {
+	case cerr != nil:
+		return nil, time.Time{}, errors.Join(err, cerr)
+	case !ok:
+		return nil, time.Time{}, fmt.Errorf("%w; nothing cached", err)
+	}
+	return list, at, nil
+}
+
 // Enterprises lists whom the current taxpayer may act for, as the hall said; empty when
-// offline or not yet answered.
+// neither the hall nor the cache answered, or not yet.
 func (d *Desk) Enterprises() []hallapi.Enterprise {
 	if !d.sess.Active() {
 		return nil
 	}
-	return d.ents.get()
+	list, _ := d.ents.get()
+	return list
+}
+
+// EnterprisesCachedAt is when the hall gave the enterprise list shown now, when it came from
+// the kiosk's cache because the hall could not be reached; zero for a live answer.
+func (d *Desk) EnterprisesCachedAt() time.Time {
+	_, at := d.ents.get()
+	return at
 }
 
 // Verification is the hall's verdict on a scanned invoice, or Queued when the hall could not

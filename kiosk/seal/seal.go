@@ -3,6 +3,7 @@ package seal
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
@@ -18,6 +19,7 @@ const KeySize = 32
 // Key seals and opens personal data. It is safe for concurrent use.
 type Key struct {
 	aead cipher.AEAD
+	tag  []byte // HMAC key for Tag, derived from the raw key so one file holds both
 	id   string // short fingerprint for logs; reveals nothing useful about the key
 }
 
@@ -35,7 +37,9 @@ func NewKey(raw []byte) (*Key, error) {
 		return nil, err
 	}
 	sum := sha256.Sum256(append([]byte("taxkiosk/seal key id\x00"), raw...))
-	return &Key{aead: aead, id: hex.EncodeToString(sum[:4])}, nil
+	m := hmac.New(sha256.New, raw)
+	m.Write([]byte("taxkiosk/seal tag key"))
+	return &Key{aead: aead, tag: m.Sum(nil), id: hex.EncodeToString(sum[:4])}, nil
 }
 
 // LoadOrCreateKey reads the key at path, or creates it with fresh random bytes and mode 0600
@@ -115,6 +119,15 @@ func (k *Key) Open(sealed, aad []byte) ([]byte, error) {
 		return nil, fmt.Errorf("%w: authentication failed", ErrOpen)
 	}
 	return pt, nil
+}
+
+// Tag is a keyed digest (HMAC-SHA256) of data: a stable lookup key for personal data, such as
+// an ID number, that must not be stored in the clear. Without the key file a tag cannot be
+// tested against guessed ID numbers.
+func (k *Key) Tag(data []byte) []byte {
+	m := hmac.New(sha256.New, k.tag)
+	m.Write(data)
+	return m.Sum(nil)
 }
 
 // String names the key by a fingerprint, never by its bytes.

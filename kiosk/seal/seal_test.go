@@ -142,3 +142,22 @@ func TestLoadKeyNeverCreates(t *testing.T) {
 		t.Fatalf("LoadKey of a 0644 key = %v", err)
 	}
 }
+
+func TestTagIsKeyedAndStable(t *testing.T) {
+	a, _ := NewKey(bytes.Repeat([]byte{1}, KeySize))
+	a2, _ := NewKey(bytes.Repeat([]byte{1}, KeySize))
+	b, _ := NewKey(bytes.Repeat([]byte{2}, KeySize))
+	id := []byte("410402198001011234")
+	if !bytes.Equal(a.Tag(id), a2.Tag(id)) {
+		t.Fatal("the same key tags the same data differently")
+	}
+	if bytes.Equal(a.Tag(id), b.Tag(id)) {
+		t.Fatal("two keys give the same tag: the tag is not keyed")
+	}
+	if bytes.Equal(a.Tag(id), a.Tag([]byte("410402198001011235"))) {
+		t.Fatal("two ID numbers share a tag")
+	}
+	if bytes.Contains(a.Tag(id), id[:8]) {
+		t.Fatal("the tag carries the data")
+	}
+}

@@ -18,6 +18,7 @@ import (
 	"taxkiosk/kiosk/config"
 	"taxkiosk/kiosk/control"
 	"taxkiosk/kiosk/desk"
+	"taxkiosk/kiosk/entcache"
 	"taxkiosk/kiosk/hallapi"
 	"taxkiosk/kiosk/hallsync"
 	"taxkiosk/kiosk/i18n"
@@ -38,6 +39,8 @@ type Terminal struct {
 	Outbox  *outbox.Outbox
 	Journal *journal.Journal
 	Sync    *hallsync.Syncer
+	// Enterprises caches the hall's lookups for when it cannot be reached.
+	Enterprises *entcache.Cache
 
 	lines   []*serialport.Line
 	log     *slog.Logger
@@ -102,6 +105,12 @@ func Open(c config.Config, opts Opts) (t *Terminal, err error) {
 	if t.Journal, err = journal.Open(c.JournalPath(), nil); err != nil {
 		return nil, fmt.Errorf("terminal: printer journal: %w", err)
 	}
+	// The cache only spares a taxpayer typing a credit code offline: a kiosk whose cache
+	// file is damaged goes on without one, and says so to the technician.
+	if t.Enterprises, err = entcache.Open(c.EnterprisesPath(), key, &entcache.Opts{Now: opts.Now}); err != nil {
+		opts.Log.Error("terminal: enterprise cache unusable; lookups need the hall", "err", err)
+		t.Enterprises, err = nil, nil
+	}
 	line := func(s config.Serial) *serialport.Line {
 		l := serialport.NewLine(s.Port, &serialport.Opts{Baud: s.Baud})
 		t.lines = append(t.lines, l)
@@ -128,9 +137,17 @@ func Open(c config.Config, opts Opts) (t *Terminal, err error) {
 		KioskID: c.KioskID, HallName: c.HallName, IdleTimeout: c.IdleTimeout.Duration,
 		SyncWait: c.SyncWait.Duration, Catalog: opts.Catalog, Log: opts.Log, Now: opts.Now,
 		Cabinet: opts.Cabinet, LiftGrace: opts.LiftGrace, Policy: c.OfflinePolicy, Journal: t.Journal,
-		TechnicianPINs: c.TechnicianPINs, Hall: client,
+		TechnicianPINs: c.TechnicianPINs, Hall: client, Enterprises: t.entCache(),
 	})
 	return t, nil
+}
+
+// entCache is the cache as the desk takes it: a nil *Cache must be a nil interface.
+func (t *Terminal) entCache() desk.EnterpriseCache {
+	if t.Enterprises == nil {
+		return nil
+	}
+	return t.Enterprises
 }
 
 // Start runs the sync loop and the desk until Close.
@@ -267,6 +284,9 @@ func (t *Terminal) Close() error {
 	}
 	if t.Journal != nil {
 		t.Journal.Close()
+	}
+	if t.Enterprises != nil {
+		t.Enterprises.Close()
 	}
 	if t.Outbox != nil {
 		return t.Outbox.Close()

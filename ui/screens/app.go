@@ -35,6 +35,7 @@ type Desk interface {
 	Services() []desk.Availability
 	History() []desk.HistoryItem
 	Enterprises() []hallapi.Enterprise
+	EnterprisesCachedAt() time.Time
 	VerifyInvoice(ctx context.Context, inv *scanner.Invoice) (desk.Verification, error)
 	TakeTicket(ctx context.Context, business string, lang i18n.Lang) (desk.Ticket, error)
 	Certificates() []desk.CertificateItem

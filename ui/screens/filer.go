@@ -29,6 +29,9 @@ func (a *App) filerScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
 		a.show(ScreenVAT)
 	})
 	items := []fyne.CanvasObject{a.heading(a.T("filer.title")), container.NewCenter(self)}
+	if at := a.desk.EnterprisesCachedAt(); !at.IsZero() && len(a.desk.Enterprises()) > 0 {
+		items = append(items, a.para(a.T("filer.cached", "time", at.Format("01-02 15:04")), widget.WarningImportance))
+	}
 	// The enterprises the hall says this person acts for, one tap each; any other by code.
 	for _, e := range a.desk.Enterprises() {
 		name := e.Name
