@@ -73,3 +73,30 @@ func TestLockoutSchedule(t *testing.T) {
 		t.Fatalf("lock grew past the cap: %v", w)
 	}
 }
+
+func TestCardAllowList(t *testing.T) {
+	const tech = "410403196804153016"
+	h, err := HashCard(tech)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(h, tech) || strings.Contains(h, tech[6:14]) {
+		t.Fatalf("the number shows in its hash: %q", h)
+	}
+	if !VerifyCard([]string{h}, tech) || VerifyCard([]string{h}, "410403199208182025") {
+		t.Fatal("card verification wrong")
+	}
+	// A card entry never opens the PIN pad's way in, nor a PIN entry the card's.
+	pin, _ := HashPIN("246810")
+	if VerifyPIN([]string{h}, tech) || VerifyCard([]string{pin}, "246810") {
+		t.Fatal("card and PIN hashes are interchangeable")
+	}
+	for _, bad := range []string{"", "12345", "41040319680415301x", "4104031968041530160"} {
+		if _, err := HashCard(bad); err != ErrCardNumber {
+			t.Errorf("HashCard(%q) = %v", bad, err)
+		}
+	}
+	if _, err := HashCard("CAN410080052601"); err != nil {
+		t.Errorf("a foreigner's permanent residence number refused: %v", err)
+	}
+}

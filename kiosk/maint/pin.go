@@ -41,11 +41,15 @@ func HashPIN(pin string) (string, error) {
 	if err := CheckPIN(pin); err != nil {
 		return "", err
 	}
+	return hashSecret(pin)
+}
+
+func hashSecret(secret string) (string, error) {
 	salt := make([]byte, 16)
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
-	key, err := scrypt.Key([]byte(pin), salt, scryptN, scryptR, scryptP, keyLen)
+	key, err := scrypt.Key([]byte(secret), salt, scryptN, scryptR, scryptP, keyLen)
 	if err != nil {
 		return "", err
 	}
@@ -55,9 +59,16 @@ func HashPIN(pin string) (string, error) {
 
 // VerifyPIN reports whether pin matches one of hashes. Malformed hashes never match.
 func VerifyPIN(hashes []string, pin string) bool {
+	if CheckPIN(pin) != nil {
+		return false
+	}
+	return verify(hashes, pin)
+}
+
+func verify(hashes []string, secret string) bool {
 	ok := false
 	for _, h := range hashes {
-		if m, err := matches(h, pin); err == nil && m {
+		if m, err := matches(h, secret); err == nil && m {
 			ok = true // no early return: every hash costs the same
 		}
 	}
