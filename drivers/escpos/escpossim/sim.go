@@ -343,6 +343,16 @@ func (s *Sim) Receipts() []Receipt {
 	return slices.Clone(s.m.receipts)
 }
 
+// TakeReceipts returns the finished receipts and empties the tray, as taxpayers take their
+// receipts: a simulator that runs for days then holds only what nobody took.
+func (s *Sim) TakeReceipts() []Receipt {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := s.m.receipts
+	s.m.receipts = nil
+	return out
+}
+
 // Unknown lists the commands skipped as unknown, e.g. "ESC p" or "GS ( L".
 func (s *Sim) Unknown() []string {
 	s.mu.Lock()

@@ -285,3 +285,18 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+func TestTakeReceiptsEmptiesTheTray(t *testing.T) {
+	s := escpossim.New(&port{}, nil)
+	s.Write([]byte("\x1b@first\n\x1dV\x42\x00second\n\x1dV\x42\x00"))
+	if got := s.TakeReceipts(); len(got) != 2 || got[0].Text != "first\n" {
+		t.Fatalf("taken %+v", got)
+	}
+	if left := s.Receipts(); len(left) != 0 {
+		t.Fatalf("left in the tray %+v", left)
+	}
+	s.Write([]byte("third\n\x1dV\x42\x00"))
+	if got := s.TakeReceipts(); len(got) != 1 || got[0].Text != "third\n" {
+		t.Fatalf("after taking: %+v", got)
+	}
+}
