@@ -416,6 +416,36 @@ func (a *Aux) Halt() error {
 	return err
 }
 
+// Line is one of the cabinet's lines as it is now.
+type Line struct {
+	Name   string // "presence", "door", "help", "tower_light" or an indicator's name
+	Output bool
+	Fitted bool
+	Active bool // present, open, pressed; lit (a blinking tower light counts as lit)
+}
+
+// Lines lists every line: the inputs' debounced levels, the tower light and the indicators
+// as last set, indicators by name. Lines not fitted are listed, except indicators.
+func (a *Aux) Lines() []Line {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	out := []Line{
+		{Name: string(Presence), Fitted: a.pins.Presence != nil, Active: a.state.Presence},
+		{Name: string(Door), Fitted: a.pins.Door != nil, Active: a.state.DoorOpen},
+		{Name: string(Help), Fitted: a.pins.Help != nil, Active: a.state.Help},
+		{Name: "tower_light", Output: true, Fitted: a.pins.TowerLight != nil, Active: a.tower != TowerOff && a.tower != ""},
+	}
+	names := make([]string, 0, len(a.pins.Indicators))
+	for n := range a.pins.Indicators {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		out = append(out, Line{Name: n, Output: true, Fitted: true, Active: a.indicators[n]})
+	}
+	return out
+}
+
 // String lists the fitted pins, e.g. "gpio(presence=GPIO17 door=GPIO27 tower=GPIO23)".
 func (a *Aux) String() string {
 	var parts []string

@@ -3,6 +3,7 @@ package gpio_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -260,5 +261,33 @@ func TestOpenHostPinsNone(t *testing.T) {
 	}
 	if _, err := gpio.OpenHostPin("NO_SUCH_PIN_99"); !errors.Is(err, gpio.ErrNoPin) && !errors.Is(err, gpio.ErrHost) {
 		t.Fatalf("OpenHostPin(bogus) = %v", err)
+	}
+}
+
+func TestLines(t *testing.T) {
+	r := newRig(t, nil)
+	r.door.Set(pgpio.High)
+	if e := r.event(t); e.Input != gpio.Door || !e.Active {
+		t.Fatalf("event %+v", e)
+	}
+	r.aux.SetTowerLight(gpio.TowerBlink)
+	r.aux.SetIndicator("ready", true)
+	want := []gpio.Line{
+		{Name: "presence", Fitted: true},
+		{Name: "door", Fitted: true, Active: true},
+		{Name: "help", Fitted: true},
+		{Name: "tower_light", Output: true, Fitted: true, Active: true},
+		{Name: "ready", Output: true, Fitted: true, Active: true},
+	}
+	if got := r.aux.Lines(); !slices.Equal(got, want) {
+		t.Fatalf("Lines = %+v\nwant    %+v", got, want)
+	}
+	bare, err := gpio.New(gpio.Pins{Door: gpiosim.NewPin("GPIO27", 27, pgpio.Low)}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bare.Halt()
+	if l := bare.Lines(); len(l) != 4 || l[0].Fitted || !l[1].Fitted || l[3].Fitted {
+		t.Fatalf("a cabinet with only a door switch: %+v", l)
 	}
 }
