@@ -4,10 +4,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"taxkiosk/kiosk/maint"
 	"taxkiosk/kiosk/policy"
@@ -42,6 +44,22 @@ type Printer struct {
 	Serial
 	PaperWidthMM int  `json:"paper_width_mm"` // 58 or 80; zero means 80
 	PartialCut   bool `json:"partial_cut"`    // many Chinese printers only cut partially
+	// ReceiptsPerRoll estimates how many receipts a roll gives before its near-end sensor
+	// trips, until the kiosk has learned it from a roll that ran down; zero means
+	// DefaultReceiptsPerRoll.
+	ReceiptsPerRoll int `json:"receipts_per_roll,omitempty"`
+}
+
+// DefaultReceiptsPerRoll is the estimate for an 80 mm roll of common length (about 80 m)
+// with receipts of about 20 cm.
+const DefaultReceiptsPerRoll = 400
+
+// PerRoll is the configured estimate of receipts per roll.
+func (p Printer) PerRoll() int {
+	if p.ReceiptsPerRoll > 0 {
+		return p.ReceiptsPerRoll
+	}
+	return DefaultReceiptsPerRoll
 }
 
 // Scanner is the 2D code reader's configuration.
@@ -84,6 +102,10 @@ type Config struct {
 	// TechnicianPINs are scrypt hashes of the PINs that open the maintenance menu, made with
 	// `kioskctl pin hash`; never the PINs themselves.
 	TechnicianPINs []string `json:"technician_pins"`
+	// TechnicianCards are scrypt hashes of the ID numbers of technicians whose ID card, placed
+	// on the reader while the PIN pad shows, opens maintenance instead of a PIN; made with
+	// `kioskctl pin hash-card`. Never the numbers themselves.
+	TechnicianCards []string `json:"technician_cards"`
 }
 
 // Default returns the configuration used for every field a file leaves out.
@@ -97,7 +119,7 @@ func Default() Config {
 		IdleTimeout:    Duration{60 * time.Second},
 		SyncWait:       Duration{3 * time.Second},
 		IDCard:         Serial{Port: "/dev/ttyUSB0", Baud: 115200},
-		Printer:        Printer{Serial: Serial{Port: "/dev/ttyUSB1", Baud: 115200}, PaperWidthMM: 80},
+		Printer:        Printer{Serial: Serial{Port: "/dev/ttyUSB1", Baud: 115200}, PaperWidthMM: 80, ReceiptsPerRoll: DefaultReceiptsPerRoll},
 		Scanner:        Scanner{Serial: Serial{Port: "/dev/ttyUSB2", Baud: 9600}},
 		OfflinePolicy:  policy.Defaults(),
 		PurgeAfterDays: 30,
@@ -133,7 +155,9 @@ func Load(path string) (Config, error) {
 	return c, c.Validate()
 }
 
-// Save writes c to path atomically (temporary file, fsync, rename), after validating it.
+// Save writes c to path atomically, after validating it: a temporary file beside it (mode
+// 0600), fsync, rename over path, fsync of the directory. A crash at any point leaves either
+// the old file or the new one, never a mix.
 func (c Config) Save(path string) error {
 	if err := c.Validate(); err != nil {
 		return err
@@ -142,23 +166,41 @@ func (c Config) Save(path string) error {
 	if err != nil {
 		return err
 	}
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	return writeAtomic(path, append(b, '\n'))
+}
+
+func writeAtomic(path string, b []byte) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
 	if err != nil {
-		return fmt.Errorf("config: %w", err)
+		return fmt.Errorf("%w: %w", ErrStorage, err)
 	}
-	if _, err := f.Write(append(b, '\n')); err != nil {
+	defer os.Remove(f.Name()) // after the rename there is nothing left to remove
+	fail := func(err error) error {
 		f.Close()
-		return fmt.Errorf("config: %w", err)
+		return fmt.Errorf("%w: %s: %w", ErrStorage, path, err)
+	}
+	if err := f.Chmod(0o600); err != nil {
+		return fail(err)
+	}
+	if _, err := f.Write(b); err != nil {
+		return fail(err)
 	}
 	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("config: %w", err)
+		return fail(err)
 	}
 	if err := f.Close(); err != nil {
-		return fmt.Errorf("config: %w", err)
+		return fmt.Errorf("%w: %s: %w", ErrStorage, path, err)
 	}
-	return os.Rename(tmp, path)
+	if err := os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("%w: %s: %w", ErrStorage, path, err)
+	}
+	// The rename is durable only once the directory entry is.
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
 }
 
 // KeyPath is the key file's path, defaulting into the data directory.
@@ -190,10 +232,12 @@ func (c Config) OutboxPath() string { return filepath.Join(c.DataDir, "outbox.db
 func (c Config) Validate() error {
 	bad := func(field, why string) error { return fmt.Errorf("config: %s: %s", field, why) }
 	switch {
-	case strings.TrimSpace(c.KioskID) == "" || strings.ContainsAny(c.KioskID, ": /"):
-		return bad("kiosk_id", "must be set and hold no ':', '/' or spaces")
-	case !strings.HasPrefix(c.HallURL, "http://") && !strings.HasPrefix(c.HallURL, "https://"):
-		return bad("hall_url", "must start with http:// or https://")
+	case strings.TrimSpace(c.KioskID) == "" || strings.ContainsAny(c.KioskID, ": /") || len(c.KioskID) > 32:
+		return bad("kiosk_id", "must be set, at most 32 characters, and hold no ':', '/' or spaces")
+	case strings.TrimSpace(c.HallName) == "" || utf8.RuneCountInString(c.HallName) > 64:
+		return bad("hall_name", "must be set and at most 64 characters")
+	case !validHallURL(c.HallURL):
+		return bad("hall_url", "must be an http:// or https:// URL with a host")
 	case c.DataDir == "":
 		return bad("data_dir", "must be set")
 	case c.Language != "zh" && c.Language != "en":
@@ -204,26 +248,80 @@ func (c Config) Validate() error {
 		return bad("sync_wait", "must be between 0s and 30s")
 	case c.Printer.PaperWidthMM != 0 && c.Printer.PaperWidthMM != 58 && c.Printer.PaperWidthMM != 80:
 		return bad("printer.paper_width_mm", "must be 58 or 80")
+	case c.Printer.ReceiptsPerRoll != 0 && (c.Printer.ReceiptsPerRoll < 20 || c.Printer.ReceiptsPerRoll > 5000):
+		return bad("printer.receipts_per_roll", "must be between 20 and 5000")
 	case c.PurgeAfterDays < 1 || c.PurgeAfterDays > 3650:
 		return bad("purge_after_days", "must be between 1 and 3650")
 	}
 	if err := maint.ValidateHashes(c.TechnicianPINs); err != nil {
 		return bad("technician_pins", err.Error())
 	}
+	if err := maint.ValidateHashes(c.TechnicianCards); err != nil {
+		return bad("technician_cards", err.Error())
+	}
 	if err := c.OfflinePolicy.Validate(); err != nil {
 		return bad("offline_policy", err.Error())
 	}
-	for name, s := range map[string]Serial{"idcard": c.IDCard, "printer": c.Printer.Serial, "scanner": c.Scanner.Serial} {
-		switch s.Baud {
+	ports := map[string]string{} // port -> the device that has it
+	for _, d := range []struct {
+		name string
+		s    Serial
+	}{{"idcard", c.IDCard}, {"printer", c.Printer.Serial}, {"scanner", c.Scanner.Serial}} {
+		switch d.s.Baud {
 		case 0, 9600, 19200, 38400, 57600, 115200:
 		default:
-			return bad(name+".baud", "must be 9600, 19200, 38400, 57600 or 115200")
+			return bad(d.name+".baud", "must be 9600, 19200, 38400, 57600 or 115200")
 		}
+		if d.s.Port == "" {
+			continue
+		}
+		if !filepath.IsAbs(d.s.Port) || filepath.Clean(d.s.Port) != d.s.Port {
+			return bad(d.name+".port", "must be an absolute, clean path such as /dev/ttyUSB0")
+		}
+		if other, ok := ports[d.s.Port]; ok {
+			return bad(d.name+".port", "is already the "+other+"'s port")
+		}
+		ports[d.s.Port] = d.name
 	}
 	switch c.Scanner.Suffix {
 	case "", "\r", "\n", "\r\n":
 	default:
 		return bad("scanner.suffix", `must be "\r", "\n" or "\r\n"`)
 	}
+	pins := map[string]string{} // pin -> the function wired to it
+	for _, g := range []struct{ name, pin string }{
+		{"gpio.presence", c.GPIO.Presence}, {"gpio.door", c.GPIO.Door},
+		{"gpio.help_button", c.GPIO.HelpButton}, {"gpio.tower_light", c.GPIO.TowerLight},
+	} {
+		if g.pin == "" {
+			continue
+		}
+		if !pinName(g.pin) {
+			return bad(g.name, "must be a pin name such as GPIO17")
+		}
+		if other, ok := pins[g.pin]; ok {
+			return bad(g.name, "is already wired to "+other)
+		}
+		pins[g.pin] = g.name
+	}
 	return nil
+}
+
+// pinName accepts the names periph.io gives pins ("GPIO17", "P1_11", "PA7", "GPIO_5-1").
+func pinName(s string) bool {
+	if len(s) > 32 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' || r == '-' || r == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+func validHallURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.Hostname() != "" &&
+		u.User == nil && u.RawQuery == "" && u.Fragment == ""
 }

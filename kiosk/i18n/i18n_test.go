@@ -57,7 +57,7 @@ func TestEveryKeyInCodeIsTranslated(t *testing.T) {
 	}
 	// Literals that look like keys but name something else: file names, and the JSON paths
 	// of configuration fields that config.Validate names in its errors.
-	notKey := regexp.MustCompile(`\.(svg|png|json|go|ttf)$|^(idcard|printer|scanner)\.(baud|suffix|paper_width_mm|port)$`)
+	notKey := regexp.MustCompile(`\.(svg|png|json|go|ttf)$|^(idcard|printer|scanner)\.(baud|suffix|paper_width_mm|port|receipts_per_roll)$`)
 	lit := regexp.MustCompile(`"([a-z]+)\.([a-z0-9_]+(?:\.[a-z0-9_]+)*)"`)
 	root := filepath.Join("..", "..")
 	checked := 0

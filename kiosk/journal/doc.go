@@ -23,6 +23,11 @@
 // held by another process (the running kiosk) makes Open wait Opts.LockTimeout and then
 // fail with ErrLocked. Nothing here waits on hardware or network, so no call takes a context.
 //
+// The paper counter lives in the same file, in a bucket "paper" beside "jobs" (key
+// "counter", one JSON value): receipts printed since the technician last replaced the roll,
+// and how many the last roll gave before its near-end sensor tripped (Paper, CountPrinted,
+// PaperReplaced).
+//
 // Caveat: the journal grows with every receipt; the kiosk calls Prune (e.g. daily) to drop
 // printed jobs older than its retention.
 package journal

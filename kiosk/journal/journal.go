@@ -403,6 +403,28 @@ func (j *Journal) update(fn func(*bolt.Bucket) error) error {
 	return j.storageErr(err)
 }
 
+// viewTx and updateTx are view and update over the whole file, for buckets beside the jobs.
+func (j *Journal) viewTx(fn func(*bolt.Tx) error) error {
+	j.mu.RLock()
+	defer j.mu.RUnlock()
+	if j.closed {
+		return ErrClosed
+	}
+	return j.storageErr(j.db.View(fn))
+}
+
+func (j *Journal) updateTx(fn func(*bolt.Tx) error) error {
+	j.mu.RLock()
+	defer j.mu.RUnlock()
+	if j.closed {
+		return ErrClosed
+	}
+	if j.readOnly {
+		return ErrReadOnly
+	}
+	return j.storageErr(j.db.Update(fn))
+}
+
 // storageErr keeps the package's own errors and files every bbolt failure under ErrStorage.
 func (j *Journal) storageErr(err error) error {
 	switch {
