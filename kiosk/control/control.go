@@ -7,12 +7,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"taxkiosk/drivers/device"
 	"time"
 
+	"taxkiosk/drivers/device"
 	"taxkiosk/kiosk/hallsync"
 	"taxkiosk/kiosk/money"
 	"taxkiosk/kiosk/outbox"
+	"taxkiosk/kiosk/readiness"
+	"taxkiosk/kiosk/tech"
 	"taxkiosk/kiosk/txn"
 )
 
@@ -30,13 +32,37 @@ type Request struct {
 	State  txn.State `json:"state,omitempty"`  // list, export: only records in this state; zero: all
 	Limit  int       `json:"limit,omitempty"`  // list: at most this many; zero: 100. Export: no limit
 	Reveal bool      `json:"reveal,omitempty"` // export only: personal data unmasked
+
+	Device string `json:"device,omitempty"` // tech.selftest: a tech.Device constant
+	Name   string `json:"name,omitempty"`   // tech.set_output: "tower_light" or an indicator
+	On     bool   `json:"on,omitempty"`     // tech.set_output
+	Key    string `json:"key,omitempty"`    // config.get, config.set
+	Value  string `json:"value,omitempty"`  // config.set
+	Print  bool   `json:"print,omitempty"`  // readiness: print the checklist too
+	Dir    string `json:"dir,omitempty"`    // outbox.export_to: a directory on the kiosk
 }
 
 // Response is one answer. Error is set when the call failed; the other fields then are zero.
 type Response struct {
-	Error   string  `json:"error,omitempty"`
-	Status  *Status `json:"status,omitempty"`
-	Records []Item  `json:"records,omitempty"`
+	Error string `json:"error,omitempty"`
+	// ErrorKey is the catalogue key of a refused setting ("maint.config.bad_value"), or "".
+	ErrorKey string  `json:"error_key,omitempty"`
+	Status   *Status `json:"status,omitempty"`
+	Records  []Item  `json:"records,omitempty"`
+
+	SelfTest    *tech.SelfTest    `json:"selftest,omitempty"`
+	Pins        []tech.Pin        `json:"pins,omitempty"`
+	Network     *tech.NetReport   `json:"network,omitempty"`
+	Logs        []tech.LogLine    `json:"logs,omitempty"`
+	Settings    []tech.Setting    `json:"settings,omitempty"`
+	Changes     []tech.Change     `json:"changes,omitempty"`
+	Consumables *tech.Consumables `json:"consumables,omitempty"`
+	Readiness   []readiness.Item  `json:"readiness,omitempty"`
+	PrintKey    string            `json:"print_key,omitempty"` // readiness --print: why it did not print
+	Printed     bool              `json:"printed,omitempty"`
+	Maintenance *bool             `json:"maintenance,omitempty"`
+	Path        string            `json:"path,omitempty"`  // outbox.export_to: the file written
+	Count       int               `json:"count,omitempty"` // outbox.export_to: records in it
 }
 
 // Duration is a time.Duration that reads as "1h2m3s" in JSON.
@@ -150,6 +176,9 @@ type Kiosk struct {
 	Sync   Syncer // nil: no sync loop (kioskctl reading a stopped kiosk's file)
 	// Devices reports the devices' status; nil when no kiosk runs.
 	Devices func() []device.Status
+	// Tech answers the technician's ops (self-tests, settings, logs, paper, maintenance);
+	// nil when no kiosk runs, and those ops are refused with ErrNoTechnician.
+	Tech Technician
 }
 
 var _ Handler = Kiosk{}
@@ -193,6 +222,9 @@ func (k Kiosk) SyncNow(context.Context) error {
 // Handle answers one request with h. Serve calls it for every connection; kioskctl calls it
 // directly when no kiosk runs.
 func Handle(ctx context.Context, h Handler, req Request) Response {
+	if resp, ok := handleTech(ctx, h, req); ok {
+		return resp
+	}
 	fail := func(err error) Response { return Response{Error: err.Error()} }
 	switch req.Op {
 	case OpStatus:

@@ -14,4 +14,9 @@ var (
 	ErrBadRequest = errors.New("control: bad request")
 	// ErrNoSyncer: the handler has no sync loop to wake (the kiosk is not running).
 	ErrNoSyncer = errors.New("control: no sync loop to wake")
+	// ErrNoTechnician: the op needs the running kiosk's maintenance side (self-tests,
+	// settings, logs, paper, maintenance), which a stopped kiosk's file cannot answer.
+	ErrNoTechnician = errors.New("control: only the running kiosk answers this")
+	// ErrUnknownSetting: config.get named no editable setting.
+	ErrUnknownSetting = errors.New("control: unknown setting")
 )

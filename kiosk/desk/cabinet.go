@@ -2,6 +2,7 @@ package desk
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"taxkiosk/drivers/gpio"
@@ -42,7 +43,8 @@ func (d *Desk) CallHelp(ctx context.Context, source string) (number string, err 
 	if err != nil {
 		return "", err
 	}
-	d.light(gpio.TowerBlink, helpLight)
+	d.tower.update(func(t *towerState) { t.helpUntil = time.Now().Add(helpLight) })
+	time.AfterFunc(helpLight, func() { d.tower.update(nil) })
 	d.emit(HelpCalled{Number: ReceiptNumber(t.Seq)})
 	return ReceiptNumber(t.Seq), nil
 }
@@ -51,28 +53,62 @@ func (d *Desk) CallHelp(ctx context.Context, source string) (number string, err 
 // tower light on while it stands open.
 func (d *Desk) doorChanged(ctx context.Context, open bool) {
 	d.emit(DoorChanged{Open: open})
+	d.tower.update(func(t *towerState) { t.door = open }) // left open after maintenance, it stays lit
 	if d.maint.Load() {
-		return // a technician at work opens the door: no alarm, the light stays as it is
+		return // a technician at work opens the door: no alarm
 	}
 	if !open {
 		d.log.Info("desk: cabinet door closed")
-		d.light(gpio.TowerOff, 0)
 		return
 	}
 	d.log.Warn("desk: cabinet door opened: tamper alarm")
 	d.accept(ctx, txn.KindTamper, nil, map[string]any{"door": "open", "session": d.sess.Active()}) // logs a failure
-	d.light(gpio.TowerOn, 0)
 }
 
-// light sets the tower light, and turns it off again after d when d > 0.
-func (d *Desk) light(mode gpio.TowerMode, after time.Duration) {
-	if d.opts.Cabinet == nil {
+// towerState is every reason the tower light shows something. The light is derived from all
+// of them at once, so that one reason ending (the help call's blinking) never puts out a
+// light another reason still needs (the kiosk out of service).
+type towerState struct {
+	helpUntil time.Time // the expert seat was called: blink until then
+	door      bool      // the cabinet door stands open outside maintenance: tamper
+	maint     bool      // a technician has the kiosk
+	oos       bool      // the kiosk put itself out of service
+}
+
+func (t towerState) mode(now time.Time) gpio.TowerMode {
+	switch {
+	case now.Before(t.helpUntil):
+		return gpio.TowerBlink
+	case t.door || t.maint || t.oos:
+		return gpio.TowerOn
+	}
+	return gpio.TowerOff
+}
+
+// tower drives the tower light from towerState.
+type tower struct {
+	mu    sync.Mutex
+	st    towerState
+	shown gpio.TowerMode
+	cab   Cabinet
+	log   interface{ Warn(string, ...any) }
+}
+
+// update changes the state with f (nil: only the time moved on) and sets the light when its
+// mode changed.
+func (t *tower) update(f func(*towerState)) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if f != nil {
+		f(&t.st)
+	}
+	mode := t.st.mode(time.Now())
+	if t.cab == nil || mode == t.shown {
 		return
 	}
-	if err := d.opts.Cabinet.SetTowerLight(mode); err != nil {
-		d.log.Warn("desk: tower light", "mode", mode, "err", err)
+	if err := t.cab.SetTowerLight(mode); err != nil {
+		t.log.Warn("desk: tower light", "mode", mode, "err", err)
+		return // tried again on the next change
 	}
-	if after > 0 {
-		time.AfterFunc(after, func() { d.opts.Cabinet.SetTowerLight(gpio.TowerOff) })
-	}
+	t.shown = mode
 }

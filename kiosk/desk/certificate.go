@@ -66,7 +66,7 @@ func (d *Desk) PrintCertificate(ctx context.Context, creditCode, certID string, 
 	}
 	doc := &escpos.Document{}
 	doc.Title(T("cert.title")).
-		Paragraph(d.opts.HallName).
+		Paragraph(d.hallName()).
 		Separator().
 		Pair(T("cert.taxpayer"), name).
 		Pair(T("receipt.filer"), e.CreditCode).

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"taxkiosk/drivers/device"
 	"taxkiosk/drivers/escpos"
 	"taxkiosk/drivers/gpio"
 	"taxkiosk/drivers/idcard"
@@ -83,6 +84,16 @@ type Opts struct {
 	Enterprises EnterpriseCache
 	// TechnicianPINs are scrypt hashes (maint.HashPIN) of the PINs that open maintenance.
 	TechnicianPINs []string
+	// TechnicianCards are scrypt hashes (maint.HashCard) of the ID numbers of technicians
+	// whose card, placed while the PIN pad shows, opens maintenance instead of a PIN.
+	TechnicianCards []string
+	// Devices reports every device in the common status model, for supervision (the ID-card
+	// reader and the scanner; the printer the desk asks itself); nil means not supervised.
+	Devices func() []device.Status
+	// OutOfServiceAfter is how long printing must stay impossible before the kiosk takes
+	// itself out of service and lights the tower light; zero means 2 minutes. Until then
+	// the services wait with their reason, so a paper change does not close the kiosk.
+	OutOfServiceAfter time.Duration
 }
 
 // Desk is the front desk. Use New, then Run in its own goroutine.
@@ -98,8 +109,16 @@ type Desk struct {
 	sup     supervisor
 	lift    liftWatch
 	lockout maint.Lockout
-	ents    enterprises
-	maint   atomic.Bool
+	tower   tower
+	health  health
+	live    live
+	// awaitTech: the PIN pad is open, so a card placed now is a technician's, checked
+	// against the allow list; techSeen is the last such card refused, read again only after
+	// it has left the reader.
+	awaitTech atomic.Bool
+	techSeen  string
+	ents      enterprises
+	maint     atomic.Bool
 
 	submitMu sync.Mutex // one submission at a time
 }
@@ -127,6 +146,9 @@ func New(reader CardReader, printer ReceiptPrinter, ob Outbox, up Uplink, opts O
 	if opts.LiftGrace == 0 {
 		opts.LiftGrace = 20 * time.Second
 	}
+	if opts.OutOfServiceAfter == 0 {
+		opts.OutOfServiceAfter = 2 * time.Minute
+	}
 	if opts.VATRules == nil {
 		opts.VATRules = vatreturn.DefaultRules()
 	}
@@ -137,6 +159,8 @@ func New(reader CardReader, printer ReceiptPrinter, ob Outbox, up Uplink, opts O
 		reader: reader, printer: printer, outbox: ob, uplink: up, opts: opts, log: opts.Log,
 		sess:   session.New(opts.IdleTimeout, opts.Now),
 		events: make(chan Event, 64),
+		tower:  tower{cab: opts.Cabinet, log: opts.Log},
+		live:   live{syncWait: opts.SyncWait, hallName: opts.HallName, policy: opts.Policy},
 	}
 }
 
@@ -225,13 +249,16 @@ func (d *Desk) Run(ctx context.Context) {
 			}
 			continue
 		}
-		if d.maint.Load() {
+		tech := d.awaitTech.Load()
+		if d.maint.Load() || (d.OutOfService() != "" && !tech) {
 			continue // out of taxpayer service: a card placed now is not read
 		}
 		cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		card, err := d.reader.ReadCard(cctx)
 		cancel()
 		switch {
+		case err == nil && tech:
+			d.technicianCard(ctx, card)
 		case err == nil:
 			lastFail, misses = "", 0
 			id := card.IDNumber
@@ -241,7 +268,7 @@ func (d *Desk) Run(ctx context.Context) {
 			d.emit(SessionStarted{Person: p})
 			d.lookupEnterprises(ctx, id)
 		case errors.Is(err, idcard.ErrNoCard) || ctx.Err() != nil:
-			lastFail = ""
+			lastFail, d.techSeen = "", ""
 		default:
 			n := idcard.NoticeFor(err)
 			if n.Key != lastFail { // say it once, not every poll
@@ -330,15 +357,24 @@ func (d *Desk) SubmitVATReturn(ctx context.Context, r vatreturn.Return, lang i18
 	if dec := d.policyCheck(ServiceVAT, r.TaxPayable); !dec.Allowed {
 		return Outcome{}, &RefusedError{ReasonKey: dec.ReasonKey}
 	}
+	return d.submit(ctx, txn.KindVATReturn, tp, r.Body(), func(t txn.Txn, delivered bool) *escpos.Document {
+		return d.vatReceipt(t, r, tp, delivered, lang)
+	})
+}
+
+// submit is how a taxpayer's service ends: the transaction is accepted (committed), the sync
+// loop gets SyncWait to deliver it, and the receipt that receipt lays out prints, saying
+// whether the hall already has it. An error means nothing was accepted; a printer fault
+// after acceptance is in the Outcome, never an error.
+func (d *Desk) submit(ctx context.Context, kind txn.Kind, tp *txn.Taxpayer, body any, receipt func(t txn.Txn, delivered bool) *escpos.Document) (Outcome, error) {
 	d.sess.Touch()
-	t, err := d.accept(ctx, txn.KindVATReturn, tp, r.Body())
+	t, err := d.accept(ctx, kind, tp, body)
 	if err != nil {
 		return Outcome{}, err
 	}
 	out := Outcome{TxnID: t.ID, Seq: t.Seq, AcceptedAt: t.CreatedAt}
 	out.Delivered = d.waitDelivered(ctx, t.ID)
-
-	doc := d.vatReceipt(t, r, tp, out.Delivered, lang)
+	doc := receipt(t, out.Delivered)
 	out.Receipt = doc.Text(48)
 	out.Printed, out.PrintKey = d.print(ctx, &escpos.Job{ID: t.ID, Doc: doc})
 	d.sess.Touch()
@@ -347,10 +383,10 @@ func (d *Desk) SubmitVATReturn(ctx context.Context, r vatreturn.Return, lang i18
 
 // waitDelivered gives the sync loop up to SyncWait to get the hall's acknowledgement.
 func (d *Desk) waitDelivered(ctx context.Context, id string) bool {
-	if d.opts.SyncWait <= 0 {
+	if d.syncWait() <= 0 {
 		return false
 	}
-	ctx, cancel := context.WithTimeout(ctx, d.opts.SyncWait)
+	ctx, cancel := context.WithTimeout(ctx, d.syncWait())
 	defer cancel()
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()

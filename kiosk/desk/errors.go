@@ -32,3 +32,28 @@ func MessageKey(err error) string {
 	}
 	return "error.unexpected"
 }
+
+// Refusals of invoice collection and tax payment: the request does not fit what the hall said
+// of the taxpayer's enterprises, so nothing was accepted. Each carries the key the screen
+// shows; the screens normally prevent them, so they guard against a stale or forged choice.
+var (
+	// ErrInvoiceEnterprise: the enterprise is not one the taxpayer acts for.
+	ErrInvoiceEnterprise = &RefusedError{ReasonKey: "invoice.unknown_enterprise"}
+	// ErrTypeNotApproved: the enterprise holds no approval for this invoice type.
+	ErrTypeNotApproved = &RefusedError{ReasonKey: "invoice.type_not_approved"}
+	// ErrQuantity: the quantity is below one or above the approval's limit per collection.
+	ErrQuantity = &RefusedError{ReasonKey: "invoice.bad_quantity"}
+	// ErrPayEnterprise: the enterprise is not one the taxpayer acts for.
+	ErrPayEnterprise = &RefusedError{ReasonKey: "pay.unknown_enterprise"}
+	// ErrNoAgreement: the enterprise has no tripartite debit agreement to pay through.
+	ErrNoAgreement = &RefusedError{ReasonKey: "pay.no_agreement"}
+	// ErrNoItems: a payment must name at least one outstanding tax, each once.
+	ErrNoItems = &RefusedError{ReasonKey: "pay.no_items"}
+	// ErrNotOutstanding: an item is not among the enterprise's outstanding taxes.
+	ErrNotOutstanding = &RefusedError{ReasonKey: "pay.not_outstanding"}
+	// ErrPaymentPending: an item is already in a payment accepted here that the hall has
+	// not answered; paying it again could debit the account twice.
+	ErrPaymentPending = &RefusedError{ReasonKey: "pay.in_progress"}
+	// ErrAlreadyPaid: an item is in a payment the hall approved.
+	ErrAlreadyPaid = &RefusedError{ReasonKey: "pay.already_paid"}
+)

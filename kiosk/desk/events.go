@@ -61,3 +61,9 @@ type EnterprisesLoaded struct {
 }
 
 func (EnterprisesLoaded) isEvent() {}
+
+// TechnicianRefused: a card placed at the PIN pad did not open maintenance; Err is
+// ErrUnknownCard, a *LockedError or ErrSessionActive.
+type TechnicianRefused struct{ Err error }
+
+func (TechnicianRefused) isEvent() {}

@@ -120,7 +120,10 @@ func (d *Desk) Enterprises() []hallapi.Enterprise {
 // the kiosk's cache because the hall could not be reached; zero for a live answer.
 func (d *Desk) EnterprisesCachedAt() time.Time {
 	_, at := d.ents.get()
-	return at
+	if at.IsZero() {
+		return at
+	}
+	return at.In(d.opts.Location) // as the receipts show times
 }
 
 // Verification is the hall's verdict on a scanned invoice, or Queued when the hall could not

@@ -20,6 +20,15 @@ type Journal interface {
 	Get(id string) (*journal.Entry, error)
 }
 
+// inHistory reports whether a returning taxpayer waits for the results of kind.
+func inHistory(kind txn.Kind) bool {
+	switch kind {
+	case txn.KindVATReturn, txn.KindInvoiceCollection, txn.KindTaxPayment:
+		return true
+	}
+	return false
+}
+
 // historyWindow is how far back a returning taxpayer's transactions are shown.
 const historyWindow = 30 * 24 * time.Hour
 
@@ -31,6 +40,7 @@ type HistoryItem struct {
 	Kind       txn.Kind
 	State      txn.State
 	Message    string
+	Code       string // the hall's result code (hallapi.Result...), once it answered
 	AcceptedAt time.Time
 	Unprinted  bool // the receipt never printed in full: it can be printed again here
 }
@@ -49,12 +59,12 @@ func (d *Desk) History() []HistoryItem {
 	}
 	var out []HistoryItem
 	for _, r := range recs {
-		if r.Txn.Taxpayer == nil || r.Txn.Taxpayer.IDNumber != tp.IDNumber || r.Txn.Kind != txn.KindVATReturn {
+		if r.Txn.Taxpayer == nil || r.Txn.Taxpayer.IDNumber != tp.IDNumber || !inHistory(r.Txn.Kind) {
 			continue
 		}
 		h := HistoryItem{TxnID: r.Txn.ID, Number: ReceiptNumber(r.Txn.Seq), Kind: r.Txn.Kind, State: r.State, AcceptedAt: r.Txn.CreatedAt.In(d.opts.Location)}
 		if r.State.Done() {
-			h.Message = r.Result.Message
+			h.Message, h.Code = r.Result.Message, r.Result.Code
 		}
 		if d.opts.Journal != nil {
 			if e, err := d.opts.Journal.Get(r.Txn.ID); err == nil && e.State != journal.Printed && e.Reprintable {

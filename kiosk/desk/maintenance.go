@@ -5,7 +5,6 @@ import (
 	"errors"
 	"time"
 
-	"taxkiosk/drivers/gpio"
 	"taxkiosk/kiosk/maint"
 	"taxkiosk/kiosk/txn"
 )
@@ -18,6 +17,8 @@ var (
 	ErrWrongPIN = errors.New("desk: wrong PIN")
 	// ErrNoPINs: no technician PIN is configured; maintenance is only open from kioskctl.
 	ErrNoPINs = errors.New("desk: no technician PIN configured")
+	// ErrUnknownCard: the card placed at the PIN pad is not on the technicians' allow list.
+	ErrUnknownCard = errors.New("desk: card not on the technicians' allow list")
 )
 
 // LockedError: too many wrong PINs; entry is refused for Wait.
@@ -43,13 +44,27 @@ func (d *Desk) EnterMaintenance(ctx context.Context, pin, via string) error {
 		}
 		return ErrWrongPIN
 	}
+	return d.enterMaintenance(ctx, map[string]any{"via": via})
+}
+
+// EnterMaintenanceAs takes the kiosk out of taxpayer service for a technician who proved who
+// they are elsewhere: kioskctl over the control socket, which only root or the kiosk's own
+// user can open. Audited like every entry.
+func (d *Desk) EnterMaintenanceAs(ctx context.Context, via string) error {
+	return d.enterMaintenance(ctx, map[string]any{"via": via})
+}
+
+// enterMaintenance takes the kiosk out of taxpayer service once a technician has proved who
+// they are; detail goes into the audit record.
+func (d *Desk) enterMaintenance(ctx context.Context, detail map[string]any) error {
 	if d.sess.Active() {
 		return ErrSessionActive
 	}
 	d.lockout.Succeed()
+	d.awaitTech.Store(false)
 	d.maint.Store(true)
-	d.audit(ctx, "enter", map[string]any{"via": via})
-	d.light(gpio.TowerOn, 0)
+	d.audit(ctx, "enter", detail)
+	d.tower.update(func(t *towerState) { t.maint = true })
 	d.emit(MaintenanceChanged{On: true})
 	return nil
 }
@@ -60,7 +75,7 @@ func (d *Desk) ExitMaintenance(ctx context.Context) {
 		return
 	}
 	d.audit(ctx, "exit", nil)
-	d.light(gpio.TowerOff, 0)
+	d.tower.update(func(t *towerState) { t.maint = false })
 	d.emit(MaintenanceChanged{On: false})
 }
 

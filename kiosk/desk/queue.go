@@ -50,7 +50,7 @@ func (d *Desk) TakeTicket(ctx context.Context, business string, lang i18n.Lang) 
 	T := func(k string, kv ...any) string { return c.T(lang, k, kv...) }
 	doc := &escpos.Document{}
 	doc.Title(T("ticket.title")).
-		Paragraph(d.opts.HallName).
+		Paragraph(d.hallName()).
 		Separator().
 		Title(t.Number).
 		Pair(T("ticket.business"), T("queue."+business)).

@@ -22,17 +22,13 @@ func PeriodText(c *i18n.Catalog, l i18n.Lang, p vatreturn.Period) string {
 func (d *Desk) vatReceipt(t txn.Txn, r vatreturn.Return, tp *txn.Taxpayer, delivered bool, l i18n.Lang) *escpos.Document {
 	c := d.opts.Catalog
 	T := func(k string, kv ...any) string { return c.T(l, k, kv...) }
-	status := T("receipt.status.queued")
-	if delivered {
-		status = T("receipt.status.delivered")
-	}
 	service := T("receipt.service.vat")
 	if r.Zero {
 		service = T("receipt.service.vat_zero")
 	}
 	doc := &escpos.Document{}
 	doc.Title(T("receipt.title")).
-		Paragraph(d.opts.HallName).
+		Paragraph(d.hallName()).
 		Separator().
 		Pair(T("receipt.service"), service).
 		Pair(T("receipt.period"), PeriodText(c, l, r.Period)).
@@ -45,18 +41,31 @@ func (d *Desk) vatReceipt(t txn.Txn, r vatreturn.Return, tp *txn.Taxpayer, deliv
 		doc.Pair(T("receipt.sales"), T("vat.yuan", "amount", r.Sales.String())).
 			Pair(T("receipt.exempt"), T("vat.yuan", "amount", (r.ExemptSales+r.SmallExempt).String()))
 	}
-	doc.Amount(T("receipt.tax"), T("vat.yuan", "amount", r.TaxPayable.String())).
-		Separator().
+	doc.Amount(T("receipt.tax"), T("vat.yuan", "amount", r.TaxPayable.String()))
+	return d.finishReceipt(doc, t, delivered, T)
+}
+
+// finishReceipt ends every service's receipt the same way: when and where the transaction was
+// accepted, its number, whether the hall already has it, the QR code that finds it again, the
+// service's own notes, and how to use the receipt.
+func (d *Desk) finishReceipt(doc *escpos.Document, t txn.Txn, delivered bool, T func(string, ...any) string, notes ...string) *escpos.Document {
+	status := T("receipt.status.queued")
+	if delivered {
+		status = T("receipt.status.delivered")
+	}
+	doc.Separator().
 		Pair(T("receipt.time"), t.CreatedAt.In(d.opts.Location).Format("2006-01-02 15:04:05")).
 		Pair(T("receipt.kiosk"), d.opts.KioskID).
 		Pair(T("receipt.number"), ReceiptNumber(t.Seq)).
 		Pair(T("receipt.status"), status).
-		QR(txn.ReceiptCode(d.opts.KioskID, t.ID), 0).
-		Paragraph(T("receipt.scan")).
+		QR(txn.ReceiptCode(d.opts.KioskID, t.ID), 0)
+	for _, n := range notes {
+		doc.Paragraph(n)
+	}
+	return doc.Paragraph(T("receipt.scan")).
 		Paragraph(T("receipt.keep")).
 		Feed(2).
 		Cut()
-	return doc
 }
 
 // ReceiptNumber is the number a taxpayer quotes at a counter: the kiosk's sequence number,

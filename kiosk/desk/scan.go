@@ -26,6 +26,7 @@ type ReceiptView struct {
 	Kind       txn.Kind
 	State      txn.State
 	Message    string // the hall's text, when it has answered
+	Code       string // the hall's result code (hallapi.Result...), when it has answered
 	AcceptedAt time.Time
 }
 
@@ -54,7 +55,7 @@ func (d *Desk) Lookup(c scanner.Code) ScanView {
 		}
 		v := &ReceiptView{Number: ReceiptNumber(rec.Txn.Seq), Kind: rec.Txn.Kind, State: rec.State, AcceptedAt: rec.Txn.CreatedAt.In(d.opts.Location)}
 		if rec.State.Done() {
-			v.Message = rec.Result.Message
+			v.Message, v.Code = rec.Result.Message, rec.Result.Code
 		}
 		return ScanView{Kind: ScanReceipt, Receipt: v}
 	}

@@ -19,6 +19,10 @@ type Service string
 const (
 	ServiceVAT         Service = "vat_return"  // the small-scale taxpayer's VAT return, zero returns included
 	ServiceCertificate Service = "certificate" // a tax payment certificate (完税证明), printed
+	// ServiceInvoice is an application to collect paper invoices of an approved type (领用发票).
+	ServiceInvoice Service = "invoice_collection"
+	// ServicePayment pays outstanding taxes through the enterprise's tripartite agreement.
+	ServicePayment Service = "tax_payment"
 )
 
 // Availability says whether a service can be started now, and if not, why: ReasonKey is a
@@ -96,10 +100,13 @@ func (d *Desk) Available(s Service) bool {
 }
 
 // serviceKinds maps a service to the transaction kind its policy rule is named by.
-var serviceKinds = map[Service]txn.Kind{ServiceVAT: txn.KindVATReturn, ServiceCertificate: txn.KindCertificate}
+var serviceKinds = map[Service]txn.Kind{
+	ServiceVAT: txn.KindVATReturn, ServiceCertificate: txn.KindCertificate,
+	ServiceInvoice: txn.KindInvoiceCollection, ServicePayment: txn.KindTaxPayment,
+}
 
 // services are the services a taxpayer can start, in screen order.
-var services = []Service{ServiceVAT, ServiceCertificate}
+var services = []Service{ServiceVAT, ServiceInvoice, ServicePayment, ServiceCertificate}
 
 // policyCheck asks the offline policy whether service may take amount now.
 func (d *Desk) policyCheck(s Service, amount money.Amount) policy.Decision {
@@ -108,7 +115,7 @@ func (d *Desk) policyCheck(s Service, amount money.Amount) policy.Decision {
 		return policy.Decision{ReasonKey: "policy.out_of_service"}
 	}
 	snap := policy.SnapshotOf(d.uplink.Status().Online, d.outbox.Healthy() != nil, d.opts.Now(), pending)
-	return d.opts.Policy.Check(string(serviceKinds[s]), amount, snap)
+	return d.policy().Check(string(serviceKinds[s]), amount, snap)
 }
 
 // blockedByPrinter names the text that explains a service waiting for the printer:
@@ -130,6 +137,7 @@ func (d *Desk) superviseOnce(ctx context.Context) {
 		err = st.Err()
 	}
 	changed := d.sup.setPrinter(err)
+	changed = d.superviseDevices(ctx, err) || changed
 	if d.sup.setAvailability(d.Services()) || changed {
 		d.emit(ServicesChanged{})
 	}

@@ -68,14 +68,16 @@ type Policy struct {
 }
 
 // Defaults: VAT returns are taken offline up to 200 waiting, 72 h and 50,000.00 yuan of tax
-// payable; tax payments and unknown services need the hall.
+// payable; invoice collection applications up to 200 waiting and 72 h (they carry no amount:
+// the hall approves the quantity later); tax payments and unknown services need the hall.
 func Defaults() Policy {
 	amount := money.Yuan(50000)
 	return Policy{
 		Default: Rule{Mode: OnlineOnly},
 		Services: map[string]Rule{
-			string(txn.KindVATReturn): {Mode: OfflineLimited, MaxQueued: 200, MaxAge: Duration(72 * time.Hour), MaxAmount: &amount},
-			"tax_payment":             {Mode: OnlineOnly},
+			string(txn.KindVATReturn):         {Mode: OfflineLimited, MaxQueued: 200, MaxAge: Duration(72 * time.Hour), MaxAmount: &amount},
+			string(txn.KindInvoiceCollection): {Mode: OfflineLimited, MaxQueued: 200, MaxAge: Duration(72 * time.Hour)},
+			string(txn.KindTaxPayment):        {Mode: OnlineOnly},
 		},
 	}
 }

@@ -20,6 +20,9 @@ func TestCheck(t *testing.T) {
 	vat := func(count int, amount money.Amount, age time.Duration) Snapshot {
 		return Snapshot{Now: now, Pending: map[string]Pending{"vat_return": {Count: count, Amount: amount, Oldest: now.Add(-age)}}}
 	}
+	invoices := func(count int, age time.Duration) Snapshot {
+		return Snapshot{Now: now, Pending: map[string]Pending{"invoice_collection": {Count: count, Oldest: now.Add(-age)}}}
+	}
 	online := func(s Snapshot) Snapshot { s.Online = true; return s }
 	broken := func(s Snapshot) Snapshot { s.OutOfService = true; return s }
 	for _, c := range []struct {
@@ -39,7 +42,16 @@ func TestCheck(t *testing.T) {
 		{"vat offline, limit used up, amount not yet known", "vat_return", 0, vat(3, money.Yuan(50000)+1, time.Hour), ReasonAmount},
 		{"vat online with a long queue", "vat_return", money.Yuan(90000), online(vat(900, money.Yuan(90000), 200*time.Hour)), ""},
 		{"count is checked first", "vat_return", money.Yuan(90000), vat(300, 0, 100*time.Hour), ReasonTooMany},
+		{"invoice collection offline, empty queue", "invoice_collection", 0, invoices(0, 0), ""},
+		{"invoice collection offline, 199 waiting: the 200th is allowed", "invoice_collection", 0, invoices(199, time.Hour), ""},
+		{"invoice collection offline, 200 waiting", "invoice_collection", 0, invoices(200, time.Hour), ReasonTooMany},
+		{"invoice collection offline, oldest exactly 72h", "invoice_collection", 0, invoices(3, 72*time.Hour), ""},
+		{"invoice collection offline, oldest 72h and a second", "invoice_collection", 0, invoices(3, 72*time.Hour+time.Second), ReasonTooLong},
+		{"invoice collection has no amount limit", "invoice_collection", money.Yuan(1e6), invoices(3, time.Hour), ""},
+		{"invoice collection online with a long queue", "invoice_collection", 0, online(invoices(900, 200*time.Hour)), ""},
+		{"vat queue does not count for invoices", "invoice_collection", 0, vat(500, money.Yuan(90000), 500*time.Hour), ""},
 		{"payment offline", "tax_payment", money.Yuan(10), vat(0, 0, 0), ReasonOnlineOnly},
+		{"payment offline, invoices queued", "tax_payment", money.Yuan(10), invoices(1, time.Hour), ReasonOnlineOnly},
 		{"payment online", "tax_payment", money.Yuan(10), online(vat(0, 0, 0)), ""},
 		{"unknown service offline follows default", "social_insurance", 0, Snapshot{Now: now}, ReasonOnlineOnly},
 		{"unknown service online", "social_insurance", 0, Snapshot{Now: now, Online: true}, ""},
@@ -95,6 +107,12 @@ func TestConfigFile(t *testing.T) {
 	}
 	if got := back.Rule("vat_return"); got.MaxQueued != 200 || got.MaxAge != Duration(72*time.Hour) || *got.MaxAmount != money.Yuan(50000) {
 		t.Fatalf("defaults after round trip %+v (%s)", got, b)
+	}
+	if got := back.Rule("invoice_collection"); got.Mode != OfflineLimited || got.MaxQueued != 200 || got.MaxAge != Duration(72*time.Hour) || got.MaxAmount != nil {
+		t.Fatalf("invoice collection defaults after round trip %+v (%s)", got, b)
+	}
+	if got := back.Rule("tax_payment"); got.Mode != OnlineOnly {
+		t.Fatalf("tax payment defaults after round trip %+v (%s)", got, b)
 	}
 }
 

@@ -85,6 +85,13 @@ func (m *Manager) Taxpayer() (t *txn.Taxpayer, ok bool) {
 	return &txn.Taxpayer{Name: m.card.Name, IDNumber: m.card.IDNumber, CardType: m.card.CardType, Address: m.card.Address}, true
 }
 
+// SetTimeout changes the idle timeout, for the session in progress too.
+func (m *Manager) SetTimeout(timeout time.Duration) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.timeout = timeout
+}
+
 // Touch records activity: the idle timeout starts again.
 func (m *Manager) Touch() {
 	m.mu.Lock()

@@ -23,6 +23,7 @@ import (
 	"taxkiosk/kiosk/hallsync"
 	"taxkiosk/kiosk/i18n"
 	"taxkiosk/kiosk/journal"
+	"taxkiosk/kiosk/logring"
 	"taxkiosk/kiosk/outbox"
 	"taxkiosk/kiosk/readiness"
 	"taxkiosk/kiosk/seal"
@@ -48,6 +49,17 @@ type Terminal struct {
 	cabinet desk.Cabinet
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
+
+	printer     countingPrinter // the printer as every job reaches it: counted for the paper
+	logs        *logring.Ring
+	configPath  string
+	exportRoots []string
+
+	scanMu   sync.Mutex
+	scanTest chan scanner.Code // a scanner self-test waiting for the next code
+
+	cfgMu  sync.Mutex
+	edited config.Config // Config with the technician's changes since the start
 }
 
 // Opts are what Open needs beyond the configuration.
@@ -68,7 +80,27 @@ type Opts struct {
 	// Cabinet is the kiosk's digital I/O (main resolves real pins, the demo simulates them);
 	// nil means none fitted.
 	Cabinet desk.Cabinet
+	// PollEvery is how often the desk looks for a card; zero means the desk's default.
+	PollEvery time.Duration
+	// SuperviseEvery is how often the idle kiosk asks its devices how they are; zero means
+	// the desk's default (5 s).
+	SuperviseEvery time.Duration
+	// OutOfServiceAfter is how long printing must stay impossible before the kiosk takes
+	// itself out of service; zero means the desk's default (2 minutes).
+	OutOfServiceAfter time.Duration
+	// ConfigPath is the configuration file the technician's changes are saved to; empty
+	// means changes are refused (ErrNoConfigFile).
+	ConfigPath string
+	// Logs is the ring of recent log lines installed under Log, for the log page; nil means
+	// the page is empty.
+	Logs *logring.Ring
+	// ExportRoots are glob patterns of where USB sticks are mounted, offered for exports;
+	// nil means DefaultExportRoots.
+	ExportRoots []string
 }
+
+// DefaultExportRoots are where desktop automounters and technicians mount USB sticks.
+func DefaultExportRoots() []string { return []string{"/media/*/*", "/mnt/*"} }
 
 // Open builds the kiosk described by c. Start runs it.
 func Open(c config.Config, opts Opts) (t *Terminal, err error) {
@@ -84,7 +116,11 @@ func Open(c config.Config, opts Opts) (t *Terminal, err error) {
 	if opts.ProbeEvery == 0 {
 		opts.ProbeEvery = 5 * time.Second
 	}
-	t = &Terminal{Config: c, log: opts.Log, catalog: opts.Catalog, cabinet: opts.Cabinet}
+	if opts.ExportRoots == nil {
+		opts.ExportRoots = DefaultExportRoots()
+	}
+	t = &Terminal{Config: c, log: opts.Log, catalog: opts.Catalog, cabinet: opts.Cabinet, logs: opts.Logs,
+		configPath: opts.ConfigPath, exportRoots: opts.ExportRoots, edited: c}
 	built := t // the named result is nil by the time a failed return's defer runs
 	defer func() {
 		if err != nil {
@@ -98,7 +134,7 @@ func Open(c config.Config, opts Opts) (t *Terminal, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("terminal: sealing key: %w", err)
 	}
-	amounts := outbox.AmountField(map[txn.Kind]string{txn.KindVATReturn: "tax_payable"})
+	amounts := outbox.AmountField(map[txn.Kind]string{txn.KindVATReturn: "tax_payable", txn.KindTaxPayment: "total"})
 	if t.Outbox, err = outbox.Open(c.OutboxPath(), &outbox.Opts{KioskID: c.KioskID, Key: key, AmountOf: amounts}); err != nil {
 		return nil, fmt.Errorf("terminal: outbox: %w", err)
 	}
@@ -133,11 +169,13 @@ func Open(c config.Config, opts Opts) (t *Terminal, err error) {
 		}
 	}
 	t.Sync = hallsync.New(t.Outbox, client, &hallsync.Opts{MaxBackoff: opts.MaxBackoff, ProbeEvery: opts.ProbeEvery, Log: opts.Log})
-	t.Desk = desk.New(t.Reader, t.Printer, t.Outbox, t.Sync, desk.Opts{
+	t.printer = countingPrinter{Printer: t.Printer, journal: t.Journal, log: opts.Log}
+	t.Desk = desk.New(t.Reader, t.printer, t.Outbox, t.Sync, desk.Opts{
 		KioskID: c.KioskID, HallName: c.HallName, IdleTimeout: c.IdleTimeout.Duration,
 		SyncWait: c.SyncWait.Duration, Catalog: opts.Catalog, Log: opts.Log, Now: opts.Now,
 		Cabinet: opts.Cabinet, LiftGrace: opts.LiftGrace, Policy: c.OfflinePolicy, Journal: t.Journal,
-		TechnicianPINs: c.TechnicianPINs, Hall: client, Enterprises: t.entCache(),
+		TechnicianPINs: c.TechnicianPINs, TechnicianCards: c.TechnicianCards, Hall: client, Enterprises: t.entCache(),
+		Devices: t.DeviceStatuses, PollEvery: opts.PollEvery, SuperviseEvery: opts.SuperviseEvery, OutOfServiceAfter: opts.OutOfServiceAfter,
 	})
 	return t, nil
 }
@@ -160,7 +198,7 @@ func (t *Terminal) Start() {
 	go func() { defer t.wg.Done(); t.scan(ctx) }()
 	go func() { // kioskctl outbox|sync talk to the running kiosk here
 		defer t.wg.Done()
-		err := control.Serve(ctx, control.SocketPath(t.Config.DataDir), control.Kiosk{Outbox: t.Outbox, Sync: t.Sync, Devices: t.DeviceStatuses})
+		err := control.Serve(ctx, control.SocketPath(t.Config.DataDir), control.Kiosk{Outbox: t.Outbox, Sync: t.Sync, Devices: t.DeviceStatuses, Tech: t})
 		if err != nil && !errors.Is(err, context.Canceled) {
 			t.log.Error("terminal: control socket", "err", err)
 		}
@@ -172,10 +210,11 @@ func (t *Terminal) Start() {
 	}()
 }
 
-// scan hands every scanned code to the desk, and keeps at it when the scanner goes away.
+// scan hands every scanned code to the desk, or to a scanner self-test waiting for one, and
+// keeps at it when the scanner goes away.
 func (t *Terminal) scan(ctx context.Context) {
 	for ctx.Err() == nil {
-		if err := t.Scanner.Run(ctx, t.Desk.HandleScan); err != nil && ctx.Err() == nil {
+		if err := t.Scanner.Run(ctx, t.deliverScan); err != nil && ctx.Err() == nil {
 			select { // the scanner's own status says why; try again shortly
 			case <-ctx.Done():
 			case <-time.After(time.Second):
@@ -202,21 +241,7 @@ func (t *Terminal) SyncNow() { t.Sync.Wake() }
 // TestPrint prints the technician's test page and records it for the hall; it returns the
 // printer's message key when the page did not print.
 func (t *Terminal) TestPrint(ctx context.Context) string {
-	d := &escpos.Document{}
-	now := time.Now()
-	d.Title(t.catalog.T(i18n.ZH, "maint.test_page")).
-		Pair(t.catalog.T(i18n.ZH, "receipt.kiosk"), t.Config.KioskID).
-		Pair(t.catalog.T(i18n.ZH, "receipt.time"), now.Format("2006-01-02 15:04:05")).
-		QR("TK1:"+t.Config.KioskID+":TEST", 0).
-		Feed(2).Cut()
-	res, err := t.Printer.Print(ctx, &escpos.Job{ID: "test-" + now.Format("20060102T150405"), Doc: d})
-	key := ""
-	switch {
-	case err != nil:
-		key = escpos.MessageKey(err)
-	case res.State != escpos.JobPrinted:
-		key = escpos.MessageKey(res.Err)
-	}
+	key := t.testPage(ctx)
 	t.Desk.Audit(ctx, "test_print", map[string]any{"printed": key == "", "reason": key})
 	return key
 }
@@ -246,7 +271,7 @@ func (t *Terminal) PrintReadiness(ctx context.Context) string {
 		verdict = T("readiness.not_ready")
 	}
 	d.Separator().Paragraph(verdict).Feed(2).Cut()
-	res, err := t.Printer.Print(ctx, &escpos.Job{ID: "readiness-" + time.Now().Format("20060102T150405"), Doc: d})
+	res, err := t.printer.Print(ctx, &escpos.Job{ID: "readiness-" + time.Now().Format("20060102T150405"), Doc: d})
 	key := ""
 	switch {
 	case err != nil:

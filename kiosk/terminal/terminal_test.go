@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -22,6 +21,7 @@ import (
 	"taxkiosk/kiosk/policy"
 	"taxkiosk/kiosk/session"
 	"taxkiosk/kiosk/terminal"
+	"taxkiosk/kiosk/terminal/terminaltest"
 	"taxkiosk/kiosk/txn"
 )
 
@@ -40,34 +40,13 @@ func newKioskWith(t *testing.T, tweak func(*terminal.Opts)) *kiosk {
 
 func newKioskConfigured(t *testing.T, tweak func(*terminal.Opts), configure func(*config.Config)) *kiosk {
 	t.Helper()
-	dir := t.TempDir()
-	d, err := demo.Start(demo.Opts{Dir: filepath.Join(dir, "demo"), KioskID: "TEST-01"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
-	cat, err := i18n.Load(assets.Translations())
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := config.Default()
-	c.DataDir = filepath.Join(dir, "kiosk")
-	c.SyncWait = config.Duration{Duration: 8 * time.Second} // a loaded CI machine still delivers in time
-	d.Configure(&c)
-	if configure != nil {
-		configure(&c)
-	}
-	opts := terminal.Opts{Catalog: cat, MaxBackoff: 500 * time.Millisecond, Cabinet: d.Cabinet, LiftGrace: time.Second, ProbeEvery: 200 * time.Millisecond}
-	if tweak != nil {
-		tweak(&opts)
-	}
-	term, err := terminal.Open(c, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { term.Close() })
-	term.Start()
-	return &kiosk{t: t, demo: d, term: term}
+	k := terminaltest.Start(t, terminaltest.Options{Configure: configure, Tune: func(o *terminal.Opts) {
+		o.LiftGrace = time.Second
+		if tweak != nil {
+			tweak(o)
+		}
+	}})
+	return &kiosk{t: t, demo: k.Demo, term: k.Term}
 }
 
 func (k *kiosk) event(within time.Duration) desk.Event {

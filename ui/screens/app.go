@@ -3,6 +3,7 @@ package screens
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -36,6 +37,10 @@ type Desk interface {
 	History() []desk.HistoryItem
 	Enterprises() []hallapi.Enterprise
 	EnterprisesCachedAt() time.Time
+	OutOfService() string
+	InMaintenance() bool
+	AwaitTechnician(on bool)
+	Facilities() []desk.FacilityState
 	VerifyInvoice(ctx context.Context, inv *scanner.Invoice) (desk.Verification, error)
 	TakeTicket(ctx context.Context, business string, lang i18n.Lang) (desk.Ticket, error)
 	Certificates() []desk.CertificateItem
@@ -46,6 +51,9 @@ type Desk interface {
 	ComputeVAT(r vatreturn.Return) (vatreturn.Return, error)
 	VATThreshold(r vatreturn.Return) money.Amount
 	SubmitVATReturn(ctx context.Context, r vatreturn.Return, lang i18n.Lang) (desk.Outcome, error)
+	CollectInvoices(ctx context.Context, creditCode, typeCode string, qty int, lang i18n.Lang) (desk.Outcome, error)
+	PayableItems(creditCode string) []desk.PayableItem
+	PayTaxes(ctx context.Context, creditCode string, itemIDs []string, lang i18n.Lang) (desk.Outcome, error)
 }
 
 // NetState is what the network indicator shows.
@@ -98,6 +106,8 @@ type App struct {
 	outcome desk.Outcome
 	errKey  string
 	scan    desk.ScanView
+	inv     invoiceEdit
+	pay     payEdit
 	banner  string    // a translated line shown above the current screen until the next one
 	absent  bool      // the presence sensor sees nobody: the idle screen rests
 	rating  rating    // the rating screen's choices; anonymous
@@ -105,6 +115,14 @@ type App struct {
 	tech    Technician
 	pin     pinPad
 	gesture []time.Time // recent taps on the idle title
+	mt      maintState  // the maintenance pages' state; reset on entry, exit and wipe
+	// varies formats values that change from run to run on the maintenance pages (times read
+	// from devices, round trips, temporary paths); nil shows them as they are. Golden-image
+	// tests set a placeholder.
+	varies func(string) string
+	// inflight counts maintenance work running off the UI thread that will come back through
+	// bridge.Do; tests wait for none before they tap, as a technician's finger would.
+	inflight atomic.Int32
 
 	root      *fyne.Container
 	countdown *widget.Label
@@ -172,19 +190,28 @@ func (a *App) HandleEvent(e desk.Event) {
 		}
 	case desk.Scanned:
 		switch a.screen { // never in the middle of a return: the form would be lost
-		case ScreenIdle, ScreenWelcome, ScreenScan, ScreenResult, ScreenError:
+		case ScreenIdle, ScreenWelcome, ScreenScan, ScreenResult, ScreenError, ScreenInvoiceResult, ScreenPayResult:
 			a.scan, a.verify = e.View, nil
 			a.show(ScreenScan)
 		}
 	case desk.EnterprisesLoaded:
-		if a.screen == ScreenFiler {
+		if a.screen == ScreenFiler || a.screen == ScreenInvoiceEnt || a.screen == ScreenPayEnt {
 			a.render()
 		}
 	case desk.MaintenanceChanged:
-		if !e.On {
+		switch {
+		case !e.On:
 			a.wipe()
 			a.notice = ""
 			a.show(ScreenIdle)
+		case a.screen == ScreenPIN: // a technician's card opened it
+			a.pinAnswer(nil)
+		case a.screen == ScreenIdle: // from kioskctl: taxpayers see the kiosk out of service
+			a.render()
+		}
+	case desk.TechnicianRefused:
+		if a.screen == ScreenPIN {
+			a.pinAnswer(e.Err)
 		}
 	case desk.DoorChanged:
 		if e.Open && a.screen == ScreenIdle {
@@ -222,9 +249,11 @@ func (a *App) SetNetwork(n NetState) {
 
 // Tick updates the idle countdown; the bridge calls it every second.
 func (a *App) Tick() {
+	a.pinTick()
 	if a.countdown == nil {
 		return
 	}
+	defer a.maintTick() // last: it may start a redraw of its own
 	if a.liftLabel != nil {
 		left := max(0, a.liftBy.Sub(a.now()))
 		a.liftLabel.SetText(a.T("lift.ask", "s", int(left.Round(time.Second)/time.Second)))
@@ -257,6 +286,9 @@ func (a *App) wipe() {
 	a.outcome = desk.Outcome{}
 	a.errKey = ""
 	a.scan = desk.ScanView{}
+	a.inv = invoiceEdit{}
+	a.pay = payEdit{}
+	a.mt = maintState{}
 }
 
 func (a *App) show(s Screen) {
@@ -402,6 +434,9 @@ func (a *App) pages() map[Screen]func() (fyne.CanvasObject, []fyne.CanvasObject)
 		ScreenVAT: a.vatForm, ScreenConfirm: a.confirm, ScreenSubmitting: a.submitting,
 		ScreenResult: a.result, ScreenError: a.errorScreen, ScreenScan: a.scanScreen, ScreenRate: a.rateScreen,
 		ScreenPIN: a.pinScreen, ScreenMaint: a.maintScreen, ScreenQueue: a.queueScreen, ScreenCert: a.certScreen,
+		ScreenInvoiceEnt: a.invoiceEnterprises, ScreenInvoiceType: a.invoiceTypes, ScreenInvoiceQty: a.invoiceQuantity,
+		ScreenInvoiceConfirm: a.invoiceConfirm, ScreenInvoiceResult: a.invoiceResult,
+		ScreenPayEnt: a.payEnterprises, ScreenPayItems: a.payItems, ScreenPayConfirm: a.payConfirm, ScreenPayResult: a.payResult,
 	}
 }
 

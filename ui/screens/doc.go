@@ -1,6 +1,10 @@
-// Package screens is the taxpayer's touchscreen: the idle screen that asks for an ID card,
-// the welcome screen with the taxpayer's masked name and the services, the VAT return, its
-// confirmation, and the result with the receipt's fate. Every text comes from the i18n
+// Package screens is the kiosk's touchscreen. For taxpayers: the idle screen that asks for an
+// ID card (or says why the kiosk is out of service), the welcome screen with the masked name
+// and the services, the VAT return (vat.go, filer.go), invoice collection (invoice.go), tax
+// payment (payment.go), certificates (cert.go), scanned codes (scan.go), queue tickets
+// (queue.go), the rating (rate.go). For technicians (maint*.go): the PIN pad, and the
+// maintenance menu with device status, self-tests, outbox, network, configuration, logs,
+// consumables and the readiness checklist. Every text comes from the i18n
 // catalogue (Chinese by default, English on a tap); every screen but the idle one has a way
 // back and a way home, and shows the idle countdown.
 //

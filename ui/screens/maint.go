@@ -3,7 +3,6 @@ package screens
 import (
 	"context"
 	"errors"
-	"image/color"
 	"strings"
 	"time"
 
@@ -15,18 +14,41 @@ import (
 	"taxkiosk/drivers/device"
 	"taxkiosk/kiosk/desk"
 	"taxkiosk/kiosk/outbox"
+	"taxkiosk/kiosk/readiness"
+	"taxkiosk/kiosk/tech"
 	"taxkiosk/ui/bridge"
 	kt "taxkiosk/ui/theme"
 )
 
 // Technician is what the maintenance menu reads and drives beyond the desk: the devices'
-// status, the outbox, the sync loop and the printer. Package terminal implements it.
+// status and self-tests, the cabinet's lines, the outbox and the sync loop, the network
+// check, the editable settings, the log tail and the paper counter. Package terminal
+// implements it; kioskctl reaches the same methods over the control socket.
+//
+// Methods with a context wait on hardware, the disk or the network and are called off the
+// UI thread (maintJob); the others answer from memory or a small local file and are called
+// while a page is drawn.
 type Technician interface {
 	DeviceStatuses() []device.Status
 	OutboxStats() outbox.Stats
 	SyncNow()
-	TestPrint(ctx context.Context) (printKey string)
 	PrintReadiness(ctx context.Context) (printKey string)
+	Readiness() []readiness.Item
+
+	SelfTest(ctx context.Context, device string) tech.SelfTest
+	Pins() []tech.Pin
+	SetOutput(ctx context.Context, name string, on bool) error
+	CheckNetwork(ctx context.Context) tech.NetReport
+	Settings() []tech.Setting
+	// ChangeSetting refuses with a *config.SettingError carrying the catalogue key the screen
+	// shows (maint.config.bad_value, maint.config.unknown_key).
+	ChangeSetting(ctx context.Context, key, value, by string) error
+	ConfigLog() []tech.Change
+	Logs(n int) []tech.LogLine
+	Consumables() tech.Consumables
+	PaperReplaced(ctx context.Context) error
+	ExportOutbox(ctx context.Context, dir string) (path string, n int, err error)
+	ExportDirs() []string
 }
 
 // The hidden gesture that opens the PIN pad: five taps on the title within three seconds.
@@ -56,16 +78,25 @@ func (a *App) openPIN(via string) {
 	if a.tech == nil {
 		return // a kiosk assembled without a technician side (tests of taxpayer screens)
 	}
-	a.pin = pinPad{via: via}
+	a.pin = pinPad{via: via, touched: a.now()}
+	a.desk.AwaitTechnician(true) // a technician's ID card may open it instead of the PIN
 	a.show(ScreenPIN)
+}
+
+// closePIN leaves the PIN pad for the idle screen.
+func (a *App) closePIN() {
+	a.desk.AwaitTechnician(false)
+	a.pin = pinPad{}
+	a.show(ScreenIdle)
 }
 
 // pinPad is the PIN screen's state: digits typed (never shown) and the last answer.
 type pinPad struct {
-	digits string
-	via    string
-	msgKey string
-	kv     []any
+	touched time.Time // the last tap; the pad closes by itself pinTimeout later
+	digits  string
+	via     string
+	msgKey  string
+	kv      []any
 }
 
 func (a *App) pinScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
@@ -90,10 +121,21 @@ func (a *App) pinScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
 	if a.pin.msgKey != "" {
 		items = append(items, a.para(a.T(a.pin.msgKey, a.pin.kv...), widget.DangerImportance))
 	}
-	return centred(items...), []fyne.CanvasObject{a.navButton("common.cancel", func() { a.pin = pinPad{}; a.show(ScreenIdle) })}
+	return centred(items...), []fyne.CanvasObject{a.navButton("common.cancel", a.closePIN)}
+}
+
+// pinTimeout closes a PIN pad nobody uses: a taxpayer's card is not read while it shows.
+const pinTimeout = time.Minute
+
+// pinTick closes the PIN pad after pinTimeout without a tap.
+func (a *App) pinTick() {
+	if a.screen == ScreenPIN && a.now().Sub(a.pin.touched) >= pinTimeout {
+		a.closePIN()
+	}
 }
 
 func (a *App) pinKey(k string) {
+	a.pin.touched = a.now()
 	switch k {
 	case "back":
 		if a.pin.digits != "" {
@@ -102,7 +144,9 @@ func (a *App) pinKey(k string) {
 	case "ok":
 		pin, via := a.pin.digits, a.pin.via
 		a.pin.digits = ""
+		a.inflight.Add(1)
 		go func() { // scrypt takes tens of milliseconds: off the UI thread
+			defer a.inflight.Add(-1)
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			err := a.desk.EnterMaintenance(ctx, pin, via)
@@ -122,6 +166,8 @@ func (a *App) pinAnswer(err error) {
 	var locked *desk.LockedError
 	switch {
 	case err == nil:
+		a.pin = pinPad{}
+		a.mt = maintState{}
 		a.show(ScreenMaint)
 		return
 	case errors.As(err, &locked):
@@ -130,74 +176,10 @@ func (a *App) pinAnswer(err error) {
 		a.pin.msgKey = "maint.pin.session"
 	case errors.Is(err, desk.ErrNoPINs):
 		a.pin.msgKey = "maint.pin.none"
+	case errors.Is(err, desk.ErrUnknownCard):
+		a.pin.msgKey = "maint.pin.card_unknown"
 	default:
 		a.pin.msgKey = "maint.pin.wrong"
 	}
 	a.render()
-}
-
-// maintScreen is the technician's board: every device at a glance, the outbox, and the
-// actions a morning check needs.
-func (a *App) maintScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
-	board := container.NewVBox(a.para(a.T("maint.devices"), widget.MediumImportance))
-	for _, st := range a.tech.DeviceStatuses() {
-		board.Add(a.deviceRow(st))
-	}
-	s := a.tech.OutboxStats()
-	last := a.T("maint.outbox.never")
-	if !s.LastSync.IsZero() {
-		last = s.LastSync.Local().Format("01-02 15:04")
-	}
-	outboxLine := a.para(a.T("maint.outbox", "pending", s.Pending(), "acked", s.Total-s.Pending(), "oldest", s.OldestQueued.Round(time.Second).String(), "last", last), widget.MediumImportance)
-	testPrint := a.button("maint.test_print", widget.MediumImportance, func() { a.printAndSay(a.tech.TestPrint, "maint.printed") })
-	checklist := a.button("maint.readiness", widget.MediumImportance, func() { a.printAndSay(a.tech.PrintReadiness, "maint.readiness_printed") })
-	syncNow := a.button("maint.sync_now", widget.MediumImportance, func() { a.tech.SyncNow(); a.banner = a.T("maint.synced"); a.render() })
-	refresh := a.button("maint.refresh", widget.MediumImportance, a.render)
-	exit := a.button("maint.exit", widget.HighImportance, func() {
-		go func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			a.desk.ExitMaintenance(ctx) // MaintenanceChanged brings the idle screen back
-		}()
-	})
-	actions := container.NewGridWithColumns(3, touchSized(testPrint, 200), touchSized(checklist, 200), touchSized(syncNow, 200), touchSized(refresh, 200), touchSized(exit, 280))
-	return centred(a.heading(a.T("maint.title")), board, outboxLine, actions), nil
-}
-
-// deviceRow is one device: a green, amber or red dot, its state, paper and last error.
-func (a *App) deviceRow(st device.Status) fyne.CanvasObject {
-	var c color.Color = kt.Danger
-	switch st.State {
-	case device.Online:
-		c = kt.Success
-	case device.Busy, device.UserError:
-		c = kt.Warning
-	}
-	dot := canvas.NewCircle(c)
-	dot.Resize(fyne.NewSize(20, 20))
-	line := a.T("maint.dev."+st.Device) + " · " + a.T("maint.state."+string(st.State))
-	if st.Paper != device.PaperUnknown {
-		line += " · " + a.T("maint.paper", "paper", string(st.Paper))
-	}
-	if st.LastError != nil {
-		line += " · " + a.T("maint.last_error", "code", st.LastError.Code, "time", st.LastError.Time.Local().Format("15:04:05"))
-	}
-	return container.NewHBox(container.NewGridWrap(fyne.NewSize(24, 24), dot), widget.NewLabel(line))
-}
-
-// printAndSay runs a technician's print off the UI thread and says how it went.
-func (a *App) printAndSay(print func(ctx context.Context) (printKey string), okKey string) {
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
-		defer cancel()
-		key := print(ctx)
-		bridge.Do(func() {
-			if key == "" {
-				a.banner = a.T(okKey)
-			} else {
-				a.banner = a.T("maint.print_failed", "reason", a.T(key))
-			}
-			a.render()
-		})
-	}()
 }

@@ -2,6 +2,7 @@ package screens
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -18,16 +19,40 @@ import (
 const submitTimeout = 30 * time.Second
 
 func (a *App) idle() (fyne.CanvasObject, []fyne.CanvasObject) {
+	if key := a.desk.OutOfService(); key != "" || a.desk.InMaintenance() {
+		if key == "" {
+			key = "oos.maintenance" // entered from kioskctl: the technician is not at the screen
+		}
+		// Nothing can be printed: the kiosk has taken itself out of service; the help
+		// button in the top bar still calls the expert seat.
+		return centred(a.heading(a.T("oos.title")), a.para(a.T(key), widget.DangerImportance),
+			a.para(a.T("oos.body"), widget.MediumImportance)), nil
+	}
 	icon := canvas.NewImageFromResource(resource("idcard.svg"))
 	icon.FillMode = canvas.ImageFillContain
 	icon.SetMinSize(fyne.NewSize(288, 192))
-	items := []fyne.CanvasObject{
-		container.NewCenter(icon),
-		a.heading(a.T("idle.prompt")),
+	items := []fyne.CanvasObject{container.NewCenter(icon), a.heading(a.T("idle.prompt"))}
+	queue := a.button("queue.button", widget.MediumImportance, func() { a.show(ScreenQueue) })
+	readerDown := false
+	for _, f := range a.desk.Facilities() {
+		if f.Available {
+			continue
+		}
+		switch f.Facility {
+		case desk.FacilityQueue:
+			queue.Disable()
+		case desk.FacilityIdentify:
+			readerDown = true
+		}
+		items = append(items, a.para(a.T(f.ReasonKey), widget.DangerImportance))
+	}
+	items = append(items,
 		a.para(a.T("app.subtitle"), widget.MediumImportance),
 		a.para(a.T("idle.hint"), widget.LowImportance),
+		container.NewCenter(touchSized(queue, 280)))
+	if readerDown && strings.HasPrefix(a.notice, "idcard.") {
+		a.notice = "" // the failed reads say what the reader's notice above already says
 	}
-	items = append(items, container.NewCenter(touchSized(a.button("queue.button", widget.MediumImportance, func() { a.show(ScreenQueue) }), 280)))
 	if a.notice != "" {
 		imp := widget.WarningImportance
 		if a.notice == "idle.ended.finished" || a.notice == "rate.thanks" {
@@ -42,11 +67,17 @@ func (a *App) welcome() (fyne.CanvasObject, []fyne.CanvasObject) {
 	p := a.person
 	who := container.NewVBox(
 		a.heading(a.T("welcome.hello", "name", p.MaskedName)),
-		a.para(a.T("card."+p.CardType)+" · "+a.T("welcome.id", "id", p.MaskedID), widget.MediumImportance),
-		a.para(a.T("welcome.choose"), widget.MediumImportance),
+		// One label for two lines: the four services and the history must fit below.
+		a.para(a.T("card."+p.CardType)+" · "+a.T("welcome.id", "id", p.MaskedID)+"\n"+a.T("welcome.choose"), widget.MediumImportance),
 	)
 	items := []fyne.CanvasObject{who}
-	for _, s := range a.desk.Services() {
+	// Two tiles a row, every row as tall as its own reasons: every service fits above the
+	// history, each with its reason when it cannot be started. When one cause stops them all
+	// (the printer), its reason is said once, under the tiles.
+	services := a.desk.Services()
+	shared := sharedReason(services)
+	var cells []fyne.CanvasObject
+	for _, s := range services {
 		var t fyne.CanvasObject
 		switch s.Service {
 		case desk.ServiceVAT:
@@ -58,18 +89,43 @@ func (a *App) welcome() (fyne.CanvasObject, []fyne.CanvasObject) {
 			})
 		case desk.ServiceCertificate:
 			t = a.tile("service.cert.title", "service.cert.desc", s.Available, func() { a.show(ScreenCert) })
+		case desk.ServiceInvoice:
+			t = a.tile("service.invoice.title", "service.invoice.desc", s.Available, a.startInvoice)
+		case desk.ServicePayment:
+			t = a.tile("service.pay.title", "service.pay.desc", s.Available, a.startPayment)
 		default:
 			continue
 		}
-		items = append(items, container.NewCenter(t))
-		if !s.Available {
-			items = append(items, a.para(a.T(s.ReasonKey), widget.DangerImportance))
+		cell := container.NewVBox(t)
+		if !s.Available && shared == "" {
+			cell.Add(a.para(a.T(s.ReasonKey), widget.DangerImportance))
 		}
+		cells = append(cells, cell)
+	}
+	for i := 0; i < len(cells); i += 2 {
+		items = append(items, container.NewGridWithColumns(2, cells[i:min(i+2, len(cells))]...))
+	}
+	if shared != "" {
+		items = append(items, a.para(a.T(shared), widget.DangerImportance))
 	}
 	if hist := a.history(); hist != nil {
 		items = append(items, hist)
 	}
 	return centred(items...), []fyne.CanvasObject{a.navButton("common.finish", a.finish)}
+}
+
+// sharedReason is the reason every service is unavailable for, when there are several and
+// they share one; "" otherwise.
+func sharedReason(services []desk.Availability) string {
+	if len(services) < 2 {
+		return ""
+	}
+	for _, s := range services {
+		if s.Available || s.ReasonKey != services[0].ReasonKey {
+			return ""
+		}
+	}
+	return services[0].ReasonKey
 }
 
 func (a *App) confirm() (fyne.CanvasObject, []fyne.CanvasObject) {
@@ -115,18 +171,7 @@ func (a *App) submit() {
 		ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
 		defer cancel()
 		out, err := a.desk.SubmitVATReturn(ctx, r, lang)
-		bridge.Do(func() {
-			if a.screen != ScreenSubmitting { // the session ended meanwhile; the receipt printed
-				return
-			}
-			if err != nil {
-				a.errKey = desk.MessageKey(err)
-				a.show(ScreenError)
-				return
-			}
-			a.outcome = out
-			a.show(ScreenResult)
-		})
+		bridge.Do(func() { a.submitted(out, err, ScreenResult) })
 	}()
 }
 
@@ -188,6 +233,9 @@ func (a *App) history() fyne.CanvasObject {
 	for _, h := range items[:min(len(items), historyShown)] {
 		line := a.T("history.item", "number", h.Number, "kind", a.T("kind."+string(h.Kind)),
 			"time", h.AcceptedAt.Format("01-02 15:04"), "state", a.T("scan.state."+string(h.State)))
+		if ans := a.hallAnswer(h); ans != "" {
+			line += " · " + ans
+		}
 		row := container.NewHBox(widget.NewLabel(line))
 		if h.Unprinted {
 			id := h.TxnID

@@ -58,7 +58,9 @@ func (a *App) scanScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
 			widget.NewFormItem(a.T("scan.receipt.time"), widget.NewLabel(r.AcceptedAt.Format("2006-01-02 15:04"))),
 			widget.NewFormItem(a.T("scan.receipt.state"), widget.NewLabel(a.T("scan.state."+string(r.State)))),
 		}
-		if r.Message != "" {
+		if ans := a.hallText(r.Kind, r.Code, r.Message); ans != "" {
+			fields = append(fields, widget.NewFormItem(a.T("scan.receipt.message"), widget.NewLabel(ans)))
+		} else if r.Message != "" {
 			fields = append(fields, widget.NewFormItem(a.T("scan.receipt.message"), widget.NewLabel(r.Message)))
 		}
 		items = append(items, a.heading(a.T("scan.title.receipt")), widget.NewForm(fields...))

@@ -28,6 +28,7 @@ import (
 	"taxkiosk/kiosk/config"
 	"taxkiosk/kiosk/demo"
 	"taxkiosk/kiosk/i18n"
+	"taxkiosk/kiosk/logring"
 	"taxkiosk/kiosk/maint"
 	"taxkiosk/kiosk/terminal"
 	"taxkiosk/ui/bridge"
@@ -54,7 +55,10 @@ func run() error {
 		demoMode = flag.Bool("demo", false, "simulated devices and an embedded hall server")
 	)
 	flag.Parse()
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	// The ring keeps the last lines for the technician's log page, masked, and passes every
+	// record on to stderr.
+	ring := logring.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}), logring.DefaultSize)
+	log := slog.New(ring)
 	slog.SetDefault(log)
 
 	dir := *dataDir
@@ -94,7 +98,7 @@ func run() error {
 		log.Info("demo: simulated devices", "idcard", cfg.IDCard.Port, "printer", cfg.Printer.Port,
 			"scanner", cfg.Scanner.Port, "hall", cfg.HallURL)
 	}
-	topts := terminal.Opts{Catalog: cat, Log: log}
+	topts := terminal.Opts{Catalog: cat, Log: log, Logs: ring, ConfigPath: *cfgPath}
 	if sims != nil {
 		topts.Cabinet = sims.Cabinet
 	} else if cab := openCabinet(cfg, log); cab != nil {

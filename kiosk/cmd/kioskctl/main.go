@@ -11,11 +11,19 @@
 //	kioskctl gpio read|set ... (pins named by flags)
 //	kioskctl outbox status|list|export [--data DIR] ; kioskctl sync now
 //	kioskctl sim idcard|printer|scanner --link PATH [options]
+//	kioskctl status|readiness [--print]|network|logs [-n N] [--data DIR] [--json]
+//	kioskctl selftest idcard|printer|scanner|gpio ; kioskctl output NAME on|off
+//	kioskctl config get [KEY] | set KEY VALUE | log ; kioskctl paper status|replaced
+//	kioskctl maint status|enter|exit
 //
 // Run kioskctl without arguments for every command and its flags.
 //
+// The commands of the second group talk to the running kiosk over its control socket
+// (DIR/control.sock, open to the kiosk's user and root only), as the maintenance menu does.
+//
 // Exit status: 0 done, 1 failed, 2 usage, 3 the device is not ready (no card on the reader,
-// printer out of paper or cover open, no code scanned in time).
+// printer out of paper or cover open, no code scanned in time, no kiosk running, kiosk not
+// in maintenance for a card or scanner test, hall unreachable, checklist not passed).
 package main
 
 import (
@@ -58,7 +66,7 @@ type command struct {
 // commands is every command, gathered from the file of each area (idcard.go, printer.go, ...).
 func commands() []command {
 	var all []command
-	for _, group := range [][]command{idcardCommands(), printerCommands(), scannerCommands(), simCommands(), outboxCommands(), gpioCommands(), pinCommands(), statusCommands()} {
+	for _, group := range [][]command{idcardCommands(), printerCommands(), scannerCommands(), simCommands(), outboxCommands(), gpioCommands(), pinCommands(), statusCommands(), techCommands()} {
 		all = append(all, group...)
 	}
 	return all

@@ -17,7 +17,7 @@ import (
 func statusCommands() []command {
 	return []command{
 		{"status", "[--data DIR] [--json]", "the running kiosk: every device, the hall link and the outbox", kioskStatus},
-		{"readiness", "[--data DIR] [--json]", "the opening checklist; exit 3 when the kiosk is not ready", kioskReadiness},
+		{"readiness", "[--print] [--data DIR] [--json]", "the opening checklist (--print: on the kiosk's printer too); exit 3 when not ready", kioskReadiness},
 	}
 }
 
@@ -55,30 +55,44 @@ func kioskStatus(args []string, stdout io.Writer) error {
 	for _, d := range st.Devices {
 		fmt.Fprintln(stdout, "  "+d.String())
 	}
+	// The paper counter is one more cheap question; the network check is not (it may wait
+	// seconds for the hall) and has its own command.
+	if p, err := c.Consumables(ctx); err == nil {
+		printPaper(stdout, p)
+	}
 	return nil
 }
 
-// kioskReadiness runs the opening checklist on the running kiosk's status.
+// kioskReadiness runs the opening checklist on the running kiosk's status; with --print the
+// kiosk prints it as well, like the button on the maintenance menu.
 func kioskReadiness(args []string, stdout io.Writer) error {
-	var asJSON bool
-	f, err := parseOutbox("readiness", args, func(fs *flag.FlagSet, _ *outboxFlags) {
-		fs.BoolVar(&asJSON, "json", false, "print JSON")
+	f, _, err := parseTech("readiness", args, 0, func(fs *flag.FlagSet, f *techFlags) {
+		fs.BoolVar(&f.print, "print", false, "print the checklist on the kiosk's printer too")
 	})
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), f.timeout)
-	defer cancel()
-	st, err := (&control.Client{Path: control.SocketPath(f.data)}).Status(ctx)
-	if errors.Is(err, control.ErrNoKiosk) {
-		return notReady("no kiosk is running with data directory %s", f.data)
-	}
-	if err != nil {
+	var items []readiness.Item
+	var printKey string
+	if err := f.call(func(ctx context.Context, c *control.Client) error {
+		if f.print {
+			var err error
+			items, printKey, err = c.Readiness(ctx, true)
+			return err
+		}
+		// The same checklist the kiosk would make, from its status: this answers a kiosk that
+		// serves the socket without the technician's side too.
+		st, err := c.Status(ctx)
+		if err != nil {
+			return err
+		}
+		items = readiness.Check(readiness.Input{Devices: st.Devices, Online: st.Online != nil && *st.Online,
+			Pending: st.Pending, OldestQueued: time.Duration(st.OldestQueued), OutOfService: st.OutOfService})
+		return nil
+	}); err != nil {
 		return err
 	}
-	items := readiness.Check(readiness.Input{Devices: st.Devices, Online: st.Online != nil && *st.Online,
-		Pending: st.Pending, OldestQueued: time.Duration(st.OldestQueued), OutOfService: st.OutOfService})
-	if asJSON {
+	if f.json {
 		if err := json.NewEncoder(stdout).Encode(items); err != nil {
 			return err
 		}
@@ -86,6 +100,12 @@ func kioskReadiness(args []string, stdout io.Writer) error {
 		for _, it := range items {
 			fmt.Fprintf(stdout, "%-4s  %-28s %s\n", it.Level, strings.TrimPrefix(it.Key, "readiness."), it.Detail)
 		}
+		if f.print && printKey == "" {
+			fmt.Fprintln(stdout, "printed on the kiosk")
+		}
+	}
+	if f.print && printKey != "" {
+		return fmt.Errorf("the checklist did not print: %s", printKey)
 	}
 	if !readiness.Ready(items) {
 		return notReady("not ready to open: clear the fail items")

@@ -1,0 +1,428 @@
+package desk_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"taxkiosk/kiosk/config"
+	"taxkiosk/kiosk/demo"
+	"taxkiosk/kiosk/desk"
+	"taxkiosk/kiosk/hall/registry"
+	"taxkiosk/kiosk/hallapi"
+	"taxkiosk/kiosk/i18n"
+	"taxkiosk/kiosk/money"
+	"taxkiosk/kiosk/outbox"
+	"taxkiosk/kiosk/policy"
+	"taxkiosk/kiosk/terminal"
+	"taxkiosk/kiosk/terminal/terminaltest"
+	"taxkiosk/kiosk/txn"
+)
+
+// kiosk is a whole kiosk against the demo's simulators and its real hall.
+type kiosk struct {
+	t    *testing.T
+	demo *demo.Demo
+	term *terminal.Terminal
+	cat  *i18n.Catalog
+}
+
+// newKiosk starts a kiosk; configure, if not nil, changes its configuration first.
+func newKiosk(t *testing.T, configure func(*config.Config)) *kiosk {
+	t.Helper()
+	k := terminaltest.Start(t, terminaltest.Options{Configure: configure})
+	return &kiosk{t: t, demo: k.Demo, term: k.Term, cat: k.Catalog}
+}
+
+// identify places the persona's card and waits until the hall has said whom they act for.
+func (k *kiosk) identify(persona string) {
+	k.t.Helper()
+	if err := k.demo.PlaceCard(persona); err != nil {
+		k.t.Fatal(err)
+	}
+	started, loaded := false, false
+	deadline := time.After(20 * time.Second)
+	for !started || !loaded {
+		select {
+		case e := <-k.term.Desk.Events():
+			switch e.(type) {
+			case desk.SessionStarted:
+				started = true
+			case desk.EnterprisesLoaded:
+				loaded = true
+			}
+		case <-deadline:
+			k.t.Fatalf("%s: session started %t, enterprises loaded %t", persona, started, loaded)
+		}
+	}
+}
+
+// offline cuts the link and waits until the sync loop has noticed.
+func (k *kiosk) offline() {
+	k.t.Helper()
+	k.demo.SetLink(false)
+	deadline := time.Now().Add(20 * time.Second)
+	for k.term.Sync.Status().Online {
+		if time.Now().After(deadline) {
+			k.t.Fatal("the sync loop never noticed the cut link")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// online waits until the sync loop has reached the hall at least once.
+func (k *kiosk) online() {
+	k.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !k.term.Sync.Status().Online {
+		if time.Now().After(deadline) {
+			k.t.Fatal("the sync loop never reached the hall")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// hallEntries are the hall's stored transactions with id, waiting up to within for one.
+func (k *kiosk) hallEntry(id string, within time.Duration) (txn.Result, bool) {
+	k.t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		entries, err := k.demo.Hall.List(context.Background())
+		if err != nil {
+			k.t.Fatal(err)
+		}
+		var found []txn.Result
+		for _, e := range entries {
+			if e.Txn.ID == id {
+				found = append(found, e.Result)
+			}
+		}
+		switch {
+		case len(found) > 1:
+			k.t.Fatalf("the hall stored %s %d times", id, len(found))
+		case len(found) == 1 && found[0].State.Done():
+			return found[0], true
+		}
+		if time.Now().After(deadline) {
+			return txn.Result{}, false
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// accepted counts the outbox's transactions of kind: a refusal must leave none behind.
+func (k *kiosk) accepted(kind txn.Kind) int {
+	k.t.Helper()
+	recs, err := k.term.Outbox.List(outbox.Filter{})
+	if err != nil {
+		k.t.Fatal(err)
+	}
+	n := 0
+	for _, r := range recs {
+		if r.Txn.Kind == kind {
+			n++
+		}
+	}
+	return n
+}
+
+// refused checks err is want and that its message key is in the catalogues.
+func (k *kiosk) refused(name string, err, want error) {
+	k.t.Helper()
+	if !errors.Is(err, want) {
+		k.t.Errorf("%s: %v, want %v", name, err, want)
+		return
+	}
+	if key := desk.MessageKey(err); !k.cat.Has(key) {
+		k.t.Errorf("%s: message key %q is not in the catalogues", name, key)
+	}
+}
+
+func TestCollectInvoicesRefusals(t *testing.T) {
+	k := newKiosk(t, nil)
+	ctx := context.Background()
+	if _, err := k.term.Desk.CollectInvoices(ctx, registry.JianguoHardware, "04", 1, i18n.ZH); !errors.Is(err, desk.ErrNoSession) {
+		t.Fatalf("without a card: %v", err)
+	}
+	k.identify("resident-male") // Jianguo Hardware: "04" up to 25, "11" up to 10; no "01"
+	for _, c := range []struct {
+		name, code, typ string
+		qty             int
+		want            error
+	}{
+		{"an enterprise of another person", registry.XiulanHalalFood, "04", 1, desk.ErrInvoiceEnterprise},
+		{"an unknown enterprise", "91350100M000100Y43", "04", 1, desk.ErrInvoiceEnterprise},
+		{"a type not approved", registry.JianguoHardware, "01", 1, desk.ErrTypeNotApproved},
+		{"no type", registry.JianguoHardware, "", 1, desk.ErrTypeNotApproved},
+		{"zero invoices", registry.JianguoHardware, "04", 0, desk.ErrQuantity},
+		{"a negative quantity", registry.JianguoHardware, "04", -3, desk.ErrQuantity},
+		{"one over the limit", registry.JianguoHardware, "04", 26, desk.ErrQuantity},
+		{"over the other type's limit", registry.JianguoHardware, "11", 11, desk.ErrQuantity},
+	} {
+		_, err := k.term.Desk.CollectInvoices(ctx, c.code, c.typ, c.qty, i18n.ZH)
+		k.refused(c.name, err, c.want)
+	}
+	if n := k.accepted(txn.KindInvoiceCollection); n != 0 {
+		t.Fatalf("%d applications accepted by refusals", n)
+	}
+	if n := len(k.demo.Printer.Receipts()); n != 0 {
+		t.Fatalf("%d receipts printed for refusals", n)
+	}
+}
+
+func TestCollectInvoicesOnline(t *testing.T) {
+	k := newKiosk(t, nil)
+	k.online()
+	k.identify("resident-male")
+	out, err := k.term.Desk.CollectInvoices(context.Background(), registry.JianguoHardware, "04", 25, i18n.ZH) // the limit itself
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !out.Delivered || !out.Printed {
+		t.Fatalf("online outcome: %+v", out)
+	}
+	res, ok := k.hallEntry(out.TxnID, 10*time.Second)
+	if !ok || res.State != txn.Approved || res.Code != hallapi.ResultAccepted {
+		t.Fatalf("the hall's result: %+v (stored %t)", res, ok)
+	}
+	rs := k.demo.Printer.Receipts()
+	if len(rs) != 1 {
+		t.Fatalf("%d receipts", len(rs))
+	}
+	for _, want := range []string{"发票领用申请回执", "平顶山市卫东区建国五金商行有限公司", registry.JianguoHardware,
+		"增值税普通发票", "25 份", desk.ReceiptNumber(out.Seq), "已送达税务大厅", "发票窗口",
+		"[QR: " + txn.ReceiptCode("TEST-01", out.TxnID) + "]"} {
+		if !strings.Contains(rs[0].Text, want) {
+			t.Errorf("receipt lacks %q:\n%s", want, rs[0].Text)
+		}
+	}
+	if strings.Contains(rs[0].Text, "410403196804153016") {
+		t.Error("the receipt shows the full ID number")
+	}
+	hist := k.term.Desk.History()
+	if len(hist) != 1 || hist[0].Kind != txn.KindInvoiceCollection || hist[0].Code != hallapi.ResultAccepted {
+		t.Fatalf("history %+v", hist)
+	}
+}
+
+func TestCollectInvoicesOfflineThenLinkReturns(t *testing.T) {
+	k := newKiosk(t, func(c *config.Config) { c.SyncWait = config.Duration{Duration: time.Second} })
+	k.identify("resident-elderly") // Defu Housekeeping: "04" up to 5
+	k.offline()
+	for _, a := range k.term.Desk.Services() {
+		if a.Service == desk.ServiceInvoice && !a.Available {
+			t.Fatalf("invoice collection refused offline: %+v", a)
+		}
+	}
+	out, err := k.term.Desk.CollectInvoices(context.Background(), registry.DefuHousekeeping, "04", 5, i18n.EN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Delivered || !out.Printed {
+		t.Fatalf("offline outcome: %+v", out)
+	}
+	if rs := k.demo.Printer.Receipts(); len(rs) != 1 || !strings.Contains(rs[0].Text, "Invoice application") || !strings.Contains(rs[0].Text, "sent when the network") {
+		t.Fatalf("offline receipt: %+v", rs)
+	}
+	k.demo.SetLink(true)
+	res, ok := k.hallEntry(out.TxnID, 20*time.Second)
+	if !ok || res.Code != hallapi.ResultAccepted {
+		t.Fatalf("after the link returned: %+v (stored %t)", res, ok)
+	}
+}
+
+func TestPayTaxesRefusals(t *testing.T) {
+	k := newKiosk(t, nil)
+	ctx := context.Background()
+	if _, err := k.term.Desk.PayTaxes(ctx, registry.JianguoHardware, []string{"JG-2026Q3-VAT"}, i18n.ZH); !errors.Is(err, desk.ErrNoSession) {
+		t.Fatalf("without a card: %v", err)
+	}
+	k.identify("resident-male")
+	for _, c := range []struct {
+		name, code string
+		items      []string
+		want       error
+	}{
+		{"an enterprise of another person", registry.GangyingTrading, []string{"GY-2026-11-VAT"}, desk.ErrPayEnterprise},
+		{"no item", registry.JianguoHardware, nil, desk.ErrNoItems},
+		{"an item not outstanding", registry.JianguoHardware, []string{"JG-2026Q3-VAT", "JG-C-2026Q2-VAT"}, desk.ErrNotOutstanding},
+		{"another enterprise's item", registry.JianguoHardware, []string{"GY-2026-11-VAT"}, desk.ErrNotOutstanding},
+		{"an item twice", registry.JianguoHardware, []string{"JG-2026Q3-VAT", "JG-2026Q3-VAT"}, desk.ErrNotOutstanding},
+	} {
+		_, err := k.term.Desk.PayTaxes(ctx, c.code, c.items, i18n.ZH)
+		k.refused(c.name, err, c.want)
+	}
+	if n := k.accepted(txn.KindTaxPayment); n != 0 {
+		t.Fatalf("%d payments accepted by refusals", n)
+	}
+}
+
+func TestPayTaxesNeedsAnAgreement(t *testing.T) {
+	k := newKiosk(t, nil)
+	k.identify("resident-elderly") // Defu Housekeeping has no tripartite agreement
+	_, err := k.term.Desk.PayTaxes(context.Background(), registry.DefuHousekeeping, []string{"X"}, i18n.ZH)
+	k.refused("no agreement", err, desk.ErrNoAgreement)
+}
+
+func TestPayTaxesOfflineRefusedByPolicy(t *testing.T) {
+	k := newKiosk(t, nil)
+	k.identify("resident-male")
+	k.offline()
+	var pay desk.Availability
+	for _, a := range k.term.Desk.Services() {
+		if a.Service == desk.ServicePayment {
+			pay = a
+		}
+	}
+	if pay.Available || pay.ReasonKey != policy.ReasonOnlineOnly {
+		t.Fatalf("payment offline: %+v, want disabled with %s", pay, policy.ReasonOnlineOnly)
+	}
+	_, err := k.term.Desk.PayTaxes(context.Background(), registry.JianguoHardware, []string{"JG-2026Q3-VAT"}, i18n.ZH)
+	var r *desk.RefusedError
+	if !errors.As(err, &r) || r.ReasonKey != policy.ReasonOnlineOnly {
+		t.Fatalf("offline payment: %v", err)
+	}
+	if n := k.accepted(txn.KindTaxPayment); n != 0 {
+		t.Fatalf("%d payments accepted offline", n)
+	}
+}
+
+func TestPayTaxesOnceOnline(t *testing.T) {
+	k := newKiosk(t, nil)
+	k.online()
+	k.identify("resident-male")
+	ctx := context.Background()
+	items := []string{"JG-2026Q3-VAT", "JG-2026Q3-UMT", "JG-2026Q3-EDU", "JG-2026-11-STAMP"}
+	out, err := k.term.Desk.PayTaxes(ctx, registry.JianguoHardware, items, i18n.ZH)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !out.Delivered || !out.Printed {
+		t.Fatalf("online outcome: %+v", out)
+	}
+	res, ok := k.hallEntry(out.TxnID, 10*time.Second)
+	// 3150.00 + 220.50 + 94.50 + 37.80, in exact fen
+	if !ok || res.State != txn.Approved || res.Code != hallapi.ResultPaid || res.Message != "3502.80" {
+		t.Fatalf("the hall's result: %+v (stored %t)", res, ok)
+	}
+	rs := k.demo.Printer.Receipts()
+	if len(rs) != 1 {
+		t.Fatalf("%d receipts", len(rs))
+	}
+	for _, want := range []string{"税款缴纳回执", "增值税 2026-Q3", "3150.00 元", "220.50 元", "印花税 2026-11", "3502.80 元",
+		"中国工商银行平顶山卫东支行", "6222 **** **** 6617", "已发出扣款指令", desk.ReceiptNumber(out.Seq),
+		"[QR: " + txn.ReceiptCode("TEST-01", out.TxnID) + "]"} {
+		if !strings.Contains(rs[0].Text, want) {
+			t.Errorf("receipt lacks %q:\n%s", want, rs[0].Text)
+		}
+	}
+
+	// The same selection again, or one overlapping it, is refused: the hall approved it.
+	_, err = k.term.Desk.PayTaxes(ctx, registry.JianguoHardware, items, i18n.ZH)
+	k.refused("the same payment again", err, desk.ErrAlreadyPaid)
+	_, err = k.term.Desk.PayTaxes(ctx, registry.JianguoHardware, []string{"JG-2026-11-STAMP"}, i18n.ZH)
+	k.refused("one item again", err, desk.ErrAlreadyPaid)
+	for _, it := range k.term.Desk.PayableItems(registry.JianguoHardware) {
+		if !it.Submitted {
+			t.Errorf("%s offered again after it was paid", it.ID)
+		}
+	}
+	if n := k.accepted(txn.KindTaxPayment); n != 1 {
+		t.Fatalf("%d payments accepted", n)
+	}
+	hist := k.term.Desk.History()
+	if len(hist) != 1 || hist[0].Kind != txn.KindTaxPayment || hist[0].State != txn.Approved || hist[0].Code != hallapi.ResultPaid {
+		t.Fatalf("history %+v", hist)
+	}
+}
+
+// TestPayTaxesTwiceAtOnce taps confirm twice as fast as a finger can: exactly one payment
+// is accepted.
+func TestPayTaxesTwiceAtOnce(t *testing.T) {
+	k := newKiosk(t, nil)
+	k.online()
+	k.identify("foreign-permanent") // financial officer of Gangying Trading, large taxes due
+	items := []string{"GY-2026-11-VAT", "GY-2026-11-UMT"}
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = k.term.Desk.PayTaxes(context.Background(), registry.GangyingTrading, items, i18n.ZH)
+		}()
+	}
+	wg.Wait()
+	ok := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			ok++
+		case errors.Is(err, desk.ErrPaymentPending), errors.Is(err, desk.ErrAlreadyPaid):
+		default:
+			t.Fatalf("second payment: %v", err)
+		}
+	}
+	if ok != 1 || k.accepted(txn.KindTaxPayment) != 1 {
+		t.Fatalf("%d payments succeeded, %d accepted", ok, k.accepted(txn.KindTaxPayment))
+	}
+}
+
+// TestPayTaxesPendingOffline: where the policy lets payments wait for the hall, a payment
+// not yet answered blocks another of the same items, and the hall pays it once.
+func TestPayTaxesPendingOffline(t *testing.T) {
+	limit := money.Yuan(5000)
+	k := newKiosk(t, func(c *config.Config) {
+		c.SyncWait = config.Duration{Duration: time.Second}
+		c.OfflinePolicy.Services["tax_payment"] = policy.Rule{Mode: policy.OfflineLimited, MaxQueued: 5, MaxAmount: &limit}
+	})
+	k.identify("resident-male")
+	k.offline()
+	ctx := context.Background()
+	out, err := k.term.Desk.PayTaxes(ctx, registry.JianguoHardware, []string{"JG-2026Q3-VAT"}, i18n.ZH)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Delivered {
+		t.Fatalf("delivered through a cut link: %+v", out)
+	}
+	_, err = k.term.Desk.PayTaxes(ctx, registry.JianguoHardware, []string{"JG-2026Q3-UMT", "JG-2026Q3-VAT"}, i18n.ZH)
+	k.refused("an item of a payment waiting for the hall", err, desk.ErrPaymentPending)
+	var submitted []string
+	for _, it := range k.term.Desk.PayableItems(registry.JianguoHardware) {
+		if it.Submitted {
+			submitted = append(submitted, it.ID)
+		}
+	}
+	if fmt.Sprint(submitted) != "[JG-2026Q3-VAT]" {
+		t.Fatalf("items shown as submitted: %v", submitted)
+	}
+	// The other items are still payable.
+	out2, err := k.term.Desk.PayTaxes(ctx, registry.JianguoHardware, []string{"JG-2026Q3-UMT"}, i18n.ZH)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k.demo.SetLink(true)
+	for _, o := range []desk.Outcome{out, out2} {
+		res, ok := k.hallEntry(o.TxnID, 20*time.Second)
+		if !ok || res.Code != hallapi.ResultPaid {
+			t.Fatalf("after the link returned: %+v (stored %t)", res, ok)
+		}
+	}
+}
+
+func ExamplePaymentTotal() {
+	e := registry.Demo()
+	jg, _ := e.Enterprise(registry.JianguoHardware)
+	total, ok := desk.PaymentTotal(jg, []string{"JG-2026Q3-UMT", "JG-2026Q3-EDU", "JG-2026-11-STAMP"})
+	fmt.Println(total, ok)
+	_, ok = desk.PaymentTotal(jg, []string{"JG-2026Q3-UMT", "JG-2026Q3-UMT"})
+	fmt.Println(ok)
+	// Output:
+	// 352.80 true
+	// false
+}

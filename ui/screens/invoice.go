@@ -1,0 +1,315 @@
+package screens
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"taxkiosk/kiosk/desk"
+	"taxkiosk/kiosk/hallapi"
+	"taxkiosk/kiosk/txn"
+	"taxkiosk/ui/bridge"
+	kt "taxkiosk/ui/theme"
+)
+
+// The invoice collection's screens, in the order the taxpayer meets them.
+const (
+	ScreenInvoiceEnt     Screen = "invoice_enterprise"
+	ScreenInvoiceType    Screen = "invoice_type"
+	ScreenInvoiceQty     Screen = "invoice_quantity"
+	ScreenInvoiceConfirm Screen = "invoice_confirm"
+	ScreenInvoiceResult  Screen = "invoice_result"
+)
+
+// invoiceEdit is the invoice collection's choices so far. It holds the enterprise as the
+// hall described it, so App.wipe drops it with the session.
+type invoiceEdit struct {
+	ent  *hallapi.Enterprise
+	typ  string // the approved type chosen
+	qty  string // digits typed on the keypad
+	over bool   // the last key would have passed the approved limit
+}
+
+// approval is the chosen type's approval; ok is false before a type is chosen.
+func (e *invoiceEdit) approval() (hallapi.InvoiceApproval, bool) {
+	if e.ent == nil {
+		return hallapi.InvoiceApproval{}, false
+	}
+	return desk.Approval(*e.ent, e.typ)
+}
+
+// quantity is the number typed; 0 while nothing is.
+func (e *invoiceEdit) quantity() int {
+	n, err := strconv.Atoi(e.qty)
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
+// press applies one keypad key, never letting the quantity pass limit: a taxpayer sees the
+// limit while typing rather than a refusal at the end.
+func (e *invoiceEdit) press(key string, limit int) {
+	e.over = false
+	switch key {
+	case "clear":
+		e.qty = ""
+	case "back":
+		if e.qty != "" {
+			e.qty = e.qty[:len(e.qty)-1]
+		}
+	default: // a digit
+		t := strings.TrimLeft(e.qty+key, "0")
+		if n, err := strconv.Atoi(t); t != "" && (err != nil || n > limit) {
+			e.over = true
+			return
+		}
+		e.qty = t
+	}
+}
+
+// startInvoice begins an invoice collection from the service menu.
+func (a *App) startInvoice() {
+	a.inv = invoiceEdit{}
+	a.show(ScreenInvoiceEnt)
+}
+
+// entName is an enterprise's name in the language on show.
+func (a *App) entName(e hallapi.Enterprise) string { return desk.EnterpriseName(e, a.lang) }
+
+// invoiceEnterprises offers, one tap each, the enterprises the taxpayer may collect
+// invoices for: those with an approved invoice type.
+func (a *App) invoiceEnterprises() (fyne.CanvasObject, []fyne.CanvasObject) {
+	items := []fyne.CanvasObject{a.heading(a.T("service.invoice.title"))}
+	var tiles, without []fyne.CanvasObject
+	for _, e := range a.desk.Enterprises() {
+		if len(e.Approvals) == 0 {
+			without = append(without, a.para(a.T("invoice.ent.without", "name", a.entName(e)), widget.MediumImportance))
+			continue
+		}
+		desc := a.T("filer.enterprise.known", "role", a.T("role."+e.Role), "code", e.CreditCode)
+		tiles = append(tiles, container.NewCenter(a.tileText("invoice.ent."+e.CreditCode, a.entName(e), desc, func() {
+			a.inv = invoiceEdit{ent: &e}
+			a.show(ScreenInvoiceType)
+		})))
+	}
+	if len(tiles) == 0 {
+		items = append(items, a.para(a.T("invoice.no_enterprise"), widget.WarningImportance))
+	} else {
+		items = append(items, a.para(a.T("invoice.choose_enterprise"), widget.MediumImportance))
+	}
+	items = append(items, tiles...)
+	items = append(items, without...)
+	return centred(items...), []fyne.CanvasObject{
+		a.navButton("common.back", func() { a.show(ScreenWelcome) }),
+		a.navButton("common.home", a.goHome),
+	}
+}
+
+// invoiceTypes offers the enterprise's approved invoice types, each with its limit.
+func (a *App) invoiceTypes() (fyne.CanvasObject, []fyne.CanvasObject) {
+	items := []fyne.CanvasObject{a.heading(a.T("service.invoice.title"))}
+	if e := a.inv.ent; e != nil {
+		items = append(items, a.para(a.entName(*e), widget.MediumImportance), a.para(a.T("invoice.choose_type"), widget.MediumImportance))
+		for _, ap := range e.Approvals {
+			desc := a.T("invoice.type.desc", "max", ap.MaxPerCollection, "amount", ap.MaxAmount.String())
+			items = append(items, container.NewCenter(a.tileText("invoice.type."+ap.TypeCode, desk.TextIn(ap.Name, a.lang), desc, func() {
+				a.inv.typ, a.inv.qty, a.inv.over = ap.TypeCode, "", false
+				a.show(ScreenInvoiceQty)
+			})))
+		}
+	}
+	return centred(items...), []fyne.CanvasObject{
+		a.navButton("common.back", func() { a.show(ScreenInvoiceEnt) }),
+		a.navButton("common.home", a.goHome),
+	}
+}
+
+// invoiceQuantity takes the number of invoices on a numeric keypad, within the approval.
+func (a *App) invoiceQuantity() (fyne.CanvasObject, []fyne.CanvasObject) {
+	nav := []fyne.CanvasObject{
+		a.navButton("common.back", func() { a.show(ScreenInvoiceType) }),
+		a.navButton("common.home", a.goHome),
+	}
+	ap, ok := a.inv.approval()
+	if !ok {
+		return centred(a.heading(a.T("service.invoice.title"))), nav
+	}
+	shown := a.inv.qty
+	if shown == "" {
+		shown = "0"
+	}
+	display := canvas.NewText(a.T("invoice.quantity.value", "n", shown), kt.Ink)
+	display.TextSize = a.theme.Size("headingText") * 1.4
+	display.TextStyle.Bold = true
+	display.Alignment = fyne.TextAlignCenter
+	note := a.para(a.T("invoice.qty.limit", "max", ap.MaxPerCollection), widget.MediumImportance)
+	if a.inv.over {
+		note = a.para(a.T("invoice.qty.over", "max", ap.MaxPerCollection), widget.DangerImportance)
+	}
+	next := a.button("invoice.next", widget.HighImportance, func() { a.show(ScreenInvoiceConfirm) })
+	if a.inv.quantity() < 1 {
+		next.Disable()
+	}
+	left := container.NewVBox(
+		a.para(desk.TextIn(ap.Name, a.lang), widget.MediumImportance),
+		display,
+		note,
+		container.NewCenter(touchSized(next, 280)),
+	)
+	body := centred(
+		a.heading(a.T("invoice.qty.title")),
+		container.NewGridWithColumns(2, container.NewCenter(touchSizedW(left, 480)), container.NewCenter(a.countPad(ap.MaxPerCollection))),
+	)
+	return body, nav
+}
+
+// countPad is the numeric keypad for a count: digits, back and clear, each finger-sized.
+func (a *App) countPad(limit int) fyne.CanvasObject {
+	grid := container.NewGridWithColumns(3)
+	key := func(label, k string) {
+		b := widget.NewButton(label, a.tap(func() {
+			a.inv.press(k, limit)
+			a.render()
+		}))
+		a.buttons["keypad."+k] = b
+		grid.Add(touchSized(b, 96))
+	}
+	for _, d := range []string{"7", "8", "9", "4", "5", "6", "1", "2", "3"} {
+		key(d, d)
+	}
+	key(a.T("keypad.clear"), "clear")
+	key("0", "0")
+	key(a.T("keypad.back"), "back")
+	return grid
+}
+
+// invoiceConfirm shows the application before it is submitted.
+func (a *App) invoiceConfirm() (fyne.CanvasObject, []fyne.CanvasObject) {
+	nav := []fyne.CanvasObject{
+		a.navButton("common.back", func() { a.show(ScreenInvoiceQty) }),
+		a.navButton("common.home", a.goHome),
+	}
+	ap, ok := a.inv.approval()
+	if !ok {
+		return centred(a.heading(a.T("service.invoice.title"))), nav
+	}
+	e := a.inv.ent
+	form := widget.NewForm(
+		widget.NewFormItem(a.T("invoice.receipt.enterprise"), a.value(a.entName(*e))),
+		widget.NewFormItem(a.T("receipt.filer"), a.value(e.CreditCode)),
+		widget.NewFormItem(a.T("invoice.receipt.type"), a.value(desk.TextIn(ap.Name, a.lang))),
+		widget.NewFormItem(a.T("invoice.receipt.quantity"), a.value(a.T("invoice.quantity.value", "n", a.inv.quantity()))),
+	)
+	submit := touchSized(a.button("invoice.submit", widget.HighImportance, a.submitInvoice), 360)
+	return centred(
+		a.heading(a.T("invoice.confirm.title")),
+		form,
+		a.para(a.T("invoice.confirm.note"), widget.LowImportance),
+		container.NewCenter(submit),
+	), nav
+}
+
+// value is a form's value: wrapped, so that a long enterprise name is never clipped.
+func (a *App) value(s string) fyne.CanvasObject {
+	l := widget.NewLabel(s)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// submitInvoice hands the application to the core off the UI thread. The confirm screen,
+// and with it the button, is gone before the core is called, so a second tap finds nothing.
+func (a *App) submitInvoice() {
+	if a.inv.ent == nil {
+		return
+	}
+	code, typ, qty, lang := a.inv.ent.CreditCode, a.inv.typ, a.inv.quantity(), a.lang
+	a.show(ScreenSubmitting)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
+		defer cancel()
+		out, err := a.desk.CollectInvoices(ctx, code, typ, qty, lang)
+		bridge.Do(func() { a.submitted(out, err, ScreenInvoiceResult) })
+	}()
+}
+
+// submitted shows a submission's outcome on screen s, or the error screen.
+func (a *App) submitted(out desk.Outcome, err error, s Screen) {
+	if a.screen != ScreenSubmitting { // the session ended meanwhile; the receipt printed
+		return
+	}
+	if err != nil {
+		a.errKey = desk.MessageKey(err)
+		a.show(ScreenError)
+		return
+	}
+	a.outcome = out
+	a.show(s)
+}
+
+func (a *App) invoiceResult() (fyne.CanvasObject, []fyne.CanvasObject) {
+	return a.serviceResult("invoice.done.")
+}
+
+// serviceResult is the result screen of an invoice application or a payment: the number,
+// whether the hall has it (and its answer, when it already came), whether the receipt
+// printed. Texts are prefix + "title", "delivered", "queued", "receipt_failed".
+func (a *App) serviceResult(prefix string) (fyne.CanvasObject, []fyne.CanvasObject) {
+	o := a.outcome
+	items := []fyne.CanvasObject{
+		a.heading("✓ " + a.T(prefix+"title")),
+		a.para(a.T("result.number", "number", desk.ReceiptNumber(o.Seq)), widget.MediumImportance),
+	}
+	if o.Delivered {
+		items = append(items, a.para(a.T(prefix+"delivered"), widget.SuccessImportance))
+		for _, h := range a.desk.History() {
+			if ans := a.hallAnswer(h); h.TxnID == o.TxnID && ans != "" {
+				imp := widget.SuccessImportance
+				if h.State != txn.Approved {
+					imp = widget.DangerImportance
+				}
+				items = append(items, a.para(a.T("pay.done.hall", "answer", ans), imp))
+			}
+		}
+	} else {
+		items = append(items, a.para(a.T(prefix+"queued"), widget.WarningImportance))
+	}
+	if o.Printed {
+		items = append(items, a.para(a.T("result.receipt_printed"), widget.MediumImportance))
+	} else {
+		items = append(items, a.para(a.T(prefix+"receipt_failed", "reason", a.T(o.PrintKey)), widget.DangerImportance))
+	}
+	items = append(items, container.NewCenter(touchSized(a.button("common.finish", widget.HighImportance, a.finish), 320)))
+	// Home: another service in the same visit, the card still on the reader.
+	return centred(items...), []fyne.CanvasObject{a.navButton("common.home", a.goHome)}
+}
+
+// hallAnswers is the catalogue prefix of the hall's result codes for kind, or "".
+func hallAnswers(kind txn.Kind) string {
+	switch kind {
+	case txn.KindInvoiceCollection:
+		return "invoice.hall."
+	case txn.KindTaxPayment:
+		return "pay.hall."
+	}
+	return ""
+}
+
+// hallAnswer words the hall's answer on an invoice application or a payment, or "" before
+// it came (and for other kinds, whose state says enough).
+func (a *App) hallAnswer(h desk.HistoryItem) string { return a.hallText(h.Kind, h.Code, h.Message) }
+
+// hallText words the hall's result code of a transaction of kind, with its parameter
+// message (a total, a limit), or "" when there is no wording for it.
+func (a *App) hallText(kind txn.Kind, code, message string) string {
+	prefix := hallAnswers(kind)
+	if prefix == "" || code == "" || !a.cat.Has(prefix+code) {
+		return ""
+	}
+	return a.T(prefix+code, "message", message)
+}

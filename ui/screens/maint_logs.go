@@ -1,0 +1,36 @@
+package screens
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+)
+
+// logsShown is how much of the log's tail the page shows: what happened this morning, not
+// the week; kioskctl logs -n reads further back.
+const logsShown = 30
+
+// logsPage is the log's tail, newest first, in small monospace text. The lines were masked
+// when they were written (log ring), so no name or ID number reaches this page.
+func (a *App) logsPage() fyne.CanvasObject {
+	lines := a.tech.Logs(logsShown)
+	box := container.NewVBox()
+	if len(lines) == 0 {
+		box.Add(a.para(a.T("maint.logs.empty"), widget.LowImportance))
+	}
+	for i := len(lines) - 1; i >= 0; i-- {
+		l := lines[i]
+		box.Add(a.smallText(a.vary(l.Time.In(a.now().Location()).Format("01-02 15:04:05"))+" "+padLevel(l.Level)+" "+l.Text, true))
+	}
+	refresh := a.button("maint.refresh", widget.MediumImportance, a.render)
+	return container.NewBorder(a.para(a.T("maint.logs.hint", "n", logsShown), widget.LowImportance), actions(touchSized(refresh, 240)), nil, nil,
+		container.NewVScroll(box))
+}
+
+// padLevel aligns the text after the level in monospace.
+func padLevel(l string) string {
+	for len(l) < 5 {
+		l += " "
+	}
+	return l
+}

@@ -1,0 +1,212 @@
+package screens
+
+import (
+	"context"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"taxkiosk/kiosk/desk"
+	"taxkiosk/kiosk/hallapi"
+	"taxkiosk/kiosk/money"
+	"taxkiosk/ui/bridge"
+)
+
+// The payment's screens, in the order the taxpayer meets them.
+const (
+	ScreenPayEnt     Screen = "pay_enterprise"
+	ScreenPayItems   Screen = "pay_items"
+	ScreenPayConfirm Screen = "pay_confirm"
+	ScreenPayResult  Screen = "pay_result"
+)
+
+// payEdit is the payment's choices so far. It holds the enterprise as the hall described it,
+// so App.wipe drops it with the session.
+type payEdit struct {
+	ent    *hallapi.Enterprise
+	chosen map[string]bool // by TaxItem.ID
+}
+
+// items are the chosen items' ids in the hall's order (oldest due first).
+func (p *payEdit) items() []string {
+	if p.ent == nil {
+		return nil
+	}
+	var ids []string
+	for _, it := range p.ent.Outstanding {
+		if p.chosen[it.ID] {
+			ids = append(ids, it.ID)
+		}
+	}
+	return ids
+}
+
+// total is the chosen items' sum, in exact fen.
+func (p *payEdit) total() money.Amount {
+	if p.ent == nil {
+		return 0
+	}
+	t, _ := desk.PaymentTotal(*p.ent, p.items()) // items() names each outstanding item once
+	return t
+}
+
+// startPayment begins a payment from the service menu.
+func (a *App) startPayment() {
+	a.pay = payEdit{}
+	a.show(ScreenPayEnt)
+}
+
+// payEnterprises offers the enterprises that can pay here (a tripartite agreement and taxes
+// outstanding), one tap each, and says why each other one cannot.
+func (a *App) payEnterprises() (fyne.CanvasObject, []fyne.CanvasObject) {
+	items := []fyne.CanvasObject{a.heading(a.T("service.pay.title"))}
+	var tiles, others []fyne.CanvasObject
+	for _, e := range a.desk.Enterprises() {
+		switch {
+		case e.Agreement == nil:
+			others = append(others, a.para(a.T("pay.ent.no_agreement", "name", a.entName(e)), widget.MediumImportance))
+		case len(e.Outstanding) == 0:
+			others = append(others, a.para(a.T("pay.ent.nothing_due", "name", a.entName(e)), widget.MediumImportance))
+		default:
+			var due money.Amount
+			for _, it := range e.Outstanding {
+				due += it.Amount
+			}
+			desc := a.T("pay.ent.desc", "n", len(e.Outstanding), "amount", due.String())
+			tiles = append(tiles, container.NewCenter(a.tileText("pay.ent."+e.CreditCode, a.entName(e), desc, func() {
+				a.pay = payEdit{ent: &e, chosen: map[string]bool{}}
+				a.show(ScreenPayItems)
+			})))
+		}
+	}
+	if len(tiles) == 0 {
+		items = append(items, a.para(a.T("pay.none"), widget.WarningImportance))
+	} else {
+		items = append(items, a.para(a.T("pay.choose_enterprise"), widget.MediumImportance))
+	}
+	items = append(items, tiles...)
+	items = append(items, others...)
+	return centred(items...), []fyne.CanvasObject{
+		a.navButton("common.back", func() { a.show(ScreenWelcome) }),
+		a.navButton("common.home", a.goHome),
+	}
+}
+
+// payItems lists the outstanding taxes as large check boxes, with the running total. An item
+// already in a payment here is shown ticked off and cannot be chosen again.
+func (a *App) payItems() (fyne.CanvasObject, []fyne.CanvasObject) {
+	nav := []fyne.CanvasObject{
+		a.navButton("common.back", func() { a.show(ScreenPayEnt) }),
+		a.navButton("common.home", a.goHome),
+	}
+	e := a.pay.ent
+	if e == nil {
+		return centred(a.heading(a.T("service.pay.title"))), nav
+	}
+	items := []fyne.CanvasObject{
+		a.heading(a.entName(*e)),
+		a.para(a.T("pay.choose_items"), widget.MediumImportance),
+	}
+	for _, it := range a.desk.PayableItems(e.CreditCode) {
+		text := a.T("pay.item", "name", desk.TextIn(it.Name, a.lang), "period", it.Period, "amount", it.Amount.String(), "due", it.Due)
+		id := it.ID
+		b := a.button("pay.item."+id, widget.MediumImportance, func() {
+			if a.pay.chosen == nil {
+				a.pay.chosen = map[string]bool{}
+			}
+			a.pay.chosen[id] = !a.pay.chosen[id]
+			a.render()
+		})
+		b.Alignment = widget.ButtonAlignLeading
+		b.SetIcon(theme.CheckButtonIcon())
+		switch {
+		case it.Submitted:
+			delete(a.pay.chosen, id)
+			text = a.T("pay.item.submitted", "name", desk.TextIn(it.Name, a.lang), "period", it.Period, "amount", it.Amount.String())
+			b.SetIcon(theme.CheckButtonCheckedIcon())
+			b.Disable()
+		case a.pay.chosen[id]:
+			b.SetIcon(theme.CheckButtonCheckedIcon())
+			b.Importance = widget.HighImportance
+		}
+		b.SetText(text)
+		items = append(items, touchSized(b, 900))
+	}
+	ids := a.pay.items()
+	total := widget.NewLabelWithStyle(a.T("pay.total", "n", len(ids), "amount", a.pay.total().String()), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	total.Importance = widget.HighImportance
+	next := a.button("pay.next", widget.HighImportance, func() { a.show(ScreenPayConfirm) })
+	if len(ids) == 0 {
+		next.Disable()
+	}
+	// The total beside Next, in one row: five items still fit the screen.
+	items = append(items, container.NewCenter(container.NewHBox(total, touchSized(next, 280))))
+	return centred(items...), nav
+}
+
+// payConfirm shows what will be debited from which account before anything is.
+func (a *App) payConfirm() (fyne.CanvasObject, []fyne.CanvasObject) {
+	nav := []fyne.CanvasObject{
+		a.navButton("common.back", func() { a.show(ScreenPayItems) }),
+		a.navButton("common.home", a.goHome),
+	}
+	e := a.pay.ent
+	if e == nil || e.Agreement == nil {
+		return centred(a.heading(a.T("service.pay.title"))), nav
+	}
+	yuan := func(m money.Amount) string { return a.T("vat.yuan", "amount", m.String()) }
+	// Who pays from where on the left, what is paid on the right: five items still fit.
+	var lines []string
+	for _, it := range e.Outstanding {
+		if a.pay.chosen[it.ID] {
+			lines = append(lines, desk.TextIn(it.Name, a.lang)+" "+it.Period+" · "+yuan(it.Amount))
+		}
+	}
+	who := widget.NewForm(
+		widget.NewFormItem(a.T("pay.field.enterprise"), a.value(a.entName(*e)+"\n"+e.CreditCode)),
+		widget.NewFormItem(a.T("pay.receipt.account"), a.value(desk.TextIn(e.Agreement.Bank, a.lang)+"\n"+e.Agreement.Account)),
+		widget.NewFormItem(a.T("pay.receipt.total"), widget.NewLabelWithStyle(yuan(a.pay.total()), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})),
+	)
+	what := widget.NewForm(widget.NewFormItem(a.T("pay.field.items"), a.value(strings.Join(lines, "\n"))))
+	form := container.NewGridWithColumns(2, who, what)
+	submit := a.button("pay.submit", widget.HighImportance, a.submitPayment)
+	if len(a.pay.items()) == 0 {
+		submit.Disable()
+	}
+	return centred(
+		a.heading(a.T("pay.confirm.title")),
+		form,
+		a.para(a.T("pay.confirm.note"), widget.WarningImportance),
+		container.NewCenter(touchSized(submit, 360)),
+	), nav
+}
+
+// submitPayment hands the payment to the core off the UI thread. The confirm screen, and
+// with it the button, is gone before the core is called, so a second tap finds nothing; the
+// core refuses the same items again while this payment stands.
+func (a *App) submitPayment() {
+	ids := a.pay.items()
+	if a.pay.ent == nil || len(ids) == 0 {
+		return
+	}
+	code, lang := a.pay.ent.CreditCode, a.lang
+	a.show(ScreenSubmitting)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
+		defer cancel()
+		out, err := a.desk.PayTaxes(ctx, code, ids, lang)
+		bridge.Do(func() {
+			if err == nil {
+				a.pay.chosen = map[string]bool{}
+			}
+			a.submitted(out, err, ScreenPayResult)
+		})
+	}()
+}
+
+func (a *App) payResult() (fyne.CanvasObject, []fyne.CanvasObject) {
+	return a.serviceResult("pay.done.")
+}
