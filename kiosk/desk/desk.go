@@ -113,8 +113,8 @@ type Desk struct {
 	health  health
 	live    live
 	// awaitTech: the PIN pad is open, so a card placed now is a technician's, checked
-	// against the allow list; techSeen is the last such card refused, read again only after
-	// it has left the reader.
+	// against the allow list; techSeen is the last technician's card seen (refused, or
+	// opening maintenance), read again only after it has left the reader.
 	awaitTech atomic.Bool
 	techSeen  string
 	ents      enterprises
@@ -259,6 +259,8 @@ func (d *Desk) Run(ctx context.Context) {
 		switch {
 		case err == nil && tech:
 			d.technicianCard(ctx, card)
+		case err == nil && d.techSeen != "" && cardTag(card) == d.techSeen:
+			wipe(card) // the technician's card, still there after maintenance
 		case err == nil:
 			lastFail, misses = "", 0
 			id := card.IDNumber

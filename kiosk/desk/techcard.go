@@ -20,8 +20,7 @@ func (d *Desk) AwaitTechnician(on bool) {
 // technicianCard checks a card placed at the PIN pad against the allow list. A refused card
 // counts as a wrong PIN towards the lockout, once per placing.
 func (d *Desk) technicianCard(ctx context.Context, card *idcard.Card) {
-	sum := sha256.Sum256([]byte(card.IDNumber))
-	seen := hex.EncodeToString(sum[:])
+	seen := cardTag(card)
 	masked := txn.MaskID(card.IDNumber)
 	ok := len(d.opts.TechnicianCards) > 0 && seen != d.techSeen && maint.VerifyCard(d.opts.TechnicianCards, card.IDNumber)
 	wipe(card)
@@ -47,7 +46,15 @@ func (d *Desk) technicianCard(ctx context.Context, card *idcard.Card) {
 	}
 	if err := d.enterMaintenance(ctx, map[string]any{"via": "card", "card": masked}); err != nil {
 		d.emit(TechnicianRefused{Err: err})
+		return
 	}
+	d.techSeen = seen // left on the reader after maintenance, it is not a taxpayer's card
+}
+
+// cardTag tells one card from another without keeping its number.
+func cardTag(c *idcard.Card) string {
+	sum := sha256.Sum256([]byte(c.IDNumber))
+	return hex.EncodeToString(sum[:])
 }
 
 // wipe overwrites what a card read holds, for a card that starts no session.

@@ -47,6 +47,10 @@ func TestTechnicianCardOpensMaintenance(t *testing.T) {
 	}
 	k.waitFor("the entry recorded for the hall", func() bool { return k.auditActions()["enter"] == 1 })
 	d.ExitMaintenance(context.Background())
+	time.Sleep(time.Second) // the card still lies there: it is not a taxpayer's
+	if _, ok := d.Person(); ok {
+		t.Fatal("the technician's card, left on the reader, started a taxpayer session")
+	}
 	k.demo.LiftCard()
 
 	// With the PIN pad closed, the same card is a taxpayer's card like any other.

@@ -338,7 +338,7 @@ func TestChangeSetting(t *testing.T) {
 		t.Fatalf("PIN hashes from the menu: %v", err)
 	}
 	log := k.term.ConfigLog()
-	if len(log) != 2 || log[0].Key != "printer.receipts_per_roll" || log[0].Old != "0" || log[0].New != "250" || log[1].By != "kioskctl" {
+	if len(log) != 2 || log[0].Key != "printer.receipts_per_roll" || log[0].Old != "400" || log[0].New != "250" || log[1].By != "kioskctl" {
 		t.Fatalf("change log %+v", log)
 	}
 	if d := k.hallAudit("config_change", 10*time.Second); d["key"] == nil {

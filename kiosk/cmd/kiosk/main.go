@@ -41,6 +41,16 @@ import (
 const demoPIN = "246810"
 
 func main() {
+	// The hall and its taxpayers read China Standard Time: the screens' times must agree
+	// with the receipts' whatever zone the machine was installed with, unless TZ says
+	// otherwise on purpose.
+	if os.Getenv("TZ") == "" {
+		if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
+			time.Local = loc
+		} else {
+			time.Local = time.FixedZone("CST", 8*3600)
+		}
+	}
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "kiosk:", err)
 		os.Exit(1)
