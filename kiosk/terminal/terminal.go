@@ -233,7 +233,15 @@ func (t *Terminal) DeviceStatuses() []device.Status {
 }
 
 // OutboxStats summarises the queue for the maintenance menu.
-func (t *Terminal) OutboxStats() outbox.Stats { return t.Outbox.Stats() }
+// While the hall cannot be reached the sync loop only probes, so no delivery fails; the
+// probe's error is then the one a technician needs.
+func (t *Terminal) OutboxStats() outbox.Stats {
+	s := t.Outbox.Stats()
+	if st := t.Sync.Status(); !st.Online && st.LastError != "" {
+		s.LastError = st.LastError
+	}
+	return s
+}
 
 // SyncNow asks the sync loop to deliver at once.
 func (t *Terminal) SyncNow() { t.Sync.Wake() }

@@ -495,7 +495,7 @@ func TestMaintenanceWhenThingsFail(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.demo.SetLink(false)
-	h.waitFor("the sync loop noticed the cut link", func() bool { return !h.term.Sync.Status().Online })
+	h.waitFor("the sync loop noticed the cut link", func() bool { st := h.term.Sync.Status(); return !st.Online && st.LastError != "" })
 	h.app.SetNetwork(NetState{Online: false})
 	h.waitFor("the printer reports no paper", func() bool {
 		for _, s := range h.term.DeviceStatuses() {
