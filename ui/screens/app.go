@@ -89,7 +89,8 @@ type App struct {
 	desk    Desk
 	cat     *i18n.Catalog
 	theme   *kt.Theme
-	refresh func() // re-applies the theme after a size change
+	refresh func()       // re-applies the theme after a size change
+	do      func(func()) // runs work done off the UI thread back on it (Opts.Do)
 	now     func() time.Time
 
 	lang   i18n.Lang
@@ -121,7 +122,7 @@ type App struct {
 	// tests set a placeholder.
 	varies func(string) string
 	// inflight counts maintenance work running off the UI thread that will come back through
-	// bridge.Do; tests wait for none before they tap, as a technician's finger would.
+	// Opts.Do; tests wait for none before they tap, as a technician's finger would.
 	inflight atomic.Int32
 
 	root      *fyne.Container
@@ -141,6 +142,10 @@ type Opts struct {
 	Now func() time.Time
 	// Technician is the maintenance menu's side of the kiosk; nil means no menu.
 	Technician Technician
+	// Do runs f on the UI thread, where work done off it comes back; nil means bridge.Do.
+	// Tests pass their own, run on the test's goroutine, because Fyne's test driver runs
+	// fyne.Do on the caller's goroutine, racing the test reading the screen.
+	Do func(f func())
 }
 
 // New builds the app on the idle screen.
@@ -151,7 +156,10 @@ func New(d Desk, cat *i18n.Catalog, th *kt.Theme, opts Opts) *App {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	a := &App{desk: d, cat: cat, theme: th, lang: opts.Lang, refresh: opts.Refresh, now: opts.Now, tech: opts.Technician, screen: ScreenIdle}
+	if opts.Do == nil {
+		opts.Do = bridge.Do
+	}
+	a := &App{desk: d, cat: cat, theme: th, lang: opts.Lang, refresh: opts.Refresh, now: opts.Now, tech: opts.Technician, do: opts.Do, screen: ScreenIdle}
 	a.root = container.NewStack()
 	a.render()
 	return a
@@ -447,7 +455,7 @@ func (a *App) callHelp() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		if _, err := a.desk.CallHelp(ctx, "screen"); err != nil {
-			bridge.Do(func() {
+			a.do(func() {
 				a.banner = a.T("help.failed")
 				a.render()
 			})

@@ -8,7 +8,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"taxkiosk/kiosk/desk"
-	"taxkiosk/ui/bridge"
 )
 
 // certScreen lists the tax payment certificates the hall holds for the taxpayer's
@@ -50,7 +49,7 @@ func (a *App) printCertificate(code, id string) {
 		ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
 		defer cancel()
 		key, err := a.desk.PrintCertificate(ctx, code, id, lang)
-		bridge.Do(func() {
+		a.do(func() {
 			switch {
 			case err != nil:
 				a.banner = a.T(desk.MessageKey(err))

@@ -13,7 +13,6 @@ import (
 	"taxkiosk/kiosk/desk"
 	"taxkiosk/kiosk/hallapi"
 	"taxkiosk/kiosk/txn"
-	"taxkiosk/ui/bridge"
 	kt "taxkiosk/ui/theme"
 )
 
@@ -234,7 +233,7 @@ func (a *App) submitInvoice() {
 		ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
 		defer cancel()
 		out, err := a.desk.CollectInvoices(ctx, code, typ, qty, lang)
-		bridge.Do(func() { a.submitted(out, err, ScreenInvoiceResult) })
+		a.do(func() { a.submitted(out, err, ScreenInvoiceResult) })
 	}()
 }
 

@@ -16,7 +16,6 @@ import (
 	"taxkiosk/kiosk/outbox"
 	"taxkiosk/kiosk/readiness"
 	"taxkiosk/kiosk/tech"
-	"taxkiosk/ui/bridge"
 	kt "taxkiosk/ui/theme"
 )
 
@@ -150,7 +149,7 @@ func (a *App) pinKey(k string) {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			err := a.desk.EnterMaintenance(ctx, pin, via)
-			bridge.Do(func() { a.pinAnswer(err) })
+			a.do(func() { a.pinAnswer(err) })
 		}()
 		return
 	default:

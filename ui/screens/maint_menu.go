@@ -12,7 +12,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"taxkiosk/kiosk/tech"
-	"taxkiosk/ui/bridge"
 	kt "taxkiosk/ui/theme"
 )
 
@@ -203,7 +202,7 @@ func (a *App) maintJob(waitKey string, work func(ctx context.Context) (apply fun
 		ctx, cancel := context.WithTimeout(context.Background(), maintJobTimeout)
 		defer cancel()
 		apply := work(ctx)
-		bridge.Do(func() {
+		a.do(func() {
 			if a.screen != ScreenMaint || a.mt.job != job {
 				return // maintenance was left meanwhile
 			}

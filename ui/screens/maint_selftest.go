@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"taxkiosk/kiosk/tech"
-	"taxkiosk/ui/bridge"
 )
 
 // selfTests are the self-test buttons: the device tested, the button's key and what the
@@ -147,7 +146,7 @@ func (a *App) readPins() {
 		if pins == nil {
 			pins = []tech.Pin{} // read, and nothing fitted: not "still reading"
 		}
-		bridge.Do(func() {
+		a.do(func() {
 			a.mt.pinsReading = false
 			if a.screen != ScreenMaint || a.mt.page != pageSelfTest || slices.Equal(pins, a.mt.pins) {
 				return

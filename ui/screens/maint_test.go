@@ -29,8 +29,7 @@ func (h *harness) enterMaint() {
 	h.settle()
 }
 
-// settle waits until the work the screens started off the UI thread has come back: in the
-// test driver bridge.Do runs on the worker's goroutine, so a tap now would race its redraw.
+// settle waits until the work the screens started off the UI thread has come back and ran.
 func (h *harness) settle() {
 	h.t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
@@ -38,8 +37,10 @@ func (h *harness) settle() {
 		if time.Now().After(deadline) {
 			h.t.Fatal("the screens' background work never came back")
 		}
+		h.runUI()
 		time.Sleep(10 * time.Millisecond)
 	}
+	h.runUI() // the work's last step, queued before it counted itself done
 }
 
 // touch taps key once the screen is still.
@@ -71,7 +72,7 @@ func (h *harness) steady() { h.app.varies = func(string) string { return "··" 
 func (h *harness) waitFor(what string, cond func() bool) {
 	h.t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
+	for h.runUI(); !cond(); h.runUI() {
 		if time.Now().After(deadline) {
 			h.t.Fatalf("never: %s", what)
 		}

@@ -12,7 +12,6 @@ import (
 
 	"taxkiosk/assets"
 	"taxkiosk/kiosk/desk"
-	"taxkiosk/ui/bridge"
 )
 
 // submitTimeout bounds a submission: commit, the wait for the hall, and printing.
@@ -171,7 +170,7 @@ func (a *App) submit() {
 		ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
 		defer cancel()
 		out, err := a.desk.SubmitVATReturn(ctx, r, lang)
-		bridge.Do(func() { a.submitted(out, err, ScreenResult) })
+		a.do(func() { a.submitted(out, err, ScreenResult) })
 	}()
 }
 
@@ -252,7 +251,7 @@ func (a *App) reprint(txnID string) {
 		ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
 		defer cancel()
 		key, err := a.desk.Reprint(ctx, txnID)
-		bridge.Do(func() {
+		a.do(func() {
 			switch {
 			case err != nil:
 				a.banner = a.T("history.reprint_failed", "reason", a.T("printer.error"))

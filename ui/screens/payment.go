@@ -12,7 +12,6 @@ import (
 	"taxkiosk/kiosk/desk"
 	"taxkiosk/kiosk/hallapi"
 	"taxkiosk/kiosk/money"
-	"taxkiosk/ui/bridge"
 )
 
 // The payment's screens, in the order the taxpayer meets them.
@@ -198,7 +197,7 @@ func (a *App) submitPayment() {
 		ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
 		defer cancel()
 		out, err := a.desk.PayTaxes(ctx, code, ids, lang)
-		bridge.Do(func() {
+		a.do(func() {
 			if err == nil {
 				a.pay.chosen = map[string]bool{}
 			}

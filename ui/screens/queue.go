@@ -7,7 +7,6 @@ import (
 	"fyne.io/fyne/v2/container"
 
 	"taxkiosk/kiosk/desk"
-	"taxkiosk/ui/bridge"
 )
 
 // queueScreen offers a counter queue ticket by business type; no ID card is needed.
@@ -34,7 +33,7 @@ func (a *App) takeTicket(business string) {
 		ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
 		defer cancel()
 		t, err := a.desk.TakeTicket(ctx, business, lang)
-		bridge.Do(func() {
+		a.do(func() {
 			if err != nil {
 				a.banner = a.T(desk.MessageKey(err))
 				a.render()

@@ -10,7 +10,6 @@ import (
 
 	"taxkiosk/drivers/scanner"
 	"taxkiosk/kiosk/desk"
-	"taxkiosk/ui/bridge"
 )
 
 // scanScreen shows what a scanned code is: an invoice's fields, checked for form, or where
@@ -89,7 +88,7 @@ func (a *App) verification(inv *scanner.Invoice) []fyne.CanvasObject {
 				ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
 				defer cancel()
 				res, err := a.desk.VerifyInvoice(ctx, inv)
-				bridge.Do(func() {
+				a.do(func() {
 					if a.screen != ScreenScan {
 						return
 					}

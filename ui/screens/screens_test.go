@@ -32,6 +32,7 @@ type harness struct {
 	term *terminal.Terminal
 	app  *App
 	win  fyne.Window
+	ui   chan func()   // work come back to the UI thread (Opts.Do), run by runUI
 	logs *logring.Ring // the kiosk's log, as the log page reads it
 	usb  string        // a directory standing for a mounted USB stick
 }
@@ -67,22 +68,42 @@ func newHarnessTuned(t testing.TB, before func(*demo.Demo), tune func(*config.Co
 			}
 		},
 	})
-	app := New(k.Term.Desk, k.Catalog, th, Opts{Now: func() time.Time { return fixedNow }, Technician: k.Term})
+	ui := make(chan func(), 256)
+	app := New(k.Term.Desk, k.Catalog, th, Opts{Now: func() time.Time { return fixedNow }, Technician: k.Term, Do: func(f func()) { ui <- f }})
 	w := test.NewTempWindow(t, app.Content())
 	w.Resize(fyne.NewSize(1280, 800))
-	return &harness{t: t, demo: k.Demo, term: k.Term, app: app, win: w, logs: k.Logs, usb: k.USB}
+	return &harness{t: t, demo: k.Demo, term: k.Term, app: app, win: w, logs: k.Logs, usb: k.USB, ui: ui}
+}
+
+// runUI runs the work that came back from off the UI thread, on the test's goroutine, which
+// stands for the UI thread: every wait and tap calls it, so no worker touches the screen.
+func (h *harness) runUI() {
+	for {
+		select {
+		case f := <-h.ui:
+			f()
+		default:
+			return
+		}
+	}
 }
 
 // pump delivers the desk's next event to the screens, as package bridge does in the kiosk.
 func (h *harness) pump() desk.Event {
 	h.t.Helper()
-	select {
-	case e := <-h.term.Desk.Events():
-		h.app.HandleEvent(e)
-		return e
-	case <-time.After(10 * time.Second):
-		h.t.Fatal("no desk event")
-		return nil
+	timeout := time.After(10 * time.Second)
+	for {
+		select {
+		case e := <-h.term.Desk.Events():
+			h.runUI()
+			h.app.HandleEvent(e)
+			return e
+		case f := <-h.ui:
+			f()
+		case <-timeout:
+			h.t.Fatal("no desk event")
+			return nil
+		}
 	}
 }
 
@@ -98,6 +119,7 @@ func pumpUntil[T desk.Event](h *harness) T {
 
 func (h *harness) tap(key string) {
 	h.t.Helper()
+	h.runUI()
 	b := h.app.Button(key)
 	if b == nil {
 		h.t.Fatalf("screen %s has no button %q", h.app.Screen(), key)
@@ -111,7 +133,7 @@ func (h *harness) tap(key string) {
 func (h *harness) waitScreen(s Screen) {
 	h.t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
-	for h.app.Screen() != s {
+	for h.runUI(); h.app.Screen() != s; h.runUI() {
 		if time.Now().After(deadline) {
 			h.t.Fatalf("screen is %s, want %s", h.app.Screen(), s)
 		}
@@ -122,6 +144,7 @@ func (h *harness) waitScreen(s Screen) {
 // golden checks the screen against testdata/<name>_<lang>.png in both languages.
 func (h *harness) golden(name string) {
 	h.t.Helper()
+	h.runUI()
 	for _, l := range i18n.Langs {
 		if h.app.Lang() != l {
 			h.tap("common.lang_switch")
@@ -135,6 +158,7 @@ func (h *harness) golden(name string) {
 }
 
 func (h *harness) text() string {
+	h.runUI()
 	return test.RenderObjectToMarkup(h.app.Content())
 }
 

@@ -37,6 +37,8 @@ func (h *harness) pumpWhile(what string, ok func() bool) {
 		select {
 		case e := <-h.term.Desk.Events():
 			h.app.HandleEvent(e)
+		case f := <-h.ui:
+			f()
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
