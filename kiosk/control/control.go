@@ -66,21 +66,7 @@ type Response struct {
 }
 
 // Duration is a time.Duration that reads as "1h2m3s" in JSON.
-type Duration time.Duration
-
-func (d Duration) String() string { return time.Duration(d).String() }
-
-func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
-
-func (d *Duration) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return err
-	}
-	v, err := time.ParseDuration(s)
-	*d = Duration(v)
-	return err
-}
+type Duration = tech.Duration
 
 // Status is the outbox and sync loop at a glance.
 type Status struct {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"taxkiosk/kiosk/config"
-	"taxkiosk/kiosk/readiness"
 	"taxkiosk/kiosk/tech"
 )
 
@@ -34,23 +33,10 @@ const Via = "kioskctl"
 
 // Technician is the running kiosk's maintenance side (*terminal.Terminal).
 type Technician interface {
-	SelfTest(ctx context.Context, device string) tech.SelfTest
-	Pins() []tech.Pin
-	SetOutput(ctx context.Context, name string, on bool) error
-	CheckNetwork(ctx context.Context) tech.NetReport
-	Settings() []tech.Setting
-	ChangeSetting(ctx context.Context, key, value, by string) error
-	ConfigLog() []tech.Change
-	Logs(n int) []tech.LogLine
-	Consumables() tech.Consumables
-	PaperReplaced(ctx context.Context) error
-	Readiness() []readiness.Item
-	PrintReadiness(ctx context.Context) (printKey string)
+	tech.Menu
 	InMaintenance() bool
 	EnterMaintenance(ctx context.Context, via string) error
 	ExitMaintenance(ctx context.Context)
-	ExportOutbox(ctx context.Context, dir string) (path string, n int, err error)
-	ExportDirs() []string
 }
 
 // handleTech answers the technician's ops; ok is false for any other op.

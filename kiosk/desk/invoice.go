@@ -10,6 +10,20 @@ import (
 )
 
 // enterprise finds creditCode among the enterprises the current taxpayer acts for.
+// actingFor returns the identified taxpayer and enterprise creditCode, which must be one
+// they act for; notTheirs is the refusal otherwise.
+func (d *Desk) actingFor(creditCode string, notTheirs error) (*txn.Taxpayer, hallapi.Enterprise, error) {
+	tp, ok := d.sess.Taxpayer()
+	if !ok {
+		return nil, hallapi.Enterprise{}, ErrNoSession
+	}
+	e, ok := d.enterprise(creditCode)
+	if !ok {
+		return nil, hallapi.Enterprise{}, notTheirs
+	}
+	return tp, e, nil
+}
+
 func (d *Desk) enterprise(creditCode string) (hallapi.Enterprise, bool) {
 	for _, e := range d.Enterprises() {
 		if e.CreditCode == creditCode {
@@ -37,13 +51,9 @@ func Approval(e hallapi.Enterprise, typeCode string) (hallapi.InvoiceApproval, b
 func (d *Desk) CollectInvoices(ctx context.Context, creditCode, typeCode string, qty int, lang i18n.Lang) (Outcome, error) {
 	d.submitMu.Lock()
 	defer d.submitMu.Unlock()
-	tp, ok := d.sess.Taxpayer()
-	if !ok {
-		return Outcome{}, ErrNoSession
-	}
-	e, ok := d.enterprise(creditCode)
-	if !ok {
-		return Outcome{}, ErrInvoiceEnterprise
+	tp, e, err := d.actingFor(creditCode, ErrInvoiceEnterprise)
+	if err != nil {
+		return Outcome{}, err
 	}
 	ap, ok := Approval(e, typeCode)
 	if !ok {

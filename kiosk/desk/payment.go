@@ -100,13 +100,9 @@ func (d *Desk) PayTaxes(ctx context.Context, creditCode string, itemIDs []string
 	// Held from the duplicate check to the commit, so that two taps cannot both pass it.
 	d.submitMu.Lock()
 	defer d.submitMu.Unlock()
-	tp, ok := d.sess.Taxpayer()
-	if !ok {
-		return Outcome{}, ErrNoSession
-	}
-	e, ok := d.enterprise(creditCode)
-	if !ok {
-		return Outcome{}, ErrPayEnterprise
+	tp, e, err := d.actingFor(creditCode, ErrPayEnterprise)
+	if err != nil {
+		return Outcome{}, err
 	}
 	if e.Agreement == nil {
 		return Outcome{}, ErrNoAgreement

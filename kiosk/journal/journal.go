@@ -368,39 +368,21 @@ func (j *Journal) decodeView(k, v []byte) (*Entry, error) {
 	return e, nil
 }
 
+// view and update run fn over the jobs bucket.
 func (j *Journal) view(fn func(*bolt.Bucket) error) error {
-	j.mu.RLock()
-	defer j.mu.RUnlock()
-	if j.closed {
-		return ErrClosed
-	}
-	err := j.db.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketJobs)
-		if b == nil {
-			return fmt.Errorf("%w: %s has no jobs bucket", ErrCorrupt, j.path)
-		}
-		return fn(b)
-	})
-	return j.storageErr(err)
+	return j.viewTx(func(tx *bolt.Tx) error { return j.onJobs(tx, fn) })
 }
 
 func (j *Journal) update(fn func(*bolt.Bucket) error) error {
-	j.mu.RLock()
-	defer j.mu.RUnlock()
-	if j.closed {
-		return ErrClosed
+	return j.updateTx(func(tx *bolt.Tx) error { return j.onJobs(tx, fn) })
+}
+
+func (j *Journal) onJobs(tx *bolt.Tx, fn func(*bolt.Bucket) error) error {
+	b := tx.Bucket(bucketJobs)
+	if b == nil {
+		return fmt.Errorf("%w: %s has no jobs bucket", ErrCorrupt, j.path)
 	}
-	if j.readOnly {
-		return ErrReadOnly
-	}
-	err := j.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketJobs)
-		if b == nil {
-			return fmt.Errorf("%w: jobs bucket missing", ErrCorrupt)
-		}
-		return fn(b)
-	})
-	return j.storageErr(err)
+	return fn(b)
 }
 
 // viewTx and updateTx are view and update over the whole file, for buckets beside the jobs.

@@ -2,7 +2,9 @@
 // maintenance screens (ui/screens), the control socket (kiosk/control, for kioskctl) and the
 // terminal that produces it (kiosk/terminal): self-test results, the network check, the
 // configuration as editable settings with their change log, the masked log tail and the
-// paper counter. It has types only, so that every side speaks the same JSON.
+// paper counter. It has types only, and Menu, the one interface both the screens and the
+// control socket reach the technician's side through, so that every side speaks the same
+// JSON and offers the same actions.
 //
 // Nothing here carries personal data in the clear: a self-test's card fields are masked
 // before they are put in a SelfTest, and log lines are masked when they are written.

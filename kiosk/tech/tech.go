@@ -1,6 +1,11 @@
 package tech
 
-import "time"
+import (
+	"context"
+	"time"
+
+	"taxkiosk/kiosk/readiness"
+)
 
 // Devices a self-test names.
 const (
@@ -98,4 +103,27 @@ type Consumables struct {
 	Learned bool `json:"learned"` // PerRoll was measured on this kiosk
 	// Left estimates the receipts until near-end: PerRoll - Printed, never below zero.
 	Left int `json:"left"`
+}
+
+// Menu is what the maintenance menu does beyond the desk, as the running kiosk implements it
+// (*terminal.Terminal): the screens' pages and kioskctl's commands over the control socket
+// both reach it. Methods with a context wait on hardware, the disk or the network; the others
+// answer from memory or a small local file.
+type Menu interface {
+	SelfTest(ctx context.Context, device string) SelfTest // one of the Device constants
+	Pins() []Pin
+	SetOutput(ctx context.Context, name string, on bool) error // "tower_light" or an indicator
+	CheckNetwork(ctx context.Context) NetReport
+	Settings() []Setting
+	// ChangeSetting validates, saves and logs a setting; by is "screen" or "kioskctl". It
+	// refuses with a *config.SettingError carrying the catalogue key a screen shows.
+	ChangeSetting(ctx context.Context, key, value, by string) error
+	ConfigLog() []Change
+	Logs(n int) []LogLine
+	Consumables() Consumables
+	PaperReplaced(ctx context.Context) error
+	Readiness() []readiness.Item
+	PrintReadiness(ctx context.Context) (printKey string) // the printer's message key, or ""
+	ExportOutbox(ctx context.Context, dir string) (path string, n int, err error)
+	ExportDirs() []string
 }

@@ -14,40 +14,19 @@ import (
 	"taxkiosk/drivers/device"
 	"taxkiosk/kiosk/desk"
 	"taxkiosk/kiosk/outbox"
-	"taxkiosk/kiosk/readiness"
 	"taxkiosk/kiosk/tech"
 	kt "taxkiosk/ui/theme"
 )
 
-// Technician is what the maintenance menu reads and drives beyond the desk: the devices'
-// status and self-tests, the cabinet's lines, the outbox and the sync loop, the network
-// check, the editable settings, the log tail and the paper counter. Package terminal
-// implements it; kioskctl reaches the same methods over the control socket.
-//
-// Methods with a context wait on hardware, the disk or the network and are called off the
-// UI thread (maintJob); the others answer from memory or a small local file and are called
-// while a page is drawn.
+// Technician is what the maintenance menu reads and drives beyond the desk: the menu's
+// actions (tech.Menu, which kioskctl reaches over the control socket too), the devices'
+// status, the outbox and the sync loop. Package terminal implements it. Methods with a
+// context are called off the UI thread (maintJob); the others while a page is drawn.
 type Technician interface {
+	tech.Menu
 	DeviceStatuses() []device.Status
 	OutboxStats() outbox.Stats
 	SyncNow()
-	PrintReadiness(ctx context.Context) (printKey string)
-	Readiness() []readiness.Item
-
-	SelfTest(ctx context.Context, device string) tech.SelfTest
-	Pins() []tech.Pin
-	SetOutput(ctx context.Context, name string, on bool) error
-	CheckNetwork(ctx context.Context) tech.NetReport
-	Settings() []tech.Setting
-	// ChangeSetting refuses with a *config.SettingError carrying the catalogue key the screen
-	// shows (maint.config.bad_value, maint.config.unknown_key).
-	ChangeSetting(ctx context.Context, key, value, by string) error
-	ConfigLog() []tech.Change
-	Logs(n int) []tech.LogLine
-	Consumables() tech.Consumables
-	PaperReplaced(ctx context.Context) error
-	ExportOutbox(ctx context.Context, dir string) (path string, n int, err error)
-	ExportDirs() []string
 }
 
 // The hidden gesture that opens the PIN pad: five taps on the title within three seconds.
