@@ -40,9 +40,27 @@
 // discards frames until each owed answer came or the line stayed silent for that command's
 // timeout, then until it was quiet for Opts.QuietGap (at most twice the timeout plus the gap
 // in all), and only then flushes and sends. An answer is also checked against the command it
-// should answer (shape.go: a 30 01 answer carries 1284 data bytes in a 1295-byte frame,
-// find and select none, only find answers 9F and 80, only select 81); one that does not fit
-// is a stale frame and is skipped. So a late "80" to find is never taken for select's answer, and a late select
-// answer never for the text+photo block. An absent port (serialport.ErrNoDevice, ErrGone) is ErrNoDevice
-// and the state no_device; later calls try again, since a serialport.Line reopens itself.
+// should answer (shape.go, below); one that does not fit is a stale frame and is skipped. So
+// a late "80" to find is never taken for select's answer, and a late select answer never for
+// the text+photo block.
+//
+// Answer shapes and the public captures each rests on (../shared/PROTOCOLS.md §1):
+//   - find, card present: 9F with four zero bytes (CVR-100/SS628, the Android CardInfo
+//     serial class) or with none (modules without the padding, and idcardsim with
+//     Opts.Bare); both accepted, the padding's content ignored.
+//   - select, success: 90 with eight zero bytes (CVR-100/SS628 CardInfo) or with none; both
+//     accepted.
+//   - every error answer carries no data: find's 80 (80 84), select's 81 (81 85) and the
+//     read's 41 (41 45) in the CardInfo captures. The other codes (10, 11, 21, 60...) are
+//     held to the same rule: no public capture shows one with data. Only find answers 80
+//     and 9F, only select 81.
+//   - read text+photo (30 01): 1284 data bytes in a 1295-byte frame starting
+//     AA AA AA 96 69 05 08 00 00 90 (CardInfo); 30 10 adds a length word and 0 or 1024
+//     fingerprint bytes (the layout in PROTOCOLS.md; no capture of a 30 10 answer seen).
+//   - SAM ID (12 FF): 16 data bytes (HslCommunication SAMSerial).
+//   - appended address (30 03): UCS-2 text of any even length, 91 when there is none
+//     (unconfirmed: no public capture shows one).
+//
+// An absent port (serialport.ErrNoDevice, ErrGone) is ErrNoDevice and the state no_device;
+// later calls try again, since a serialport.Line reopens itself.
 package idcard

@@ -7,9 +7,16 @@ const (
 	fingerLen      = 1024
 	readBaseData   = 2 + 2 + TextLen + photoLen // 1284: the 1295-byte frame of 30 01
 	readFingerData = readBaseData + 2           // 30 10 without a fingerprint
-	// selectZeros: some modules append eight zero bytes to a successful select
-	// (unconfirmed); nothing else answers with eight bytes, so accepting it costs nothing.
-	selectZeros = 8
+)
+
+// Padding that vendors append to find and select answers. CVR-100 and SS628 modules (the
+// Android CardInfo serial class copied by many public projects) answer find with 9F and
+// four zero bytes and select with 90 and eight zero bytes; other modules send the bare
+// status. Both are accepted, whatever the padding holds: the driver must not depend on one
+// vendor's padding, and no other answer to these commands has four or eight data bytes.
+const (
+	findPadding   = 4
+	selectPadding = 8
 )
 
 const (
@@ -20,8 +27,9 @@ const (
 // answerFits tells whether resp can be the answer to cmd/para at all. An answer that cannot
 // is the late answer to an earlier request (a find's "80" arriving while select waits, a
 // select's bare "90" while the text+photo read waits) and must not be taken for this one.
-// Error codes carry no data for any command; success carries exactly the data the command
-// defines, and only find answers 9F.
+// Error codes carry no data for any command (every public capture: 80 84, 81 85, 41 45);
+// success carries exactly the data the command defines, with or without the vendor's
+// padding (above), and only find answers 9F.
 func answerFits(cmd, para byte, resp *Response) bool {
 	n := len(resp.Data)
 	// 80 is find's "no card" and 81 select's (GA 467): each is foreign to the other command,
@@ -37,14 +45,14 @@ func answerFits(cmd, para byte, resp *Response) bool {
 		return n == 0
 	}
 	if cmd == CmdCard && para == ParaFind {
-		return found && n == 0
+		return found && (n == 0 || n == findPadding)
 	}
 	if found {
 		return false
 	}
 	switch {
 	case cmd == CmdCard && para == ParaSelect:
-		return n == 0 || n == selectZeros
+		return n == 0 || n == selectPadding
 	case cmd == CmdRead && para == ParaReadBase:
 		return n == readBaseData
 	case cmd == CmdRead && para == ParaReadFinger:

@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -181,4 +183,140 @@ func TestTranscriptUnknownStatus(t *testing.T) {
 	if !errors.Is(err, idcard.ErrUnknownStatus) || !errors.As(err, &se) || se.SW3 != 0x55 {
 		t.Fatalf("got %v", err)
 	}
+}
+
+// The answers of a CVR-100/SS628-class module, byte for byte as the Android CardInfo serial
+// class shows them (../shared/PROTOCOLS.md): find pads 9F with four zero bytes, select pads
+// 90 with eight, and the failures carry no data.
+const (
+	cvrFound        = "AA AA AA 96 69 00 08 00 00 9F 00 00 00 00 97"
+	cvrNoCard       = "AA AA AA 96 69 00 04 00 00 80 84"
+	cvrSelected     = "AA AA AA 96 69 00 0C 00 00 90 00 00 00 00 00 00 00 00 9C"
+	cvrSelectFailed = "AA AA AA 96 69 00 04 00 00 81 85"
+	cvrReadFailed   = "AA AA AA 96 69 00 04 00 00 41 45"
+	cvrReadPrefix   = "AA AA AA 96 69 05 08 00 00 90"
+)
+
+// cvrReadAnswer is the 1,295-byte text+photo answer for a persona's card.
+func cvrReadAnswer(t *testing.T, key string) (idcardsim.Persona, string) {
+	t.Helper()
+	p, _ := idcardsim.PersonaByKey(key)
+	text, err := idcard.EncodeText(p.Card)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := append([]byte{0x01, 0x00, 0x04, 0x00}, text...)
+	data = append(data, p.Card.Photo...)
+	frame := idcard.EncodeResponse(0, 0, 0x90, data)
+	if len(frame) != 1295 || !bytes.HasPrefix(frame, unhexT(t, cvrReadPrefix)) {
+		t.Fatalf("read answer is %d bytes starting % X, want 1295 starting %s", len(frame), frame[:10], cvrReadPrefix)
+	}
+	return p, fmt.Sprintf("% X", frame)
+}
+
+func TestTranscriptCVR100(t *testing.T) {
+	p, read := cvrReadAnswer(t, "resident-male")
+	tr := playback(t,
+		step{reqFind, cvrNoCard},
+		step{reqFind, cvrFound},
+		step{reqSelect, cvrSelected},
+		step{reqRead, read},
+		step{reqFind, cvrNoCard}, // read once: find fails until the card is placed again
+		step{reqSelect, cvrSelected},
+		step{reqFind, cvrNoCard},
+		step{reqSelect, cvrSelectFailed}, // lifted
+	)
+	r, _ := idcard.New(tr, nil)
+	ctx := context.Background()
+	if _, err := r.ReadCard(ctx); !errors.Is(err, idcard.ErrNoCard) {
+		t.Fatalf("empty reader: got %v, want ErrNoCard", err)
+	}
+	got, err := r.ReadCard(ctx)
+	if err != nil {
+		t.Fatalf("card on a CVR-100: %v", err)
+	}
+	if got.IDNumber != p.Card.IDNumber || got.Name != p.Card.Name || len(got.Photo) != 1024 {
+		t.Fatalf("wrong card: %v", got)
+	}
+	for _, want := range []bool{true, false} {
+		if on, err := r.Present(ctx); err != nil || on != want {
+			t.Fatalf("Present = %v, %v; want %v", on, err, want)
+		}
+	}
+}
+
+func TestTranscriptCVR100Failures(t *testing.T) {
+	tr := playback(t,
+		step{reqFind, cvrFound},
+		step{reqSelect, cvrSelectFailed}, // lifted between find and select
+		step{reqFind, cvrFound},
+		step{reqSelect, cvrSelected},
+		step{reqRead, cvrReadFailed}, // the read failed
+		step{reqSelect, cvrSelected}, // and the card still lies there: not lifted
+	)
+	r, _ := idcard.New(tr, &idcard.Opts{Retries: -1})
+	ctx := context.Background()
+	if _, err := r.ReadCard(ctx); !errors.Is(err, idcard.ErrCardLifted) {
+		t.Fatalf("select failed: got %v, want ErrCardLifted", err)
+	}
+	_, err := r.ReadCard(ctx)
+	var se *idcard.StatusError
+	if !errors.As(err, &se) || se.SW3 != 0x41 || errors.Is(err, idcard.ErrCardLifted) {
+		t.Fatalf("read failed with the card still there: got %v, want SW3 41, not lifted", err)
+	}
+}
+
+// The simulator is the fake for a CVR-100: by default it must send the same bytes over a
+// real pty; Bare leaves the padding out.
+func TestSimAnswersLikeCVR100(t *testing.T) {
+	_, read := cvrReadAnswer(t, "resident-male")
+	for _, tc := range []struct {
+		bare            bool
+		found, selected string
+	}{
+		{false, cvrFound, cvrSelected},
+		{true, ansFound, ansOK},
+	} {
+		link := filepath.Join(t.TempDir(), "ttyIDCARD")
+		opts := quickSim()
+		opts.Bare, opts.Persona = tc.bare, "resident-male"
+		_, stop := startSim(t, link, opts)
+		port, err := serialport.Open(link, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ex := range []struct{ req, want string }{
+			{reqFind, tc.found},
+			{reqSelect, tc.selected},
+			{reqRead, read},
+			{reqFind, cvrNoCard}, // read once: find fails until the card is placed again
+		} {
+			want := unhexT(t, ex.want)
+			if _, err := port.Write(unhexT(t, ex.req)); err != nil {
+				t.Fatal(err)
+			}
+			got := readN(t, port, len(want))
+			if !bytes.Equal(got, want) {
+				t.Errorf("bare=%v: %s answered % X, want %s", tc.bare, ex.req, got[:min(len(got), 20)], ex.want[:min(len(ex.want), 60)])
+			}
+		}
+		port.Close()
+		stop()
+	}
+}
+
+// readN reads n bytes from a port whose reads time out, within the tests' patience.
+func readN(t *testing.T, r io.Reader, n int) []byte {
+	t.Helper()
+	out := make([]byte, 0, n)
+	buf := make([]byte, n)
+	deadline := time.Now().Add(patience)
+	for len(out) < n && time.Now().Before(deadline) {
+		k, err := r.Read(buf[:n-len(out)])
+		out = append(out, buf[:k]...)
+		if err != nil && !errors.Is(err, serialport.ErrTimeout) {
+			t.Fatalf("read: %v", err)
+		}
+	}
+	return out
 }

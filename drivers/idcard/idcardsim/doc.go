@@ -2,6 +2,10 @@
 // from the master side of a pseudo-terminal and answers like a real module, so the idcard
 // driver is tested over a real tty, byte for byte, and the kiosk runs without hardware.
 //
+// By default it answers byte for byte as CVR-100 and SS628 modules do (../shared/PROTOCOLS.md):
+// find with 9F and four zero bytes, select with 90 and eight; Opts.Bare leaves the padding
+// out, as other vendors' modules do.
+//
 // It holds one card slot (Place, Lift, Holding) and follows the real presence rule: find
 // answers 9F for a card placed and not read yet and 80 otherwise; select answers 90 while a
 // card lies there and 81 when none does; a read (30 01, 30 10) marks the card read, so it

@@ -45,6 +45,10 @@ type Opts struct {
 	SAMID [16]byte
 	// Persona, when not empty, is the key of a persona placed on the reader at start.
 	Persona string
+	// Bare answers find and select with the status alone. The zero value pads them as
+	// CVR-100 and SS628 modules do (find: 9F and four zero bytes; select: 90 and eight), so
+	// the default simulator sends byte for byte what those modules send.
+	Bare bool
 }
 
 // Delays are the scripted delays a Sim adds, for a benchmark to subtract.
@@ -106,6 +110,7 @@ type Sim struct {
 	port   io.ReadWriter
 	delays Delays
 	samID  [16]byte
+	bare   bool
 	pty    *serialport.Pty // set by Open
 
 	mu       sync.Mutex
@@ -143,6 +148,7 @@ func New(port io.ReadWriter, opts *Opts) *Sim {
 		baud:   o.Baud,
 		delays: Delays{orDefault(o.FindDelay, DefaultFindDelay), orDefault(o.SelectDelay, DefaultSelectDelay), orDefault(o.ReadDelay, DefaultReadDelay)},
 		samID:  o.SAMID,
+		bare:   o.Bare,
 	}
 	if s.samID == [16]byte{} {
 		s.samID = [16]byte{5, 0, 1, 0, 0x8D, 0xC4, 0x32, 0x01, 0x2E, 0x16, 0x00, 0x00, 0x95, 0xB4, 0x3A, 0x07}
@@ -355,12 +361,12 @@ func (s *Sim) answerLocked(req *idcard.Request, f Fault) (byte, []byte, time.Dur
 		return 0x90, append([]byte(nil), s.samID[:]...), delay
 	case idcard.CmdCard<<8 | idcard.ParaFind:
 		if s.placed && !s.read {
-			return 0x9F, nil, delay
+			return 0x9F, s.padding(findPadding), delay
 		}
 		return 0x80, nil, delay
 	case idcard.CmdCard<<8 | idcard.ParaSelect:
 		if s.placed {
-			return 0x90, nil, s.delays.Select
+			return 0x90, s.padding(selectPadding), s.delays.Select
 		}
 		return 0x81, nil, s.delays.Select
 	case idcard.CmdRead<<8 | idcard.ParaReadBase, idcard.CmdRead<<8 | idcard.ParaReadFinger:
@@ -391,6 +397,20 @@ func (s *Sim) answerLocked(req *idcard.Request, f Fault) (byte, []byte, time.Dur
 		return 0x90, nil, delay
 	}
 	return 0x21, nil, delay
+}
+
+// Zero bytes CVR-100 and SS628 modules append to a successful find and select.
+const (
+	findPadding   = 4
+	selectPadding = 8
+)
+
+// padding is the vendor's zero padding of n bytes, or none for a bare simulator.
+func (s *Sim) padding(n int) []byte {
+	if s.bare {
+		return nil
+	}
+	return make([]byte, n)
 }
 
 func (s *Sim) readData(finger bool) []byte {

@@ -109,9 +109,9 @@ func TestPresenceRule(t *testing.T) {
 	if err := c.sim.Place(p.Card, p.Card.Photo); err != nil {
 		t.Fatal(err)
 	}
-	expect(find, "AA AA AA 96 69 00 04 00 00 9F 9B")
-	expect(find, "AA AA AA 96 69 00 04 00 00 9F 9B") // not read yet: still found
-	expect(sel, "AA AA AA 96 69 00 04 00 00 90 94")
+	expect(find, "AA AA AA 96 69 00 08 00 00 9F 00 00 00 00 97")
+	expect(find, "AA AA AA 96 69 00 08 00 00 9F 00 00 00 00 97") // not read yet: still found
+	expect(sel, "AA AA AA 96 69 00 0C 00 00 90 00 00 00 00 00 00 00 00 9C")
 
 	ans := c.ask(read)
 	if len(ans) != 1295 || !bytes.Equal(ans[:14], unhex(t, "AA AA AA 96 69 05 08 00 00 90 01 00 04 00")) {
@@ -129,13 +129,13 @@ func TestPresenceRule(t *testing.T) {
 		t.Fatal("photo bytes changed")
 	}
 
-	expect(find, "AA AA AA 96 69 00 04 00 00 80 84") // read: must be lifted first
-	expect(sel, "AA AA AA 96 69 00 04 00 00 90 94")  // but it still lies there
+	expect(find, "AA AA AA 96 69 00 04 00 00 80 84")                        // read: must be lifted first
+	expect(sel, "AA AA AA 96 69 00 0C 00 00 90 00 00 00 00 00 00 00 00 9C") // but it still lies there
 	c.sim.Lift()
 	expect(sel, "AA AA AA 96 69 00 04 00 00 81 85")
 	expect(read, "AA AA AA 96 69 00 04 00 00 41 45")
 	c.sim.Place(p.Card, p.Card.Photo)
-	expect(find, "AA AA AA 96 69 00 04 00 00 9F 9B")
+	expect(find, "AA AA AA 96 69 00 08 00 00 9F 00 00 00 00 97")
 	expect(badCmd, "AA AA AA 96 69 00 04 00 00 21 25")
 	// A request with a bad CHK is answered 10, as the module does.
 	expect("AA AA AA 96 69 00 03 20 01 23", "AA AA AA 96 69 00 04 00 00 10 14")

@@ -21,7 +21,7 @@ import (
 
 func simCommands() []command {
 	return []command{
-		{"sim idcard", "--link PATH [--persona KEY]", "run the ID-card reader simulator on a pty", simIDCard},
+		{"sim idcard", "--link PATH [--persona KEY] [--bare]", "run the ID-card reader simulator on a pty", simIDCard},
 		{"sim printer", "--link PATH", "run the receipt printer simulator on a pty", simPrinter},
 		{"sim scanner", "--link PATH", "run the 2D scanner simulator on a pty", simScanner},
 	}
@@ -33,6 +33,7 @@ func simCommands() []command {
 type simFlags struct {
 	link    string
 	persona string
+	bare    bool
 	baud    int
 }
 
@@ -44,6 +45,7 @@ func parseSim(name string, args []string, withPersona bool) (*simFlags, error) {
 	fs.IntVar(&f.baud, "baud", 0, "pace output at this line speed (0: as fast as the pty goes)")
 	if withPersona {
 		fs.StringVar(&f.persona, "persona", "", "persona whose card lies on the reader at start")
+		fs.BoolVar(&f.bare, "bare", false, "answer find and select without the CVR-100's zero padding")
 	}
 	if err := fs.Parse(args); err != nil {
 		return nil, usage("%v", err)
@@ -104,7 +106,7 @@ func simIDCard(args []string, stdout io.Writer) error {
 	var sim *idcardsim.Sim
 	ready := make(chan struct{})
 	return serveSim(f.link, stdout, func(ctx context.Context, m io.ReadWriter) error {
-		sim = idcardsim.New(m, &idcardsim.Opts{Baud: f.baud, Persona: f.persona})
+		sim = idcardsim.New(m, &idcardsim.Opts{Baud: f.baud, Persona: f.persona, Bare: f.bare})
 		close(ready)
 		return sim.Run(ctx)
 	}, func(w []string) (string, error) {
