@@ -5,17 +5,58 @@ import (
 	"io/fs"
 )
 
-//go:embed fonts/DroidSansFallbackFull.ttf
-var cjkFont []byte
+//go:embed fonts/NotoSansCJKsc-Regular.otf
+var fontRegular []byte
+
+//go:embed fonts/NotoSansCJKsc-Bold.otf
+var fontBold []byte
+
+//go:embed fonts/NotoSansMonoCJKsc-Regular.otf
+var fontMono []byte
 
 //go:embed translations/*.json icons/*.svg
 var files embed.FS
 
-// CJKFontName is the file name of the bundled CJK font.
-const CJKFontName = "DroidSansFallbackFull.ttf"
+// FontStyle names one of the bundled fonts.
+type FontStyle int
 
-// CJKFont returns the bundled CJK font file (a single-face TrueType font).
-func CJKFont() []byte { return cjkFont }
+const (
+	Regular FontStyle = iota // Noto Sans CJK SC Regular: all text, receipts' raster preview
+	Bold                     // Noto Sans CJK SC Bold: headings, amounts, buttons
+	Mono                     // Noto Sans Mono CJK SC Regular: log lines, codes, the configuration
+)
+
+// FontStyles lists every bundled style, for a test that checks them all.
+var FontStyles = []FontStyle{Regular, Bold, Mono}
+
+// Font returns the file name and the bytes of the bundled font of style s (an OpenType
+// font with CFF outlines and a single face). An unknown style is Regular.
+func Font(s FontStyle) (name string, data []byte) {
+	switch s {
+	case Bold:
+		return "NotoSansCJKsc-Bold.otf", fontBold
+	case Mono:
+		return "NotoSansMonoCJKsc-Regular.otf", fontMono
+	}
+	return "NotoSansCJKsc-Regular.otf", fontRegular
+}
+
+// String names the style, as tests report it.
+func (s FontStyle) String() string {
+	switch s {
+	case Bold:
+		return "bold"
+	case Mono:
+		return "monospace"
+	}
+	return "regular"
+}
+
+// CJKFontName is the file name of the bundled regular font.
+const CJKFontName = "NotoSansCJKsc-Regular.otf"
+
+// CJKFont returns the bundled regular font, the one receipts' raster previews use.
+func CJKFont() []byte { return fontRegular }
 
 // Translations returns the folder holding the catalogues: <lang>.json and <area>.<lang>.json.
 func Translations() fs.FS {

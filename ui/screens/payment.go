@@ -157,7 +157,8 @@ func (a *App) payConfirm() (fyne.CanvasObject, []fyne.CanvasObject) {
 		return centred(a.heading(a.T("service.pay.title"))), nav
 	}
 	yuan := func(m money.Amount) string { return a.T("vat.yuan", "amount", m.String()) }
-	// Who pays from where on the left, what is paid on the right: five items still fit.
+	// Who pays from where on the left, what is paid and its total on the right: five items
+	// still fit, and names that wrap in English leave room for the button.
 	var lines []string
 	for _, it := range e.Outstanding {
 		if a.pay.chosen[it.ID] {
@@ -167,9 +168,11 @@ func (a *App) payConfirm() (fyne.CanvasObject, []fyne.CanvasObject) {
 	who := widget.NewForm(
 		widget.NewFormItem(a.T("pay.field.enterprise"), a.value(a.entName(*e)+"\n"+e.CreditCode)),
 		widget.NewFormItem(a.T("pay.receipt.account"), a.value(desk.TextIn(e.Agreement.Bank, a.lang)+"\n"+e.Agreement.Account)),
+	)
+	what := widget.NewForm(
+		widget.NewFormItem(a.T("pay.field.items"), a.value(strings.Join(lines, "\n"))),
 		widget.NewFormItem(a.T("pay.receipt.total"), widget.NewLabelWithStyle(yuan(a.pay.total()), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})),
 	)
-	what := widget.NewForm(widget.NewFormItem(a.T("pay.field.items"), a.value(strings.Join(lines, "\n"))))
 	form := container.NewGridWithColumns(2, who, what)
 	submit := a.button("pay.submit", widget.HighImportance, a.submitPayment)
 	if len(a.pay.items()) == 0 {

@@ -27,15 +27,19 @@ var (
 
 // Theme is the kiosk theme. Its zero value is not usable; use New.
 type Theme struct {
-	font    fyne.Resource
+	regular fyne.Resource
+	bold    fyne.Resource
+	mono    fyne.Resource
 	large   atomic.Bool
 	compact bool
 }
 
-// New returns the kiosk theme with the bundled CJK font.
+// New returns the kiosk theme with the bundled fonts.
 func New() *Theme {
-	return &Theme{font: fyne.NewStaticResource(assets.CJKFontName, assets.CJKFont())}
+	return &Theme{regular: font(assets.Regular), bold: font(assets.Bold), mono: font(assets.Mono)}
 }
+
+func font(s assets.FontStyle) fyne.Resource { return fyne.NewStaticResource(assets.Font(s)) }
 
 // NewCompact returns the kiosk theme at desktop sizes, for the demo's control panel, which
 // a developer uses with a mouse beside the kiosk window.
@@ -51,13 +55,19 @@ func (t *Theme) SetLargeText(on bool) { t.large.Store(on) }
 // LargeText reports whether large-text mode is on.
 func (t *Theme) LargeText() bool { return t.large.Load() }
 
-// Font returns the bundled CJK font for every style. Fyne falls back to its own bundled
-// Noto Sans for the Latin letters and digits Droid Sans Fallback lacks.
+// Font returns a bundled font for every style: monospace text (log lines, the configuration)
+// holds Chinese as often as any other, so it too comes from a CJK face. There is no italic;
+// symbols are drawn from the regular face first, then Fyne's own symbol font. A rune none of
+// them has would fall back to the machine's fonts: assets' coverage test keeps that from
+// happening.
 func (t *Theme) Font(s fyne.TextStyle) fyne.Resource {
-	if s.Monospace || s.Symbol {
-		return fynetheme.DefaultTheme().Font(s)
+	switch {
+	case s.Monospace:
+		return t.mono
+	case s.Bold:
+		return t.bold
 	}
-	return t.font
+	return t.regular
 }
 
 func (t *Theme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
