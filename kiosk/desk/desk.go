@@ -195,8 +195,8 @@ func (d *Desk) Run(ctx context.Context) {
 	misses := 0 // consecutive "no card" answers while a session runs
 	for {
 		select {
-		case <-ctx.Done():
-			d.EndSession(session.Finished)
+		case <-ctx.Done(): // the kiosk is stopping: the taxpayer's data leaves memory
+			d.EndSession(session.Shutdown)
 			return
 		case e, ok := <-cabinet:
 			if !ok {

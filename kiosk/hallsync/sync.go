@@ -33,6 +33,7 @@ type Opts struct {
 // SyncStatus is what the network indicator and the technician screen show.
 type SyncStatus struct {
 	Online    bool      // the last exchange with the hall succeeded
+	Tried     bool      // an exchange has ended, well or not: until then Online says nothing
 	LastError string    // why the last exchange failed; for technicians, never for taxpayers
 	LastSync  time.Time // last successful delivery
 	Queued    int       // transactions not yet acknowledged by the hall
@@ -204,7 +205,9 @@ func (s *Syncer) Run(ctx context.Context) error {
 		}
 		if err != nil {
 			failures++
-			s.publish(func(st *SyncStatus) { st.Online, st.LastError, st.Failures = false, err.Error(), failures })
+			s.publish(func(st *SyncStatus) {
+				st.Online, st.Tried, st.LastError, st.Failures = false, true, err.Error(), failures
+			})
 			d := Backoff(failures, s.o.BaseBackoff, s.o.MaxBackoff, s.o.Rand())
 			s.logf("sync failed", "failures", failures, "retry_in", d, "err", err)
 			select {
@@ -216,7 +219,7 @@ func (s *Syncer) Run(ctx context.Context) error {
 			continue
 		}
 		failures = 0
-		s.publish(func(st *SyncStatus) { st.Online, st.Failures = true, 0 })
+		s.publish(func(st *SyncStatus) { st.Online, st.Tried, st.Failures = true, true, 0 })
 		var pull <-chan time.Time
 		if s.resultsDue() {
 			pull = s.o.After(s.o.ResultsEvery)

@@ -82,6 +82,9 @@ func TestOnlineDeliversPostgres(t *testing.T) {
 func testOnlineDelivers(t *testing.T, h *hallProc) {
 	ob := openOutbox(t, filepath.Join(t.TempDir(), "outbox.db"), "K001")
 	s := New(ob, &hallapi.Client{BaseURL: h.URL}, &Opts{BatchSize: 10})
+	if st := s.Status(); st.Tried || st.Online {
+		t.Fatalf("before any exchange: %+v, want neither tried nor online", st)
+	}
 	if err := s.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +93,7 @@ func testOnlineDelivers(t *testing.T, h *hallProc) {
 	}
 	ids := enqueue(t, ob, 25)
 	waitFor(t, "25 approved", func() bool { return ob.Stats().Counts[txn.Approved] == 25 })
-	waitFor(t, "online status", func() bool { st := s.Status(); return st.Online && st.Queued == 0 })
+	waitFor(t, "online status", func() bool { st := s.Status(); return st.Online && st.Tried && st.Queued == 0 })
 	s.Halt()
 	r, _ := ob.Get(ids[7])
 	if r.Result.Code != "accepted" || r.Attempts != 1 || r.AckedAt.IsZero() {
@@ -121,7 +124,7 @@ func TestCutAndRestore(t *testing.T) {
 
 	p.Cut()
 	ids = append(ids, enqueue(t, ob, 10)...)
-	waitFor(t, "offline status", func() bool { st := s.Status(); return !st.Online && st.Failures >= 3 })
+	waitFor(t, "offline status", func() bool { st := s.Status(); return !st.Online && st.Tried && st.Failures >= 3 })
 	sawOffline := false
 	for len(states) > 0 || !sawOffline {
 		st := <-states

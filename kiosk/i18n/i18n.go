@@ -19,6 +19,16 @@ const (
 // Langs lists the languages in the order the language switch offers them.
 var Langs = []Lang{ZH, EN}
 
+// Locale is the POSIX locale name of the language, for the process environment: libraries
+// that read it (Fyne's own texts and font choice) then follow the kiosk's configuration,
+// not how the machine was installed (a service often starts with LANG unset or "C").
+func (l Lang) Locale() string {
+	if l == EN {
+		return "en_US.UTF-8"
+	}
+	return "zh_CN.UTF-8"
+}
+
 // Catalog holds every language's texts.
 type Catalog struct {
 	texts map[Lang]map[string]string

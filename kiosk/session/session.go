@@ -15,6 +15,7 @@ const (
 	Finished   EndReason = "finished"    // the taxpayer tapped Finish
 	Idle       EndReason = "idle"        // nobody touched the screen for the idle timeout
 	CardLifted EndReason = "card_lifted" // the ID card left the reader
+	Shutdown   EndReason = "shutdown"    // the kiosk is stopping
 )
 
 // Person is what screens may show of the taxpayer: masked, never the full name or number.

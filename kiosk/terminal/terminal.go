@@ -292,9 +292,9 @@ func (t *Terminal) PrintReadiness(ctx context.Context) string {
 }
 
 // NetState is the network indicator's view: is the hall reachable, how much waits.
-func (t *Terminal) NetState() (online bool, pending int) {
+func (t *Terminal) NetState() (online, connecting bool, pending int) {
 	st := t.Sync.Status()
-	return st.Online, t.Outbox.Stats().Pending()
+	return st.Online, !st.Tried, t.Outbox.Stats().Pending()
 }
 
 // Close stops everything and closes the devices and the outbox.

@@ -2,13 +2,30 @@ package bridge
 
 import (
 	"context"
+	"os"
+	"syscall"
 	"time"
 
 	"fyne.io/fyne/v2"
 )
 
-// Do runs f on the UI thread, without waiting.
-func Do(f func()) { fyne.Do(f) }
+// Do runs f on the UI thread, without waiting. Work that Fyne would run anywhere else is
+// dropped: once its event loop has ended (a stop, SIGTERM, the last window closed) Fyne runs
+// handed-over work at once on the caller's goroutine, and a window touched there after GLFW
+// was terminated panics ("The GLFW library is not initialized"). Nothing the kiosk shows
+// matters once the loop has ended; the core's own shutdown closes the outbox.
+func Do(f func()) {
+	fyne.Do(func() {
+		if OnUIThread() {
+			f()
+		}
+	})
+}
+
+// OnUIThread tells whether the caller runs on the process's main thread: Fyne's desktop
+// driver locks main.main, and so its event loop, to it in an init function, and on Linux the
+// main thread's id is the process id.
+func OnUIThread() bool { return syscall.Gettid() == os.Getpid() }
 
 // Pump hands each value from events to handle on the UI thread until ctx ends or events closes.
 func Pump[E any](ctx context.Context, events <-chan E, handle func(E)) {
@@ -17,10 +34,10 @@ func Pump[E any](ctx context.Context, events <-chan E, handle func(E)) {
 		case <-ctx.Done():
 			return
 		case e, ok := <-events:
-			if !ok {
+			if !ok || ctx.Err() != nil {
 				return
 			}
-			fyne.Do(func() { handle(e) })
+			Do(func() { handle(e) })
 		}
 	}
 }
@@ -34,7 +51,10 @@ func Every(ctx context.Context, d time.Duration, f func()) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			fyne.Do(f)
+			if ctx.Err() != nil {
+				return // both were ready: the stop wins
+			}
+			Do(f)
 		}
 	}
 }

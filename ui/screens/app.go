@@ -58,8 +58,9 @@ type Desk interface {
 
 // NetState is what the network indicator shows.
 type NetState struct {
-	Online  bool
-	Pending int // transactions accepted here and not yet acknowledged by the hall
+	Online     bool
+	Connecting bool // no exchange with the hall has ended yet: neither online nor offline
+	Pending    int  // transactions accepted here and not yet acknowledged by the hall
 }
 
 // Screen names the screen on show.
@@ -159,7 +160,7 @@ func New(d Desk, cat *i18n.Catalog, th *kt.Theme, opts Opts) *App {
 	if opts.Do == nil {
 		opts.Do = bridge.Do
 	}
-	a := &App{desk: d, cat: cat, theme: th, lang: opts.Lang, refresh: opts.Refresh, now: opts.Now, tech: opts.Technician, do: opts.Do, screen: ScreenIdle}
+	a := &App{desk: d, cat: cat, theme: th, lang: opts.Lang, refresh: opts.Refresh, now: opts.Now, tech: opts.Technician, do: opts.Do, screen: ScreenIdle, net: NetState{Connecting: true}}
 	a.root = container.NewStack()
 	a.render()
 	return a
@@ -379,7 +380,10 @@ func (a *App) updateNet() {
 		return
 	}
 	text := a.T("net.online")
-	if !a.net.Online {
+	switch {
+	case a.net.Connecting:
+		text = a.T("net.connecting")
+	case !a.net.Online:
 		text = a.T("net.offline")
 	}
 	if a.net.Pending > 0 {
@@ -387,7 +391,7 @@ func (a *App) updateNet() {
 	}
 	a.netLabel.Text = "● " + text
 	a.netLabel.Color = kt.Paper
-	if !a.net.Online {
+	if !a.net.Online && !a.net.Connecting {
 		a.netLabel.Color = rgb(0xff, 0xd5, 0x4f)
 	}
 	a.netLabel.Refresh()

@@ -164,6 +164,10 @@ func (h *harness) text() string {
 
 func TestThinPathOnScreen(t *testing.T) {
 	h := newHarness(t)
+	// Until the first exchange with the hall ends, the kiosk is neither online nor offline.
+	if txt := h.text(); !strings.Contains(txt, h.app.T("net.connecting")) || strings.Contains(txt, h.app.T("net.offline")) {
+		t.Fatalf("at start the top bar does not say connecting:\n%s", txt)
+	}
 	h.app.SetNetwork(NetState{Online: true})
 	h.golden("idle")
 

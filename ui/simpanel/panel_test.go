@@ -1,6 +1,7 @@
 package simpanel
 
 import (
+	"context"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -9,8 +10,10 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"taxkiosk/assets"
+	"taxkiosk/drivers/escpos"
 	"taxkiosk/drivers/escpos/escpossim"
 	"taxkiosk/drivers/gpio"
+	"taxkiosk/drivers/serialport"
 	"taxkiosk/kiosk/demo"
 	"taxkiosk/kiosk/i18n"
 )
@@ -86,5 +89,30 @@ func TestReceiptsShowUp(t *testing.T) {
 	p.addReceipt(escpossim.Receipt{Text: "RECEIPT TWO\n", Bytes: 12, Cut: false})
 	if txt := p.Receipts.Text; strings.Index(txt, "RECEIPT TWO") > strings.Index(txt, "RECEIPT ONE") || !strings.Contains(txt, "not cut") {
 		t.Fatalf("receipts panel, newest first with the torn one marked:\n%s", txt)
+	}
+
+	// A receipt printed in Chinese (GB18030 on the wire) reads as Chinese on the panel.
+	printed := make(chan escpossim.Receipt, 4)
+	d.OnReceipt(func(r escpossim.Receipt) { printed <- r })
+	line := serialport.NewLine(d.PrinterPort, nil)
+	defer line.Close()
+	pr, err := escpos.New(line, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	doc := (&escpos.Document{}).Title("卫东区税务局办税服务厅").Pair("应纳税额", "1,600.00 元").Cut()
+	if res, err := pr.Print(ctx, &escpos.Job{ID: "t1", Doc: doc}); err != nil || res.State != escpos.JobPrinted {
+		t.Fatalf("print: %v %+v", err, res)
+	}
+	select {
+	case r := <-printed:
+		p.addReceipt(r) // on the test's goroutine, which stands for the UI thread
+	case <-ctx.Done():
+		t.Fatal("the simulated printer finished no receipt")
+	}
+	if txt := p.Receipts.Text; !strings.Contains(txt, "卫东区税务局办税服务厅") || !strings.Contains(txt, "应纳税额") {
+		t.Fatalf("the Chinese receipt does not read as Chinese on the panel:\n%s", txt)
 	}
 }

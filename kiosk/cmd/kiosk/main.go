@@ -57,7 +57,24 @@ func main() {
 	}
 }
 
+// stopSignals is armed when the main package is initialised, before main runs, so that a stop
+// during start-up ends as cleanly as one at the idle screen: with the deferred Closes, and exit
+// status 0. (A signal in the process's first milliseconds, before any of its code runs, has
+// its default effect; nothing is open then.)
+var stopSignals = make(chan os.Signal, 1)
+
+func init() { signal.Notify(stopSignals, os.Interrupt, syscall.SIGTERM) }
+
 func run() error {
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	go func() {
+		select {
+		case <-stopSignals:
+			stop()
+		case <-ctx.Done():
+		}
+	}()
 	var (
 		cfgPath  = flag.String("config", "", "configuration file (default DATA/kiosk.json)")
 		dataDir  = flag.String("data", "", "data directory (default "+config.DefaultDataDir()+")")
@@ -89,6 +106,8 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	lang := i18n.Lang(cfg.Language)
+	useLocale(lang)
 
 	var sims *demo.Demo
 	if *demoMode {
@@ -115,10 +134,13 @@ func run() error {
 		defer cab.Halt()
 		topts.Cabinet = cab
 	}
+	if ctx.Err() != nil {
+		return nil // stopped during start-up
+	}
 	a := app.NewWithID("cn.gov.tax.selfservice.kiosk")
 	th := kt.New()
 	a.Settings().SetTheme(th)
-	lang := i18n.Lang(cfg.Language)
+	go quitOnSignal(ctx, a)
 
 	term, err := terminal.Open(cfg, topts)
 	if err != nil {
@@ -133,9 +155,15 @@ func run() error {
 			w.SetFullScreen(true)
 		}
 		w.ShowAndRun()
+		if ctx.Err() != nil {
+			return nil // stopped, as a service manager does: not a failure of this run
+		}
 		return err
 	}
 	defer term.Close()
+	if ctx.Err() != nil {
+		return nil
+	}
 	term.Start()
 	ui := screens.New(term.Desk, cat, th, screens.Opts{Lang: lang, Technician: term, Refresh: func() { a.Settings().SetTheme(th) }})
 	w := a.NewWindow(cat.T(lang, "app.title"))
@@ -147,25 +175,19 @@ func run() error {
 	}
 	w.SetMaster()
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	go bridge.Pump(ctx, term.Desk.Events(), ui.HandleEvent)
 	var panel *simpanel.Panel
 	if sims != nil {
 		panel = simpanel.New(sims, i18n.Translator{C: cat, Lang: lang})
 	}
 	go bridge.Every(ctx, time.Second, func() {
-		online, pending := term.NetState()
-		ui.SetNetwork(screens.NetState{Online: online, Pending: pending})
+		online, connecting, pending := term.NetState()
+		ui.SetNetwork(screens.NetState{Online: online, Connecting: connecting, Pending: pending})
 		ui.Tick()
 		if panel != nil {
 			panel.Tick()
 		}
 	})
-	go func() { // SIGINT or SIGTERM: close the windows; the deferred Closes then run
-		<-ctx.Done()
-		bridge.Do(a.Quit)
-	}()
 
 	if panel != nil {
 		pw := a.NewWindow(cat.T(lang, "sim.title"))
@@ -175,6 +197,24 @@ func run() error {
 	}
 	w.ShowAndRun()
 	return nil
+}
+
+// quitOnSignal ends the UI loop when ctx ends (SIGINT or SIGTERM); the deferred Closes then
+// run. Fyne's desktop driver quits on these signals too once its loop runs; this covers a
+// signal that came before. It ends the loop the way Fyne does, without closing the windows
+// first (app.Quit): windows closed while the loop still polls X events can be handed a
+// pointer event after they are gone, which crashes in GLFW. bridge.Do drops the Quit if the
+// loop has already ended.
+func quitOnSignal(ctx context.Context, a fyne.App) {
+	<-ctx.Done()
+	bridge.Do(a.Driver().Quit)
+}
+
+// useLocale sets the process locale to the configured language (see i18n.Lang.Locale).
+func useLocale(l i18n.Lang) {
+	for _, k := range []string{"LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"} {
+		os.Setenv(k, l.Locale())
+	}
 }
 
 // openCabinet opens the GPIO pins named in the configuration. A kiosk without them (or on a
