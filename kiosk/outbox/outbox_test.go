@@ -68,8 +68,11 @@ func checkFile(t *testing.T, path string) {
 			indexed += tx.Bucket(bState).Bucket(k).Stats().KeyN
 			return nil
 		})
+		if q := tx.Bucket(bQuarantine); q != nil { // set aside, still kept
+			indexed += q.Stats().KeyN
+		}
 		if n := tx.Bucket(bRecords).Stats().KeyN; n != indexed || n != tx.Bucket(bIDs).Stats().KeyN {
-			t.Errorf("records %d, state index %d, ids %d", n, indexed, tx.Bucket(bIDs).Stats().KeyN)
+			t.Errorf("records %d, state index and quarantine %d, ids %d", n, indexed, tx.Bucket(bIDs).Stats().KeyN)
 		}
 		return nil
 	})
