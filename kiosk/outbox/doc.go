@@ -5,7 +5,7 @@
 //
 // Layout of the bbolt file (one file per kiosk):
 //
-//	meta       kiosk_id, next_seq, last_sync, last_error, results_cursor
+//	meta       kiosk_id, next_seq, last_sync, last_error, results_cursor, key_id
 //	records    seq (8 bytes big-endian) -> record (JSON; the Taxpayer part sealed)
 //	ids        transaction id -> seq
 //	state/X    seq -> "" for every record in state X (queued, sending, acknowledged, ...)
@@ -40,7 +40,9 @@
 // must not stop every record behind it: Next sets it aside in the quarantine (StateQuarantined,
 // kept as it was, counted in Stats.Quarantined, listed with its reason, told to
 // Opts.Quarantined) and goes on. The key itself is never replaced behind the records' back:
-// LoadKey makes a new key only for an outbox that holds nothing, and is ErrKeyLost otherwise.
+// LoadKey makes a new key only for an outbox that holds nothing, and is ErrKeyLost otherwise;
+// meta keeps the key's fingerprint (key_id), and Open refuses another key with ErrWrongKey
+// rather than quarantine every record.
 //
 // Offline limits (package policy) need what waits per kind of transaction: PendingByKind sums
 // count, amount (from Opts.AmountOf, kept with each record) and oldest age. Personal data is

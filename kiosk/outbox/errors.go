@@ -26,6 +26,8 @@ var (
 	// ErrKeyLost: the sealing key file is missing while the outbox holds records sealed with
 	// it. A new key could never open them, so none is made: the key must be restored.
 	ErrKeyLost = errors.New("outbox: sealing key missing")
+	// ErrWrongKey: the key given is not the one the outbox's records are sealed with.
+	ErrWrongKey = errors.New("outbox: wrong sealing key")
 	// ErrClosed: the outbox was closed.
 	ErrClosed = errors.New("outbox: closed")
 )

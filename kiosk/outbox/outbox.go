@@ -176,6 +176,7 @@ var (
 	kError   = []byte("last_error")
 	kCursor  = []byte("results_cursor")
 	kProbe   = []byte("headroom_probe")
+	kKeyID   = []byte("key_id") // the fingerprint of the key the records are sealed with
 )
 
 // probeSize is what a recheck writes (and deletes again) to see that the file can grow by
@@ -283,6 +284,11 @@ func (ob *Outbox) check() error {
 		if ob.kiosk == "" {
 			return fmt.Errorf("%w: Opts.KioskID is required for a new outbox", ErrInvalid)
 		}
+		// Another key (a wrong backup restored) would make every record unreadable and send
+		// them all to quarantine; refuse it whole instead, with both fingerprints.
+		if v := meta.Get(kKeyID); v != nil && ob.key != nil && string(v) != ob.key.ID() {
+			return fmt.Errorf("%w: the records are sealed with key %s, the key file holds %s: restore the right key file", ErrWrongKey, v, ob.key.ID())
+		}
 		return nil
 	})
 }
@@ -295,6 +301,11 @@ func (ob *Outbox) init() error {
 		}
 		if meta.Get(kKiosk) == nil {
 			if err := meta.Put(kKiosk, []byte(ob.kiosk)); err != nil {
+				return err
+			}
+		}
+		if meta.Get(kKeyID) == nil {
+			if err := meta.Put(kKeyID, []byte(ob.key.ID())); err != nil {
 				return err
 			}
 		}

@@ -145,5 +145,9 @@ func (k *Key) Tag(data []byte) []byte {
 	return m.Sum(nil)
 }
 
+// ID is the key's fingerprint (8 hex digits of a domain-separated digest): enough to tell
+// two keys apart, nothing to learn the key from.
+func (k *Key) ID() string { return k.id }
+
 // String names the key by a fingerprint, never by its bytes.
 func (k *Key) String() string { return "seal.Key(aes-256-gcm " + k.id + ")" }
