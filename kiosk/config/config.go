@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -80,7 +81,7 @@ type GPIO struct {
 type Config struct {
 	KioskID     string   `json:"kiosk_id"`     // unique in the hall, e.g. "WD-01"
 	HallName    string   `json:"hall_name"`    // printed on receipts
-	HallURL     string   `json:"hall_url"`     // the hall server, e.g. http://10.1.2.3:8600
+	HallURL     string   `json:"hall_url"`     // the hall server, e.g. https://10.1.2.3:8600 (see CheckHallURL)
 	DataDir     string   `json:"data_dir"`     // holds the outbox and the key file
 	KeyFile     string   `json:"key_file"`     // AES key sealing personal data; default DataDir/seal.key
 	Language    string   `json:"language"`     // "zh" (default) or "en"
@@ -96,6 +97,10 @@ type Config struct {
 	// OfflinePolicy says which services a kiosk accepts while the hall is unreachable, and
 	// within which limits.
 	OfflinePolicy policy.Policy `json:"offline_policy"`
+	// MinFreeMB is the free space, in MiB, the data directory's file system must keep for a
+	// taxpayer to start a service; below it the kiosk is out of service before anyone types
+	// a return that could not be stored.
+	MinFreeMB int `json:"min_free_mb"`
 	// PurgeAfterDays: personal data of transactions the hall acknowledged is dropped from
 	// the kiosk this many days later.
 	PurgeAfterDays int `json:"purge_after_days"`
@@ -113,7 +118,7 @@ func Default() Config {
 	return Config{
 		KioskID:        "KIOSK-01",
 		HallName:       "卫东区税务局办税服务厅",
-		HallURL:        "http://127.0.0.1:8600",
+		HallURL:        "https://127.0.0.1:8600",
 		DataDir:        DefaultDataDir(),
 		Language:       "zh",
 		IdleTimeout:    Duration{60 * time.Second},
@@ -123,6 +128,7 @@ func Default() Config {
 		Scanner:        Scanner{Serial: Serial{Port: "/dev/ttyUSB2", Baud: 9600}},
 		OfflinePolicy:  policy.Defaults(),
 		PurgeAfterDays: 30,
+		MinFreeMB:      64,
 	}
 }
 
@@ -236,8 +242,11 @@ func (c Config) Validate() error {
 		return bad("kiosk_id", "must be set, at most 32 characters, and hold no ':', '/' or spaces")
 	case strings.TrimSpace(c.HallName) == "" || utf8.RuneCountInString(c.HallName) > 64:
 		return bad("hall_name", "must be set and at most 64 characters")
-	case !validHallURL(c.HallURL):
-		return bad("hall_url", "must be an http:// or https:// URL with a host")
+	}
+	if err := CheckHallURL(c.HallURL); err != nil {
+		return fmt.Errorf("config: hall_url: %w", err)
+	}
+	switch {
 	case c.DataDir == "":
 		return bad("data_dir", "must be set")
 	case c.Language != "zh" && c.Language != "en":
@@ -252,6 +261,8 @@ func (c Config) Validate() error {
 		return bad("printer.receipts_per_roll", "must be between 20 and 5000")
 	case c.PurgeAfterDays < 1 || c.PurgeAfterDays > 3650:
 		return bad("purge_after_days", "must be between 1 and 3650")
+	case c.MinFreeMB < 1 || c.MinFreeMB > 1<<20:
+		return bad("min_free_mb", "must be between 1 and 1048576")
 	}
 	if err := maint.ValidateHashes(c.TechnicianPINs); err != nil {
 		return bad("technician_pins", err.Error())
@@ -320,8 +331,30 @@ func pinName(s string) bool {
 	return true
 }
 
-func validHallURL(s string) bool {
+// CheckHallURL refuses a hall address a kiosk must not send taxpayers' data to: anything but
+// an https:// URL (mutual TLS with the kiosk's certificate, signed batches) with a host, and
+// no user, query or fragment. Clear http:// is allowed only to a loopback address
+// (127.0.0.0/8, ::1, localhost), where nothing crosses a wire: a development hall on the
+// same machine. The error is a plain sentence for the technician.
+func CheckHallURL(s string) error {
 	u, err := url.Parse(s)
-	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.Hostname() != "" &&
-		u.User == nil && u.RawQuery == "" && u.Fragment == ""
+	switch {
+	case err != nil || u.Host == "" || u.Hostname() == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "":
+		return fmt.Errorf("%w: must be an https:// URL with a host and nothing after the path", ErrClearHall)
+	case u.Scheme == "https":
+		return nil
+	case u.Scheme == "http" && loopback(u.Hostname()):
+		return nil
+	case u.Scheme == "http":
+		return fmt.Errorf("%w: http:// would send names and ID numbers in clear; use https:// (mutual TLS), or http:// only to a loopback address", ErrClearHall)
+	}
+	return fmt.Errorf("%w: must be an https:// URL, not %s://", ErrClearHall, u.Scheme)
+}
+
+func loopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

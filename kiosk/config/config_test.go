@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -63,5 +64,34 @@ func TestUnknownFieldRefused(t *testing.T) {
 	os.WriteFile(path, []byte(`{"kiosk_idd": "x"}`), 0o600)
 	if _, err := Load(path); err == nil || !strings.Contains(err.Error(), "kiosk_idd") {
 		t.Fatalf("typo accepted: %v", err)
+	}
+}
+
+// The security review: the default pointed at a clear-text hall, and `kioskctl config set
+// hall_url http://…` was accepted, so names and ID numbers went over the wire in clear.
+func TestClearTextHallRefused(t *testing.T) {
+	if u := Default().HallURL; !strings.HasPrefix(u, "https://") {
+		t.Fatalf("default hall %q is not https", u)
+	}
+	for _, u := range []string{
+		"http://10.1.2.3:8600", "http://hall.example:8600", "http://[2001:db8::1]:8600",
+		"http://127.0.0.1.nip.io:8600", "http://localhost.example:8600", "http://0.0.0.0:8600",
+		"ftp://127.0.0.1", "https://", "https://user:pw@hall:8600", "https://hall:8600/?x=1", "hall:8600",
+	} {
+		c := Default()
+		c.HallURL = u
+		err := c.Validate()
+		if !errors.Is(err, ErrClearHall) || !strings.Contains(err.Error(), "hall_url") {
+			t.Errorf("%s: Validate = %v, want ErrClearHall naming hall_url", u, err)
+		}
+		if _, err := Default().With("hall_url", u); !errors.Is(err, ErrBadValue) || !strings.Contains(err.Error(), "https://") {
+			t.Errorf("%s: With = %v, want a refusal that says https://", u, err)
+		}
+	}
+	for _, u := range []string{"https://10.1.2.3:8600", "https://hall.example", "http://127.0.0.1:8600",
+		"http://127.1.2.3:8600", "http://[::1]:8600", "http://localhost:8600", "http://LOCALHOST"} {
+		if _, err := Default().With("hall_url", u); err != nil {
+			t.Errorf("%s refused: %v", u, err)
+		}
 	}
 }

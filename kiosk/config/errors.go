@@ -8,6 +8,9 @@ var (
 	// ErrBadValue: the value does not parse as the setting's type, or the configuration it
 	// would make does not validate.
 	ErrBadValue = errors.New("config: bad value")
+	// ErrClearHall: the hall URL is not https:// (mutual TLS) and not a loopback address, or
+	// not a usable URL at all.
+	ErrClearHall = errors.New("refused")
 	// ErrStorage: the configuration file or the change log could not be written.
 	ErrStorage = errors.New("config: storage failure")
 )

@@ -79,6 +79,7 @@ type Status struct {
 	LastError    string            `json:"last_error,omitempty"`
 	LastSync     time.Time         `json:"last_sync,omitzero"`
 	OutOfService string            `json:"out_of_service,omitempty"` // see outbox.Healthy
+	Quarantined  int               `json:"quarantined,omitempty"`    // unreadable records set aside (outbox.StateQuarantined)
 	Online       *bool             `json:"online,omitempty"`         // nil when no sync loop runs
 	Failures     int               `json:"failures,omitempty"`       // consecutive failed attempts
 	// Devices is every device in the common status model; only a running kiosk knows it.
@@ -109,6 +110,8 @@ type Item struct {
 	Purged    bool            `json:"purged,omitempty"`
 	Taxpayer  *Taxpayer       `json:"taxpayer,omitempty"` // nil: none, purged, or no key to open it
 	Body      json.RawMessage `json:"body,omitempty"`     // service fields; never personal data
+	// Quarantined says why an unreadable record was set aside (outbox.StateQuarantined).
+	Quarantined string `json:"quarantined,omitempty"`
 }
 
 // Items turns records into what the socket shows, masking personal data unless reveal.
@@ -117,7 +120,7 @@ func Items(recs []outbox.Record, reveal bool) []Item {
 	for _, r := range recs {
 		it := Item{ID: r.Txn.ID, Seq: r.Txn.Seq, Kind: r.Txn.Kind, State: r.State, CreatedAt: r.Txn.CreatedAt,
 			Amount: r.Amount, Attempts: r.Attempts, LastError: r.LastError, AckedAt: r.AckedAt,
-			Purged: r.Purged, Body: r.Txn.Body}
+			Purged: r.Purged, Body: r.Txn.Body, Quarantined: r.Quarantined}
 		if r.Result.State != "" {
 			res := r.Result
 			it.Result = &res
@@ -165,6 +168,9 @@ type Kiosk struct {
 	// Tech answers the technician's ops (self-tests, settings, logs, paper, maintenance);
 	// nil when no kiosk runs, and those ops are refused with ErrNoTechnician.
 	Tech Technician
+	// Audit records an export for the hall, as the maintenance menu's exports are; nil when
+	// no kiosk runs (kioskctl records a revealing export itself then).
+	Audit func(ctx context.Context, action string, detail map[string]any)
 }
 
 var _ Handler = Kiosk{}
@@ -174,7 +180,7 @@ func (k Kiosk) Status(context.Context) (Status, error) {
 	st := k.Outbox.Stats()
 	out := Status{KioskID: k.Outbox.KioskID(), Source: "file", Counts: st.Counts, Total: st.Total,
 		Pending: st.Pending(), OldestQueued: Duration(st.OldestQueued), LastError: st.LastError,
-		LastSync: st.LastSync.UTC(), OutOfService: st.OutOfService}
+		LastSync: st.LastSync.UTC(), OutOfService: st.OutOfService, Quarantined: st.Quarantined}
 	if k.Sync != nil {
 		ss := k.Sync.Status()
 		out.Source, out.Online, out.Failures = "kiosk", &ss.Online, ss.Failures
@@ -233,6 +239,10 @@ func Handle(ctx context.Context, h Handler, req Request) Response {
 			f.Limit = 100
 		}
 		recs, err := h.Records(ctx, f)
+		if k, ok := h.(Kiosk); ok && req.Op == OpExport && k.Audit != nil {
+			// Every export leaves the kiosk's hands, a revealing one with names and ID numbers.
+			k.Audit(ctx, "export", map[string]any{"records": len(recs), "ok": err == nil, "revealed": req.Reveal, "via": Via})
+		}
 		if err != nil {
 			return fail(err)
 		}

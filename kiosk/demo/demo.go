@@ -83,8 +83,10 @@ func Start(opts Opts) (d *Demo, err error) {
 			built.Close()
 		}
 	}()
+	// 0700 like the kiosk's own data directory: the hall's keys and the kiosk's certificate
+	// key live under it, and no other user has business there.
 	d.dev = filepath.Join(opts.Dir, "dev")
-	if err := os.MkdirAll(d.dev, 0o755); err != nil {
+	if err := os.MkdirAll(d.dev, 0o700); err != nil {
 		return nil, err
 	}
 	d.ctx, d.log = ctx, log

@@ -290,8 +290,11 @@ func (s *Syncer) syncOnce(ctx context.Context) error {
 	resp, err := s.c.SendBatch(rctx, b)
 	cancel()
 	if err != nil {
-		if herr := (*hallapi.Error)(nil); errors.As(err, &herr) && herr.Code == hallapi.CodeTooLarge && size > 1 {
-			s.shrink(size)
+		if herr := (*hallapi.Error)(nil); errors.As(err, &herr) && refusesTxns(herr) {
+			if len(ids) == 1 { // this very transaction is refused: resending it would be refused for ever
+				return s.refuse(ids[0], herr)
+			}
+			s.shrink(size) // smaller batches until the refused one is alone
 		}
 		if qerr := s.ob.Requeue(ids, err); qerr != nil {
 			return errors.Join(err, qerr)
@@ -299,6 +302,32 @@ func (s *Syncer) syncOnce(ctx context.Context) error {
 		return err
 	}
 	return s.apply(ids, resp)
+}
+
+// refusesTxns says whether a 4xx answer to a whole batch is about what the batch carries
+// (malformed, too large, invalid, a code this kiosk does not know yet) rather than about the
+// kiosk or the moment (its certificate, signature, address, or the hall's rate limit), which
+// no transaction could fix and which must leave every transaction queued.
+func refusesTxns(e *hallapi.Error) bool {
+	switch {
+	case e.Status < 400 || e.Status >= 500:
+		return false
+	case e.Status == 401, e.Status == 403, e.Status == 404, e.Status == 405, e.Status == 408, e.Status == 429:
+		return false
+	}
+	switch e.Code {
+	case hallapi.CodeNoCert, hallapi.CodeWrongKiosk, hallapi.CodeBadSig, hallapi.CodeMethod, hallapi.CodeNotFound:
+		return false
+	}
+	return true
+}
+
+// refuse records the hall's permanent refusal of one transaction as its result, so it leaves
+// the queue instead of being resent for ever.
+func (s *Syncer) refuse(id string, e *hallapi.Error) error {
+	now := s.o.Now()
+	s.logf("hall refused transaction", "id", id, "status", e.Status, "code", e.Code)
+	return s.ob.Settle(now, nil, map[string]txn.Result{id: {State: txn.Rejected, Code: e.Code, Message: e.Message, At: now}})
 }
 
 // apply records the hall's answer to a batch of ids.

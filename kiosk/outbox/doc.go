@@ -5,10 +5,11 @@
 //
 // Layout of the bbolt file (one file per kiosk):
 //
-//	meta       kiosk_id, next_seq, last_sync, last_error, results_cursor
+//	meta       kiosk_id, next_seq, last_sync, last_error, results_cursor, key_id
 //	records    seq (8 bytes big-endian) -> record (JSON; the Taxpayer part sealed)
 //	ids        transaction id -> seq
 //	state/X    seq -> "" for every record in state X (queued, sending, acknowledged, ...)
+//	quarantine seq -> why the record was set aside (JSON), for records that cannot be read
 //
 // Sequence numbers are assigned inside the same commit that stores the record, so they are
 // per-kiosk, monotonic and gap-free across restarts and crashes. Personal data (txn.Taxpayer)
@@ -25,12 +26,23 @@
 // in OutOfService, so the desk can turn taxpayers away before they start a service instead of
 // at the end. Records stored before stay readable and keep syncing. At most every
 // Opts.RecheckEvery, Healthy tries a 64 KiB probe write; when it succeeds (space was freed)
-// the outbox is back in service. A file bbolt cannot read returns ErrCorrupt from Open and is
+// the outbox is back in service. Healthy also refuses while the file system has less than
+// Opts.MinFree left, and while in service proves with a probe write every Opts.ProbeEvery
+// that the disk still takes writes, so a full or dead disk is found before a taxpayer
+// starts, not at the commit. A file bbolt cannot read returns ErrCorrupt from Open and is
 // left untouched for a technician. A second process opening the same file fails after
 // Opts.LockTimeout with ErrLocked instead of hanging.
 //
 // Opts.ReadOnly opens the file of a stopped kiosk for kioskctl: shared lock, no writes at all
 // (not even the crash recovery above); without a key, records come back with Taxpayer nil.
+//
+// One record that cannot be read (its JSON torn, its sealed part not opening with the key)
+// must not stop every record behind it: Next sets it aside in the quarantine (StateQuarantined,
+// kept as it was, counted in Stats.Quarantined, listed with its reason, told to
+// Opts.Quarantined) and goes on. The key itself is never replaced behind the records' back:
+// LoadKey makes a new key only for an outbox that holds nothing, and is ErrKeyLost otherwise;
+// meta keeps the key's fingerprint (key_id), and Open refuses another key with ErrWrongKey
+// rather than quarantine every record.
 //
 // Offline limits (package policy) need what waits per kind of transaction: PendingByKind sums
 // count, amount (from Opts.AmountOf, kept with each record) and oldest age. Personal data is

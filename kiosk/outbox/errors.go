@@ -18,8 +18,16 @@ var (
 	// ErrOutOfService: a write failed earlier and the outbox takes no new transactions until
 	// a probe write succeeds (see Outbox.Healthy). Returned together with ErrStorage.
 	ErrOutOfService = errors.New("outbox: out of service for writes")
+	// ErrDiskFull: the file system holding the outbox has less free space than Opts.MinFree.
+	// Returned together with ErrOutOfService.
+	ErrDiskFull = errors.New("outbox: disk nearly full")
 	// ErrReadOnly: the outbox was opened with Opts.ReadOnly.
 	ErrReadOnly = errors.New("outbox: opened read-only")
+	// ErrKeyLost: the sealing key file is missing while the outbox holds records sealed with
+	// it. A new key could never open them, so none is made: the key must be restored.
+	ErrKeyLost = errors.New("outbox: sealing key missing")
+	// ErrWrongKey: the key given is not the one the outbox's records are sealed with.
+	ErrWrongKey = errors.New("outbox: wrong sealing key")
 	// ErrClosed: the outbox was closed.
 	ErrClosed = errors.New("outbox: closed")
 )

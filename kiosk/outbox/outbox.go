@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -42,7 +43,32 @@ type Opts struct {
 	// the record so that offline limits can sum what waits per kind (PendingByKind). An error
 	// refuses the transaction with ErrInvalid. Zero: every amount is zero. See AmountField.
 	AmountOf func(txn.Txn) (money.Amount, error)
+	// MinFree is the free space, in bytes, the file system holding the outbox must keep for
+	// Healthy to let a taxpayer start a service. Zero: DefaultMinFree.
+	MinFree uint64
+	// FreeSpace reports the bytes this process may still use on the file system holding
+	// dir. Zero: the file system's own figure (statfs; no check where there is none).
+	FreeSpace func(dir string) (uint64, error)
+	// ProbeEvery is how often Healthy, while in service, proves with a probe write that the
+	// file can still grow (a file system remounted read-only, a failing disk). Zero: 5 min.
+	ProbeEvery time.Duration
+	// Quarantined is told, after the commit, of each record set aside because it cannot be
+	// read (see StateQuarantined), so that the kiosk can report it to the hall. It runs on
+	// the goroutine that found the record and must not block. Zero: nobody is told.
+	Quarantined func(seq uint64, id, reason string)
 }
+
+// DefaultMinFree is Opts.MinFree's default: room for thousands of transactions and the
+// journal, so a disk is reported full long before a commit fails.
+const DefaultMinFree = 64 << 20
+
+// StateQuarantined is the outbox's own state for a record that cannot be read: its JSON does
+// not decode, or its sealed personal data does not open with the key (damaged bytes, another
+// key). Such a record would fail every batch it is in and stall everything queued behind
+// it, so it is set aside instead: kept as it was in the file, out of the queue, counted in
+// Stats.Quarantined and listed with List(Filter{State: StateQuarantined}) for the
+// technician. The hall never heard of this state.
+const StateQuarantined txn.State = "quarantined"
 
 // AmountField returns an Opts.AmountOf that reads a top-level amount field of the body, by
 // kind: AmountField(map[txn.Kind]string{txn.KindVATReturn: "tax_payable"}). Kinds not in the
@@ -79,13 +105,17 @@ type Record struct {
 	Result    txn.Result   // the hall's answer; zero State until it came
 	Purged    bool         // personal data dropped by Purge
 	Amount    money.Amount // what Opts.AmountOf said at Enqueue
+	// Quarantined says why the record was set aside (State is StateQuarantined), or why it
+	// cannot be read if that was found before the queue reached it; empty for a sound record.
+	Quarantined string
 }
 
 // Stats summarises the outbox for the technician screen and the network indicator.
 type Stats struct {
 	Counts       map[txn.State]int
 	Total        int
-	OldestQueued time.Duration // age of the oldest queued record; 0 when none
+	OldestQueued time.Duration // age of the oldest record waiting for the hall (queued or sending); 0 when none
+	Quarantined  int           // records set aside as unreadable (StateQuarantined)
 	LastError    string        // last delivery error; cleared by a successful delivery
 	LastSync     time.Time     // last time the hall acknowledged anything
 	// OutOfService says why the outbox takes no new transactions (see Healthy); empty while
@@ -121,6 +151,10 @@ type Outbox struct {
 	readOnly bool
 	recheck  time.Duration
 	amountOf func(txn.Txn) (money.Amount, error)
+	onQuar   func(seq uint64, id, reason string)
+	minFree  uint64
+	free     func(dir string) (uint64, error)
+	probeGap time.Duration
 
 	healthMu  sync.Mutex
 	failure   error     // the write failure that put the outbox out of service; nil in service
@@ -133,6 +167,8 @@ var (
 	bRecords = []byte("records")
 	bIDs     = []byte("ids")
 	bState   = []byte("state")
+	// bQuarantine holds, by seq, why each quarantined record was set aside.
+	bQuarantine = []byte("quarantine")
 
 	kKiosk   = []byte("kiosk_id")
 	kNextSeq = []byte("next_seq")
@@ -140,6 +176,7 @@ var (
 	kError   = []byte("last_error")
 	kCursor  = []byte("results_cursor")
 	kProbe   = []byte("headroom_probe")
+	kKeyID   = []byte("key_id") // the fingerprint of the key the records are sealed with
 )
 
 // probeSize is what a recheck writes (and deletes again) to see that the file can grow by
@@ -177,6 +214,15 @@ func Open(path string, opts *Opts) (ob *Outbox, err error) {
 	if o.RecheckEvery <= 0 {
 		o.RecheckEvery = 30 * time.Second
 	}
+	if o.MinFree == 0 {
+		o.MinFree = DefaultMinFree
+	}
+	if o.FreeSpace == nil {
+		o.FreeSpace = freeSpace
+	}
+	if o.ProbeEvery <= 0 {
+		o.ProbeEvery = 5 * time.Minute
+	}
 	if o.AmountOf == nil {
 		o.AmountOf = func(txn.Txn) (money.Amount, error) { return 0, nil }
 	}
@@ -191,7 +237,8 @@ func Open(path string, opts *Opts) (ob *Outbox, err error) {
 		return nil, err
 	}
 	ob = &Outbox{db: db, key: o.Key, kiosk: o.KioskID, now: o.Now, changes: make(chan struct{}, 1), path: path,
-		readOnly: o.ReadOnly, recheck: o.RecheckEvery, amountOf: o.AmountOf}
+		readOnly: o.ReadOnly, recheck: o.RecheckEvery, amountOf: o.AmountOf, onQuar: o.Quarantined,
+		minFree: o.MinFree, free: o.FreeSpace, probeGap: o.ProbeEvery}
 	if err := ob.check(); err != nil {
 		db.Close()
 		return nil, err
@@ -207,12 +254,10 @@ func Open(path string, opts *Opts) (ob *Outbox, err error) {
 	return ob, nil
 }
 
-// check verifies page structure and layout without writing, so a damaged file stays as found.
+// check verifies the layout without writing, so a damaged file stays as found (boltfile.Open
+// has checked the pages).
 func (ob *Outbox) check() error {
 	return ob.db.View(func(tx *bolt.Tx) error {
-		for cerr := range tx.Check() {
-			return fmt.Errorf("%w: %s: %w", ErrCorrupt, ob.path, cerr)
-		}
 		meta := tx.Bucket(bMeta)
 		if meta == nil {
 			if tx.Bucket(bRecords) != nil {
@@ -239,6 +284,11 @@ func (ob *Outbox) check() error {
 		if ob.kiosk == "" {
 			return fmt.Errorf("%w: Opts.KioskID is required for a new outbox", ErrInvalid)
 		}
+		// Another key (a wrong backup restored) would make every record unreadable and send
+		// them all to quarantine; refuse it whole instead, with both fingerprints.
+		if v := meta.Get(kKeyID); v != nil && ob.key != nil && string(v) != ob.key.ID() {
+			return fmt.Errorf("%w: the records are sealed with key %s, the key file holds %s: restore the right key file", ErrWrongKey, v, ob.key.ID())
+		}
 		return nil
 	})
 }
@@ -254,7 +304,12 @@ func (ob *Outbox) init() error {
 				return err
 			}
 		}
-		for _, name := range [][]byte{bRecords, bIDs} {
+		if meta.Get(kKeyID) == nil {
+			if err := meta.Put(kKeyID, []byte(ob.key.ID())); err != nil {
+				return err
+			}
+		}
+		for _, name := range [][]byte{bRecords, bIDs, bQuarantine} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
 			}
@@ -275,7 +330,11 @@ func (ob *Outbox) init() error {
 			return nil
 		})
 		for _, seq := range stuck {
-			if err := ob.update(tx, seq, func(s *stored) { s.State = txn.Queued }); err != nil {
+			err := ob.update(tx, seq, func(s *stored) { s.State = txn.Queued })
+			if errors.Is(err, ErrCorrupt) { // one unreadable record must not keep the kiosk shut
+				err = quarantineTx(tx, txn.Sending, seq, err.Error(), ob.now())
+			}
+			if err != nil {
 				return err
 			}
 		}
@@ -385,13 +444,19 @@ func (ob *Outbox) Enqueue(ctx context.Context, t txn.Txn) (txn.Txn, error) {
 	return t, nil
 }
 
-// Next returns up to n queued records, oldest (lowest Seq) first.
+// Next returns up to n queued records, oldest (lowest Seq) first. A queued record that cannot
+// be read is quarantined (StateQuarantined) on the way and the ones behind it are returned.
 func (ob *Outbox) Next(n int) ([]Record, error) {
 	var out []Record
+	var bad []unreadable
 	err := ob.db.View(func(tx *bolt.Tx) error {
 		c := stateBucket(tx, txn.Queued).Cursor()
 		for k, _ := c.First(); k != nil && len(out) < n; k, _ = c.Next() {
 			r, err := ob.load(tx, k)
+			if errors.Is(err, ErrCorrupt) && !ob.readOnly {
+				bad = append(bad, unreadable{seq: bytes.Clone(k), id: idOf(tx, k), reason: err.Error()})
+				continue
+			}
 			if err != nil {
 				return err
 			}
@@ -399,7 +464,70 @@ func (ob *Outbox) Next(n int) ([]Record, error) {
 		}
 		return nil
 	})
+	if err == nil && len(bad) > 0 {
+		err = ob.quarantine(txn.Queued, bad)
+	}
 	return out, ob.readErr("next", err)
+}
+
+// unreadable is a record found unreadable, on its way to quarantine.
+type unreadable struct {
+	seq        []byte
+	id, reason string
+}
+
+// quarantined is what bQuarantine keeps for a record.
+type quarantined struct {
+	Reason string    `json:"reason"`
+	At     time.Time `json:"at"`
+	From   txn.State `json:"from"`
+}
+
+// quarantine moves records out of state from into the quarantine, then tells Opts.Quarantined.
+func (ob *Outbox) quarantine(from txn.State, bad []unreadable) error {
+	err := ob.db.Update(func(tx *bolt.Tx) error {
+		for _, b := range bad {
+			if err := quarantineTx(tx, from, b.seq, b.reason, ob.now()); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err := ob.writeErr("quarantine", err); err != nil {
+		return err
+	}
+	if ob.onQuar != nil {
+		for _, b := range bad {
+			ob.onQuar(binary.BigEndian.Uint64(b.seq), b.id, b.reason)
+		}
+	}
+	return nil
+}
+
+func quarantineTx(tx *bolt.Tx, from txn.State, seq []byte, reason string, at time.Time) error {
+	if !has(stateBucket(tx, from), seq) {
+		return nil // another commit moved it since it was read
+	}
+	v, err := json.Marshal(quarantined{Reason: reason, At: at.UTC(), From: from})
+	if err != nil {
+		return err
+	}
+	if err := tx.Bucket(bQuarantine).Put(seq, v); err != nil {
+		return err
+	}
+	return stateBucket(tx, from).Delete(seq)
+}
+
+// idOf is the transaction id of the record at seq, when its JSON still says it.
+func idOf(tx *bolt.Tx, seq []byte) string {
+	var s stored
+	json.Unmarshal(tx.Bucket(bRecords).Get(seq), &s)
+	return s.Txn.ID
+}
+
+func has(b *bolt.Bucket, key []byte) bool {
+	k, _ := b.Cursor().Seek(key)
+	return bytes.Equal(k, key)
 }
 
 // MarkSending moves queued records to sending and counts the attempt. Ids in other states
@@ -525,20 +653,27 @@ func (ob *Outbox) List(f Filter) ([]Record, error) {
 	var out []Record
 	err := ob.db.View(func(tx *bolt.Tx) error {
 		var c *bolt.Cursor
-		if f.State != "" {
+		switch f.State {
+		case StateQuarantined:
+			b := tx.Bucket(bQuarantine)
+			if b == nil { // a file from before quarantines existed, opened read-only
+				return nil
+			}
+			c = b.Cursor()
+		case "":
+			c = tx.Bucket(bRecords).Cursor()
+		default:
 			b := stateBucket(tx, f.State)
 			if b == nil {
 				return fmt.Errorf("%w: state %q", ErrInvalid, f.State)
 			}
 			c = b.Cursor()
-		} else {
-			c = tx.Bucket(bRecords).Cursor()
 		}
 		for k, _ := c.First(); k != nil; k, _ = c.Next() {
 			if f.Limit > 0 && len(out) >= f.Limit {
 				break
 			}
-			r, err := ob.load(tx, k)
+			r, err := ob.entry(tx, k)
 			if err != nil {
 				return err
 			}
@@ -567,14 +702,11 @@ func (ob *Outbox) Stats() Stats {
 		if v := meta.Get(kSync); v != nil {
 			st.LastSync, _ = time.Parse(time.RFC3339Nano, string(v))
 		}
-		if k, _ := stateBucket(tx, txn.Queued).Cursor().First(); k != nil {
-			var s stored
-			if err := json.Unmarshal(tx.Bucket(bRecords).Get(k), &s); err != nil {
-				return fmt.Errorf("%w: record %x: %w", ErrCorrupt, k, err)
-			}
-			if age := ob.now().Sub(s.Txn.CreatedAt); age > 0 {
-				st.OldestQueued = age
-			}
+		if q := tx.Bucket(bQuarantine); q != nil {
+			st.Quarantined = q.Stats().KeyN
+		}
+		if oldest := ob.oldestPending(tx); !oldest.IsZero() {
+			st.OldestQueued = max(0, ob.now().Sub(oldest))
 		}
 		return nil
 	})
@@ -586,7 +718,32 @@ func (ob *Outbox) Stats() Stats {
 		st.OutOfService = ob.failure.Error()
 	}
 	ob.healthMu.Unlock()
+	if err := ob.roomLeft(); err != nil && st.OutOfService == "" && !ob.readOnly {
+		st.OutOfService = err.Error()
+	}
 	return st
+}
+
+// oldestPending is the CreatedAt of the oldest record waiting for the hall, queued or sending.
+// A record whose JSON does not decode is skipped: it is on its way to quarantine, and one
+// such record must not make the figure say nobody waits.
+func (ob *Outbox) oldestPending(tx *bolt.Tx) time.Time {
+	var oldest time.Time
+	recs := tx.Bucket(bRecords)
+	for _, state := range []txn.State{txn.Queued, txn.Sending} {
+		c := stateBucket(tx, state).Cursor()
+		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+			var s stored
+			if json.Unmarshal(recs.Get(k), &s) != nil {
+				continue
+			}
+			if oldest.IsZero() || s.Txn.CreatedAt.Before(oldest) {
+				oldest = s.Txn.CreatedAt
+			}
+			break // seq order is arrival order: the first readable one is the oldest
+		}
+	}
+	return oldest
 }
 
 // PendingByKind sums what waits for the hall (queued and sending), per kind of transaction:
@@ -599,8 +756,8 @@ func (ob *Outbox) PendingByKind() (map[txn.Kind]KindPending, error) {
 		for _, state := range []txn.State{txn.Queued, txn.Sending} {
 			err := stateBucket(tx, state).ForEach(func(k, _ []byte) error {
 				var s stored
-				if err := json.Unmarshal(recs.Get(k), &s); err != nil {
-					return fmt.Errorf("%w: record %x: %w", ErrCorrupt, k, err)
+				if json.Unmarshal(recs.Get(k), &s) != nil {
+					return nil // unreadable: on its way to quarantine, never to the hall
 				}
 				p := out[s.Txn.Kind]
 				p.Count++
@@ -623,35 +780,69 @@ func (ob *Outbox) PendingByKind() (map[txn.Kind]KindPending, error) {
 	return out, nil
 }
 
-// Healthy is nil while the outbox takes new transactions. After a failed write (disk full,
-// I/O error) it returns an error wrapping ErrOutOfService and ErrStorage with the cause, and
-// Enqueue refuses with the same error: the desk asks Healthy before it lets a taxpayer start
-// a service, so nobody fills in a return that cannot be kept. At most every
-// Opts.RecheckEvery, Healthy tries a probe write (probeSize bytes, then deleted); when it
-// succeeds the outbox is back in service. Records stored before the failure stay readable
-// and keep syncing throughout.
+// Healthy is nil while the outbox takes new transactions. The desk asks it before it lets a
+// taxpayer start a service, so nobody fills in a return that cannot be kept, and Enqueue
+// refuses with the same error. It is not healthy:
+//   - while the file system has less than Opts.MinFree left (ErrOutOfService and ErrDiskFull),
+//     asked afresh at every call, so freed space brings the outbox back at once;
+//   - after a failed write (disk full, I/O error): ErrOutOfService and ErrStorage with the
+//     cause. At most every Opts.RecheckEvery it tries a probe write (probeSize bytes, then
+//     deleted); when that succeeds the outbox is back in service.
+//
+// While in service, a probe write at most every Opts.ProbeEvery finds a disk that stopped
+// taking writes before a taxpayer does. Records stored before a failure stay readable and
+// keep syncing throughout.
 func (ob *Outbox) Healthy() error {
 	if ob.readOnly {
 		return fmt.Errorf("%w: %w: opened read-only", ErrOutOfService, ErrReadOnly)
 	}
+	if err := ob.roomLeft(); err != nil {
+		return err
+	}
 	ob.healthMu.Lock()
 	defer ob.healthMu.Unlock()
+	now := ob.now()
 	if ob.failure == nil {
+		if now.Sub(ob.lastProbe) < ob.probeGap && !ob.lastProbe.IsZero() {
+			return nil
+		}
+		ob.lastProbe = now
+		if err := ob.probe(); err != nil {
+			ob.failure, ob.failedAt = ob.storageErr("probe", err), now
+			return fmt.Errorf("%w since %s: %w", ErrOutOfService, ob.failedAt.Format(time.RFC3339), ob.failure)
+		}
 		return nil
 	}
-	now := ob.now()
 	if now.Sub(ob.lastProbe) >= ob.recheck {
 		ob.lastProbe = now
-		err := ob.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bMeta).Put(kProbe, make([]byte, probeSize)) })
-		if err == nil {
-			err = ob.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bMeta).Delete(kProbe) })
-		}
-		if err == nil {
+		if ob.probe() == nil {
 			ob.failure = nil
 			return nil
 		}
 	}
 	return fmt.Errorf("%w since %s: %w", ErrOutOfService, ob.failedAt.Format(time.RFC3339), ob.failure)
+}
+
+// probe writes probeSize bytes and deletes them again: proof that the file can grow by more
+// than one transaction's worth.
+func (ob *Outbox) probe() error {
+	err := ob.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bMeta).Put(kProbe, make([]byte, probeSize)) })
+	if err == nil {
+		err = ob.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bMeta).Delete(kProbe) })
+	}
+	return err
+}
+
+// roomLeft is ErrDiskFull when the outbox's file system has less than Opts.MinFree left. A
+// file system that cannot say how much it has left is given the benefit of the doubt: the
+// probe write still guards it.
+func (ob *Outbox) roomLeft() error {
+	dir := filepath.Dir(ob.path)
+	free, err := ob.free(dir)
+	if err != nil || free >= ob.minFree {
+		return nil
+	}
+	return fmt.Errorf("%w: %w: %d MiB free on %s, %d MiB needed", ErrOutOfService, ErrDiskFull, free>>20, dir, ob.minFree>>20)
 }
 
 // writeErr is storageErr for writes: a storage failure puts the outbox out of service.
@@ -740,6 +931,36 @@ func (ob *Outbox) load(tx *bolt.Tx, seq []byte) (Record, error) {
 			return Record{}, fmt.Errorf("%w: record %s: taxpayer", ErrCorrupt, s.Txn.ID)
 		}
 		r.Txn.Taxpayer = &tp
+	}
+	return r, nil
+}
+
+// entry is load for listing: a quarantined or unreadable record is described with what can
+// still be read of it (never its personal data) instead of failing the whole list.
+func (ob *Outbox) entry(tx *bolt.Tx, seq []byte) (Record, error) {
+	var q *quarantined
+	if b := tx.Bucket(bQuarantine); b != nil {
+		if v := b.Get(seq); v != nil {
+			q = &quarantined{}
+			if json.Unmarshal(v, q) != nil {
+				q.Reason = "quarantined"
+			}
+		}
+	}
+	r, err := ob.load(tx, seq)
+	if err != nil && !errors.Is(err, ErrCorrupt) {
+		return r, err
+	}
+	if err != nil {
+		var s stored
+		json.Unmarshal(tx.Bucket(bRecords).Get(seq), &s) // whatever still decodes
+		s.Txn.Taxpayer = nil
+		r = Record{Txn: s.Txn, State: s.State, Attempts: s.Attempts, LastError: s.LastError, Amount: s.Amount,
+			Quarantined: err.Error()}
+		r.Txn.Seq = binary.BigEndian.Uint64(seq)
+	}
+	if q != nil {
+		r.State, r.Quarantined = StateQuarantined, q.Reason
 	}
 	return r, nil
 }

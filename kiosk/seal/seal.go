@@ -54,14 +54,11 @@ func LoadOrCreateKey(path string) (*Key, error) {
 // LoadKey reads the key at path and never creates one: tools that only read an outbox must
 // not leave a fresh key where the kiosk expects its own.
 func LoadKey(path string) (*Key, error) {
-	fi, err := os.Stat(path)
+	fi, err := CheckKeyFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("seal: key file: %w", err)
+		return nil, err
 	}
-	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
-		return nil, fmt.Errorf("%w: %s has mode %04o", ErrKeyPermissions, path, perm)
-	}
-	if !fi.Mode().IsRegular() || fi.Size() != KeySize {
+	if fi.Size() != KeySize {
 		return nil, fmt.Errorf("%w: %s has %d bytes, want %d", ErrKeySize, path, fi.Size(), KeySize)
 	}
 	raw, err := os.ReadFile(path)
@@ -69,6 +66,24 @@ func LoadKey(path string) (*Key, error) {
 		return nil, fmt.Errorf("seal: key file: %w", err)
 	}
 	return NewKey(raw)
+}
+
+// CheckKeyFile is the one rule for every private key file the kiosk holds (this sealing key,
+// the TLS client and signing key): a regular file that neither group nor others may read or
+// write. A key another user could read is no longer secret, so the kiosk refuses to use it
+// rather than widen the leak; the fix is chmod 600, not a new key.
+func CheckKeyFile(path string) (fs.FileInfo, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("seal: key file: %w", err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%w: %s is not a regular file", ErrKeySize, path)
+	}
+	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+		return nil, fmt.Errorf("%w: %s has mode %04o; chmod 600 it", ErrKeyPermissions, path, perm)
+	}
+	return fi, nil
 }
 
 func createKey(path string) (*Key, error) {
@@ -129,6 +144,10 @@ func (k *Key) Tag(data []byte) []byte {
 	m.Write(data)
 	return m.Sum(nil)
 }
+
+// ID is the key's fingerprint (8 hex digits of a domain-separated digest): enough to tell
+// two keys apart, nothing to learn the key from.
+func (k *Key) ID() string { return k.id }
 
 // String names the key by a fingerprint, never by its bytes.
 func (k *Key) String() string { return "seal.Key(aes-256-gcm " + k.id + ")" }

@@ -161,3 +161,27 @@ func TestTagIsKeyedAndStable(t *testing.T) {
 		t.Fatal("the tag carries the data")
 	}
 }
+
+// One rule for every key file: the review found the TLS key loading at 0644 while this one
+// was held to 0600.
+func TestCheckKeyFileRefusesGroupOrOtherAccess(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "any.key")
+	if err := os.WriteFile(path, []byte("secret"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, mode := range []os.FileMode{0o640, 0o604, 0o644, 0o660, 0o602} {
+		os.Chmod(path, mode)
+		if _, err := CheckKeyFile(path); !errors.Is(err, ErrKeyPermissions) || !strings.Contains(err.Error(), "chmod 600") {
+			t.Errorf("mode %04o: %v", mode, err)
+		}
+	}
+	for _, mode := range []os.FileMode{0o600, 0o400} {
+		os.Chmod(path, mode)
+		if _, err := CheckKeyFile(path); err != nil {
+			t.Errorf("mode %04o refused: %v", mode, err)
+		}
+	}
+	if _, err := CheckKeyFile(filepath.Dir(path)); err == nil {
+		t.Error("a directory passed as a key file")
+	}
+}

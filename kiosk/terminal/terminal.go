@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -19,6 +20,7 @@ import (
 	"taxkiosk/kiosk/control"
 	"taxkiosk/kiosk/desk"
 	"taxkiosk/kiosk/entcache"
+	"taxkiosk/kiosk/hall/certs"
 	"taxkiosk/kiosk/hallapi"
 	"taxkiosk/kiosk/hallsync"
 	"taxkiosk/kiosk/i18n"
@@ -94,6 +96,9 @@ type Opts struct {
 	// Logs is the ring of recent log lines installed under Log, for the log page; nil means
 	// the page is empty.
 	Logs *logring.Ring
+	// FreeSpace reports the bytes left on the data directory's file system; nil means the
+	// file system's own figure. Tests stand a full disk in here.
+	FreeSpace func(dir string) (uint64, error)
 	// ExportRoots are glob patterns of where USB sticks are mounted, offered for exports;
 	// nil means DefaultExportRoots.
 	ExportRoots []string
@@ -130,12 +135,13 @@ func Open(c config.Config, opts Opts) (t *Terminal, err error) {
 	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("terminal: data directory: %w", err)
 	}
-	key, err := seal.LoadOrCreateKey(c.KeyPath())
+	key, err := outbox.LoadKey(c.OutboxPath(), c.KeyPath()) // never a fresh key over sealed records
 	if err != nil {
 		return nil, fmt.Errorf("terminal: sealing key: %w", err)
 	}
 	amounts := outbox.AmountField(map[txn.Kind]string{txn.KindVATReturn: "tax_payable", txn.KindTaxPayment: "total"})
-	if t.Outbox, err = outbox.Open(c.OutboxPath(), &outbox.Opts{KioskID: c.KioskID, Key: key, AmountOf: amounts}); err != nil {
+	if t.Outbox, err = outbox.Open(c.OutboxPath(), &outbox.Opts{KioskID: c.KioskID, Key: key, AmountOf: amounts, Quarantined: t.quarantined,
+		MinFree: uint64(c.MinFreeMB) << 20, FreeSpace: opts.FreeSpace}); err != nil {
 		return nil, fmt.Errorf("terminal: outbox: %w", err)
 	}
 	if t.Journal, err = journal.Open(c.JournalPath(), nil); err != nil {
@@ -162,11 +168,9 @@ func Open(c config.Config, opts Opts) (t *Terminal, err error) {
 	if t.Scanner, err = scanner.New(line(c.Scanner.Serial), &scanner.Opts{Suffix: c.Scanner.Suffix}); err != nil {
 		return nil, fmt.Errorf("terminal: scanner: %w", err)
 	}
-	client := &hallapi.Client{BaseURL: c.HallURL}
-	if strings.HasPrefix(c.HallURL, "https://") { // mutual TLS and signed batches
-		if client, err = hallapi.NewTLSClient(c.HallURL, c.Certs(), c.KioskID); err != nil {
-			return nil, fmt.Errorf("terminal: hall client certificate: %w", err)
-		}
+	client, err := hallClient(c)
+	if err != nil {
+		return nil, err
 	}
 	t.Sync = hallsync.New(t.Outbox, client, &hallsync.Opts{MaxBackoff: opts.MaxBackoff, ProbeEvery: opts.ProbeEvery, Log: opts.Log})
 	t.printer = countingPrinter{Printer: t.Printer, journal: t.Journal, log: opts.Log}
@@ -178,6 +182,39 @@ func Open(c config.Config, opts Opts) (t *Terminal, err error) {
 		Devices: t.DeviceStatuses, PollEvery: opts.PollEvery, SuperviseEvery: opts.SuperviseEvery, OutOfServiceAfter: opts.OutOfServiceAfter,
 	})
 	return t, nil
+}
+
+// hallClient is the one place the kiosk's hall client is made: mutual TLS with signed batches
+// for https://, clear http:// only to a loopback address (config.CheckHallURL), whatever
+// path the configuration took to get here.
+func hallClient(c config.Config) (*hallapi.Client, error) {
+	if err := config.CheckHallURL(c.HallURL); err != nil {
+		return nil, fmt.Errorf("terminal: hall_url: %w", err)
+	}
+	if !strings.HasPrefix(c.HallURL, "https://") {
+		return &hallapi.Client{BaseURL: c.HallURL}, nil
+	}
+	// The TLS key signs every batch: the same rule as the sealing key (seal.CheckKeyFile).
+	_, keyName := certs.KioskFiles(c.KioskID)
+	if _, err := seal.CheckKeyFile(filepath.Join(c.Certs(), keyName)); err != nil {
+		return nil, fmt.Errorf("terminal: hall client key: %w", err)
+	}
+	client, err := hallapi.NewTLSClient(c.HallURL, c.Certs(), c.KioskID)
+	if err != nil {
+		return nil, fmt.Errorf("terminal: hall client certificate: %w", err)
+	}
+	return client, nil
+}
+
+// quarantined reports a record the outbox set aside as unreadable to the hall, as an audit
+// transaction like a technician's actions, so that the hall's staff learn of it too. It runs
+// on the sync loop once the desk exists; what it records is the record's number, its id and
+// why, never its content.
+func (t *Terminal) quarantined(seq uint64, id, reason string) {
+	t.log.Error("terminal: unreadable outbox record quarantined", "seq", seq, "id", id, "reason", reason)
+	if t.Desk != nil {
+		t.Desk.Audit(context.Background(), "outbox_quarantine", map[string]any{"seq": seq, "id": id, "reason": reason})
+	}
 }
 
 // entCache is the cache as the desk takes it: a nil *Cache must be a nil interface.
@@ -198,7 +235,7 @@ func (t *Terminal) Start() {
 	go func() { defer t.wg.Done(); t.scan(ctx) }()
 	go func() { // kioskctl outbox|sync talk to the running kiosk here
 		defer t.wg.Done()
-		err := control.Serve(ctx, control.SocketPath(t.Config.DataDir), control.Kiosk{Outbox: t.Outbox, Sync: t.Sync, Devices: t.DeviceStatuses, Tech: t})
+		err := control.Serve(ctx, control.SocketPath(t.Config.DataDir), control.Kiosk{Outbox: t.Outbox, Sync: t.Sync, Devices: t.DeviceStatuses, Tech: t, Audit: t.Desk.Audit})
 		if err != nil && !errors.Is(err, context.Canceled) {
 			t.log.Error("terminal: control socket", "err", err)
 		}

@@ -104,6 +104,9 @@ func (a *App) outboxPage() fyne.CanvasObject {
 	if s.OutOfService != "" {
 		rows.Add(a.infoRow(toneBad, a.T("maint.outbox.out_of_service"), a.vary(s.OutOfService)))
 	}
+	if s.Quarantined > 0 {
+		rows.Add(a.infoRow(toneBad, a.T("maint.outbox.quarantined"), fmt.Sprint(s.Quarantined)))
+	}
 	syncNow := a.button("maint.sync_now", widget.MediumImportance, func() {
 		a.tech.SyncNow()
 		a.say(widget.SuccessImportance, "maint.synced")

@@ -54,7 +54,7 @@ func parseOutbox(name string, args []string, extra func(*flag.FlagSet, *outboxFl
 		return nil, usage("unexpected argument %q", fs.Arg(0))
 	}
 	if f.state != "" && !knownState(txn.State(f.state)) {
-		return nil, usage("--state must be one of queued, sending, acknowledged, approved, rejected, counter_visit")
+		return nil, usage("--state must be one of queued, sending, acknowledged, approved, rejected, counter_visit, quarantined")
 	}
 	if f.limit < 0 {
 		return nil, usage("--limit must not be negative")
@@ -67,7 +67,7 @@ func parseOutbox(name string, args []string, extra func(*flag.FlagSet, *outboxFl
 
 func knownState(s txn.State) bool {
 	switch s {
-	case txn.Queued, txn.Sending, txn.Acknowledged, txn.Approved, txn.Rejected, txn.CounterVisit:
+	case txn.Queued, txn.Sending, txn.Acknowledged, txn.Approved, txn.Rejected, txn.CounterVisit, outbox.StateQuarantined:
 		return true
 	}
 	return false
@@ -160,8 +160,16 @@ func outboxStatus(args []string, stdout io.Writer) error {
 	if st.LastError != "" {
 		fmt.Fprintf(stdout, "last error: %s\n", st.LastError)
 	}
+	if st.Quarantined > 0 {
+		fmt.Fprintf(stdout, "quarantined: %d unreadable records set aside (kioskctl outbox list --state quarantined)\n", st.Quarantined)
+	}
 	if st.OutOfService != "" {
 		fmt.Fprintf(stdout, "OUT OF SERVICE for new transactions: %s\n", st.OutOfService)
+	}
+	if st.Source != "kiosk" {
+		if err := outbox.CheckKey(config.Config{DataDir: f.data}.OutboxPath(), f.key); err != nil {
+			fmt.Fprintf(stdout, "OUT OF SERVICE: %v\n", err)
+		}
 	}
 	return nil
 }
@@ -195,8 +203,12 @@ func outboxList(args []string, stdout io.Writer) error {
 		case it.Purged:
 			who = "(purged)"
 		}
+		why := it.LastError
+		if it.Quarantined != "" {
+			why = "unreadable: " + it.Quarantined
+		}
 		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", it.Seq, it.ID, it.Kind, it.State,
-			it.CreatedAt.Format(time.RFC3339), it.Amount, it.Attempts, who, it.LastError)
+			it.CreatedAt.Format(time.RFC3339), it.Amount, it.Attempts, who, why)
 	}
 	return w.Flush()
 }
@@ -225,6 +237,13 @@ func outboxExport(args []string, stdout io.Writer) error {
 	if e.Records == nil {
 		e.Records = []control.Item{}
 	}
+	// A running kiosk recorded the export for the hall as it answered; a stopped one cannot,
+	// so a revealing export records itself in the outbox, and is refused if it cannot be.
+	if f.reveal && st.Status.Source != "kiosk" {
+		if err := auditStopped(f, len(e.Records)); err != nil {
+			return fmt.Errorf("a revealing export must be recorded for the hall, and the outbox cannot record it: %w", err)
+		}
+	}
 	if err := control.WriteExport(f.out, e); err != nil {
 		return err
 	}
@@ -234,6 +253,28 @@ func outboxExport(args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "exported %d transactions to %s (%s)\n", len(e.Records), f.out, how)
 	return nil
+}
+
+// auditStopped queues the audit transaction of a revealing export in a stopped kiosk's
+// outbox, the same record the kiosk makes for its own exports; the kiosk delivers it when it
+// runs again.
+func auditStopped(f *outboxFlags, n int) error {
+	key, err := seal.LoadKey(f.key)
+	if err != nil {
+		return err
+	}
+	ob, err := outbox.Open(config.Config{DataDir: f.data}.OutboxPath(), &outbox.Opts{Key: key})
+	if err != nil {
+		return err
+	}
+	defer ob.Close()
+	body, err := json.Marshal(map[string]any{"action": "export", "detail": map[string]any{
+		"records": n, "ok": true, "revealed": true, "via": control.Via, "kiosk_stopped": true}})
+	if err != nil {
+		return err
+	}
+	_, err = ob.Enqueue(context.Background(), txn.Txn{Kind: txn.KindAudit, Body: body})
+	return err
 }
 
 func syncNow(args []string, stdout io.Writer) error {

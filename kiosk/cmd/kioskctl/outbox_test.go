@@ -96,6 +96,9 @@ func TestOutboxStoppedKiosk(t *testing.T) {
 	}
 	b, _ := os.ReadFile(masked)
 	noPersonalData(t, "masked export", string(b))
+	if after, _ := os.ReadFile(dbPath); !bytes.Equal(before, after) {
+		t.Fatal("kioskctl changed the stopped kiosk's outbox file")
+	}
 	revealed := filepath.Join(t.TempDir(), "revealed.json")
 	if out, code = ctl(t, "outbox", "export", "--data", dir, "--out", revealed, "--reveal", "--state", "queued"); code != 0 {
 		t.Fatalf("export --reveal: exit %d %s", code, out)
@@ -109,11 +112,22 @@ func TestOutboxStoppedKiosk(t *testing.T) {
 		t.Fatalf("export mode %v", fi.Mode().Perm())
 	}
 
+	// The review: a revealing export left no trace for the hall. A stopped kiosk's outbox
+	// now holds its audit record, delivered when the kiosk runs again.
+	out, code = ctl(t, "outbox", "list", "--data", dir, "--state", "queued", "--json")
+	var audit struct {
+		Action string `json:"action"`
+		Detail struct {
+			Revealed bool `json:"revealed"`
+			Records  int  `json:"records"`
+		} `json:"detail"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &items) != nil || len(items) != 3 || items[2].Kind != txn.KindAudit ||
+		json.Unmarshal(items[2].Body, &audit) != nil || audit.Action != "export" || !audit.Detail.Revealed || audit.Detail.Records != 2 {
+		t.Fatalf("no audit of the revealing export: exit %d %s", code, out)
+	}
 	if out, code = ctl(t, "sync", "now", "--data", dir); code != exitNotReady {
 		t.Fatalf("sync now with no kiosk: exit %d %s", code, out)
-	}
-	if after, _ := os.ReadFile(dbPath); !bytes.Equal(before, after) {
-		t.Fatal("kioskctl changed the stopped kiosk's outbox file")
 	}
 
 	// Without the key, records cannot be shown, not even masked; the counts still can.
@@ -147,7 +161,13 @@ func TestOutboxRunningKiosk(t *testing.T) {
 	sync := &wakeCounter{}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- control.Serve(ctx, control.SocketPath(dir), control.Kiosk{Outbox: ob, Sync: sync}) }()
+	var audits []map[string]any
+	audit := func(_ context.Context, action string, detail map[string]any) {
+		audits = append(audits, map[string]any{"action": action, "revealed": detail["revealed"], "records": detail["records"]})
+	}
+	go func() {
+		done <- control.Serve(ctx, control.SocketPath(dir), control.Kiosk{Outbox: ob, Sync: sync, Audit: audit})
+	}()
 	t.Cleanup(func() { cancel(); <-done })
 	// Remove the key: a running kiosk answers over the socket and needs no key file here.
 	os.Rename(filepath.Join(dir, "seal.key"), filepath.Join(dir, "seal.key.away"))
@@ -176,6 +196,9 @@ func TestOutboxRunningKiosk(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(revealed); !bytes.Contains(b, []byte(persona.IDNumber)) {
 		t.Fatalf("revealed export over the socket: %s", b)
+	}
+	if len(audits) != 1 || audits[0]["action"] != "export" || audits[0]["revealed"] != true || audits[0]["records"] != 3 {
+		t.Fatalf("the revealing export was not audited: %v", audits)
 	}
 	if out, code = ctl(t, "sync", "now", "--data", dir); code != 0 || sync.n.Load() != 1 {
 		t.Fatalf("sync now: exit %d %s, wakes %d", code, out, sync.n.Load())

@@ -10,7 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"taxkiosk/kiosk/config"
 	"taxkiosk/kiosk/control"
+	"taxkiosk/kiosk/outbox"
 	"taxkiosk/kiosk/readiness"
 )
 
@@ -36,6 +38,11 @@ func kioskStatus(args []string, stdout io.Writer) error {
 	c := &control.Client{Path: control.SocketPath(f.data)}
 	st, err := c.Status(ctx)
 	if errors.Is(err, control.ErrNoKiosk) {
+		// A kiosk that refused to start says why on its screen only as 暂停服务; the reasons
+		// a technician can act on are checked here again.
+		if kerr := outbox.CheckKey(config.Config{DataDir: f.data}.OutboxPath(), f.key); kerr != nil {
+			return notReady("no kiosk is running with data directory %s: OUT OF SERVICE: %v", f.data, kerr)
+		}
 		return notReady("no kiosk is running with data directory %s", f.data)
 	}
 	if err != nil {
@@ -51,6 +58,9 @@ func kioskStatus(args []string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "kiosk %s  hall %s  waiting %d  oldest %s  last sync %s\n", st.KioskID, online, st.Pending, st.OldestQueued, orNone(st.LastSync.Format("2006-01-02 15:04:05")))
 	if st.OutOfService != "" {
 		fmt.Fprintf(stdout, "storage OUT OF SERVICE: %s\n", st.OutOfService)
+	}
+	if st.Quarantined > 0 {
+		fmt.Fprintf(stdout, "outbox: %d unreadable records quarantined (kioskctl outbox list --state quarantined)\n", st.Quarantined)
 	}
 	for _, d := range st.Devices {
 		fmt.Fprintln(stdout, "  "+d.String())

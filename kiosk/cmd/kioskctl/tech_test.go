@@ -112,6 +112,10 @@ func TestTechnicianCommands(t *testing.T) {
 	if out := run(exitFailed, "config", "set", "printer.baud", "1234"); !strings.Contains(out, "must be 9600, 19200, 38400, 57600 or 115200") {
 		t.Fatalf("bad baud:\n%s", out)
 	}
+	// A clear-text hall off this machine would carry names and ID numbers in clear.
+	if out := run(exitFailed, "config", "set", "hall_url", "http://10.1.2.3:8600"); !strings.Contains(out, "use https://") || strings.Contains(out, "goroutine") {
+		t.Fatalf("clear-text hall:\n%s", out)
+	}
 	if out := run(exitFailed, "config", "set", "technician_pins", "x"); !strings.Contains(out, "unknown setting") {
 		t.Fatalf("PIN hashes:\n%s", out)
 	}
