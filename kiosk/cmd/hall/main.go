@@ -59,6 +59,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if *data == "" {
 		return errors.New("--data DIR is required")
 	}
+	if args[0] == "serve" && *tlsDir == "" && !loopback(*listen) {
+		return fmt.Errorf("refusing to serve on %s without --tls: kiosks would send personal data in clear text and anyone could post batches; give --tls CERTS or listen on a loopback address", *listen)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	store, err := openStore(ctx, *data, *db, *schema)
@@ -92,6 +95,20 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return list(ctx, store, stdout, *asJSON, *reveal)
 	}
 	return errors.New(usage)
+}
+
+// loopback reports whether addr (host:port) names only this machine: a loopback IP or
+// "localhost". An empty host listens on every interface, so it is not loopback.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func openStore(ctx context.Context, dir, dsn, schema string) (hall.Store, error) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -30,6 +31,27 @@ func TestCommands(t *testing.T) {
 		err := run(c.args, &out, &errOut)
 		if (err != nil) != c.wantErr || !strings.Contains(out.String(), c.wantOut) {
 			t.Errorf("hall %v: err %v, out %q", c.args, err, out.String())
+		}
+	}
+}
+
+// TestServeRefusesClearTextOffLoopback: without --tls, the hall would take anyone's batches
+// and kiosks would send personal data in clear; only a loopback address may serve so.
+func TestServeRefusesClearTextOffLoopback(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	for _, addr := range []string{"0.0.0.0:0", ":0", "[::]:0", "192.0.2.1:8600", "hall.example:8600"} {
+		var out, errOut bytes.Buffer
+		err := run([]string{"serve", "--data", data, "--listen", addr}, &out, &errOut)
+		if err == nil || !strings.Contains(err.Error(), "without --tls") {
+			t.Errorf("serve --listen %s without --tls: %v", addr, err)
+		}
+	}
+	if _, err := os.Stat(data); !os.IsNotExist(err) {
+		t.Errorf("a refused serve created its data directory: %v", err)
+	}
+	for _, addr := range []string{"127.0.0.1:1", "[::1]:1", "localhost:1"} {
+		if !loopback(addr) {
+			t.Errorf("loopback(%q) = false", addr)
 		}
 	}
 }
