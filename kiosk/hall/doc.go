@@ -16,6 +16,17 @@
 // answer and from /v1/results. Transactions it refuses to store (no id, another kiosk's id,
 // unknown kind) are listed as rejected with a code, and are not stored.
 //
+// What the hall refuses for good is refused before anything is stored or parsed further: a
+// batch request above Opts.MaxBody (413, by its announced length before reading, else
+// after reading at most the limit), with more than Opts.MaxBatch transactions (413, counted
+// while decoding, before any transaction is built), or beyond Opts.MaxConcurrent batch
+// requests at once (429 with Retry-After). With RequireKiosk the certificate and the
+// signature header are checked before the body is read, and the signature over the raw
+// bytes before they are parsed. One transaction whose id is longer than MaxIDLen or whose
+// text is not valid UTF-8 is listed as rejected ("invalid_txn", "invalid_text") with its
+// index in the batch; its text is never rewritten to U+FFFD. Every body is validated
+// before the rules (see Decide), and a body refused is stored with its rejected result.
+//
 // The Store keeps personal data sealed with the hall's own key (package seal); the bbolt
 // implementation is in hall/boltstore, PostgreSQL in hall/pgstore, and hall/storetest is the
 // suite every Store must pass.

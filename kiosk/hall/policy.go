@@ -11,6 +11,7 @@ import (
 	"taxkiosk/kiosk/hall/registry"
 	"taxkiosk/kiosk/hallapi"
 	"taxkiosk/kiosk/money"
+	"taxkiosk/kiosk/services/vatreturn"
 	"taxkiosk/kiosk/txn"
 )
 
@@ -29,11 +30,15 @@ import (
 //   - queue_ticket: approved "queued" with the ticket number in Message.
 //   - help_request "seat_notified"; tamper_alarm, rating and audit "recorded".
 //
-// Services for an enterprise need the transaction's Taxpayer to be allowed to act for it
-// (rejected "not_authorised" otherwise). An unreadable body is rejected "bad_body". ok is
-// false for a kind the hall has no service for.
+// Before these rules, every body is validated (validate): an unreadable body is rejected
+// "bad_body", a person's service without the card holder "no_taxpayer", an amount that is not
+// exact yuan with two places or out of range "bad_amount", a period that does not exist or
+// has not begun "bad_period", and a VAT return whose computed fields are not what the rules
+// table gives for its sales "tax_mismatch". Services for an enterprise need the
+// transaction's Taxpayer to be allowed to act for it (rejected "not_authorised" otherwise).
+// ok is false for a kind the hall has no service for.
 func Decide(t txn.Txn, now time.Time) (txn.Result, bool) {
-	return decide(registry.Demo(), t, now, nil)
+	return decide(registry.Demo(), vatreturn.DefaultRules(), t, now, nil)
 }
 
 // state is what a Server adds to the stateless policy: payments (with the ones decided
@@ -43,8 +48,14 @@ type state struct {
 	queue *queue
 }
 
-func decide(reg *registry.Registry, t txn.Txn, now time.Time, st *state) (txn.Result, bool) {
+func decide(reg *registry.Registry, rules []vatreturn.Rules, t txn.Txn, now time.Time, st *state) (txn.Result, bool) {
 	now = now.UTC()
+	if !knownKind(t.Kind) {
+		return txn.Result{}, false
+	}
+	if bad := validate(t, now, rules); bad != nil {
+		return txn.Result{State: txn.Rejected, Code: bad.code, Message: bad.about, At: now}, true
+	}
 	ok := func(code, msg string) (txn.Result, bool) {
 		return txn.Result{State: txn.Approved, Code: code, Message: msg, At: now}, true
 	}
@@ -195,6 +206,16 @@ func decide(reg *registry.Registry, t txn.Txn, now time.Time, st *state) (txn.Re
 		return ok(hallapi.ResultRecorded, "")
 	}
 	return txn.Result{}, false
+}
+
+func knownKind(k txn.Kind) bool {
+	switch k {
+	case txn.KindVATReturn, txn.KindInvoiceCollection, txn.KindTaxPayment, txn.KindCertificate,
+		txn.KindInvoiceVerification, txn.KindQueueTicket, txn.KindHelpRequest, txn.KindTamper,
+		txn.KindRating, txn.KindAudit:
+		return true
+	}
+	return false
 }
 
 // readBody decodes a transaction body; an absent body reads as an empty object.

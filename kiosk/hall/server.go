@@ -2,10 +2,10 @@ package hall
 
 import (
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -15,6 +15,7 @@ import (
 	"taxkiosk/kiosk/hall/certs"
 	"taxkiosk/kiosk/hall/registry"
 	"taxkiosk/kiosk/hallapi"
+	"taxkiosk/kiosk/services/vatreturn"
 	"taxkiosk/kiosk/txn"
 )
 
@@ -22,7 +23,10 @@ import (
 type Opts struct {
 	Now      func() time.Time // zero: time.Now
 	MaxBatch int              // transactions per batch; zero: 1000
-	MaxBody  int64            // request body bytes; zero: 16 MiB
+	MaxBody  int64            // request body bytes; zero: 4 MiB
+	// MaxConcurrent is how many batch requests are read and decided at once; one more is
+	// answered 429 at once. Zero: 8.
+	MaxConcurrent int
 	// Decide returns the result for a transaction, or ok false when the hall has no service
 	// for its kind; it replaces the hall's whole policy, which then no longer checks payments
 	// against its ledger. Zero: the rules of Decide over Registry, with the ledger of the
@@ -30,6 +34,9 @@ type Opts struct {
 	Decide func(t txn.Txn, now time.Time) (r txn.Result, ok bool)
 	// Registry is the taxpayer data the services read. Zero: registry.Demo().
 	Registry *registry.Registry
+	// VATRules is the table a VAT return's tax is checked against; it must be the kiosks'
+	// table (config's vat_rules). Zero: vatreturn.DefaultRules().
+	VATRules []vatreturn.Rules
 	// Log receives one line per batch (counts and kiosk id, never personal data).
 	// Zero: no logging.
 	Log *slog.Logger
@@ -50,6 +57,7 @@ type Server struct {
 	mux    *http.ServeMux
 	ledger ledger
 	queue  queue
+	slots  chan struct{} // one per batch request being served
 }
 
 // New makes a Server over store.
@@ -65,12 +73,18 @@ func New(store Store, opts *Opts) *Server {
 		o.MaxBatch = 1000
 	}
 	if o.MaxBody == 0 {
-		o.MaxBody = 16 << 20
+		o.MaxBody = 4 << 20
+	}
+	if o.MaxConcurrent == 0 {
+		o.MaxConcurrent = 8
+	}
+	if o.VATRules == nil {
+		o.VATRules = vatreturn.DefaultRules()
 	}
 	if o.Registry == nil {
 		o.Registry = registry.Demo()
 	}
-	s := &Server{store: store, o: o, mux: http.NewServeMux()}
+	s := &Server{store: store, o: o, mux: http.NewServeMux(), slots: make(chan struct{}, o.MaxConcurrent)}
 	s.mux.HandleFunc("POST "+hallapi.PathBatches, s.batches)
 	s.mux.HandleFunc("GET "+hallapi.PathHealth, s.health)
 	s.mux.HandleFunc("GET "+hallapi.PathResults, s.results)
@@ -116,65 +130,102 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, kioskID strin
 }
 
 func (s *Server) batches(w http.ResponseWriter, r *http.Request) {
-	var b hallapi.Batch
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.o.MaxBody))
+	// At most MaxConcurrent batches are read and decided at once: each may hold MaxBody bytes,
+	// so this bounds the memory any number of clients can make the hall spend on bodies.
+	select {
+	case s.slots <- struct{}{}:
+		defer func() { <-s.slots }()
+	default:
+		w.Header().Set("Retry-After", "1")
+		writeError(w, http.StatusTooManyRequests, hallapi.CodeBusy, "too many batches at once; resend later")
+		return
+	}
+	if r.ContentLength > s.o.MaxBody {
+		writeError(w, http.StatusRequestEntityTooLarge, hallapi.CodeTooLarge,
+			fmt.Sprintf("body of %d bytes, at most %d", r.ContentLength, s.o.MaxBody))
+		return
+	}
+	// Who sent it is settled before the body is read: a caller without a kiosk certificate
+	// or without a signature costs the hall no more than its headers.
+	var certID, sig string
+	var pub ed25519.PublicKey
+	if s.o.RequireKiosk {
+		var ok bool
+		if certID, pub, ok = certs.Peer(r.TLS); !ok {
+			writeError(w, http.StatusUnauthorized, hallapi.CodeNoCert, "a kiosk certificate is required")
+			return
+		}
+		if sig = r.Header.Get(hallapi.HeaderSignature); sig == "" {
+			writeError(w, http.StatusUnauthorized, hallapi.CodeBadSig, "batch signature missing")
+			return
+		}
+	}
+	body, err := readLimited(r.Body, r.ContentLength, s.o.MaxBody)
 	if err != nil {
-		if errors.As(err, new(*http.MaxBytesError)) {
-			writeError(w, http.StatusRequestEntityTooLarge, hallapi.CodeTooLarge, err.Error())
+		if errors.Is(err, errTooLarge) {
+			writeError(w, http.StatusRequestEntityTooLarge, hallapi.CodeTooLarge, fmt.Sprintf("body above %d bytes", s.o.MaxBody))
 			return
 		}
 		writeError(w, http.StatusBadRequest, hallapi.CodeBadRequest, "reading batch")
 		return
 	}
-	if err := json.Unmarshal(body, &b); err != nil {
+	// The signature covers the raw bytes; they are checked before anything is parsed.
+	if s.o.RequireKiosk && !hallapi.VerifyBody(pub, body, sig) {
+		writeError(w, http.StatusUnauthorized, hallapi.CodeBadSig, "batch signature invalid")
+		return
+	}
+	b, raws, err := decodeBatch(body, s.o.MaxBatch)
+	switch {
+	case errors.Is(err, errTooMany):
+		writeError(w, http.StatusRequestEntityTooLarge, hallapi.CodeTooLarge,
+			fmt.Sprintf("more than %d transactions per batch", s.o.MaxBatch))
+		return
+	case err != nil:
 		writeError(w, http.StatusBadRequest, hallapi.CodeBadRequest, "malformed batch")
 		return
-	}
-	if b.KioskID == "" {
+	case b.KioskID == "":
 		writeError(w, http.StatusBadRequest, hallapi.CodeBadRequest, "batch without kiosk_id")
 		return
-	}
-	if !s.authorize(w, r, b.KioskID, body) {
-		return
-	}
-	if len(b.Txns) > s.o.MaxBatch {
-		writeError(w, http.StatusRequestEntityTooLarge, hallapi.CodeTooLarge,
-			fmt.Sprintf("%d transactions, at most %d per batch", len(b.Txns), s.o.MaxBatch))
+	case s.o.RequireKiosk && certID != b.KioskID:
+		writeError(w, http.StatusForbidden, hallapi.CodeWrongKiosk, "certificate is for kiosk "+strconv.Quote(certID))
 		return
 	}
 	now := s.o.Now().UTC()
+	resp := hallapi.BatchResponse{Accepted: []string{}, Duplicates: []string{}, Rejected: []hallapi.Rejection{}, Results: []hallapi.ResultFor{}}
+	txns := make([]txn.Txn, 0, len(raws))
+	at := make([]int, 0, len(raws)) // each txns' index in the batch
+	for i, raw := range raws {
+		t, bad := readTxn(raw, b.KioskID)
+		if bad != nil {
+			bad.Index = i
+			resp.Rejected = append(resp.Rejected, *bad)
+			continue
+		}
+		txns, at = append(txns, t), append(at, i)
+	}
 	// A batch with a payment is decided and stored under the ledger's lock, so that two
 	// kiosks paying the same item at once cannot both be approved. Certificates read it too:
 	// a payment made here is printable.
 	st := &state{queue: &s.queue}
-	if slices.ContainsFunc(b.Txns, func(t txn.Txn) bool { return t.Kind == txn.KindTaxPayment || t.Kind == txn.KindCertificate }) {
+	if slices.ContainsFunc(txns, func(t txn.Txn) bool { return t.Kind == txn.KindTaxPayment || t.Kind == txn.KindCertificate }) {
 		s.ledger.mu.Lock()
 		defer s.ledger.mu.Unlock()
 		if err := s.ledger.load(r.Context(), s.store); err != nil {
-			s.storageError(w, b.KioskID, len(b.Txns), err)
+			s.storageError(w, b.KioskID, len(txns), err)
 			return
 		}
 		st.paid = s.ledger.view()
 	}
-	resp := hallapi.BatchResponse{Accepted: []string{}, Duplicates: []string{}, Rejected: []hallapi.Rejection{}, Results: []hallapi.ResultFor{}}
-	entries := make([]Entry, 0, len(b.Txns))
-	for _, t := range b.Txns {
-		switch {
-		case t.ID == "":
-			resp.Rejected = append(resp.Rejected, hallapi.Rejection{Code: hallapi.CodeInvalidTxn, Message: "transaction without id"})
-			continue
-		case t.KioskID != "" && t.KioskID != b.KioskID:
-			resp.Rejected = append(resp.Rejected, hallapi.Rejection{ID: t.ID, Code: hallapi.CodeInvalidTxn, Message: "transaction of another kiosk"})
-			continue
-		}
-		t.KioskID = b.KioskID
+	entries := make([]Entry, 0, len(txns))
+	for j, t := range txns {
 		res, ok := s.decide(t, now, st)
 		if !ok {
-			resp.Rejected = append(resp.Rejected, hallapi.Rejection{ID: t.ID, Code: hallapi.CodeUnknownKind, Message: "no service for kind " + strconv.Quote(string(t.Kind))})
+			resp.Rejected = append(resp.Rejected, hallapi.Rejection{ID: t.ID, Index: at[j], Code: hallapi.CodeUnknownKind, Message: "no service for kind " + strconv.Quote(string(t.Kind))})
 			continue
 		}
 		entries = append(entries, Entry{Txn: t, Result: res, ReceivedAt: now})
 	}
+	slices.SortStableFunc(resp.Rejected, func(a, b hallapi.Rejection) int { return a.Index - b.Index }) // in batch order
 	if len(entries) > 0 {
 		outs, err := s.store.PutBatch(r.Context(), b.KioskID, entries)
 		if err != nil {
@@ -207,7 +258,7 @@ func (s *Server) decide(t txn.Txn, now time.Time, st *state) (txn.Result, bool) 
 	if s.o.Decide != nil {
 		return s.o.Decide(t, now)
 	}
-	return decide(s.o.Registry, t, now, st)
+	return decide(s.o.Registry, s.o.VATRules, t, now, st)
 }
 
 func (s *Server) storageError(w http.ResponseWriter, kiosk string, n int, err error) {

@@ -19,6 +19,7 @@ import (
 	"taxkiosk/kiosk/hall/registry"
 	"taxkiosk/kiosk/hallapi"
 	"taxkiosk/kiosk/seal"
+	"taxkiosk/kiosk/services/vatreturn"
 	"taxkiosk/kiosk/txn"
 )
 
@@ -190,6 +191,16 @@ func TestVerifyInvoiceEndpoint(t *testing.T) {
 
 // TestDecideKinds: one transaction of each kind, bodies written by hand from hallapi's docs,
 // against a real hall on bbolt.
+// vatBody is a zero VAT return for 2026-Q3 as a kiosk computes it.
+func vatBody(filer, creditCode string, ack bool, shown ...string) string {
+	p := vatreturn.Period{Type: vatreturn.Quarterly, Year: 2026, Index: 3}
+	r := vatreturn.Zero(p)
+	r.Filer = vatreturn.Filer{Kind: filer, CreditCode: creditCode}
+	r.Compute(vatreturn.RulesFor(vatreturn.DefaultRules(), p))
+	r.RiskAck, r.RiskShown = ack, shown
+	return string(r.Body())
+}
+
 func TestDecideKinds(t *testing.T) {
 	h := newHallOnDisk(t)
 	for i, c := range []struct {
@@ -197,13 +208,13 @@ func TestDecideKinds(t *testing.T) {
 		state                 txn.State
 		code, msg             string
 	}{
-		{"zero return, individual", "vat_return", idEmily, `{"filer":{"kind":"self"},"zero_return":true}`, txn.Approved, "accepted", ""},
-		{"return, no reminders", "vat_return", idLi, `{"filer":{"kind":"enterprise","credit_code":"91410403MA45C7RT3W"}}`, txn.Approved, "accepted", ""},
-		{"return, reminders not confirmed", "vat_return", idMa, `{"filer":{"kind":"enterprise","credit_code":"92410403MA46D1PQ5H"}}`, txn.CounterVisit, "risk_review", ""},
-		{"return, reminders confirmed", "vat_return", idMa, `{"filer":{"kind":"enterprise","credit_code":"92410403MA46D1PQ5H"},"risk_ack":true,"risk_shown":["consecutive_zero_returns","tax_burden_low"]}`, txn.Approved, "accepted", ""},
-		{"return, typed in lower case", "vat_return", idLi, `{"filer":{"kind":"enterprise","credit_code":"91410403ma45c7rt3w"}}`, txn.Approved, "accepted", ""},
-		{"return for another's company", "vat_return", idMa, `{"filer":{"kind":"enterprise","credit_code":"91410403MA44JG2K1R"}}`, txn.Rejected, "not_authorised", ""},
-		{"return for an unknown company", "vat_return", idMa, `{"filer":{"kind":"enterprise","credit_code":"91350100M000100Y43"}}`, txn.Rejected, "unknown_enterprise", ""},
+		{"zero return, individual", "vat_return", idEmily, vatBody(vatreturn.FilerSelf, "", false), txn.Approved, "accepted", ""},
+		{"return, no reminders", "vat_return", idLi, vatBody(vatreturn.FilerEnterprise, "91410403MA45C7RT3W", false), txn.Approved, "accepted", ""},
+		{"return, reminders not confirmed", "vat_return", idMa, vatBody(vatreturn.FilerEnterprise, "92410403MA46D1PQ5H", false), txn.CounterVisit, "risk_review", ""},
+		{"return, reminders confirmed", "vat_return", idMa, vatBody(vatreturn.FilerEnterprise, "92410403MA46D1PQ5H", true, "consecutive_zero_returns", "tax_burden_low"), txn.Approved, "accepted", ""},
+		{"return, typed in lower case", "vat_return", idLi, vatBody(vatreturn.FilerEnterprise, "91410403ma45c7rt3w", false), txn.Approved, "accepted", ""},
+		{"return for another's company", "vat_return", idMa, vatBody(vatreturn.FilerEnterprise, "91410403MA44JG2K1R", false), txn.Rejected, "not_authorised", ""},
+		{"return for an unknown company", "vat_return", idMa, vatBody(vatreturn.FilerEnterprise, "91350100M000100Y43", false), txn.Rejected, "unknown_enterprise", ""},
 		{"return, unreadable body", "vat_return", idMa, `[1,2]`, txn.Rejected, "bad_body", ""},
 		{"invoices within limit", "invoice_collection", idZhang, `{"credit_code":"91410403MA44JG2K1R","type_code":"04","quantity":25}`, txn.Approved, "accepted", ""},
 		{"invoices above limit", "invoice_collection", idZhang, `{"credit_code":"91410403MA44JG2K1R","type_code":"11","quantity":11}`, txn.Rejected, "over_limit", "10"},
@@ -225,7 +236,7 @@ func TestDecideKinds(t *testing.T) {
 		{"queue, unknown business", "queue_ticket", "", `{"business":"lottery"}`, txn.Rejected, "bad_body", ""},
 		{"help", "help_request", "", `{}`, txn.Approved, "seat_notified", ""},
 		{"tamper", "tamper_alarm", "", ``, txn.Approved, "recorded", ""},
-		{"rating", "rating", "", `{"stars":5}`, txn.Approved, "recorded", ""},
+		{"rating", "rating", "", `{"level":5}`, txn.Approved, "recorded", ""},
 	} {
 		r, _ := h.send("K1", fmt.Sprintf("t%02d", i), txn.Kind(c.kind), c.who, c.body)
 		if r.State != c.state || r.Code != c.code || r.Message != c.msg || !r.At.Equal(h.now) {

@@ -38,7 +38,9 @@ const (
 	CodeBadRequest  = "bad_request"  // malformed JSON or missing kiosk id
 	CodeTooLarge    = "too_large"    // body or batch above the hall's limit
 	CodeStorage     = "storage"      // the hall could not commit; resend later
-	CodeInvalidTxn  = "invalid_txn"  // one transaction lacks an id or a kind, or names another kiosk
+	CodeInvalidTxn  = "invalid_txn"  // one transaction lacks an id or a kind, its id is too long, or it names another kiosk
+	CodeInvalidText = "invalid_text" // one transaction's text is not valid UTF-8; refused, never rewritten
+	CodeBusy        = "busy"         // 429: the hall is serving as many batches as it will; resend later
 	CodeUnknownKind = "unknown_kind" // the hall has no service for the transaction's kind
 	CodeNotFound    = "not_found"
 	CodeNoCert      = "no_client_cert" // the hall requires a kiosk certificate (mutual TLS)

@@ -213,7 +213,11 @@ const (
 	ResultQueued             = "queued"              // queue_ticket approved; Message: the number
 	ResultSeatNotified       = "seat_notified"       // help_request approved
 	ResultRecorded           = "recorded"            // tamper_alarm, rating, audit approved
-	ResultBadBody            = "bad_body"            // the body cannot be read or lacks a field
+	ResultBadBody            = "bad_body"            // the body cannot be read or lacks a field; Message: the field, if one
+	ResultNoTaxpayer         = "no_taxpayer"         // a person's service without the card holder's name and ID number
+	ResultBadAmount          = "bad_amount"          // an amount not "yuan.fen" with two places, negative or too large; Message: the field
+	ResultBadPeriod          = "bad_period"          // a period or date that does not exist or has not begun; Message: the period
+	ResultTaxMismatch        = "tax_mismatch"        // vat_return: computed fields differ from the rules table's; Message: the hall's tax payable
 	ResultUnknownEnterprise  = "unknown_enterprise"  // the credit code is not in the registry
 	ResultNotAuthorised      = "not_authorised"      // the card holder may not act for the enterprise
 	ResultTypeNotApproved    = "type_not_approved"   // invoice_collection; Message: the type code

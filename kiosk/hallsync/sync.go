@@ -287,7 +287,14 @@ func (s *Syncer) syncOnce(ctx context.Context) error {
 	resp, err := s.c.SendBatch(rctx, b)
 	cancel()
 	if err != nil {
-		if herr := (*hallapi.Error)(nil); errors.As(err, &herr) && herr.Code == hallapi.CodeTooLarge && size > 1 {
+		herr := (*hallapi.Error)(nil)
+		if errors.As(err, &herr) && herr.Code == hallapi.CodeTooLarge && len(recs) == 1 {
+			// One transaction alone is more than the hall takes: resending cannot help, so it
+			// is recorded as refused by the hall, and what waits behind it goes on.
+			s.logf("hall refused a transaction as too large", "id", ids[0])
+			return s.ob.Settle(s.o.Now(), nil, map[string]txn.Result{ids[0]: {State: txn.Rejected, Code: herr.Code, At: s.o.Now()}})
+		}
+		if herr != nil && herr.Code == hallapi.CodeTooLarge && size > 1 {
 			s.shrink(size)
 		}
 		if qerr := s.ob.Requeue(ids, err); qerr != nil {
@@ -316,12 +323,17 @@ func (s *Syncer) apply(ids []string, resp hallapi.BatchResponse) error {
 	}
 	results := make(map[string]txn.Result, len(ids))
 	for _, rj := range resp.Rejected {
-		if !pending[rj.ID] {
+		id := rj.ID
+		if !pending[id] && rj.Index >= 0 && rj.Index < len(ids) && (id == "" || id == ids[rj.Index]) {
+			// The hall refused the id itself (too long, not UTF-8) and names it by its place.
+			id = ids[rj.Index]
+		}
+		if !pending[id] {
 			continue
 		}
-		delete(pending, rj.ID)
-		results[rj.ID] = txn.Result{State: txn.Rejected, Code: rj.Code, Message: rj.Message, At: now}
-		s.logf("hall rejected transaction", "id", rj.ID, "code", rj.Code)
+		delete(pending, id)
+		results[id] = txn.Result{State: txn.Rejected, Code: rj.Code, Message: rj.Message, At: now}
+		s.logf("hall rejected transaction", "id", id, "code", rj.Code)
 	}
 	known := make(map[string]bool, len(ids))
 	for _, id := range ids {

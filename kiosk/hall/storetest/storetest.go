@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"taxkiosk/kiosk/hall"
+	"taxkiosk/kiosk/services/vatreturn"
 	"taxkiosk/kiosk/txn"
 )
 
@@ -16,11 +17,25 @@ var Persona = txn.Taxpayer{Name: "欧阳娜娜", IDNumber: "41040219800101123X",
 
 var t0 = time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
 
+// ZeroReturn is the body of a valid zero VAT return of one's own for 2026-Q3, as a kiosk
+// sends it.
+var ZeroReturn = zeroReturn()
+
+func zeroReturn() string {
+	p := vatreturn.Period{Type: vatreturn.Quarterly, Year: 2026, Index: 3}
+	r := vatreturn.Zero(p)
+	r.Filer.Kind = vatreturn.FilerSelf
+	if err := r.Compute(vatreturn.RulesFor(vatreturn.DefaultRules(), p)); err != nil {
+		panic(err) // a zero return always computes
+	}
+	return string(r.Body())
+}
+
 // Entry makes a stored-to-be VAT return of kiosk with id.
 func Entry(kiosk, id string, seq uint64) hall.Entry {
 	tp := Persona
 	t := txn.Txn{ID: id, Seq: seq, KioskID: kiosk, Kind: txn.KindVATReturn, CreatedAt: t0, Taxpayer: &tp,
-		Body: []byte(`{"period":"2026Q3","sales":"0.00"}`)}
+		Body: []byte(ZeroReturn)}
 	r, _ := hall.Decide(t, t0)
 	return hall.Entry{Txn: t, Result: r, ReceivedAt: t0}
 }
@@ -115,7 +130,7 @@ func Run(t *testing.T, open func(t *testing.T) hall.Store) {
 				es[1].Txn.KioskID, es[1].Txn.ID, es[2].Txn.KioskID, es[2].Txn.ID)
 		}
 		if es[0].Txn.Taxpayer == nil || *es[0].Txn.Taxpayer != Persona || !es[0].ReceivedAt.Equal(t0) ||
-			es[0].Result.State != txn.Approved || string(es[0].Txn.Body) != `{"period":"2026Q3","sales":"0.00"}` {
+			es[0].Result.State != txn.Approved || string(es[0].Txn.Body) != ZeroReturn {
 			t.Fatalf("listed entry %+v", es[0])
 		}
 	})
