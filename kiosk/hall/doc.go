@@ -27,6 +27,14 @@
 // index in the batch; its text is never rewritten to U+FFFD. Every body is validated
 // before the rules (see Decide), and a body refused is stored with its rejected result.
 //
+// Evidence and sequence: every transaction is stored with the batch it came in, its bytes
+// exactly as received and the kiosk's signature over them (Store.Evidence; `hall evidence`).
+// A kiosk's seq numbers its transactions 1, 2, 3...; a transaction stored with a seq above
+// the next expected one is a gap, and a new transaction with a seq another one holds is a
+// repeat: both are recorded as alarms (Store.Alarms; `hall alarms`), never refused, since
+// the transaction itself may be genuine. A resend of a stored transaction is a duplicate and
+// raises nothing.
+//
 // The Store keeps personal data sealed with the hall's own key (package seal); the bbolt
 // implementation is in hall/boltstore, PostgreSQL in hall/pgstore, and hall/storetest is the
 // suite every Store must pass.
@@ -39,8 +47,7 @@
 // kiosk of the hall's CA may ask them. Caveat: enterprise details are given by credit code to
 // any such kiosk; the person is checked against the enterprise only when a transaction
 // arrives (result "not_authorised"), so a kiosk should fetch details only for the
-// enterprises a lookup returned. The signature is verified,
-// not archived. At a request's context deadline (the client went away) the store
+// enterprises a lookup returned. At a request's context deadline (the client went away) the store
 // call is abandoned before its commit, or the commit completes and the kiosk's resend is
 // answered as a duplicate; either way nothing is stored twice.
 package hall

@@ -16,6 +16,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"taxkiosk/kiosk/hall"
 	"taxkiosk/kiosk/hall/certs"
@@ -258,5 +259,62 @@ func TestPermanentlyInvalidRefused(t *testing.T) {
 	es, err := h.store.List(context.Background())
 	if err != nil || len(es) != 1 || es[0].Txn.ID != "fine" {
 		t.Fatalf("stored %+v %v, want only the valid transaction", es, err)
+	}
+}
+
+// TestSeqAlarmsAndEvidence replays the review's probe (every batch sent seq 1 and all were
+// stored, the signature thrown away): the signed bytes and signature are kept with each
+// transaction and verify against the kiosk's key; gaps and repeats in a kiosk's seq are
+// alarms, while a resend of stored transactions is not.
+func TestSeqAlarmsAndEvidence(t *testing.T) {
+	cs, key := kioskTLS(t, "K001")
+	store := newMem()
+	srv := hall.New(store, &hall.Opts{RequireKiosk: true, Now: func() time.Time { return t0 }})
+	send := func(txns ...string) []byte {
+		t.Helper()
+		body := []byte(`{"kiosk_id":"K001","txns":[` + strings.Join(txns, ",") + `]}`)
+		req := httptest.NewRequest("POST", hallapi.PathBatches, bytes.NewReader(body))
+		req.TLS = cs
+		req.Header.Set(hallapi.HeaderSignature, hallapi.SignBody(key, body))
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			t.Fatalf("batch: %d %s", rec.Code, rec.Body)
+		}
+		return body
+	}
+	help := func(id string, seq int) string {
+		return fmt.Sprintf(`{"id":%q,"seq":%d,"kind":"help_request","body":{}}`, id, seq)
+	}
+	first := send(help("a", 1), help("b", 2))
+	send(help("a", 1), help("b", 2)) // a resend after a lost answer
+	send(help("e", 5))               // 3 and 4 never came
+	send(help("x", 2))               // a new transaction with b's seq
+	send(help("c", 3))               // 3 arrives late: it fills the gap, no new alarm
+	send(help("p1", 1))              // the review's probe: seq 1 again
+	as, err := srv.Alarms(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct{ kind, detail string }{
+		{hall.AlarmSeqGap, "seq 3 to 4 missing before transaction e"},
+		{hall.AlarmSeqRepeat, "seq 2 of transaction x is held by transaction b"},
+		{hall.AlarmSeqRepeat, "seq 1 of transaction p1 is held by transaction a"},
+	}
+	if len(as) != len(want) {
+		t.Fatalf("alarms %+v, want %d", as, len(want))
+	}
+	for i, w := range want {
+		if as[i].Kind != w.kind || as[i].Detail != w.detail || as[i].KioskID != "K001" || !as[i].At.Equal(t0) {
+			t.Errorf("alarm %d: %+v, want %s %q", i, as[i], w.kind, w.detail)
+		}
+	}
+	ev, err := store.Evidence(context.Background(), "K001", "b")
+	if err != nil || !bytes.Equal(ev.Body, first) {
+		t.Fatalf("evidence of b: %q %v", ev.Body, err)
+	}
+	pub := key.Public().(ed25519.PublicKey)
+	if !hallapi.VerifyBody(pub, ev.Body, ev.Signature) {
+		t.Fatal("the kept signature does not verify over the kept bytes")
 	}
 }

@@ -191,6 +191,7 @@ func (s *Server) batches(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := s.o.Now().UTC()
+	ev := &Evidence{Body: body, Signature: sig} // kept with every transaction stored from it
 	resp := hallapi.BatchResponse{Accepted: []string{}, Duplicates: []string{}, Rejected: []hallapi.Rejection{}, Results: []hallapi.ResultFor{}}
 	txns := make([]txn.Txn, 0, len(raws))
 	at := make([]int, 0, len(raws)) // each txns' index in the batch
@@ -223,7 +224,7 @@ func (s *Server) batches(w http.ResponseWriter, r *http.Request) {
 			resp.Rejected = append(resp.Rejected, hallapi.Rejection{ID: t.ID, Index: at[j], Code: hallapi.CodeUnknownKind, Message: "no service for kind " + strconv.Quote(string(t.Kind))})
 			continue
 		}
-		entries = append(entries, Entry{Txn: t, Result: res, ReceivedAt: now})
+		entries = append(entries, Entry{Txn: t, Result: res, ReceivedAt: now, Evidence: ev})
 	}
 	slices.SortStableFunc(resp.Rejected, func(a, b hallapi.Rejection) int { return a.Index - b.Index }) // in batch order
 	if len(entries) > 0 {
@@ -232,6 +233,7 @@ func (s *Server) batches(w http.ResponseWriter, r *http.Request) {
 			s.storageError(w, b.KioskID, len(entries), err)
 			return
 		}
+		s.seqAlarms(r.Context(), b.KioskID, entries, outs)
 		for i, out := range outs {
 			id := entries[i].Txn.ID
 			if st.paid != nil && !out.Duplicate {
@@ -253,6 +255,51 @@ func (s *Server) batches(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, resp)
 }
+
+// seqAlarms records the gaps and repeats in a kiosk's sequence numbers that a batch showed.
+// A resend of a stored transaction is a duplicate, not a repeat: only transactions stored
+// now are looked at. A transaction filling an earlier gap late (the kiosk requeued it) is
+// no alarm of its own; the gap was recorded when it opened.
+func (s *Server) seqAlarms(ctx context.Context, kiosk string, entries []Entry, outs []Outcome) {
+	var alarms []Alarm
+	now := s.o.Now().UTC()
+	for i, out := range outs {
+		if out.Duplicate {
+			continue
+		}
+		t := entries[i].Txn
+		switch {
+		case t.Seq == 0:
+			alarms = append(alarms, Alarm{At: now, KioskID: kiosk, Kind: AlarmSeqMissing, Detail: "transaction " + t.ID + " has no seq"})
+		case out.SeqHeldBy != "":
+			alarms = append(alarms, Alarm{At: now, KioskID: kiosk, Kind: AlarmSeqRepeat,
+				Detail: fmt.Sprintf("seq %d of transaction %s is held by transaction %s", t.Seq, t.ID, out.SeqHeldBy)})
+		case t.Seq > out.SeqBefore+1:
+			alarms = append(alarms, Alarm{At: now, KioskID: kiosk, Kind: AlarmSeqGap,
+				Detail: fmt.Sprintf("seq %d to %d missing before transaction %s", out.SeqBefore+1, t.Seq-1, t.ID)})
+		}
+	}
+	s.alarm(ctx, alarms...)
+}
+
+// alarm stores alarms for the hall's staff. A store that cannot take them does not fail the
+// request that raised them (its transactions are committed); the log says so.
+func (s *Server) alarm(ctx context.Context, alarms ...Alarm) {
+	if len(alarms) == 0 {
+		return
+	}
+	if err := s.store.PutAlarms(context.WithoutCancel(ctx), alarms); err != nil && s.o.Log != nil {
+		s.o.Log.Error("alarms not stored", "alarms", len(alarms), "err", err)
+	}
+	if s.o.Log != nil {
+		for _, a := range alarms {
+			s.o.Log.Warn("alarm", "kiosk", a.KioskID, "kind", a.Kind, "detail", a.Detail)
+		}
+	}
+}
+
+// Alarms returns the stored alarms, oldest first.
+func (s *Server) Alarms(ctx context.Context) ([]Alarm, error) { return s.store.Alarms(ctx) }
 
 func (s *Server) decide(t txn.Txn, now time.Time, st *state) (txn.Result, bool) {
 	if s.o.Decide != nil {

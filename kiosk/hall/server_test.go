@@ -29,11 +29,14 @@ type memStore struct {
 	mu     sync.Mutex
 	byKey  map[string]hall.Entry
 	order  map[string][]string
+	seqs   map[string]string // kiosk, 0, seq -> first txn id
+	maxSeq map[string]uint64
+	alarms []hall.Alarm
 	failOn bool
 }
 
 func newMem() *memStore {
-	return &memStore{byKey: map[string]hall.Entry{}, order: map[string][]string{}}
+	return &memStore{byKey: map[string]hall.Entry{}, order: map[string][]string{}, seqs: map[string]string{}, maxSeq: map[string]uint64{}}
 }
 
 func (m *memStore) PutBatch(ctx context.Context, kiosk string, es []hall.Entry) ([]hall.Outcome, error) {
@@ -57,8 +60,53 @@ func (m *memStore) PutBatch(ctx context.Context, kiosk string, es []hall.Entry) 
 		e.Txn.KioskID = kiosk
 		m.byKey[k] = e
 		outs[i] = hall.Outcome{Result: e.Result, Cursor: e.Cursor}
+		if seq := e.Txn.Seq; seq > 0 {
+			outs[i].SeqBefore = m.maxSeq[kiosk]
+			sk := fmt.Sprintf("%s\x00%d", kiosk, seq)
+			if held, ok := m.seqs[sk]; ok {
+				outs[i].SeqHeldBy = held
+			} else {
+				m.seqs[sk] = e.Txn.ID
+			}
+			m.maxSeq[kiosk] = max(m.maxSeq[kiosk], seq)
+		}
 	}
 	return outs, nil
+}
+
+func (m *memStore) Payments(ctx context.Context) ([]hall.Entry, error) {
+	es, err := m.List(ctx)
+	var out []hall.Entry
+	for _, e := range es {
+		if e.Txn.Kind == txn.KindTaxPayment {
+			e.Txn.Taxpayer, e.Evidence = nil, nil
+			out = append(out, e)
+		}
+	}
+	return out, err
+}
+
+func (m *memStore) Evidence(_ context.Context, kiosk, id string) (hall.Evidence, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e, ok := m.byKey[kiosk+"\x00"+id]
+	if !ok || e.Evidence == nil {
+		return hall.Evidence{}, hall.ErrNotFound
+	}
+	return *e.Evidence, nil
+}
+
+func (m *memStore) PutAlarms(_ context.Context, as []hall.Alarm) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.alarms = append(m.alarms, as...)
+	return nil
+}
+
+func (m *memStore) Alarms(context.Context) ([]hall.Alarm, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]hall.Alarm(nil), m.alarms...), nil
 }
 
 func (m *memStore) Results(_ context.Context, kiosk string, since uint64, limit int) ([]hallapi.ResultFor, error) {
@@ -93,7 +141,9 @@ func (m *memStore) List(context.Context) ([]hall.Entry, error) {
 	var out []hall.Entry
 	for _, k := range kiosks {
 		for _, id := range m.order[k] {
-			out = append(out, m.byKey[k+"\x00"+id])
+			e := m.byKey[k+"\x00"+id]
+			e.Evidence = nil
+			out = append(out, e)
 		}
 	}
 	return out, nil

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"crypto/tls"
 	"encoding/json"
 	"errors"
@@ -34,7 +35,7 @@ func main() {
 	}
 }
 
-const usage = "usage: hall serve --listen ADDR --data DIR [--db DSN] [--tls CERTS] | hall count|list --data DIR [--db DSN] [--json] [--reveal] | hall certs init|issue --dir CERTS [--hosts H,H] [--kiosk ID]"
+const usage = "usage: hall serve --listen ADDR --data DIR [--db DSN] [--tls CERTS] | hall count|list|alarms --data DIR [--db DSN] [--json] [--reveal] | hall evidence --data DIR [--db DSN] --kiosk ID --txn ID [--out FILE] | hall certs init|issue --dir CERTS [--hosts H,H] [--kiosk ID]"
 
 func run(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -52,6 +53,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	asJSON := fs.Bool("json", false, "one JSON object per line (list)")
 	reveal := fs.Bool("reveal", false, "show personal data unmasked (list)")
 	tlsDir := fs.String("tls", "", "certs directory: serve HTTPS and require kiosk certificates (serve)")
+	kiosk := fs.String("kiosk", "", "kiosk id (evidence)")
+	txnID := fs.String("txn", "", "transaction id (evidence)")
+	out := fs.String("out", "", "file to write the signed batch to, mode 0600; it holds personal data (evidence)")
 	regFile := fs.String("registry", "", "taxpayer registry JSON (serve); empty: the demo registry matching the simulator personas")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
@@ -93,6 +97,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return nil
 	case "list":
 		return list(ctx, store, stdout, *asJSON, *reveal)
+	case "alarms":
+		return alarms(ctx, store, stdout, *asJSON)
+	case "evidence":
+		return evidence(ctx, store, stdout, *kiosk, *txnID, *out)
 	}
 	return errors.New(usage)
 }
@@ -197,6 +205,51 @@ func list(ctx context.Context, store hall.Store, w io.Writer, asJSON, reveal boo
 			l.KioskID, l.Seq, l.ID, l.Kind, l.Result.State, l.Result.Code, l.Name+" "+l.IDNumber)
 	}
 	return nil
+}
+
+func alarms(ctx context.Context, store hall.Store, w io.Writer, asJSON bool) error {
+	as, err := store.Alarms(ctx)
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(w)
+	for _, a := range as {
+		if asJSON {
+			if err := enc.Encode(a); err != nil {
+				return err
+			}
+			continue
+		}
+		fmt.Fprintf(w, "%s %s %s: %s\n", a.At.Format(time.RFC3339), a.KioskID, a.Kind, a.Detail)
+	}
+	return nil
+}
+
+// evidence prints what proves that a kiosk sent a transaction: the batch's SHA-256, size and
+// signature; with --out, the batch's bytes themselves (personal data: a 0600 file, never
+// the terminal).
+func evidence(ctx context.Context, store hall.Store, w io.Writer, kiosk, id, out string) error {
+	if kiosk == "" || id == "" {
+		return errors.New("--kiosk ID and --txn ID are required")
+	}
+	ev, err := store.Evidence(ctx, kiosk, id)
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(ev.Body)
+	fmt.Fprintf(w, "kiosk %s transaction %s: batch of %d bytes, sha256 %x, signature %q\n", kiosk, id, len(ev.Body), sum, ev.Signature)
+	if out == "" {
+		return nil
+	}
+	f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(ev.Body); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 func certsCmd(args []string, stdout, stderr io.Writer) error {
