@@ -3,11 +3,13 @@ package hall_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/http/httptest"
 	"path/filepath"
-	"strings"
 	"testing"
+	"time"
 
 	"taxkiosk/kiosk/hall"
 	"taxkiosk/kiosk/hall/boltstore"
@@ -44,7 +46,7 @@ func BenchmarkFirstLookupAfterRestart(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		srv := hall.New(store, nil)
 		rec := httptest.NewRecorder()
-		srv.ServeHTTP(rec, httptest.NewRequest("POST", hallapi.PathLookup, strings.NewReader(`{"id_number":"`+idZhang+`"}`)))
+		srv.ServeHTTP(rec, httptest.NewRequest("POST", hallapi.PathLookup, lookupBody(idZhang, time.Now())))
 		if rec.Code != 200 {
 			b.Fatalf("lookup: %d %s", rec.Code, rec.Body)
 		}
@@ -78,8 +80,15 @@ func TestLookupAfterRestartOpensNoTaxpayer(t *testing.T) {
 	}
 	srv := hall.New(store, nil)
 	rec := httptest.NewRecorder()
-	srv.ServeHTTP(rec, httptest.NewRequest("POST", hallapi.PathLookup, strings.NewReader(`{"id_number":"`+idZhang+`"}`)))
+	srv.ServeHTTP(rec, httptest.NewRequest("POST", hallapi.PathLookup, lookupBody(idZhang, time.Now())))
 	if rec.Code != 200 {
 		t.Fatalf("first lookup after restart: %d %s", rec.Code, rec.Body)
 	}
+}
+
+// lookupBody is a lookup request for idNumber in a card session read at at.
+func lookupBody(idNumber string, at time.Time) io.Reader {
+	sess := session(at)
+	b, _ := json.Marshal(hallapi.LookupRequest{IDNumber: idNumber, Session: &sess})
+	return bytes.NewReader(b)
 }

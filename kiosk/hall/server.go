@@ -40,6 +40,9 @@ type Opts struct {
 	// Log receives one line per batch (counts and kiosk id, never personal data).
 	// Zero: no logging.
 	Log *slog.Logger
+	// Limits bounds the lookups a kiosk may make and when they raise alarms; zero fields
+	// take the defaults documented on Limits.
+	Limits Limits
 	// RequireKiosk makes the hall trust only kiosks it can name: every request must come
 	// over mutual TLS with a kiosk certificate (package certs), may only post or query for
 	// that certificate's kiosk id, and a batch must carry a valid Ed25519 signature
@@ -58,6 +61,7 @@ type Server struct {
 	ledger ledger
 	queue  queue
 	slots  chan struct{} // one per batch request being served
+	watch  *watch        // who asked about whom: rate limits and alarms
 }
 
 // New makes a Server over store.
@@ -78,13 +82,14 @@ func New(store Store, opts *Opts) *Server {
 	if o.MaxConcurrent == 0 {
 		o.MaxConcurrent = 8
 	}
+	o.Limits = o.Limits.withDefaults()
 	if o.VATRules == nil {
 		o.VATRules = vatreturn.DefaultRules()
 	}
 	if o.Registry == nil {
 		o.Registry = registry.Demo()
 	}
-	s := &Server{store: store, o: o, mux: http.NewServeMux(), slots: make(chan struct{}, o.MaxConcurrent)}
+	s := &Server{store: store, o: o, mux: http.NewServeMux(), slots: make(chan struct{}, o.MaxConcurrent), watch: newWatch(o.Limits)}
 	s.mux.HandleFunc("POST "+hallapi.PathBatches, s.batches)
 	s.mux.HandleFunc("GET "+hallapi.PathHealth, s.health)
 	s.mux.HandleFunc("GET "+hallapi.PathResults, s.results)
@@ -207,7 +212,7 @@ func (s *Server) batches(w http.ResponseWriter, r *http.Request) {
 	// A batch with a payment is decided and stored under the ledger's lock, so that two
 	// kiosks paying the same item at once cannot both be approved. Certificates read it too:
 	// a payment made here is printable.
-	st := &state{queue: &s.queue}
+	st := &state{queue: &s.queue, watch: s.watch}
 	if slices.ContainsFunc(txns, func(t txn.Txn) bool { return t.Kind == txn.KindTaxPayment || t.Kind == txn.KindCertificate }) {
 		s.ledger.mu.Lock()
 		defer s.ledger.mu.Unlock()
@@ -234,6 +239,11 @@ func (s *Server) batches(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.seqAlarms(r.Context(), b.KioskID, entries, outs)
+		for _, e := range entries {
+			if tp := e.Txn.Taxpayer; tp != nil {
+				s.watch.transaction(b.KioskID, normalID(tp.IDNumber), now)
+			}
+		}
 		for i, out := range outs {
 			id := entries[i].Txn.ID
 			if st.paid != nil && !out.Duplicate {
@@ -305,7 +315,7 @@ func (s *Server) decide(t txn.Txn, now time.Time, st *state) (txn.Result, bool) 
 	if s.o.Decide != nil {
 		return s.o.Decide(t, now)
 	}
-	return decide(s.o.Registry, s.o.VATRules, t, now, st)
+	return decide(rulebook{reg: s.o.Registry, vat: s.o.VATRules, sessionAge: s.o.Limits.SessionAge}, t, now, st)
 }
 
 func (s *Server) storageError(w http.ResponseWriter, kiosk string, n int, err error) {

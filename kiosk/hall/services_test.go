@@ -76,12 +76,28 @@ func (h *hallOnDisk) stop() {
 
 func (h *hallOnDisk) client() *hallapi.Client { return &hallapi.Client{BaseURL: h.srv.URL} }
 
-// send posts one transaction as kiosk and returns its result.
+// testSAM is the SAM id the simulated reader reports.
+const testSAM = "05.01-20101104-0015243839-2342323233"
+
+// session is a card session read at at.
+func session(at time.Time) hallapi.Session { return hallapi.Session{CardReadAt: at, SAMID: testSAM} }
+
+// withSession adds the card session read at at to a payment body, as the kiosk sends it.
+func withSession(body string, at time.Time) json.RawMessage {
+	b, _ := json.Marshal(session(at))
+	return json.RawMessage(strings.TrimSuffix(body, "}") + `,"session":` + string(b) + `}`)
+}
+
+// send posts one transaction as kiosk and returns its result. A payment without a session
+// gets one read at the hall's time.
 func (h *hallOnDisk) send(kiosk, id string, kind txn.Kind, who string, body string) (txn.Result, bool) {
 	h.t.Helper()
 	t := txn.Txn{ID: id, KioskID: kiosk, Kind: kind}
 	if body != "" {
 		t.Body = json.RawMessage(body)
+	}
+	if kind == txn.KindTaxPayment && strings.HasPrefix(body, "{") && !strings.Contains(body, `"session"`) {
+		t.Body = withSession(body, h.now)
 	}
 	if who != "" {
 		t.Taxpayer = &txn.Taxpayer{Name: "测试", IDNumber: who, CardType: "resident"}
@@ -96,7 +112,7 @@ func (h *hallOnDisk) send(kiosk, id string, kind txn.Kind, who string, body stri
 func TestLookupAndEnterprise(t *testing.T) {
 	h := newHallOnDisk(t)
 	c, ctx := h.client(), context.Background()
-	for _, tc := range []struct {
+	for i, tc := range []struct {
 		id    string
 		codes []string
 	}{
@@ -107,7 +123,7 @@ func TestLookupAndEnterprise(t *testing.T) {
 		{idEmily, []string{}},
 		{" " + strings.ToLower("81000019870315001x") + " ", []string{}}, // no such person; normalised
 	} {
-		es, err := c.Lookup(ctx, tc.id)
+		es, err := c.Lookup(ctx, tc.id, session(h.now.Add(time.Duration(i)*time.Second)))
 		if err != nil || es == nil {
 			t.Fatalf("lookup: %v", err)
 		}
@@ -119,7 +135,7 @@ func TestLookupAndEnterprise(t *testing.T) {
 			t.Errorf("lookup: %v, want %v", got, tc.codes)
 		}
 	}
-	if _, err := c.Lookup(ctx, ""); !errors.Is(err, hallapi.ErrRejected) {
+	if _, err := c.Lookup(ctx, "", session(h.now)); !errors.Is(err, hallapi.ErrRejected) {
 		t.Fatalf("empty lookup: %v", err)
 	}
 
@@ -269,16 +285,16 @@ func TestPaymentOnce(t *testing.T) {
 		e.Certificates[2].ID != "P-JG-2026Q3-VAT" || e.Certificates[2].PaidOn != "2026-12-01" || e.Certificates[2].Amount.String() != "3150.00" {
 		t.Fatalf("after payment: %+v", e)
 	}
-	es, _ := c.Lookup(ctx, idZhang)
+	es, _ := c.Lookup(ctx, idZhang, session(h.now))
 	if len(es[0].Outstanding) != 1 {
 		t.Fatalf("lookup after payment: %+v", es[0].Outstanding)
 	}
 
 	// Two payments of one item in one batch: the first pays.
 	b := hallapi.Batch{KioskID: "K3", Txns: []txn.Txn{
-		{ID: "a", Kind: "tax_payment", Taxpayer: &txn.Taxpayer{IDNumber: idSmith}, Body: json.RawMessage(`{"credit_code":"91410400MA9KWB3N7Q","items":["GY-2026-11-VAT"],"total":"18452.37"}`)},
-		{ID: "b", Kind: "tax_payment", Taxpayer: &txn.Taxpayer{IDNumber: idSmith}, Body: json.RawMessage(`{"credit_code":"91410400MA9KWB3N7Q","items":["GY-2026-11-UMT","GY-2026-11-VAT"],"total":"19744.04"}`)},
-		{ID: "a", Kind: "tax_payment", Taxpayer: &txn.Taxpayer{IDNumber: idSmith}, Body: json.RawMessage(`{"credit_code":"91410400MA9KWB3N7Q","items":["GY-2026-11-VAT"],"total":"18452.37"}`)},
+		{ID: "a", Kind: "tax_payment", Taxpayer: &txn.Taxpayer{IDNumber: idSmith}, Body: withSession(`{"credit_code":"91410400MA9KWB3N7Q","items":["GY-2026-11-VAT"],"total":"18452.37"}`, h.now)},
+		{ID: "b", Kind: "tax_payment", Taxpayer: &txn.Taxpayer{IDNumber: idSmith}, Body: withSession(`{"credit_code":"91410400MA9KWB3N7Q","items":["GY-2026-11-UMT","GY-2026-11-VAT"],"total":"19744.04"}`, h.now)},
+		{ID: "a", Kind: "tax_payment", Taxpayer: &txn.Taxpayer{IDNumber: idSmith}, Body: withSession(`{"credit_code":"91410400MA9KWB3N7Q","items":["GY-2026-11-VAT"],"total":"18452.37"}`, h.now)},
 	}}
 	resp, err := c.SendBatch(ctx, b)
 	if err != nil || len(resp.Results) != 3 || resp.Results[0].Result.Code != "paid" ||
@@ -321,7 +337,7 @@ func TestPaymentOnce(t *testing.T) {
 			defer wg.Done()
 			kiosk := fmt.Sprintf("R%d", k)
 			resp, err := c.SendBatch(ctx, hallapi.Batch{KioskID: kiosk, Txns: []txn.Txn{{ID: txn.NewID(), Kind: "tax_payment",
-				Taxpayer: &txn.Taxpayer{IDNumber: idSmith}, Body: json.RawMessage(`{"credit_code":"91410400MA9KWB3N7Q","items":["GY-2026Q3-CIT"],"total":"26500.00"}`)}}})
+				Taxpayer: &txn.Taxpayer{IDNumber: idSmith}, Body: withSession(`{"credit_code":"91410400MA9KWB3N7Q","items":["GY-2026Q3-CIT"],"total":"26500.00"}`, h.now)}}})
 			if err != nil || len(resp.Results) != 1 {
 				t.Errorf("%s: %+v %v", kiosk, resp, err)
 				return
@@ -349,7 +365,6 @@ func TestServicesRequireKiosk(t *testing.T) {
 		{"POST", hallapi.PathLookup, `{"id_number":"` + idZhang + `"}`},
 		{"GET", hallapi.PathEnterprises + "/" + registry.JianguoHardware, ``},
 		{"POST", hallapi.PathQueue, `{"business":"invoice"}`},
-		{"POST", hallapi.PathQueueCall, `{"business":"invoice"}`},
 		{"POST", hallapi.PathVerifyInvoice, `{"invoice_number":"12345678"}`},
 	} {
 		rec := httptest.NewRecorder()
@@ -366,7 +381,7 @@ func TestPaymentStoreFailure(t *testing.T) {
 	store := newMem()
 	store.failOn = true
 	srv := hall.New(store, nil)
-	rec, _ := post(t, srv, `{"kiosk_id":"K1","txns":[{"id":"p","kind":"tax_payment","body":{"credit_code":"91410403MA3XRL6U03","items":["SC-2026-11-STAMP"],"total":"150.00"}}]}`)
+	rec, _ := post(t, srv, `{"kiosk_id":"K1","txns":[{"id":"p","kind":"tax_payment","body":`+string(withSession(`{"credit_code":"91410403MA3XRL6U03","items":["SC-2026-11-STAMP"],"total":"150.00"}`, time.Now()))+`}]}`)
 	if rec.Code != 503 {
 		t.Fatalf("payment on a failing store: %d %s", rec.Code, rec.Body)
 	}
@@ -382,7 +397,7 @@ func TestCustomRegistry(t *testing.T) {
 	ts := httptest.NewServer(hall.New(newMem(), &hall.Opts{Registry: reg}))
 	defer ts.Close()
 	c := &hallapi.Client{BaseURL: ts.URL}
-	if es, err := c.Lookup(context.Background(), idMa); err != nil || len(es) != 0 {
+	if es, err := c.Lookup(context.Background(), idMa, session(time.Now())); err != nil || len(es) != 0 {
 		t.Fatalf("person left out of the registry: %+v %v", es, err)
 	}
 }
@@ -399,12 +414,13 @@ func BenchmarkServices(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer store.Close()
-	ts := httptest.NewServer(hall.New(store, nil))
+	// No rate limits: the benchmark asks about one person as fast as it can.
+	ts := httptest.NewServer(hall.New(store, &hall.Opts{Limits: hall.Limits{KioskLookups: 1 << 30, PersonLookups: 1 << 30}}))
 	defer ts.Close()
 	c, ctx := &hallapi.Client{BaseURL: ts.URL}, context.Background()
 	b.Run("lookup", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			if es, err := c.Lookup(ctx, idZhang); err != nil || len(es) != 2 {
+			if es, err := c.Lookup(ctx, idZhang, session(time.Now())); err != nil || len(es) != 2 {
 				b.Fatal(es, err)
 			}
 		}
@@ -428,7 +444,7 @@ func BenchmarkServices(b *testing.B) {
 		tp := &txn.Taxpayer{IDNumber: idSmith}
 		for i := 0; i < b.N; i++ {
 			bt := hallapi.Batch{KioskID: "K1", Txns: []txn.Txn{{ID: txn.NewID(), Kind: "tax_payment", Taxpayer: tp,
-				Body: json.RawMessage(`{"credit_code":"91410400MA9KWB3N7Q","items":["GY-2026Q3-CIT"],"total":"26500.00"}`)}}}
+				Body: withSession(`{"credit_code":"91410400MA9KWB3N7Q","items":["GY-2026Q3-CIT"],"total":"26500.00"}`, time.Now())}}}
 			if resp, err := c.SendBatch(ctx, bt); err != nil || len(resp.Accepted) != 1 {
 				b.Fatal(resp, err)
 			}

@@ -31,7 +31,7 @@ type refusal struct{ code, about string }
 // well-formed bodies, exact amounts in range, periods that exist and have begun, a taxpayer
 // where the service is a person's, and for a VAT return the tax the rules table gives for
 // its sales. nil: valid.
-func validate(t txn.Txn, now time.Time, rules []vatreturn.Rules) *refusal {
+func validate(t txn.Txn, now time.Time, rules []vatreturn.Rules, sessionAge time.Duration) *refusal {
 	// Services for an enterprise check the card holder against it (not_authorised); a VAT
 	// return of one's own has only the card holder to name whose it is.
 	needsTaxpayer := t.Kind == txn.KindVATReturn
@@ -65,6 +65,13 @@ func validate(t txn.Txn, now time.Time, rules []vatreturn.Rules) *refusal {
 		if b.Total <= 0 {
 			return &refusal{hallapi.ResultBadAmount, "total"}
 		}
+		made := t.CreatedAt
+		if made.IsZero() {
+			made = now
+		}
+		if !sessionNear(b.Session, made, sessionAge) {
+			return &refusal{hallapi.ResultNoSession, ""}
+		}
 	case txn.KindInvoiceCollection:
 		var b hallapi.InvoiceCollectionBody
 		if json.Unmarshal(t.Body, &b) != nil || b.CreditCode == "" || b.TypeCode == "" {
@@ -97,6 +104,21 @@ func validate(t txn.Txn, now time.Time, rules []vatreturn.Rules) *refusal {
 		}
 	}
 	return nil
+}
+
+// sessionNear reports whether s names a card session read within age of at, either way (the
+// kiosk's and the hall's clocks may differ a little).
+func sessionNear(s *hallapi.Session, at time.Time, age time.Duration) bool {
+	if !sessionNamed(s) {
+		return false
+	}
+	d := at.Sub(s.CardReadAt)
+	return d <= age && d >= -age
+}
+
+// sessionNamed reports whether s names a card session: a SAM and a card read time.
+func sessionNamed(s *hallapi.Session) bool {
+	return s != nil && strings.TrimSpace(s.SAMID) != "" && !s.CardReadAt.IsZero()
 }
 
 // ticketNumber is a queue number as the hall hands them out: the business letter and three

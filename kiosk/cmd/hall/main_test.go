@@ -55,6 +55,10 @@ func TestServeRefusesClearTextOffLoopback(t *testing.T) {
 	if _, err := os.Stat(data); !os.IsNotExist(err) {
 		t.Errorf("a refused serve created its data directory: %v", err)
 	}
+	var out bytes.Buffer
+	if err := run([]string{"serve", "--data", data, "--counters", "0.0.0.0:8601"}, &out, &out); err == nil || !strings.Contains(err.Error(), "counters") {
+		t.Errorf("serve --counters on every interface: %v", err)
+	}
 	for _, addr := range []string{"127.0.0.1:1", "[::1]:1", "localhost:1"} {
 		if !loopback(addr) {
 			t.Errorf("loopback(%q) = false", addr)
