@@ -54,15 +54,19 @@ func decodeBatch(body []byte, max int) (hallapi.Batch, []json.RawMessage, error)
 		if err != nil {
 			return b, nil, err
 		}
-		switch tok {
-		case "kiosk_id":
+		// Keys match as encoding/json matches them (case-insensitively, the last of a
+		// repeated key winning), so that the hall reads a batch as a kiosk's encoder meant it.
+		key, _ := tok.(string)
+		switch {
+		case strings.EqualFold(key, "kiosk_id"):
 			if err := dec.Decode(&b.KioskID); err != nil {
 				return b, nil, err
 			}
 			if strings.ContainsRune(b.KioskID, utf8.RuneError) {
 				return b, nil, fmt.Errorf("hall: kiosk id is not UTF-8")
 			}
-		case "txns":
+		case strings.EqualFold(key, "txns"):
+			raws = nil
 			if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
 				if tok == nil && err == nil {
 					continue // "txns": null
@@ -92,7 +96,7 @@ func decodeBatch(body []byte, max int) (hallapi.Batch, []json.RawMessage, error)
 	if _, err := dec.Token(); err != nil {
 		return b, nil, err
 	}
-	if dec.More() {
+	if len(bytes.TrimSpace(body[dec.InputOffset():])) != 0 {
 		return b, nil, fmt.Errorf("hall: data after the batch")
 	}
 	return b, raws, nil

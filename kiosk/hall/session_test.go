@@ -226,3 +226,28 @@ func TestLookupKioskClockDrift(t *testing.T) {
 		t.Fatalf("a kiosk four days behind: %d", code)
 	}
 }
+
+// TestPaymentInAnotherPersonsSession: a card session a lookup showed to be one person's
+// cannot carry another person's payment.
+func TestPaymentInAnotherPersonsSession(t *testing.T) {
+	c := &clock{now: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
+	srv := hall.New(newMem(), c.opts())
+	sess := c.session()
+	if code, _ := ask(srv, idZhang, sess); code != 200 {
+		t.Fatalf("lookup: %d", code)
+	}
+	pay := `{"credit_code":"91410403MA3XRL6U03","items":["SC-2026-11-STAMP"],"total":"150.00"}`
+	batch := func(id, who string) txn.Result {
+		t.Helper()
+		body, _ := json.Marshal(hallapi.Batch{KioskID: "192.0.2.1", Txns: []txn.Txn{{ID: id, Seq: 1, Kind: txn.KindTaxPayment, CreatedAt: c.now,
+			Taxpayer: &txn.Taxpayer{Name: "Smith", IDNumber: who}, Body: withSession(pay, sess.CardReadAt)}}})
+		rec, resp := post(t, srv, string(body))
+		if rec.Code != 200 || len(resp.Results) != 1 {
+			t.Fatalf("batch: %d %+v", rec.Code, resp)
+		}
+		return resp.Results[0].Result
+	}
+	if r := batch("p1", idSmith); r.Code != hallapi.ResultNoSession {
+		t.Fatalf("payment for Smith in Zhang's session: %+v", r)
+	}
+}
