@@ -203,6 +203,38 @@ func TestBatchConcurrencyCap(t *testing.T) {
 	}
 }
 
+// TestBatchBytesInFlight: the batches being read may announce at most MaxInFlight bytes
+// together; one that would pass it is answered 429, while a small one still gets in.
+func TestBatchBytesInFlight(t *testing.T) {
+	srv := hall.New(newMem(), &hall.Opts{MaxBody: 1 << 20, MaxInFlight: 1 << 20})
+	pr, pw := io.Pipe()
+	started := make(chan struct{}, 1)
+	done := make(chan int)
+	go func() {
+		req := httptest.NewRequest("POST", hallapi.PathBatches, &signalReader{r: pr, first: started})
+		req.ContentLength = 700 << 10
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		done <- rec.Code
+	}()
+	<-started
+	big := httptest.NewRequest("POST", hallapi.PathBatches, strings.NewReader(strings.Repeat(" ", 700<<10)))
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, big)
+	if rec.Code != http.StatusTooManyRequests {
+		t.Errorf("a second 700 KiB batch beside the first: %d, want 429", rec.Code)
+	}
+	rec = httptest.NewRecorder()
+	srv.ServeHTTP(rec, httptest.NewRequest("POST", hallapi.PathBatches, strings.NewReader(`{"kiosk_id":"K1","txns":[]}`)))
+	if rec.Code != 200 {
+		t.Errorf("a small batch beside it: %d %s", rec.Code, rec.Body)
+	}
+	pw.CloseWithError(io.ErrUnexpectedEOF)
+	if code := <-done; code != http.StatusBadRequest {
+		t.Errorf("the cut-off first batch: %d", code)
+	}
+}
+
 // signalReader tells first once the handler starts reading, then reads r.
 type signalReader struct {
 	r     io.Reader

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"taxkiosk/kiosk/hall/certs"
@@ -24,9 +25,12 @@ type Opts struct {
 	Now      func() time.Time // zero: time.Now
 	MaxBatch int              // transactions per batch; zero: 1000
 	MaxBody  int64            // request body bytes; zero: 4 MiB
-	// MaxConcurrent is how many batch requests are read and decided at once; one more is
-	// answered 429 at once. Zero: 8.
+	// MaxConcurrent is how many batch requests are read and decided at once, and MaxInFlight
+	// how many body bytes they may hold together (by their announced length; MaxBody when
+	// none is announced). A request above either is answered 429 at once. Zero: 1024
+	// requests and 64 MiB.
 	MaxConcurrent int
+	MaxInFlight   int64
 	// Decide returns the result for a transaction, or ok false when the hall has no service
 	// for its kind; it replaces the hall's whole policy, which then no longer checks payments
 	// against its ledger. Zero: the rules of Decide over Registry, with the ledger of the
@@ -55,13 +59,13 @@ type Opts struct {
 // (rebuilt from the Store's approved tax payments on first use) and the day's queue (in
 // memory only: a restarted hall numbers the day's tickets from 1 again).
 type Server struct {
-	store  Store
-	o      Opts
-	mux    *http.ServeMux
-	ledger ledger
-	queue  queue
-	slots  chan struct{} // one per batch request being served
-	watch  *watch        // who asked about whom: rate limits and alarms
+	store    Store
+	o        Opts
+	mux      *http.ServeMux
+	ledger   ledger
+	queue    queue
+	inFlight inFlight // the batch requests being served and their body bytes
+	watch    *watch   // who asked about whom: rate limits and alarms
 }
 
 // New makes a Server over store.
@@ -80,8 +84,12 @@ func New(store Store, opts *Opts) *Server {
 		o.MaxBody = 4 << 20
 	}
 	if o.MaxConcurrent == 0 {
-		o.MaxConcurrent = 8
+		o.MaxConcurrent = 1024
 	}
+	if o.MaxInFlight == 0 {
+		o.MaxInFlight = 64 << 20
+	}
+	o.MaxInFlight = max(o.MaxInFlight, o.MaxBody) // one body of the largest size always fits
 	o.Limits = o.Limits.withDefaults()
 	if o.VATRules == nil {
 		o.VATRules = vatreturn.DefaultRules()
@@ -89,7 +97,7 @@ func New(store Store, opts *Opts) *Server {
 	if o.Registry == nil {
 		o.Registry = registry.Demo()
 	}
-	s := &Server{store: store, o: o, mux: http.NewServeMux(), slots: make(chan struct{}, o.MaxConcurrent), watch: newWatch(o.Limits)}
+	s := &Server{store: store, o: o, mux: http.NewServeMux(), watch: newWatch(o.Limits)}
 	s.mux.HandleFunc("POST "+hallapi.PathBatches, s.batches)
 	s.mux.HandleFunc("GET "+hallapi.PathHealth, s.health)
 	s.mux.HandleFunc("GET "+hallapi.PathResults, s.results)
@@ -102,6 +110,30 @@ func New(store Store, opts *Opts) *Server {
 		writeError(w, http.StatusNotFound, hallapi.CodeNotFound, "no such endpoint")
 	})
 	return s
+}
+
+// inFlight counts the batch requests being served and the body bytes they announced.
+type inFlight struct {
+	mu    sync.Mutex
+	n     int
+	bytes int64
+}
+
+// admit takes a place for a request of size bytes, unless that would pass either limit.
+func (f *inFlight) admit(size int64, maxN int, maxBytes int64) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.n >= maxN || f.bytes+size > maxBytes {
+		return false
+	}
+	f.n, f.bytes = f.n+1, f.bytes+size
+	return true
+}
+
+func (f *inFlight) release(size int64) {
+	f.mu.Lock()
+	f.n, f.bytes = f.n-1, f.bytes-size
+	f.mu.Unlock()
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
@@ -135,21 +167,25 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, kioskID strin
 }
 
 func (s *Server) batches(w http.ResponseWriter, r *http.Request) {
-	// At most MaxConcurrent batches are read and decided at once: each may hold MaxBody bytes,
-	// so this bounds the memory any number of clients can make the hall spend on bodies.
-	select {
-	case s.slots <- struct{}{}:
-		defer func() { <-s.slots }()
-	default:
-		w.Header().Set("Retry-After", "1")
-		writeError(w, http.StatusTooManyRequests, hallapi.CodeBusy, "too many batches at once; resend later")
-		return
-	}
 	if r.ContentLength > s.o.MaxBody {
 		writeError(w, http.StatusRequestEntityTooLarge, hallapi.CodeTooLarge,
 			fmt.Sprintf("body of %d bytes, at most %d", r.ContentLength, s.o.MaxBody))
 		return
 	}
+	// The batches being read and decided hold at most MaxInFlight body bytes (a body of
+	// unannounced length counts as MaxBody) and number at most MaxConcurrent: this bounds
+	// the memory any number of clients can make the hall spend on bodies, while a thousand
+	// kiosks' small batches still share one commit.
+	size := r.ContentLength
+	if size < 0 {
+		size = s.o.MaxBody
+	}
+	if !s.inFlight.admit(size, s.o.MaxConcurrent, s.o.MaxInFlight) {
+		w.Header().Set("Retry-After", "1")
+		writeError(w, http.StatusTooManyRequests, hallapi.CodeBusy, "too many batches at once; resend later")
+		return
+	}
+	defer s.inFlight.release(size)
 	// Who sent it is settled before the body is read: a caller without a kiosk certificate
 	// or without a signature costs the hall no more than its headers.
 	var certID, sig string
