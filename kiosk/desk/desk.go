@@ -266,6 +266,7 @@ func (d *Desk) Run(ctx context.Context) {
 			id := card.IDNumber
 			p := d.sess.Begin(card)
 			d.ents.set(nil, time.Time{})
+			d.beginSession(ctx)
 			d.log.Info("desk: session started", "taxpayer", card.String())
 			d.emit(SessionStarted{Person: p})
 			d.lookupEnterprises(ctx, id)

@@ -16,7 +16,7 @@ import (
 // for, and whether an invoice is genuine. Offline, the desk goes on without them: the
 // taxpayer types a credit code, and invoice checks are queued.
 type HallServices interface {
-	Lookup(ctx context.Context, idNumber string) ([]hallapi.Enterprise, error)
+	Lookup(ctx context.Context, idNumber string, sess hallapi.Session) ([]hallapi.Enterprise, error)
 	VerifyInvoice(ctx context.Context, q hallapi.InvoiceQuery) (hallapi.Verification, error)
 	TakeTicket(ctx context.Context, business string) (hallapi.Ticket, error)
 }
@@ -32,11 +32,47 @@ type EnterpriseCache interface {
 }
 
 // enterprises is what the hall said the current taxpayer may act for; dropped with the
-// session. cachedAt is non-zero when the list came from the cache.
+// session. cachedAt is non-zero when the list came from the cache. card names the session
+// to the hall (lookups and payments carry it); sam is the reader's SAM id, read once.
 type enterprises struct {
 	mu       sync.Mutex
 	list     []hallapi.Enterprise
 	cachedAt time.Time
+	card     hallapi.Session
+	sam      string
+}
+
+// samReader is a card reader that can report its security module's id (drivers/idcard).
+type samReader interface {
+	SAMID(ctx context.Context) (string, []byte, error)
+}
+
+// beginSession notes the card session the hall will be told about: the card read now, by
+// the reader's SAM. The SAM id is asked once; a reader that cannot tell it leaves it empty,
+// and the hall then refuses lookups (the cache answers) and payments.
+func (d *Desk) beginSession(ctx context.Context) {
+	d.ents.mu.Lock()
+	sam := d.ents.sam
+	d.ents.mu.Unlock()
+	if sr, ok := d.reader.(samReader); ok && sam == "" {
+		sctx, cancel := context.WithTimeout(ctx, time.Second)
+		if text, _, err := sr.SAMID(sctx); err == nil {
+			sam = text
+		} else {
+			d.log.Warn("desk: reader's SAM id not read", "err", err)
+		}
+		cancel()
+	}
+	d.ents.mu.Lock()
+	d.ents.sam, d.ents.card = sam, hallapi.Session{CardReadAt: d.opts.Now().UTC(), SAMID: sam}
+	d.ents.mu.Unlock()
+}
+
+// cardSession is the current card session as the hall is told about it.
+func (e *enterprises) cardSession() hallapi.Session {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.card
 }
 
 func (e *enterprises) set(l []hallapi.Enterprise, cachedAt time.Time) {
@@ -82,7 +118,7 @@ func (d *Desk) askHallOrCache(ctx context.Context, idNumber string) ([]hallapi.E
 	if d.opts.Hall != nil && (st.Online || st.Failures == 0) {
 		ctx, cancel := context.WithTimeout(ctx, hallAsk)
 		var list []hallapi.Enterprise
-		list, err = d.opts.Hall.Lookup(ctx, idNumber)
+		list, err = d.opts.Hall.Lookup(ctx, idNumber, d.ents.cardSession())
 		cancel()
 		if err == nil {
 			if d.opts.Enterprises != nil {

@@ -127,7 +127,8 @@ func (d *Desk) PayTaxes(ctx context.Context, creditCode string, itemIDs []string
 		return Outcome{}, &RefusedError{ReasonKey: dec.ReasonKey}
 	}
 	items := append([]string(nil), itemIDs...)
-	body := hallapi.TaxPaymentBody{CreditCode: e.CreditCode, Items: items, Total: total}
+	sess := d.ents.cardSession() // the hall pays only within the card session that asked
+	body := hallapi.TaxPaymentBody{CreditCode: e.CreditCode, Items: items, Total: total, Session: &sess}
 	return d.submit(ctx, txn.KindTaxPayment, tp, body, func(t txn.Txn, delivered bool) *escpos.Document {
 		return d.paymentReceipt(t, e, items, total, tp, delivered, lang)
 	})

@@ -7,6 +7,8 @@ var (
 	ErrStorage = errors.New("hall: storage failure")
 	// ErrCorrupt: the store's data cannot be read back (damaged file, wrong key).
 	ErrCorrupt = errors.New("hall: stored data corrupt")
+	// ErrNotFound: the store holds no such record.
+	ErrNotFound = errors.New("hall: not found")
 	// ErrInvalid: a request to the store does not make sense (empty kiosk or transaction id).
 	ErrInvalid = errors.New("hall: invalid")
 )

@@ -19,6 +19,7 @@ import (
 	"taxkiosk/kiosk/hall"
 	"taxkiosk/kiosk/hall/boltstore"
 	"taxkiosk/kiosk/hall/pgstore"
+	"taxkiosk/kiosk/hall/storetest"
 	"taxkiosk/kiosk/hallapi"
 	"taxkiosk/kiosk/seal"
 	"taxkiosk/kiosk/txn"
@@ -97,7 +98,7 @@ func ingest(b *testing.B, store hall.Store, kiosks, batch int) {
 			for j := range bt.Txns {
 				bt.Txns[j] = txn.Txn{ID: txn.NewID(), Seq: uint64(r*batch + j + 1), KioskID: id, Kind: txn.KindVATReturn,
 					CreatedAt: created, Taxpayer: &txn.Taxpayer{Name: "欧阳娜娜", IDNumber: "41040219800101123X", CardType: "resident"},
-					Body: []byte(`{"tax_payable":"0.00","zero_return":true}`)}
+					Body: []byte(storetest.ZeroReturn)}
 			}
 			wg.Add(1)
 			go func(c *hallapi.Client) {

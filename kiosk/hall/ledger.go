@@ -19,7 +19,8 @@ type payer struct {
 }
 
 // ledger is the hall's record of the tax items paid through it. The stored approved
-// tax_payment transactions are its source of truth: it is rebuilt from the Store on first use,
+// tax_payment transactions are its source of truth: it is rebuilt from the Store's payments
+// index (Store.Payments) on first use,
 // so a restarted hall still refuses to take a payment twice.
 type ledger struct {
 	mu     sync.Mutex // held across decide and commit of every batch with a payment
@@ -34,7 +35,7 @@ func (l *ledger) load(ctx context.Context, store Store) error {
 	if l.loaded {
 		return nil
 	}
-	es, err := store.List(ctx)
+	es, err := store.Payments(ctx) // an index: a restart does not open every stored taxpayer
 	if err != nil {
 		return fmt.Errorf("%w: reading payments: %w", ErrStorage, err)
 	}

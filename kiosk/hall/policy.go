@@ -11,6 +11,7 @@ import (
 	"taxkiosk/kiosk/hall/registry"
 	"taxkiosk/kiosk/hallapi"
 	"taxkiosk/kiosk/money"
+	"taxkiosk/kiosk/services/vatreturn"
 	"taxkiosk/kiosk/txn"
 )
 
@@ -23,17 +24,30 @@ import (
 //     carry "risk_ack": true, else counter_visit "risk_review".
 //   - invoice_collection: approved "accepted" within an approved type and its limit.
 //   - tax_payment: approved "paid" when every item is outstanding, the enterprise has a
-//     payment agreement and the total matches; rejected otherwise.
+//     payment agreement and the total matches; rejected otherwise. The body must name the
+//     card session it was made in (rejected "no_session" otherwise).
 //   - certificate: approved "issued" for a certificate the enterprise has.
 //   - invoice_verification: approved "genuine", else rejected "not_found" or "mismatch".
 //   - queue_ticket: approved "queued" with the ticket number in Message.
 //   - help_request "seat_notified"; tamper_alarm, rating and audit "recorded".
 //
-// Services for an enterprise need the transaction's Taxpayer to be allowed to act for it
-// (rejected "not_authorised" otherwise). An unreadable body is rejected "bad_body". ok is
-// false for a kind the hall has no service for.
+// Before these rules, every body is validated (validate): an unreadable body is rejected
+// "bad_body", a person's service without the card holder "no_taxpayer", an amount that is not
+// exact yuan with two places or out of range "bad_amount", a period that does not exist or
+// has not begun "bad_period", and a VAT return whose computed fields are not what the rules
+// table gives for its sales "tax_mismatch". Services for an enterprise need the
+// transaction's Taxpayer to be allowed to act for it (rejected "not_authorised" otherwise).
+// ok is false for a kind the hall has no service for.
 func Decide(t txn.Txn, now time.Time) (txn.Result, bool) {
-	return decide(registry.Demo(), t, now, nil)
+	return decide(rulebook{reg: registry.Demo(), vat: vatreturn.DefaultRules(), sessionAge: Limits{}.withDefaults().SessionAge}, t, now, nil)
+}
+
+// rulebook is what the rules read besides the transaction: the registry, the VAT rules
+// table, and how far a payment may lie from its card session.
+type rulebook struct {
+	reg        *registry.Registry
+	vat        []vatreturn.Rules
+	sessionAge time.Duration
 }
 
 // state is what a Server adds to the stateless policy: payments (with the ones decided
@@ -41,10 +55,18 @@ func Decide(t txn.Txn, now time.Time) (txn.Result, bool) {
 type state struct {
 	paid  *pending
 	queue *queue
+	watch *watch // the card sessions lookups named; nil: none known
 }
 
-func decide(reg *registry.Registry, t txn.Txn, now time.Time, st *state) (txn.Result, bool) {
+func decide(rb rulebook, t txn.Txn, now time.Time, st *state) (txn.Result, bool) {
 	now = now.UTC()
+	reg := rb.reg
+	if !knownKind(t.Kind) {
+		return txn.Result{}, false
+	}
+	if bad := validate(t, now, rb.vat, rb.sessionAge); bad != nil {
+		return txn.Result{State: txn.Rejected, Code: bad.code, Message: bad.about, At: now}, true
+	}
 	ok := func(code, msg string) (txn.Result, bool) {
 		return txn.Result{State: txn.Approved, Code: code, Message: msg, At: now}, true
 	}
@@ -62,7 +84,7 @@ func decide(reg *registry.Registry, t txn.Txn, now time.Time, st *state) (txn.Re
 			r, _ := no(hallapi.ResultNotAuthorised, "")
 			return e, &r
 		}
-		if _, may := reg.Role(strings.ToUpper(strings.TrimSpace(t.Taxpayer.IDNumber)), e.CreditCode); !may {
+		if _, may := reg.Role(normalID(t.Taxpayer.IDNumber), e.CreditCode); !may {
 			r, _ := no(hallapi.ResultNotAuthorised, "")
 			return e, &r
 		}
@@ -120,6 +142,9 @@ func decide(reg *registry.Registry, t txn.Txn, now time.Time, st *state) (txn.Re
 		e, bad := enterprise(b.CreditCode)
 		if bad != nil {
 			return *bad, true
+		}
+		if st != nil && st.watch != nil && st.watch.otherPerson(t.KioskID, *b.Session, normalID(t.Taxpayer.IDNumber)) {
+			return no(hallapi.ResultNoSession, "") // the session's card is someone else's
 		}
 		if e.Agreement == nil {
 			return no(hallapi.ResultNoAgreement, "")
@@ -195,6 +220,16 @@ func decide(reg *registry.Registry, t txn.Txn, now time.Time, st *state) (txn.Re
 		return ok(hallapi.ResultRecorded, "")
 	}
 	return txn.Result{}, false
+}
+
+func knownKind(k txn.Kind) bool {
+	switch k {
+	case txn.KindVATReturn, txn.KindInvoiceCollection, txn.KindTaxPayment, txn.KindCertificate,
+		txn.KindInvoiceVerification, txn.KindQueueTicket, txn.KindHelpRequest, txn.KindTamper,
+		txn.KindRating, txn.KindAudit:
+		return true
+	}
+	return false
 }
 
 // readBody decodes a transaction body; an absent body reads as an empty object.

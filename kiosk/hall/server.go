@@ -2,19 +2,21 @@ package hall
 
 import (
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"taxkiosk/kiosk/hall/certs"
 	"taxkiosk/kiosk/hall/registry"
 	"taxkiosk/kiosk/hallapi"
+	"taxkiosk/kiosk/services/vatreturn"
 	"taxkiosk/kiosk/txn"
 )
 
@@ -22,7 +24,13 @@ import (
 type Opts struct {
 	Now      func() time.Time // zero: time.Now
 	MaxBatch int              // transactions per batch; zero: 1000
-	MaxBody  int64            // request body bytes; zero: 16 MiB
+	MaxBody  int64            // request body bytes; zero: 4 MiB
+	// MaxConcurrent is how many batch requests are read and decided at once, and MaxInFlight
+	// how many body bytes they may hold together (by their announced length; MaxBody when
+	// none is announced). A request above either is answered 429 at once. Zero: 1024
+	// requests and 64 MiB.
+	MaxConcurrent int
+	MaxInFlight   int64
 	// Decide returns the result for a transaction, or ok false when the hall has no service
 	// for its kind; it replaces the hall's whole policy, which then no longer checks payments
 	// against its ledger. Zero: the rules of Decide over Registry, with the ledger of the
@@ -30,9 +38,15 @@ type Opts struct {
 	Decide func(t txn.Txn, now time.Time) (r txn.Result, ok bool)
 	// Registry is the taxpayer data the services read. Zero: registry.Demo().
 	Registry *registry.Registry
+	// VATRules is the table a VAT return's tax is checked against; it must be the kiosks'
+	// table (config's vat_rules). Zero: vatreturn.DefaultRules().
+	VATRules []vatreturn.Rules
 	// Log receives one line per batch (counts and kiosk id, never personal data).
 	// Zero: no logging.
 	Log *slog.Logger
+	// Limits bounds the lookups a kiosk may make and when they raise alarms; zero fields
+	// take the defaults documented on Limits.
+	Limits Limits
 	// RequireKiosk makes the hall trust only kiosks it can name: every request must come
 	// over mutual TLS with a kiosk certificate (package certs), may only post or query for
 	// that certificate's kiosk id, and a batch must carry a valid Ed25519 signature
@@ -45,11 +59,13 @@ type Opts struct {
 // (rebuilt from the Store's approved tax payments on first use) and the day's queue (in
 // memory only: a restarted hall numbers the day's tickets from 1 again).
 type Server struct {
-	store  Store
-	o      Opts
-	mux    *http.ServeMux
-	ledger ledger
-	queue  queue
+	store    Store
+	o        Opts
+	mux      *http.ServeMux
+	ledger   ledger
+	queue    queue
+	inFlight inFlight // the batch requests being served and their body bytes
+	watch    *watch   // who asked about whom: rate limits and alarms
 }
 
 // New makes a Server over store.
@@ -65,12 +81,23 @@ func New(store Store, opts *Opts) *Server {
 		o.MaxBatch = 1000
 	}
 	if o.MaxBody == 0 {
-		o.MaxBody = 16 << 20
+		o.MaxBody = 4 << 20
+	}
+	if o.MaxConcurrent == 0 {
+		o.MaxConcurrent = 1024
+	}
+	if o.MaxInFlight == 0 {
+		o.MaxInFlight = 64 << 20
+	}
+	o.MaxInFlight = max(o.MaxInFlight, o.MaxBody) // one body of the largest size always fits
+	o.Limits = o.Limits.withDefaults()
+	if o.VATRules == nil {
+		o.VATRules = vatreturn.DefaultRules()
 	}
 	if o.Registry == nil {
 		o.Registry = registry.Demo()
 	}
-	s := &Server{store: store, o: o, mux: http.NewServeMux()}
+	s := &Server{store: store, o: o, mux: http.NewServeMux(), watch: newWatch(o.Limits)}
 	s.mux.HandleFunc("POST "+hallapi.PathBatches, s.batches)
 	s.mux.HandleFunc("GET "+hallapi.PathHealth, s.health)
 	s.mux.HandleFunc("GET "+hallapi.PathResults, s.results)
@@ -83,6 +110,30 @@ func New(store Store, opts *Opts) *Server {
 		writeError(w, http.StatusNotFound, hallapi.CodeNotFound, "no such endpoint")
 	})
 	return s
+}
+
+// inFlight counts the batch requests being served and the body bytes they announced.
+type inFlight struct {
+	mu    sync.Mutex
+	n     int
+	bytes int64
+}
+
+// admit takes a place for a request of size bytes, unless that would pass either limit.
+func (f *inFlight) admit(size int64, maxN int, maxBytes int64) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.n >= maxN || f.bytes+size > maxBytes {
+		return false
+	}
+	f.n, f.bytes = f.n+1, f.bytes+size
+	return true
+}
+
+func (f *inFlight) release(size int64) {
+	f.mu.Lock()
+	f.n, f.bytes = f.n-1, f.bytes-size
+	f.mu.Unlock()
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
@@ -116,70 +167,118 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, kioskID strin
 }
 
 func (s *Server) batches(w http.ResponseWriter, r *http.Request) {
-	var b hallapi.Batch
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.o.MaxBody))
+	if r.ContentLength > s.o.MaxBody {
+		writeError(w, http.StatusRequestEntityTooLarge, hallapi.CodeTooLarge,
+			fmt.Sprintf("body of %d bytes, at most %d", r.ContentLength, s.o.MaxBody))
+		return
+	}
+	// The batches being read and decided hold at most MaxInFlight body bytes (a body of
+	// unannounced length counts as MaxBody) and number at most MaxConcurrent: this bounds
+	// the memory any number of clients can make the hall spend on bodies, while a thousand
+	// kiosks' small batches still share one commit.
+	size := r.ContentLength
+	if size < 0 {
+		size = s.o.MaxBody
+	}
+	if !s.inFlight.admit(size, s.o.MaxConcurrent, s.o.MaxInFlight) {
+		w.Header().Set("Retry-After", "1")
+		writeError(w, http.StatusTooManyRequests, hallapi.CodeBusy, "too many batches at once; resend later")
+		return
+	}
+	defer s.inFlight.release(size)
+	// Who sent it is settled before the body is read: a caller without a kiosk certificate
+	// or without a signature costs the hall no more than its headers.
+	var certID, sig string
+	var pub ed25519.PublicKey
+	if s.o.RequireKiosk {
+		var ok bool
+		if certID, pub, ok = certs.Peer(r.TLS); !ok {
+			writeError(w, http.StatusUnauthorized, hallapi.CodeNoCert, "a kiosk certificate is required")
+			return
+		}
+		if sig = r.Header.Get(hallapi.HeaderSignature); sig == "" {
+			writeError(w, http.StatusUnauthorized, hallapi.CodeBadSig, "batch signature missing")
+			return
+		}
+	}
+	body, err := readLimited(r.Body, r.ContentLength, s.o.MaxBody)
 	if err != nil {
-		if errors.As(err, new(*http.MaxBytesError)) {
-			writeError(w, http.StatusRequestEntityTooLarge, hallapi.CodeTooLarge, err.Error())
+		if errors.Is(err, errTooLarge) {
+			writeError(w, http.StatusRequestEntityTooLarge, hallapi.CodeTooLarge, fmt.Sprintf("body above %d bytes", s.o.MaxBody))
 			return
 		}
 		writeError(w, http.StatusBadRequest, hallapi.CodeBadRequest, "reading batch")
 		return
 	}
-	if err := json.Unmarshal(body, &b); err != nil {
+	// The signature covers the raw bytes; they are checked before anything is parsed.
+	if s.o.RequireKiosk && !hallapi.VerifyBody(pub, body, sig) {
+		writeError(w, http.StatusUnauthorized, hallapi.CodeBadSig, "batch signature invalid")
+		return
+	}
+	b, raws, err := decodeBatch(body, s.o.MaxBatch)
+	switch {
+	case errors.Is(err, errTooMany):
+		writeError(w, http.StatusRequestEntityTooLarge, hallapi.CodeTooLarge,
+			fmt.Sprintf("more than %d transactions per batch", s.o.MaxBatch))
+		return
+	case err != nil:
 		writeError(w, http.StatusBadRequest, hallapi.CodeBadRequest, "malformed batch")
 		return
-	}
-	if b.KioskID == "" {
+	case b.KioskID == "":
 		writeError(w, http.StatusBadRequest, hallapi.CodeBadRequest, "batch without kiosk_id")
 		return
-	}
-	if !s.authorize(w, r, b.KioskID, body) {
-		return
-	}
-	if len(b.Txns) > s.o.MaxBatch {
-		writeError(w, http.StatusRequestEntityTooLarge, hallapi.CodeTooLarge,
-			fmt.Sprintf("%d transactions, at most %d per batch", len(b.Txns), s.o.MaxBatch))
+	case s.o.RequireKiosk && certID != b.KioskID:
+		writeError(w, http.StatusForbidden, hallapi.CodeWrongKiosk, "certificate is for kiosk "+strconv.Quote(certID))
 		return
 	}
 	now := s.o.Now().UTC()
+	ev := &Evidence{Body: body, Signature: sig} // kept with every transaction stored from it
+	resp := hallapi.BatchResponse{Accepted: []string{}, Duplicates: []string{}, Rejected: []hallapi.Rejection{}, Results: []hallapi.ResultFor{}}
+	txns := make([]txn.Txn, 0, len(raws))
+	at := make([]int, 0, len(raws)) // each txns' index in the batch
+	for i, raw := range raws {
+		t, bad := readTxn(raw, b.KioskID)
+		if bad != nil {
+			bad.Index = i
+			resp.Rejected = append(resp.Rejected, *bad)
+			continue
+		}
+		txns, at = append(txns, t), append(at, i)
+	}
 	// A batch with a payment is decided and stored under the ledger's lock, so that two
 	// kiosks paying the same item at once cannot both be approved. Certificates read it too:
 	// a payment made here is printable.
-	st := &state{queue: &s.queue}
-	if slices.ContainsFunc(b.Txns, func(t txn.Txn) bool { return t.Kind == txn.KindTaxPayment || t.Kind == txn.KindCertificate }) {
+	st := &state{queue: &s.queue, watch: s.watch}
+	if slices.ContainsFunc(txns, func(t txn.Txn) bool { return t.Kind == txn.KindTaxPayment || t.Kind == txn.KindCertificate }) {
 		s.ledger.mu.Lock()
 		defer s.ledger.mu.Unlock()
 		if err := s.ledger.load(r.Context(), s.store); err != nil {
-			s.storageError(w, b.KioskID, len(b.Txns), err)
+			s.storageError(w, b.KioskID, len(txns), err)
 			return
 		}
 		st.paid = s.ledger.view()
 	}
-	resp := hallapi.BatchResponse{Accepted: []string{}, Duplicates: []string{}, Rejected: []hallapi.Rejection{}, Results: []hallapi.ResultFor{}}
-	entries := make([]Entry, 0, len(b.Txns))
-	for _, t := range b.Txns {
-		switch {
-		case t.ID == "":
-			resp.Rejected = append(resp.Rejected, hallapi.Rejection{Code: hallapi.CodeInvalidTxn, Message: "transaction without id"})
-			continue
-		case t.KioskID != "" && t.KioskID != b.KioskID:
-			resp.Rejected = append(resp.Rejected, hallapi.Rejection{ID: t.ID, Code: hallapi.CodeInvalidTxn, Message: "transaction of another kiosk"})
-			continue
-		}
-		t.KioskID = b.KioskID
+	entries := make([]Entry, 0, len(txns))
+	for j, t := range txns {
 		res, ok := s.decide(t, now, st)
 		if !ok {
-			resp.Rejected = append(resp.Rejected, hallapi.Rejection{ID: t.ID, Code: hallapi.CodeUnknownKind, Message: "no service for kind " + strconv.Quote(string(t.Kind))})
+			resp.Rejected = append(resp.Rejected, hallapi.Rejection{ID: t.ID, Index: at[j], Code: hallapi.CodeUnknownKind, Message: "no service for kind " + strconv.Quote(string(t.Kind))})
 			continue
 		}
-		entries = append(entries, Entry{Txn: t, Result: res, ReceivedAt: now})
+		entries = append(entries, Entry{Txn: t, Result: res, ReceivedAt: now, Evidence: ev})
 	}
+	slices.SortStableFunc(resp.Rejected, func(a, b hallapi.Rejection) int { return a.Index - b.Index }) // in batch order
 	if len(entries) > 0 {
 		outs, err := s.store.PutBatch(r.Context(), b.KioskID, entries)
 		if err != nil {
 			s.storageError(w, b.KioskID, len(entries), err)
 			return
+		}
+		s.seqAlarms(r.Context(), b.KioskID, entries, outs)
+		for _, e := range entries {
+			if tp := e.Txn.Taxpayer; tp != nil {
+				s.watch.transaction(b.KioskID, normalID(tp.IDNumber), now)
+			}
 		}
 		for i, out := range outs {
 			id := entries[i].Txn.ID
@@ -203,11 +302,56 @@ func (s *Server) batches(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, resp)
 }
 
+// seqAlarms records the gaps and repeats in a kiosk's sequence numbers that a batch showed.
+// A resend of a stored transaction is a duplicate, not a repeat: only transactions stored
+// now are looked at. A transaction filling an earlier gap late (the kiosk requeued it) is
+// no alarm of its own; the gap was recorded when it opened.
+func (s *Server) seqAlarms(ctx context.Context, kiosk string, entries []Entry, outs []Outcome) {
+	var alarms []Alarm
+	now := s.o.Now().UTC()
+	for i, out := range outs {
+		if out.Duplicate {
+			continue
+		}
+		t := entries[i].Txn
+		switch {
+		case t.Seq == 0:
+			alarms = append(alarms, Alarm{At: now, KioskID: kiosk, Kind: AlarmSeqMissing, Detail: "transaction " + t.ID + " has no seq"})
+		case out.SeqHeldBy != "":
+			alarms = append(alarms, Alarm{At: now, KioskID: kiosk, Kind: AlarmSeqRepeat,
+				Detail: fmt.Sprintf("seq %d of transaction %s is held by transaction %s", t.Seq, t.ID, out.SeqHeldBy)})
+		case t.Seq > out.SeqBefore+1:
+			alarms = append(alarms, Alarm{At: now, KioskID: kiosk, Kind: AlarmSeqGap,
+				Detail: fmt.Sprintf("seq %d to %d missing before transaction %s", out.SeqBefore+1, t.Seq-1, t.ID)})
+		}
+	}
+	s.alarm(ctx, alarms...)
+}
+
+// alarm stores alarms for the hall's staff. A store that cannot take them does not fail the
+// request that raised them (its transactions are committed); the log says so.
+func (s *Server) alarm(ctx context.Context, alarms ...Alarm) {
+	if len(alarms) == 0 {
+		return
+	}
+	if err := s.store.PutAlarms(context.WithoutCancel(ctx), alarms); err != nil && s.o.Log != nil {
+		s.o.Log.Error("alarms not stored", "alarms", len(alarms), "err", err)
+	}
+	if s.o.Log != nil {
+		for _, a := range alarms {
+			s.o.Log.Warn("alarm", "kiosk", a.KioskID, "kind", a.Kind, "detail", a.Detail)
+		}
+	}
+}
+
+// Alarms returns the stored alarms, oldest first.
+func (s *Server) Alarms(ctx context.Context) ([]Alarm, error) { return s.store.Alarms(ctx) }
+
 func (s *Server) decide(t txn.Txn, now time.Time, st *state) (txn.Result, bool) {
 	if s.o.Decide != nil {
 		return s.o.Decide(t, now)
 	}
-	return decide(s.o.Registry, t, now, st)
+	return decide(rulebook{reg: s.o.Registry, vat: s.o.VATRules, sessionAge: s.o.Limits.SessionAge}, t, now, st)
 }
 
 func (s *Server) storageError(w http.ResponseWriter, kiosk string, n int, err error) {

@@ -29,11 +29,14 @@ type memStore struct {
 	mu     sync.Mutex
 	byKey  map[string]hall.Entry
 	order  map[string][]string
+	seqs   map[string]string // kiosk, 0, seq -> first txn id
+	maxSeq map[string]uint64
+	alarms []hall.Alarm
 	failOn bool
 }
 
 func newMem() *memStore {
-	return &memStore{byKey: map[string]hall.Entry{}, order: map[string][]string{}}
+	return &memStore{byKey: map[string]hall.Entry{}, order: map[string][]string{}, seqs: map[string]string{}, maxSeq: map[string]uint64{}}
 }
 
 func (m *memStore) PutBatch(ctx context.Context, kiosk string, es []hall.Entry) ([]hall.Outcome, error) {
@@ -57,8 +60,53 @@ func (m *memStore) PutBatch(ctx context.Context, kiosk string, es []hall.Entry) 
 		e.Txn.KioskID = kiosk
 		m.byKey[k] = e
 		outs[i] = hall.Outcome{Result: e.Result, Cursor: e.Cursor}
+		if seq := e.Txn.Seq; seq > 0 {
+			outs[i].SeqBefore = m.maxSeq[kiosk]
+			sk := fmt.Sprintf("%s\x00%d", kiosk, seq)
+			if held, ok := m.seqs[sk]; ok {
+				outs[i].SeqHeldBy = held
+			} else {
+				m.seqs[sk] = e.Txn.ID
+			}
+			m.maxSeq[kiosk] = max(m.maxSeq[kiosk], seq)
+		}
 	}
 	return outs, nil
+}
+
+func (m *memStore) Payments(ctx context.Context) ([]hall.Entry, error) {
+	es, err := m.List(ctx)
+	var out []hall.Entry
+	for _, e := range es {
+		if e.Txn.Kind == txn.KindTaxPayment {
+			e.Txn.Taxpayer, e.Evidence = nil, nil
+			out = append(out, e)
+		}
+	}
+	return out, err
+}
+
+func (m *memStore) Evidence(_ context.Context, kiosk, id string) (hall.Evidence, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e, ok := m.byKey[kiosk+"\x00"+id]
+	if !ok || e.Evidence == nil {
+		return hall.Evidence{}, hall.ErrNotFound
+	}
+	return *e.Evidence, nil
+}
+
+func (m *memStore) PutAlarms(_ context.Context, as []hall.Alarm) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.alarms = append(m.alarms, as...)
+	return nil
+}
+
+func (m *memStore) Alarms(context.Context) ([]hall.Alarm, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]hall.Alarm(nil), m.alarms...), nil
 }
 
 func (m *memStore) Results(_ context.Context, kiosk string, since uint64, limit int) ([]hallapi.ResultFor, error) {
@@ -93,7 +141,9 @@ func (m *memStore) List(context.Context) ([]hall.Entry, error) {
 	var out []hall.Entry
 	for _, k := range kiosks {
 		for _, id := range m.order[k] {
-			out = append(out, m.byKey[k+"\x00"+id])
+			e := m.byKey[k+"\x00"+id]
+			e.Evidence = nil
+			out = append(out, e)
 		}
 	}
 	return out, nil
@@ -125,15 +175,15 @@ func post(t testing.TB, h http.Handler, body string) (*httptest.ResponseRecorder
 func TestBatchAnswers(t *testing.T) {
 	store := newMem()
 	srv := hall.New(store, &hall.Opts{Now: func() time.Time { return t0 }, MaxBatch: 3})
-	const first = `{"kiosk_id":"K001","txns":[
-		{"id":"a","seq":1,"kind":"vat_return","created_at":"2026-11-30T08:59:00Z","taxpayer":{"name":"张伟","id_number":"41040219800101123X","card_type":"resident"},"body":{"period":"2026Q3"}},
+	first := `{"kiosk_id":"K001","txns":[
+		{"id":"a","seq":1,"kind":"vat_return","created_at":"2026-11-30T08:59:00Z","taxpayer":{"name":"张伟","id_number":"41040219800101123X","card_type":"resident"},"body":` + storetest.ZeroReturn + `},
 		{"id":"b","seq":2,"kind":"land_tax_refund","created_at":"2026-11-30T08:59:30Z","body":{}},
 		{"id":"c","seq":3,"kiosk_id":"K999","kind":"vat_return","created_at":"2026-11-30T08:59:40Z","body":{}}]}`
 	rec, resp := post(t, srv, first)
 	if rec.Code != 200 {
 		t.Fatalf("status %d %s", rec.Code, rec.Body)
 	}
-	want := `{"accepted":["a"],"duplicates":[],"rejected":[{"id":"b","code":"unknown_kind","message":"no service for kind \"land_tax_refund\""},{"id":"c","code":"invalid_txn","message":"transaction of another kiosk"}],"results":[{"id":"a","result":{"state":"approved","code":"accepted","at":"2026-11-30T09:00:00Z"},"cursor":1}]}`
+	want := `{"accepted":["a"],"duplicates":[],"rejected":[{"id":"b","index":1,"code":"unknown_kind","message":"no service for kind \"land_tax_refund\""},{"id":"c","index":2,"code":"invalid_txn","message":"transaction of another kiosk"}],"results":[{"id":"a","result":{"state":"approved","code":"accepted","at":"2026-11-30T09:00:00Z"},"cursor":1}]}`
 	if got := rec.Body.String(); got != want {
 		t.Fatalf("answer\n got %s\nwant %s", got, want)
 	}
@@ -176,12 +226,12 @@ func TestBatchAnswers(t *testing.T) {
 
 func TestResultsAndHealth(t *testing.T) {
 	srv := hall.New(newMem(), &hall.Opts{Now: func() time.Time { return t0 }})
-	post(t, srv, `{"kiosk_id":"K001","txns":[{"id":"a","kind":"vat_return"},{"id":"b","kind":"vat_return"},{"id":"c","kind":"vat_return"}]}`)
+	post(t, srv, `{"kiosk_id":"K001","txns":[{"id":"a","kind":"help_request"},{"id":"b","kind":"help_request"},{"id":"c","kind":"help_request"}]}`)
 	for _, c := range []struct {
 		url, want string
 		status    int
 	}{
-		{"/v1/results?kiosk=K001&since=1", `{"results":[{"id":"b","result":{"state":"approved","code":"accepted","at":"2026-11-30T09:00:00Z"},"cursor":2},{"id":"c","result":{"state":"approved","code":"accepted","at":"2026-11-30T09:00:00Z"},"cursor":3}],"next":3}`, 200},
+		{"/v1/results?kiosk=K001&since=1", `{"results":[{"id":"b","result":{"state":"approved","code":"seat_notified","at":"2026-11-30T09:00:00Z"},"cursor":2},{"id":"c","result":{"state":"approved","code":"seat_notified","at":"2026-11-30T09:00:00Z"},"cursor":3}],"next":3}`, 200},
 		{"/v1/results?kiosk=K001&since=3", `{"results":[],"next":3}`, 200},
 		{"/v1/results?kiosk=K002", `{"results":[],"next":0}`, 200},
 		{"/v1/results?since=1", `{"code":"bad_request","message":"want kiosk=ID\u0026since=CURSOR"}`, 400},
@@ -234,7 +284,7 @@ func ExampleServer() {
 	ts := httptest.NewServer(hall.New(store, nil))
 	defer ts.Close()
 	c := &hallapi.Client{BaseURL: ts.URL}
-	b := hallapi.Batch{KioskID: "K001", Txns: []txn.Txn{{ID: "t-1", Seq: 1, Kind: txn.KindVATReturn}}}
+	b := hallapi.Batch{KioskID: "K001", Txns: []txn.Txn{{ID: "t-1", Seq: 1, Kind: txn.KindHelpRequest}}}
 	for i := 0; i < 2; i++ { // the second send is what a kiosk does after losing the answer
 		resp, _ := c.SendBatch(context.Background(), b)
 		fmt.Println(len(resp.Accepted), len(resp.Duplicates), resp.Results[0].Result.State)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -34,6 +35,11 @@ func (s *Server) readQuery(w http.ResponseWriter, r *http.Request, v any) bool {
 	if !s.authorizeKiosk(w, r) {
 		return false
 	}
+	return s.readBody(w, r, v)
+}
+
+// readBody decodes a small JSON request body into v, answering 4xx itself when it cannot.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request, v any) bool {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxQuery))
 	if err != nil {
 		if errors.As(err, new(*http.MaxBytesError)) {
@@ -74,9 +80,27 @@ func (s *Server) lookup(w http.ResponseWriter, r *http.Request) {
 	if !s.readQuery(w, r, &q) {
 		return
 	}
-	id := strings.ToUpper(strings.TrimSpace(q.IDNumber))
+	id := normalID(q.IDNumber)
 	if id == "" {
 		writeError(w, http.StatusBadRequest, hallapi.CodeBadRequest, "lookup without id_number")
+		return
+	}
+	// A kiosk may ask only about the card it just read, and only so often.
+	kiosk, now := askingKiosk(r), s.o.Now()
+	if !sessionNamed(q.Session) {
+		s.alarm(r.Context(), s.watch.refused(kiosk, "lookup without a card session", now)...)
+		writeError(w, http.StatusBadRequest, hallapi.CodeNoSession, "lookup without the card session it belongs to")
+		return
+	}
+	limited, alarms := s.watch.lookup(kiosk, id, *q.Session, now)
+	s.alarm(r.Context(), alarms...)
+	if limited == "session" {
+		writeError(w, http.StatusBadRequest, hallapi.CodeNoSession, "the card session is another person's or older than the kiosk's latest")
+		return
+	}
+	if limited != "" {
+		w.Header().Set("Retry-After", "60")
+		writeError(w, http.StatusTooManyRequests, hallapi.CodeRateLimited, "too many lookups from this "+limited+"; ask later")
 		return
 	}
 	paid, ok := s.paidView(w, r)
@@ -111,13 +135,62 @@ func (s *Server) enterprise(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) takeTicket(w http.ResponseWriter, r *http.Request) { s.queueOp(w, r, s.queue.take) }
 
-func (s *Server) callTicket(w http.ResponseWriter, r *http.Request) { s.queueOp(w, r, s.queue.call) }
+// callTicket is a counter's operation: with RequireKiosk, no kiosk certificate may call a
+// ticket (a kiosk takes tickets; the counters call them, through Counter).
+func (s *Server) callTicket(w http.ResponseWriter, r *http.Request) {
+	if s.o.RequireKiosk {
+		if id, _, ok := certs.Peer(r.TLS); ok {
+			s.alarm(r.Context(), Alarm{At: s.o.Now().UTC(), KioskID: id, Kind: AlarmCounterCall, Detail: "a kiosk certificate asked to call the next ticket"})
+		}
+		writeError(w, http.StatusForbidden, hallapi.CodeStaffOnly, "calling tickets is for the counters")
+		return
+	}
+	s.queueOp(w, r, s.queue.call)
+}
+
+// Counter is the counters' face of the hall: calling the next ticket (hallapi.PathQueueCall)
+// and nothing else. It asks for no kiosk certificate; serve it only where the counters are
+// (`hall serve --counters` on a loopback or staff-network address), never to kiosks.
+func (s *Server) Counter() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST "+hallapi.PathQueueCall, func(w http.ResponseWriter, r *http.Request) {
+		var q hallapi.QueueRequest
+		if !s.readBody(w, r, &q) {
+			return
+		}
+		s.answerQueue(w, q, s.queue.call)
+	})
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, hallapi.CodeNotFound, "no such endpoint")
+	})
+	return mux
+}
+
+// askingKiosk names who asks: the kiosk of the certificate, or the address without one
+// (the loopback demo).
+func askingKiosk(r *http.Request) string {
+	if id, _, ok := certs.Peer(r.TLS); ok {
+		return id
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// normalID is an ID number as the registry keys it.
+func normalID(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
 
 func (s *Server) queueOp(w http.ResponseWriter, r *http.Request, op func(string, time.Time) hallapi.Ticket) {
 	var q hallapi.QueueRequest
 	if !s.readQuery(w, r, &q) {
 		return
 	}
+	s.answerQueue(w, q, op)
+}
+
+func (s *Server) answerQueue(w http.ResponseWriter, q hallapi.QueueRequest, op func(string, time.Time) hallapi.Ticket) {
 	if !knownBusiness(q.Business) {
 		writeError(w, http.StatusBadRequest, hallapi.CodeBadRequest, "unknown business type")
 		return

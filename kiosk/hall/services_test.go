@@ -19,6 +19,7 @@ import (
 	"taxkiosk/kiosk/hall/registry"
 	"taxkiosk/kiosk/hallapi"
 	"taxkiosk/kiosk/seal"
+	"taxkiosk/kiosk/services/vatreturn"
 	"taxkiosk/kiosk/txn"
 )
 
@@ -75,12 +76,28 @@ func (h *hallOnDisk) stop() {
 
 func (h *hallOnDisk) client() *hallapi.Client { return &hallapi.Client{BaseURL: h.srv.URL} }
 
-// send posts one transaction as kiosk and returns its result.
+// testSAM is the SAM id the simulated reader reports.
+const testSAM = "05.01-20101104-0015243839-2342323233"
+
+// session is a card session read at at.
+func session(at time.Time) hallapi.Session { return hallapi.Session{CardReadAt: at, SAMID: testSAM} }
+
+// withSession adds the card session read at at to a payment body, as the kiosk sends it.
+func withSession(body string, at time.Time) json.RawMessage {
+	b, _ := json.Marshal(session(at))
+	return json.RawMessage(strings.TrimSuffix(body, "}") + `,"session":` + string(b) + `}`)
+}
+
+// send posts one transaction as kiosk and returns its result. A payment without a session
+// gets one read at the hall's time.
 func (h *hallOnDisk) send(kiosk, id string, kind txn.Kind, who string, body string) (txn.Result, bool) {
 	h.t.Helper()
 	t := txn.Txn{ID: id, KioskID: kiosk, Kind: kind}
 	if body != "" {
 		t.Body = json.RawMessage(body)
+	}
+	if kind == txn.KindTaxPayment && strings.HasPrefix(body, "{") && !strings.Contains(body, `"session"`) {
+		t.Body = withSession(body, h.now)
 	}
 	if who != "" {
 		t.Taxpayer = &txn.Taxpayer{Name: "测试", IDNumber: who, CardType: "resident"}
@@ -95,7 +112,7 @@ func (h *hallOnDisk) send(kiosk, id string, kind txn.Kind, who string, body stri
 func TestLookupAndEnterprise(t *testing.T) {
 	h := newHallOnDisk(t)
 	c, ctx := h.client(), context.Background()
-	for _, tc := range []struct {
+	for i, tc := range []struct {
 		id    string
 		codes []string
 	}{
@@ -106,7 +123,7 @@ func TestLookupAndEnterprise(t *testing.T) {
 		{idEmily, []string{}},
 		{" " + strings.ToLower("81000019870315001x") + " ", []string{}}, // no such person; normalised
 	} {
-		es, err := c.Lookup(ctx, tc.id)
+		es, err := c.Lookup(ctx, tc.id, session(h.now.Add(time.Duration(i)*time.Second)))
 		if err != nil || es == nil {
 			t.Fatalf("lookup: %v", err)
 		}
@@ -118,7 +135,7 @@ func TestLookupAndEnterprise(t *testing.T) {
 			t.Errorf("lookup: %v, want %v", got, tc.codes)
 		}
 	}
-	if _, err := c.Lookup(ctx, ""); !errors.Is(err, hallapi.ErrRejected) {
+	if _, err := c.Lookup(ctx, "", session(h.now)); !errors.Is(err, hallapi.ErrRejected) {
 		t.Fatalf("empty lookup: %v", err)
 	}
 
@@ -190,6 +207,16 @@ func TestVerifyInvoiceEndpoint(t *testing.T) {
 
 // TestDecideKinds: one transaction of each kind, bodies written by hand from hallapi's docs,
 // against a real hall on bbolt.
+// vatBody is a zero VAT return for 2026-Q3 as a kiosk computes it.
+func vatBody(filer, creditCode string, ack bool, shown ...string) string {
+	p := vatreturn.Period{Type: vatreturn.Quarterly, Year: 2026, Index: 3}
+	r := vatreturn.Zero(p)
+	r.Filer = vatreturn.Filer{Kind: filer, CreditCode: creditCode}
+	r.Compute(vatreturn.RulesFor(vatreturn.DefaultRules(), p))
+	r.RiskAck, r.RiskShown = ack, shown
+	return string(r.Body())
+}
+
 func TestDecideKinds(t *testing.T) {
 	h := newHallOnDisk(t)
 	for i, c := range []struct {
@@ -197,13 +224,13 @@ func TestDecideKinds(t *testing.T) {
 		state                 txn.State
 		code, msg             string
 	}{
-		{"zero return, individual", "vat_return", idEmily, `{"filer":{"kind":"self"},"zero_return":true}`, txn.Approved, "accepted", ""},
-		{"return, no reminders", "vat_return", idLi, `{"filer":{"kind":"enterprise","credit_code":"91410403MA45C7RT3W"}}`, txn.Approved, "accepted", ""},
-		{"return, reminders not confirmed", "vat_return", idMa, `{"filer":{"kind":"enterprise","credit_code":"92410403MA46D1PQ5H"}}`, txn.CounterVisit, "risk_review", ""},
-		{"return, reminders confirmed", "vat_return", idMa, `{"filer":{"kind":"enterprise","credit_code":"92410403MA46D1PQ5H"},"risk_ack":true,"risk_shown":["consecutive_zero_returns","tax_burden_low"]}`, txn.Approved, "accepted", ""},
-		{"return, typed in lower case", "vat_return", idLi, `{"filer":{"kind":"enterprise","credit_code":"91410403ma45c7rt3w"}}`, txn.Approved, "accepted", ""},
-		{"return for another's company", "vat_return", idMa, `{"filer":{"kind":"enterprise","credit_code":"91410403MA44JG2K1R"}}`, txn.Rejected, "not_authorised", ""},
-		{"return for an unknown company", "vat_return", idMa, `{"filer":{"kind":"enterprise","credit_code":"91350100M000100Y43"}}`, txn.Rejected, "unknown_enterprise", ""},
+		{"zero return, individual", "vat_return", idEmily, vatBody(vatreturn.FilerSelf, "", false), txn.Approved, "accepted", ""},
+		{"return, no reminders", "vat_return", idLi, vatBody(vatreturn.FilerEnterprise, "91410403MA45C7RT3W", false), txn.Approved, "accepted", ""},
+		{"return, reminders not confirmed", "vat_return", idMa, vatBody(vatreturn.FilerEnterprise, "92410403MA46D1PQ5H", false), txn.CounterVisit, "risk_review", ""},
+		{"return, reminders confirmed", "vat_return", idMa, vatBody(vatreturn.FilerEnterprise, "92410403MA46D1PQ5H", true, "consecutive_zero_returns", "tax_burden_low"), txn.Approved, "accepted", ""},
+		{"return, typed in lower case", "vat_return", idLi, vatBody(vatreturn.FilerEnterprise, "91410403ma45c7rt3w", false), txn.Approved, "accepted", ""},
+		{"return for another's company", "vat_return", idMa, vatBody(vatreturn.FilerEnterprise, "91410403MA44JG2K1R", false), txn.Rejected, "not_authorised", ""},
+		{"return for an unknown company", "vat_return", idMa, vatBody(vatreturn.FilerEnterprise, "91350100M000100Y43", false), txn.Rejected, "unknown_enterprise", ""},
 		{"return, unreadable body", "vat_return", idMa, `[1,2]`, txn.Rejected, "bad_body", ""},
 		{"invoices within limit", "invoice_collection", idZhang, `{"credit_code":"91410403MA44JG2K1R","type_code":"04","quantity":25}`, txn.Approved, "accepted", ""},
 		{"invoices above limit", "invoice_collection", idZhang, `{"credit_code":"91410403MA44JG2K1R","type_code":"11","quantity":11}`, txn.Rejected, "over_limit", "10"},
@@ -225,7 +252,7 @@ func TestDecideKinds(t *testing.T) {
 		{"queue, unknown business", "queue_ticket", "", `{"business":"lottery"}`, txn.Rejected, "bad_body", ""},
 		{"help", "help_request", "", `{}`, txn.Approved, "seat_notified", ""},
 		{"tamper", "tamper_alarm", "", ``, txn.Approved, "recorded", ""},
-		{"rating", "rating", "", `{"stars":5}`, txn.Approved, "recorded", ""},
+		{"rating", "rating", "", `{"level":5}`, txn.Approved, "recorded", ""},
 	} {
 		r, _ := h.send("K1", fmt.Sprintf("t%02d", i), txn.Kind(c.kind), c.who, c.body)
 		if r.State != c.state || r.Code != c.code || r.Message != c.msg || !r.At.Equal(h.now) {
@@ -258,16 +285,16 @@ func TestPaymentOnce(t *testing.T) {
 		e.Certificates[2].ID != "P-JG-2026Q3-VAT" || e.Certificates[2].PaidOn != "2026-12-01" || e.Certificates[2].Amount.String() != "3150.00" {
 		t.Fatalf("after payment: %+v", e)
 	}
-	es, _ := c.Lookup(ctx, idZhang)
+	es, _ := c.Lookup(ctx, idZhang, session(h.now))
 	if len(es[0].Outstanding) != 1 {
 		t.Fatalf("lookup after payment: %+v", es[0].Outstanding)
 	}
 
 	// Two payments of one item in one batch: the first pays.
 	b := hallapi.Batch{KioskID: "K3", Txns: []txn.Txn{
-		{ID: "a", Kind: "tax_payment", Taxpayer: &txn.Taxpayer{IDNumber: idSmith}, Body: json.RawMessage(`{"credit_code":"91410400MA9KWB3N7Q","items":["GY-2026-11-VAT"],"total":"18452.37"}`)},
-		{ID: "b", Kind: "tax_payment", Taxpayer: &txn.Taxpayer{IDNumber: idSmith}, Body: json.RawMessage(`{"credit_code":"91410400MA9KWB3N7Q","items":["GY-2026-11-UMT","GY-2026-11-VAT"],"total":"19744.04"}`)},
-		{ID: "a", Kind: "tax_payment", Taxpayer: &txn.Taxpayer{IDNumber: idSmith}, Body: json.RawMessage(`{"credit_code":"91410400MA9KWB3N7Q","items":["GY-2026-11-VAT"],"total":"18452.37"}`)},
+		{ID: "a", Kind: "tax_payment", Taxpayer: &txn.Taxpayer{IDNumber: idSmith}, Body: withSession(`{"credit_code":"91410400MA9KWB3N7Q","items":["GY-2026-11-VAT"],"total":"18452.37"}`, h.now)},
+		{ID: "b", Kind: "tax_payment", Taxpayer: &txn.Taxpayer{IDNumber: idSmith}, Body: withSession(`{"credit_code":"91410400MA9KWB3N7Q","items":["GY-2026-11-UMT","GY-2026-11-VAT"],"total":"19744.04"}`, h.now)},
+		{ID: "a", Kind: "tax_payment", Taxpayer: &txn.Taxpayer{IDNumber: idSmith}, Body: withSession(`{"credit_code":"91410400MA9KWB3N7Q","items":["GY-2026-11-VAT"],"total":"18452.37"}`, h.now)},
 	}}
 	resp, err := c.SendBatch(ctx, b)
 	if err != nil || len(resp.Results) != 3 || resp.Results[0].Result.Code != "paid" ||
@@ -310,7 +337,7 @@ func TestPaymentOnce(t *testing.T) {
 			defer wg.Done()
 			kiosk := fmt.Sprintf("R%d", k)
 			resp, err := c.SendBatch(ctx, hallapi.Batch{KioskID: kiosk, Txns: []txn.Txn{{ID: txn.NewID(), Kind: "tax_payment",
-				Taxpayer: &txn.Taxpayer{IDNumber: idSmith}, Body: json.RawMessage(`{"credit_code":"91410400MA9KWB3N7Q","items":["GY-2026Q3-CIT"],"total":"26500.00"}`)}}})
+				Taxpayer: &txn.Taxpayer{IDNumber: idSmith}, Body: withSession(`{"credit_code":"91410400MA9KWB3N7Q","items":["GY-2026Q3-CIT"],"total":"26500.00"}`, h.now)}}})
 			if err != nil || len(resp.Results) != 1 {
 				t.Errorf("%s: %+v %v", kiosk, resp, err)
 				return
@@ -338,7 +365,6 @@ func TestServicesRequireKiosk(t *testing.T) {
 		{"POST", hallapi.PathLookup, `{"id_number":"` + idZhang + `"}`},
 		{"GET", hallapi.PathEnterprises + "/" + registry.JianguoHardware, ``},
 		{"POST", hallapi.PathQueue, `{"business":"invoice"}`},
-		{"POST", hallapi.PathQueueCall, `{"business":"invoice"}`},
 		{"POST", hallapi.PathVerifyInvoice, `{"invoice_number":"12345678"}`},
 	} {
 		rec := httptest.NewRecorder()
@@ -355,7 +381,7 @@ func TestPaymentStoreFailure(t *testing.T) {
 	store := newMem()
 	store.failOn = true
 	srv := hall.New(store, nil)
-	rec, _ := post(t, srv, `{"kiosk_id":"K1","txns":[{"id":"p","kind":"tax_payment","body":{"credit_code":"91410403MA3XRL6U03","items":["SC-2026-11-STAMP"],"total":"150.00"}}]}`)
+	rec, _ := post(t, srv, `{"kiosk_id":"K1","txns":[{"id":"p","kind":"tax_payment","body":`+string(withSession(`{"credit_code":"91410403MA3XRL6U03","items":["SC-2026-11-STAMP"],"total":"150.00"}`, time.Now()))+`}]}`)
 	if rec.Code != 503 {
 		t.Fatalf("payment on a failing store: %d %s", rec.Code, rec.Body)
 	}
@@ -371,7 +397,7 @@ func TestCustomRegistry(t *testing.T) {
 	ts := httptest.NewServer(hall.New(newMem(), &hall.Opts{Registry: reg}))
 	defer ts.Close()
 	c := &hallapi.Client{BaseURL: ts.URL}
-	if es, err := c.Lookup(context.Background(), idMa); err != nil || len(es) != 0 {
+	if es, err := c.Lookup(context.Background(), idMa, session(time.Now())); err != nil || len(es) != 0 {
 		t.Fatalf("person left out of the registry: %+v %v", es, err)
 	}
 }
@@ -388,12 +414,13 @@ func BenchmarkServices(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer store.Close()
-	ts := httptest.NewServer(hall.New(store, nil))
+	// No rate limits: the benchmark asks about one person as fast as it can.
+	ts := httptest.NewServer(hall.New(store, &hall.Opts{Limits: hall.Limits{KioskLookups: 1 << 30, PersonLookups: 1 << 30}}))
 	defer ts.Close()
 	c, ctx := &hallapi.Client{BaseURL: ts.URL}, context.Background()
 	b.Run("lookup", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			if es, err := c.Lookup(ctx, idZhang); err != nil || len(es) != 2 {
+			if es, err := c.Lookup(ctx, idZhang, session(time.Now())); err != nil || len(es) != 2 {
 				b.Fatal(es, err)
 			}
 		}
@@ -417,7 +444,7 @@ func BenchmarkServices(b *testing.B) {
 		tp := &txn.Taxpayer{IDNumber: idSmith}
 		for i := 0; i < b.N; i++ {
 			bt := hallapi.Batch{KioskID: "K1", Txns: []txn.Txn{{ID: txn.NewID(), Kind: "tax_payment", Taxpayer: tp,
-				Body: json.RawMessage(`{"credit_code":"91410400MA9KWB3N7Q","items":["GY-2026Q3-CIT"],"total":"26500.00"}`)}}}
+				Body: withSession(`{"credit_code":"91410400MA9KWB3N7Q","items":["GY-2026Q3-CIT"],"total":"26500.00"}`, time.Now())}}}
 			if resp, err := c.SendBatch(ctx, bt); err != nil || len(resp.Accepted) != 1 {
 				b.Fatal(resp, err)
 			}

@@ -14,6 +14,17 @@ type Entry struct {
 	Result     txn.Result `json:"result"`
 	ReceivedAt time.Time  `json:"received_at"`
 	Cursor     uint64     `json:"cursor"` // per-kiosk order of storing, 1, 2, 3...
+	// Evidence is the signed batch the transaction came in. PutBatch keeps it (once per
+	// batch, sealed: it holds personal data); List leaves it nil, Store.Evidence reads it.
+	Evidence *Evidence `json:"-"`
+}
+
+// Evidence is the proof that a kiosk sent a transaction: the batch's bytes exactly as
+// received and the kiosk's signature over them (hallapi.HeaderSignature; "" when the hall
+// does not require kiosks). Checking it needs the kiosk's certificate from the hall's CA.
+type Evidence struct {
+	Body      []byte
+	Signature string
 }
 
 // Outcome is what PutBatch did with one entry.
@@ -21,7 +32,34 @@ type Outcome struct {
 	Duplicate bool       // stored before (by an earlier batch or earlier in this one)
 	Result    txn.Result // the result stored with the transaction, the first one for a duplicate
 	Cursor    uint64
+	// For an entry stored now with a Seq above 0: SeqBefore is the highest seq of the kiosk
+	// stored before it, and SeqHeldBy the id of another transaction of the kiosk stored
+	// with the same seq ("" if none). The Server turns them into alarms.
+	SeqBefore uint64
+	SeqHeldBy string
 }
+
+// Alarm is something unusual the hall's staff should look at: a gap or a repeat in a
+// kiosk's sequence numbers, a kiosk asking about many people, lookups with nothing after
+// them. Detail never holds personal data.
+type Alarm struct {
+	At      time.Time `json:"at"`
+	KioskID string    `json:"kiosk_id"`
+	Kind    string    `json:"kind"` // one of the Alarm... constants
+	Detail  string    `json:"detail"`
+}
+
+// Alarm kinds.
+const (
+	AlarmSeqGap      = "seq_gap"      // a kiosk's seq jumped: transactions between are missing
+	AlarmSeqRepeat   = "seq_repeat"   // a new transaction reused a seq another one holds
+	AlarmSeqMissing  = "seq_missing"  // a transaction without a seq (a kiosk's outbox always gives one)
+	AlarmManyPeople  = "many_people"  // one kiosk looked up many distinct ID numbers within a window
+	AlarmIdleLookups = "idle_lookups" // one kiosk's lookups were followed by no transaction of that person
+	AlarmRateLimited = "rate_limited" // lookups refused for going above a rate
+	AlarmNoSession   = "no_session"   // a lookup or payment without the card session it belongs to
+	AlarmCounterCall = "counter_call" // a kiosk certificate tried a counter's operation
+)
 
 // Store keeps transactions exactly once per (kiosk id, transaction id).
 type Store interface {
@@ -35,5 +73,15 @@ type Store interface {
 	Count(ctx context.Context) (int, error)
 	// List returns every stored transaction, by kiosk id then cursor.
 	List(ctx context.Context) ([]Entry, error)
+	// Payments returns every stored tax_payment transaction, by kiosk id then cursor,
+	// without opening its Taxpayer (nil): what the ledger is rebuilt from, read through an
+	// index so that it does not cost a pass over every transaction.
+	Payments(ctx context.Context) ([]Entry, error)
+	// Evidence returns the signed batch a stored transaction came in; ErrNotFound when the
+	// transaction is not stored or was stored without evidence.
+	Evidence(ctx context.Context, kioskID, txnID string) (Evidence, error)
+	// PutAlarms stores alarms durably; Alarms returns them all, oldest first.
+	PutAlarms(ctx context.Context, alarms []Alarm) error
+	Alarms(ctx context.Context) ([]Alarm, error)
 	Close() error
 }

@@ -32,9 +32,12 @@ type BatchResponse struct {
 	Results    []ResultFor `json:"results"`
 }
 
-// Rejection is one transaction the hall refused to store.
+// Rejection is one transaction the hall refused to store. Index is its place in the batch
+// (from 0): the kiosk matches by it when ID is empty, which it is when the id itself was
+// refused (too long, not UTF-8) and could not be given back as the kiosk holds it.
 type Rejection struct {
 	ID      string `json:"id"`
+	Index   int    `json:"index"`
 	Code    string `json:"code"`
 	Message string `json:"message"`
 }

@@ -109,11 +109,11 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte, out a
 	return nil
 }
 
-// Lookup asks which enterprises the holder of idNumber may act for, with their details. The
-// ID number goes in the POST body, never in the URL.
-func (c *Client) Lookup(ctx context.Context, idNumber string) ([]Enterprise, error) {
+// Lookup asks which enterprises the holder of idNumber may act for, with their details, in
+// the card session sess. The ID number goes in the POST body, never in the URL.
+func (c *Client) Lookup(ctx context.Context, idNumber string, sess Session) ([]Enterprise, error) {
 	var resp LookupResponse
-	body, err := json.Marshal(LookupRequest{IDNumber: idNumber})
+	body, err := json.Marshal(LookupRequest{IDNumber: idNumber, Session: &sess})
 	if err != nil {
 		return nil, fmt.Errorf("hallapi: encode lookup: %w", err)
 	}

@@ -38,7 +38,12 @@ const (
 	CodeBadRequest  = "bad_request"  // malformed JSON or missing kiosk id
 	CodeTooLarge    = "too_large"    // body or batch above the hall's limit
 	CodeStorage     = "storage"      // the hall could not commit; resend later
-	CodeInvalidTxn  = "invalid_txn"  // one transaction lacks an id or a kind, or names another kiosk
+	CodeInvalidTxn  = "invalid_txn"  // one transaction lacks an id or a kind, its id is too long, or it names another kiosk
+	CodeInvalidText = "invalid_text" // one transaction's text is not valid UTF-8; refused, never rewritten
+	CodeBusy        = "busy"         // 429: the hall is serving as many batches as it will; resend later
+	CodeNoSession   = "no_session"   // a lookup without the card session it belongs to, or a stale one
+	CodeRateLimited = "rate_limited" // 429: too many lookups from this kiosk or about this person; ask later
+	CodeStaffOnly   = "staff_only"   // a counter's operation asked with a kiosk certificate
 	CodeUnknownKind = "unknown_kind" // the hall has no service for the transaction's kind
 	CodeNotFound    = "not_found"
 	CodeNoCert      = "no_client_cert" // the hall requires a kiosk certificate (mutual TLS)

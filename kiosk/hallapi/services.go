@@ -36,9 +36,20 @@ const (
 )
 
 // LookupRequest asks which enterprises a person may act for. The ID number travels in the
-// body of a POST, never in a URL, so that it stays out of access logs and proxies.
+// body of a POST, never in a URL, so that it stays out of access logs and proxies. Session
+// is required: the hall answers only about the person whose card the kiosk just read.
 type LookupRequest struct {
-	IDNumber string `json:"id_number"`
+	IDNumber string   `json:"id_number"`
+	Session  *Session `json:"session,omitempty"`
+}
+
+// Session names the card session a lookup or a payment belongs to: when the kiosk read the
+// ID card and the SAM (the reader's security module, whose id the reader reports) that read
+// it. The hall refuses a lookup or payment without one, or with a card read too long
+// before it, and records who asks about whom.
+type Session struct {
+	CardReadAt time.Time `json:"card_read_at"`
+	SAMID      string    `json:"sam_id"`
 }
 
 // LookupResponse lists the enterprises of a person, each with the person's Role and the
@@ -178,6 +189,7 @@ type TaxPaymentBody struct {
 	CreditCode string       `json:"credit_code"`
 	Items      []string     `json:"items"` // TaxItem ids
 	Total      money.Amount `json:"total"`
+	Session    *Session     `json:"session,omitempty"` // required: the card session the payment was made in
 }
 
 // CertificateBody is the body of a "certificate" transaction (one printed certificate).
@@ -213,7 +225,11 @@ const (
 	ResultQueued             = "queued"              // queue_ticket approved; Message: the number
 	ResultSeatNotified       = "seat_notified"       // help_request approved
 	ResultRecorded           = "recorded"            // tamper_alarm, rating, audit approved
-	ResultBadBody            = "bad_body"            // the body cannot be read or lacks a field
+	ResultBadBody            = "bad_body"            // the body cannot be read or lacks a field; Message: the field, if one
+	ResultNoTaxpayer         = "no_taxpayer"         // a person's service without the card holder's name and ID number
+	ResultBadAmount          = "bad_amount"          // an amount not "yuan.fen" with two places, negative or too large; Message: the field
+	ResultBadPeriod          = "bad_period"          // a period or date that does not exist or has not begun; Message: the period
+	ResultTaxMismatch        = "tax_mismatch"        // vat_return: computed fields differ from the rules table's; Message: the hall's tax payable
 	ResultUnknownEnterprise  = "unknown_enterprise"  // the credit code is not in the registry
 	ResultNotAuthorised      = "not_authorised"      // the card holder may not act for the enterprise
 	ResultTypeNotApproved    = "type_not_approved"   // invoice_collection; Message: the type code
@@ -222,6 +238,7 @@ const (
 	ResultPaidByOther        = "paid_by_other"       // tax_payment: another transaction paid it; Message: the item id
 	ResultTotalMismatch      = "total_mismatch"      // tax_payment; Message: the hall's total
 	ResultNoAgreement        = "no_agreement"        // tax_payment: no tripartite agreement
+	ResultNoSession          = "no_session"          // tax_payment: no card session, or one too long before the payment
 	ResultUnknownCertificate = "unknown_certificate" // certificate; Message: the certificate id
 	// invoice_verification answers with InvoiceGenuine (approved), InvoiceNotFound or
 	// InvoiceMismatch (rejected; Message: the differing fields, comma separated).

@@ -3,6 +3,7 @@ package hallapi_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"taxkiosk/kiosk/hall"
 	"taxkiosk/kiosk/hall/boltstore"
@@ -43,7 +45,8 @@ func TestServiceRequests(t *testing.T) {
 	}))
 	defer ts.Close()
 	c, ctx := &hallapi.Client{BaseURL: ts.URL}, context.Background()
-	es, err := c.Lookup(ctx, id)
+	sess := hallapi.Session{CardReadAt: time.Date(2026, 12, 1, 1, 29, 0, 0, time.UTC), SAMID: "05.01-20101104-0015243839-2342323233"}
+	es, err := c.Lookup(ctx, id, sess)
 	if err != nil || len(es) != 1 || es[0].Outstanding[0].Amount.String() != "3150.00" || es[0].Role != hallapi.RoleLegalRepresentative {
 		t.Fatalf("lookup: %+v %v", es, err)
 	}
@@ -61,7 +64,7 @@ func TestServiceRequests(t *testing.T) {
 		t.Fatalf("verify: %+v %v", v, err)
 	}
 	want := []call{
-		{"POST", "/v1/lookup", `{"id_number":"410403196804153016"}`},
+		{"POST", "/v1/lookup", `{"id_number":"410403196804153016","session":{"card_read_at":"2026-12-01T01:29:00Z","sam_id":"05.01-20101104-0015243839-2342323233"}}`},
 		{"GET", "/v1/enterprises/91410403MA44JG2K1R", ``},
 		{"POST", "/v1/queue", `{"business":"invoice"}`},
 		{"POST", "/v1/queue/call", `{"business":"invoice"}`},
@@ -107,12 +110,14 @@ func TestServicesOverTLS(t *testing.T) {
 	}
 	ctx := context.Background()
 
-	es, err := c.Lookup(ctx, "CAN410080052601")
+	sess := hallapi.Session{CardReadAt: time.Now(), SAMID: "05.01-20101104-0015243839-2342323233"}
+	es, err := c.Lookup(ctx, "CAN410080052601", sess)
 	if err != nil || len(es) != 2 || es[1].Role != hallapi.RoleTaxAgent {
 		t.Fatalf("lookup: %+v %v", es, err)
 	}
 	stamp := es[1].Outstanding[0]
-	body := fmt.Sprintf(`{"credit_code":%q,"items":[%q],"total":%q}`, es[1].CreditCode, stamp.ID, stamp.Amount)
+	pay, _ := json.Marshal(hallapi.TaxPaymentBody{CreditCode: es[1].CreditCode, Items: []string{stamp.ID}, Total: stamp.Amount, Session: &sess})
+	body := string(pay)
 	tp := &txn.Taxpayer{Name: "史密斯约翰", IDNumber: "CAN410080052601", CardType: "foreign_permanent"}
 	resp, err := c.SendBatch(ctx, hallapi.Batch{KioskID: "K001", Txns: []txn.Txn{{ID: txn.NewID(), KioskID: "K001", Kind: "tax_payment", Taxpayer: tp, Body: []byte(body)}}})
 	if err != nil || resp.Results[0].Result.Code != hallapi.ResultPaid {
@@ -134,7 +139,7 @@ func TestServicesOverTLS(t *testing.T) {
 	}
 	// Without a certificate the TLS handshake itself fails.
 	plain := &hallapi.Client{BaseURL: ts.URL, HTTP: ts.Client()}
-	if _, err := plain.Lookup(ctx, "CAN410080052601"); !errors.Is(err, hallapi.ErrUnreachable) {
+	if _, err := plain.Lookup(ctx, "CAN410080052601", sess); !errors.Is(err, hallapi.ErrUnreachable) {
 		t.Fatalf("no certificate: %v", err)
 	}
 }
@@ -152,7 +157,9 @@ func ExampleClient_Lookup() {
 	ts := httptest.NewServer(hall.New(store, nil)) // the demo registry
 	defer ts.Close()
 	c := &hallapi.Client{BaseURL: ts.URL}
-	es, _ := c.Lookup(context.Background(), "410403199208182025") // the simulator's "resident-female"
+	// The session is the card the kiosk just read, and the reader's SAM that read it.
+	sess := hallapi.Session{CardReadAt: time.Now(), SAMID: "05.01-20101104-0015243839-2342323233"}
+	es, _ := c.Lookup(context.Background(), "410403199208182025", sess) // the simulator's "resident-female"
 	for _, e := range es {
 		fmt.Println(e.Name, e.Role, e.FilingPeriod)
 		for _, r := range e.Reminders {

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"taxkiosk/kiosk/hall/storetest"
 	"taxkiosk/kiosk/hallapi"
 	"taxkiosk/kiosk/netsim"
 	"taxkiosk/kiosk/outbox"
@@ -123,7 +124,7 @@ func crashChild() {
 	s.Start()
 	for i := 0; ; i++ {
 		tp := persona
-		got, err := ob.Enqueue(context.Background(), txn.Txn{Kind: txn.KindVATReturn, Taxpayer: &tp, Body: []byte(`{"sales":"0.00"}`)})
+		got, err := ob.Enqueue(context.Background(), txn.Txn{Kind: txn.KindVATReturn, Taxpayer: &tp, Body: []byte(storetest.ZeroReturn)})
 		if err != nil {
 			fmt.Println("crash child: enqueue:", err)
 			os.Exit(2)

@@ -10,6 +10,7 @@ import (
 
 	"taxkiosk/kiosk/hall"
 	"taxkiosk/kiosk/hall/boltstore"
+	"taxkiosk/kiosk/hall/storetest"
 	"taxkiosk/kiosk/hallapi"
 	"taxkiosk/kiosk/hallsync"
 	"taxkiosk/kiosk/outbox"
@@ -39,7 +40,7 @@ func ExampleSyncer() {
 	defer s.Halt()
 
 	t, _ := ob.Enqueue(context.Background(), txn.Txn{Kind: txn.KindVATReturn,
-		Taxpayer: &txn.Taxpayer{Name: "张伟", IDNumber: "41040219800101123X"}})
+		Taxpayer: &txn.Taxpayer{Name: "张伟", IDNumber: "41040219800101123X"}, Body: []byte(storetest.ZeroReturn)})
 	for i := 0; i < 3000; i++ { // the loop wakes on Enqueue; no call is needed to send
 		if r, _ := ob.Get(t.ID); r.State.Done() {
 			break

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"taxkiosk/kiosk/hall/storetest"
 	"taxkiosk/kiosk/hallapi"
 	"taxkiosk/kiosk/outbox"
 	"taxkiosk/kiosk/seal"
@@ -179,7 +180,7 @@ func enqueue(t testing.TB, ob *outbox.Outbox, n int) []string {
 	for i := 0; i < n; i++ {
 		tp := persona
 		got, err := ob.Enqueue(context.Background(), txn.Txn{Kind: txn.KindVATReturn, Taxpayer: &tp,
-			Body: []byte(`{"period":"2026Q3","sales":"0.00"}`)})
+			Body: []byte(storetest.ZeroReturn)})
 		if err != nil {
 			t.Fatal(err)
 		}

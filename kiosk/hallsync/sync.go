@@ -348,12 +348,17 @@ func (s *Syncer) apply(ids []string, resp hallapi.BatchResponse) error {
 	}
 	results := make(map[string]txn.Result, len(ids))
 	for _, rj := range resp.Rejected {
-		if !pending[rj.ID] {
+		id := rj.ID
+		if !pending[id] && rj.Index >= 0 && rj.Index < len(ids) && (id == "" || id == ids[rj.Index]) {
+			// The hall refused the id itself (too long, not UTF-8) and names it by its place.
+			id = ids[rj.Index]
+		}
+		if !pending[id] {
 			continue
 		}
-		delete(pending, rj.ID)
-		results[rj.ID] = txn.Result{State: txn.Rejected, Code: rj.Code, Message: rj.Message, At: now}
-		s.logf("hall rejected transaction", "id", rj.ID, "code", rj.Code)
+		delete(pending, id)
+		results[id] = txn.Result{State: txn.Rejected, Code: rj.Code, Message: rj.Message, At: now}
+		s.logf("hall rejected transaction", "id", id, "code", rj.Code)
 	}
 	known := make(map[string]bool, len(ids))
 	for _, id := range ids {

@@ -331,3 +331,65 @@ func TestIdleProbeTellsTheTruth(t *testing.T) {
 	p.Restore()
 	waitFor(t, "online again", func() bool { return s.Status().Online })
 }
+
+// TestRefusedForGoodNotRetried: what the hall refuses for good (an id too long, a name the
+// card reader garbled (the outbox's JSON has made it U+FFFD), a transaction too large on its own) is recorded as
+// refused by the hall after one attempt, never resent for ever, and does not hold back
+// what waits behind it.
+func TestRefusedForGoodNotRetried(t *testing.T) {
+	h := startHall(t, filepath.Join(t.TempDir(), "hall"))
+	ob := openOutbox(t, filepath.Join(t.TempDir(), "outbox.db"), "K001")
+	enq := func(tx txn.Txn) string { return enqueueTxn(t, ob, tx) }
+	long := enq(txn.Txn{ID: strings.Repeat("x", 200), Kind: txn.KindHelpRequest})
+	badName := enq(txn.Txn{Kind: txn.KindHelpRequest, Taxpayer: &txn.Taxpayer{Name: "\xe5\xbc", IDNumber: "41040219800101123X"}})
+	good := enqueue(t, ob, 1)[0]
+	s := New(ob, &hallapi.Client{BaseURL: h.URL}, nil)
+	if err := s.syncOnce(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	for id, code := range map[string]string{long: hallapi.CodeInvalidTxn, badName: hallapi.CodeInvalidText} {
+		r, _ := ob.Get(id)
+		if r.State != txn.Rejected || r.Result.Code != code || r.Attempts != 1 {
+			t.Errorf("%q: %s %s after %d attempts, want rejected %s after 1", id[:min(len(id), 8)], r.State, r.Result.Code, r.Attempts, code)
+		}
+	}
+	if r, _ := ob.Get(good); r.State != txn.Approved {
+		t.Errorf("the valid transaction behind them: %s", r.State)
+	}
+	if n := ob.Stats().Counts[txn.Queued]; n != 0 {
+		t.Errorf("%d still queued", n)
+	}
+
+	// A transaction larger than the hall takes even alone: the batch halves down to it, and
+	// then it is refused instead of resent.
+	key := testKey(t)
+	store, err := boltstore.Open(filepath.Join(t.TempDir(), "small.db"), &boltstore.Opts{Key: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	small := httptest.NewServer(hall.New(store, &hall.Opts{MaxBody: 4 << 10}))
+	defer small.Close()
+	ob2 := openOutbox(t, filepath.Join(t.TempDir(), "outbox2.db"), "K002")
+	big := enqueueTxn(t, ob2, txn.Txn{Kind: txn.KindHelpRequest, Body: []byte(`{"note":"` + strings.Repeat("n", 8<<10) + `"}`)})
+	after := enqueue(t, ob2, 1)[0]
+	s2 := New(ob2, &hallapi.Client{BaseURL: small.URL}, &Opts{BatchSize: 2})
+	for i := 0; i < 4 && ob2.Stats().Counts[txn.Queued] > 0; i++ {
+		s2.syncOnce(t.Context())
+	}
+	if r, _ := ob2.Get(big); r.State != txn.Rejected || r.Result.Code != hallapi.CodeTooLarge {
+		t.Errorf("too large alone: %s %s", r.State, r.Result.Code)
+	}
+	if r, _ := ob2.Get(after); r.State != txn.Approved {
+		t.Errorf("the transaction behind the large one: %s", r.State)
+	}
+}
+
+func enqueueTxn(t *testing.T, ob *outbox.Outbox, tx txn.Txn) string {
+	t.Helper()
+	got, err := ob.Enqueue(t.Context(), tx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got.ID
+}

@@ -1,14 +1,29 @@
 // Command hall runs the reference tax-hall server kiosks deliver to, and audits its store.
 //
 //	hall serve --listen 127.0.0.1:8600 --data DIR [--db postgres://... [--db-schema hall]] [--tls CERTS]
+//	           [--counters 127.0.0.1:8601] [--max-conns 4096] [--max-conns-per-source 64]
 //	hall count --data DIR [--db postgres://... [--db-schema hall]]
 //	hall list  --data DIR [--db postgres://... [--db-schema hall]] [--json] [--reveal]
+//	hall alarms --data DIR [--db ...] [--json]
+//	hall evidence --data DIR [--db ...] --kiosk K001 --txn ID [--out FILE]
 //	hall certs init  --dir CERTS [--hosts 127.0.0.1,localhost]
 //	hall certs issue --dir CERTS --kiosk K001
 //
 // With serve --tls CERTS the hall speaks HTTPS, requires a kiosk certificate issued by
 // "certs issue", lets a kiosk post only under its own id, and verifies each batch's Ed25519
-// signature (package hall/certs).
+// signature (package hall/certs). Without --tls, serve refuses any address but a loopback
+// one: kiosks would send personal data in clear text and anyone could post batches. Calling
+// queue tickets is a counter's operation, never a kiosk's: --counters serves it alone, on a
+// loopback address, in plain HTTP.
+//
+// serve raises its open-file limit to the hard limit, accepts at most --max-conns
+// connections (idle ones give way to new ones) and --max-conns-per-source from one address,
+// and closes connections that send no request headers within 10 s or stay idle 60 s.
+//
+// alarms lists what the hall's staff should look at (sequence gaps and repeats, kiosks
+// asking about many people or without a card session, counter calls by kiosks). evidence
+// prints a stored transaction's batch hash, size and signature; --out writes the signed
+// bytes themselves to a new file of mode 0600 (they hold personal data).
 //
 // DIR holds hall.key (the hall's sealing key, created at first start, mode 0600) and, without
 // --db, the bbolt store hall.db. With --db the transactions live in PostgreSQL (still sealed

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"crypto/tls"
 	"encoding/json"
 	"errors"
@@ -34,7 +35,7 @@ func main() {
 	}
 }
 
-const usage = "usage: hall serve --listen ADDR --data DIR [--db DSN] [--tls CERTS] | hall count|list --data DIR [--db DSN] [--json] [--reveal] | hall certs init|issue --dir CERTS [--hosts H,H] [--kiosk ID]"
+const usage = "usage: hall serve --listen ADDR --data DIR [--db DSN] [--tls CERTS] [--counters ADDR] [--max-conns N] [--max-conns-per-source N] | hall count|list|alarms --data DIR [--db DSN] [--json] [--reveal] | hall evidence --data DIR [--db DSN] --kiosk ID --txn ID [--out FILE] | hall certs init|issue --dir CERTS [--hosts H,H] [--kiosk ID]"
 
 func run(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -52,12 +53,24 @@ func run(args []string, stdout, stderr io.Writer) error {
 	asJSON := fs.Bool("json", false, "one JSON object per line (list)")
 	reveal := fs.Bool("reveal", false, "show personal data unmasked (list)")
 	tlsDir := fs.String("tls", "", "certs directory: serve HTTPS and require kiosk certificates (serve)")
+	kiosk := fs.String("kiosk", "", "kiosk id (evidence)")
+	counters := fs.String("counters", "", "loopback address where the counters call tickets, plain HTTP (serve); empty: none")
+	conns := fs.Int("max-conns", 4096, "connections open at once (serve); idle ones give way to new ones")
+	perSource := fs.Int("max-conns-per-source", 64, "connections open at once from one address (serve)")
+	txnID := fs.String("txn", "", "transaction id (evidence)")
+	out := fs.String("out", "", "file to write the signed batch to, mode 0600; it holds personal data (evidence)")
 	regFile := fs.String("registry", "", "taxpayer registry JSON (serve); empty: the demo registry matching the simulator personas")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
 	if *data == "" {
 		return errors.New("--data DIR is required")
+	}
+	if args[0] == "serve" && *tlsDir == "" && !loopback(*listen) {
+		return fmt.Errorf("refusing to serve on %s without --tls: kiosks would send personal data in clear text and anyone could post batches; give --tls CERTS or listen on a loopback address", *listen)
+	}
+	if args[0] == "serve" && *counters != "" && !loopback(*counters) {
+		return fmt.Errorf("refusing to serve the counters on %s: calling tickets asks for no certificate, so it is served on a loopback address only", *counters)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -80,7 +93,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 				return err
 			}
 		}
-		return serve(ctx, store, reg, *listen, cfg, stdout, stderr)
+		return serve(ctx, store, reg, serveOpts{addr: *listen, counters: *counters, tls: cfg, conns: *conns, perSource: *perSource}, stdout, stderr)
 	case "count":
 		n, err := store.Count(ctx)
 		if err != nil {
@@ -90,8 +103,26 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return nil
 	case "list":
 		return list(ctx, store, stdout, *asJSON, *reveal)
+	case "alarms":
+		return alarms(ctx, store, stdout, *asJSON)
+	case "evidence":
+		return evidence(ctx, store, stdout, *kiosk, *txnID, *out)
 	}
 	return errors.New(usage)
+}
+
+// loopback reports whether addr (host:port) names only this machine: a loopback IP or
+// "localhost". An empty host listens on every interface, so it is not loopback.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func openStore(ctx context.Context, dir, dsn, schema string) (hall.Store, error) {
@@ -110,34 +141,74 @@ func openStore(ctx context.Context, dir, dsn, schema string) (hall.Store, error)
 	return boltstore.Open(filepath.Join(dir, "hall.db"), &boltstore.Opts{Key: key})
 }
 
-func serve(ctx context.Context, store hall.Store, reg *registry.Registry, addr string, cfg *tls.Config, stdout, stderr io.Writer) error {
-	ln, err := net.Listen("tcp", addr)
+// serveOpts are serve's flags besides the store and the registry.
+type serveOpts struct {
+	addr, counters   string
+	tls              *tls.Config
+	conns, perSource int
+}
+
+func serve(ctx context.Context, store hall.Store, reg *registry.Registry, o serveOpts, stdout, stderr io.Writer) error {
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	// The connection limits, not the descriptor limit, are what bounds the hall: raise the
+	// latter as far as allowed and keep the total well below it.
+	if nofile, err := hall.RaiseFileLimit(); err != nil {
+		log.Warn("open-file limit not raised", "err", err)
+	} else if limit := int(min(nofile, 1<<20)) - 256; limit > 0 && o.conns > limit {
+		log.Warn("connection limit lowered to the open-file limit", "conns", o.conns, "nofile", nofile)
+		o.conns = limit
+	}
+	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return err
 	}
+	ln = hall.LimitListener(ln, o.conns, o.perSource)
 	scheme := "http"
-	if cfg != nil {
-		ln, scheme = tls.NewListener(ln, cfg), "https"
+	if o.tls != nil {
+		ln, scheme = tls.NewListener(ln, o.tls), "https"
 	}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
+	h := hall.New(store, &hall.Opts{Log: log, RequireKiosk: o.tls != nil, Registry: reg})
 	srv := &http.Server{
-		Handler:           hall.New(store, &hall.Opts{Log: log, RequireKiosk: cfg != nil, Registry: reg}),
-		ReadHeaderTimeout: 10 * time.Second,
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second, // also bounds the TLS handshake
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       60 * time.Second, // a kiosk's kept-alive connection, between batches
 	}
+	servers := []*http.Server{srv}
 	fmt.Fprintf(stdout, "hall: serving on %s://%s\n", scheme, ln.Addr())
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
+	if o.counters != "" {
+		cln, err := net.Listen("tcp", o.counters)
+		if err != nil {
+			srv.Close()
+			<-errc
+			return err
+		}
+		csrv := &http.Server{Handler: h.Counter(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 60 * time.Second}
+		servers = append(servers, csrv)
+		fmt.Fprintf(stdout, "hall: counters call tickets on http://%s\n", cln.Addr())
+		go func() { errc <- csrv.Serve(cln) }()
+	}
 	select {
 	case err := <-errc:
+		for _, s := range servers {
+			s.Close()
+		}
 		return err
 	case <-ctx.Done():
 	}
 	shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	err = srv.Shutdown(shut) // lets batches in flight commit and answer
-	<-errc
+	for _, s := range servers {
+		if serr := s.Shutdown(shut); serr != nil && err == nil { // lets batches in flight commit and answer
+			err = serr
+		}
+	}
+	for range servers {
+		<-errc
+	}
 	fmt.Fprintln(stdout, "hall: stopped")
 	return err
 }
@@ -180,6 +251,51 @@ func list(ctx context.Context, store hall.Store, w io.Writer, asJSON, reveal boo
 			l.KioskID, l.Seq, l.ID, l.Kind, l.Result.State, l.Result.Code, l.Name+" "+l.IDNumber)
 	}
 	return nil
+}
+
+func alarms(ctx context.Context, store hall.Store, w io.Writer, asJSON bool) error {
+	as, err := store.Alarms(ctx)
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(w)
+	for _, a := range as {
+		if asJSON {
+			if err := enc.Encode(a); err != nil {
+				return err
+			}
+			continue
+		}
+		fmt.Fprintf(w, "%s %s %s: %s\n", a.At.Format(time.RFC3339), a.KioskID, a.Kind, a.Detail)
+	}
+	return nil
+}
+
+// evidence prints what proves that a kiosk sent a transaction: the batch's SHA-256, size and
+// signature; with --out, the batch's bytes themselves (personal data: a 0600 file, never
+// the terminal).
+func evidence(ctx context.Context, store hall.Store, w io.Writer, kiosk, id, out string) error {
+	if kiosk == "" || id == "" {
+		return errors.New("--kiosk ID and --txn ID are required")
+	}
+	ev, err := store.Evidence(ctx, kiosk, id)
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(ev.Body)
+	fmt.Fprintf(w, "kiosk %s transaction %s: batch of %d bytes, sha256 %x, signature %q\n", kiosk, id, len(ev.Body), sum, ev.Signature)
+	if out == "" {
+		return nil
+	}
+	f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(ev.Body); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 func certsCmd(args []string, stdout, stderr io.Writer) error {

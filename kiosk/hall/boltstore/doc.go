@@ -2,8 +2,12 @@
 // (kiosk id, transaction id), for ever, with the Taxpayer sealed under the hall's own key.
 //
 // Layout: bucket "kiosks" holds one bucket per kiosk id with "records" (cursor, 8 bytes
-// big-endian -> record JSON) and "ids" (transaction id -> cursor, the dedup index); bucket
-// "meta" holds the total count. Records are appended in cursor order, so a batch writes a
+// big-endian -> record JSON), "ids" (transaction id -> cursor, the dedup index), "seqs"
+// (seq -> the first transaction id stored with it), "evidence" (SHA-256 of a batch -> the
+// batch and its signature, sealed; records name it by the hash) and the key "maxseq";
+// bucket "payments" (kiosk id, 0, cursor) indexes the tax payments the ledger is rebuilt
+// from (built from the records when a file written before it is opened); "alarms" holds
+// the alarms in order; bucket "meta" holds the total count. Records are appended in cursor order, so a batch writes a
 // few full pages rather than scattering over the tree by random transaction ids; only the
 // small index takes random inserts. A batch costs at most one bbolt commit (one fsync),
 // which is what makes batching pay off; batches that kiosks post at the same moment share

@@ -1,8 +1,11 @@
 package boltstore
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -34,11 +37,16 @@ type Store struct {
 var _ hall.Store = (*Store)(nil)
 
 var (
-	bKiosks = []byte("kiosks")
-	bMeta   = []byte("meta")
-	bRecs   = []byte("records")
-	bIDs    = []byte("ids")
-	kCount  = []byte("count")
+	bKiosks   = []byte("kiosks")
+	bMeta     = []byte("meta")
+	bRecs     = []byte("records")
+	bIDs      = []byte("ids")
+	bSeqs     = []byte("seqs")     // in a kiosk's bucket: seq -> the first transaction id stored with it
+	bEvidence = []byte("evidence") // in a kiosk's bucket: sha256 of a batch -> sealed evidence
+	bPayments = []byte("payments") // kiosk id, 0, cursor -> "": the tax payments, for the ledger
+	bAlarms   = []byte("alarms")   // sequence -> alarm JSON
+	kCount    = []byte("count")
+	kMaxSeq   = []byte("maxseq") // in a kiosk's bucket: the highest seq stored
 )
 
 type record struct {
@@ -47,6 +55,17 @@ type record struct {
 	Result     txn.Result `json:"result"`
 	ReceivedAt time.Time  `json:"received_at"`
 	Cursor     uint64     `json:"cursor"`
+	Evidence   []byte     `json:"evidence,omitempty"` // sha256 of the batch, the key in bEvidence
+}
+
+// sealedEvidence is a batch's evidence ready to store.
+type sealedEvidence struct {
+	hash   []byte
+	sealed []byte
+}
+
+func evidenceAAD(kiosk string, hash []byte) []byte {
+	return []byte(kiosk + "/evidence/" + hex.EncodeToString(hash))
 }
 
 // Open opens or creates the store at path.
@@ -71,11 +90,12 @@ func Open(path string, opts *Opts) (st *Store, err error) {
 		return nil, fmt.Errorf("%w: open %s: %w", hall.ErrStorage, path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		if _, err := tx.CreateBucketIfNotExists(bKiosks); err != nil {
-			return err
+		for _, b := range [][]byte{bKiosks, bMeta, bAlarms} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
 		}
-		_, err := tx.CreateBucketIfNotExists(bMeta)
-		return err
+		return indexPayments(tx)
 	})
 	if err != nil {
 		db.Close()
@@ -99,11 +119,25 @@ func (s *Store) PutBatch(ctx context.Context, kioskID string, entries []hall.Ent
 	}
 	// Seal outside the write lock: it is the costly part and needs no database state.
 	recs := make([]record, len(entries))
+	evs := map[*hall.Evidence]sealedEvidence{} // the entries of one batch share one
 	for i, e := range entries {
 		if e.Txn.ID == "" {
 			return nil, fmt.Errorf("%w: empty transaction id", hall.ErrInvalid)
 		}
 		recs[i] = record{Txn: e.Txn, Result: e.Result, ReceivedAt: e.ReceivedAt.UTC()}
+		if ev := e.Evidence; ev != nil {
+			se, ok := evs[ev]
+			if !ok {
+				sum := sha256.Sum256(ev.Body)
+				pt, err := json.Marshal(ev)
+				if err != nil {
+					return nil, fmt.Errorf("%w: %w", hall.ErrInvalid, err)
+				}
+				se = sealedEvidence{hash: sum[:], sealed: s.key.Seal(pt, evidenceAAD(kioskID, sum[:]))}
+				evs[ev] = se
+			}
+			recs[i].Evidence = se.hash
+		}
 		recs[i].Txn.Taxpayer = nil
 		recs[i].Txn.KioskID = kioskID
 		if e.Txn.Taxpayer != nil {
@@ -137,9 +171,20 @@ func (s *Store) PutBatch(ctx context.Context, kioskID string, entries []hall.Ent
 		if err != nil {
 			return err
 		}
+		seqs, err := kb.CreateBucketIfNotExists(bSeqs)
+		if err != nil {
+			return err
+		}
+		evB, err := kb.CreateBucketIfNotExists(bEvidence)
+		if err != nil {
+			return err
+		}
+		payments := tx.Bucket(bPayments)
 		recsB.FillPercent = 1.0 // cursors only grow: pack pages full, as an append log
+		maxSeq := getU64(kb.Get(kMaxSeq))
 		added := 0
 		for i := range recs {
+			outs[i] = hall.Outcome{}
 			id := []byte(recs[i].Txn.ID)
 			if cur := ids.Get(id); cur != nil {
 				var prev record
@@ -148,6 +193,20 @@ func (s *Store) PutBatch(ctx context.Context, kioskID string, entries []hall.Ent
 				}
 				outs[i] = hall.Outcome{Duplicate: true, Result: prev.Result, Cursor: prev.Cursor}
 				continue
+			}
+			if h := recs[i].Evidence; h != nil && evB.Get(h) == nil {
+				if err := evB.Put(h, evidenceFor(evs, h)); err != nil {
+					return err
+				}
+			}
+			if seq := recs[i].Txn.Seq; seq > 0 {
+				outs[i].SeqBefore = maxSeq
+				if held := seqs.Get(u64(seq)); held != nil {
+					outs[i].SeqHeldBy = string(held)
+				} else if err := seqs.Put(u64(seq), id); err != nil {
+					return err
+				}
+				maxSeq = max(maxSeq, seq)
 			}
 			cur, err := recsB.NextSequence()
 			if err != nil {
@@ -164,8 +223,16 @@ func (s *Store) PutBatch(ctx context.Context, kioskID string, entries []hall.Ent
 			if err := ids.Put(id, u64(cur)); err != nil {
 				return err
 			}
-			outs[i] = hall.Outcome{Result: recs[i].Result, Cursor: cur}
+			if recs[i].Txn.Kind == txn.KindTaxPayment {
+				if err := payments.Put(paymentKey(kioskID, cur), []byte{}); err != nil {
+					return err
+				}
+			}
+			outs[i].Result, outs[i].Cursor = recs[i].Result, cur
 			added++
+		}
+		if err := kb.Put(kMaxSeq, u64(maxSeq)); err != nil {
+			return err
 		}
 		meta := tx.Bucket(bMeta)
 		return meta.Put(kCount, u64(getU64(meta.Get(kCount))+uint64(added)))
@@ -231,6 +298,144 @@ func (s *Store) List(ctx context.Context) ([]hall.Entry, error) {
 		})
 	})
 	return out, s.readErr(err)
+}
+
+// Payments implements hall.Store: through the payments index, without opening taxpayers.
+func (s *Store) Payments(ctx context.Context) ([]hall.Entry, error) {
+	var out []hall.Entry
+	err := s.db.View(func(tx *bolt.Tx) error {
+		kiosks := tx.Bucket(bKiosks)
+		return tx.Bucket(bPayments).ForEach(func(k, _ []byte) error {
+			kiosk, cur := k[:len(k)-9], k[len(k)-8:]
+			v := kiosks.Bucket(kiosk).Bucket(bRecs).Get(cur)
+			var r record
+			if err := json.Unmarshal(v, &r); err != nil {
+				return fmt.Errorf("%w: %s/%x: %w", hall.ErrCorrupt, kiosk, cur, err)
+			}
+			out = append(out, hall.Entry{Txn: r.Txn, Result: r.Result, ReceivedAt: r.ReceivedAt, Cursor: r.Cursor})
+			return nil
+		})
+	})
+	return out, s.readErr(err)
+}
+
+// Evidence implements hall.Store.
+func (s *Store) Evidence(ctx context.Context, kioskID, txnID string) (hall.Evidence, error) {
+	var ev hall.Evidence
+	err := s.db.View(func(tx *bolt.Tx) error {
+		kb := tx.Bucket(bKiosks).Bucket([]byte(kioskID))
+		if kb == nil {
+			return hall.ErrNotFound
+		}
+		cur := kb.Bucket(bIDs).Get([]byte(txnID))
+		if cur == nil {
+			return hall.ErrNotFound
+		}
+		var r record
+		if err := json.Unmarshal(kb.Bucket(bRecs).Get(cur), &r); err != nil {
+			return fmt.Errorf("%w: %s/%s: %w", hall.ErrCorrupt, kioskID, txnID, err)
+		}
+		var sealed []byte
+		if evB := kb.Bucket(bEvidence); evB != nil && r.Evidence != nil {
+			sealed = evB.Get(r.Evidence)
+		}
+		if sealed == nil {
+			return hall.ErrNotFound
+		}
+		pt, err := s.key.Open(sealed, evidenceAAD(kioskID, r.Evidence))
+		if err != nil {
+			return fmt.Errorf("%w: %s/%s evidence: %w", hall.ErrCorrupt, kioskID, txnID, err)
+		}
+		if err := json.Unmarshal(pt, &ev); err != nil {
+			return fmt.Errorf("%w: %s/%s evidence", hall.ErrCorrupt, kioskID, txnID)
+		}
+		return nil
+	})
+	if errors.Is(err, hall.ErrNotFound) {
+		return ev, fmt.Errorf("%w: evidence of %s/%s", hall.ErrNotFound, kioskID, txnID)
+	}
+	return ev, s.readErr(err)
+}
+
+// PutAlarms implements hall.Store.
+func (s *Store) PutAlarms(ctx context.Context, alarms []hall.Alarm) error {
+	if len(alarms) == 0 {
+		return nil
+	}
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bAlarms)
+		for _, a := range alarms {
+			n, err := b.NextSequence()
+			if err != nil {
+				return err
+			}
+			a.At = a.At.UTC()
+			v, err := json.Marshal(a)
+			if err != nil {
+				return err
+			}
+			if err := b.Put(u64(n), v); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return s.readErr(err)
+}
+
+// Alarms implements hall.Store.
+func (s *Store) Alarms(ctx context.Context) ([]hall.Alarm, error) {
+	var out []hall.Alarm
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bAlarms).ForEach(func(k, v []byte) error {
+			var a hall.Alarm
+			if err := json.Unmarshal(v, &a); err != nil {
+				return fmt.Errorf("%w: alarm %x: %w", hall.ErrCorrupt, k, err)
+			}
+			out = append(out, a)
+			return nil
+		})
+	})
+	return out, s.readErr(err)
+}
+
+func paymentKey(kiosk string, cursor uint64) []byte {
+	return append(append([]byte(kiosk), 0), u64(cursor)...)
+}
+
+// evidenceFor is the sealed evidence with hash h among a batch's.
+func evidenceFor(evs map[*hall.Evidence]sealedEvidence, h []byte) []byte {
+	for _, se := range evs {
+		if bytes.Equal(se.hash, h) {
+			return se.sealed
+		}
+	}
+	return nil
+}
+
+// indexPayments creates the payments index of a file written before it existed, from the
+// records themselves; a file that has it is left alone.
+func indexPayments(tx *bolt.Tx) error {
+	if tx.Bucket(bPayments) != nil {
+		return nil
+	}
+	payments, err := tx.CreateBucket(bPayments)
+	if err != nil {
+		return err
+	}
+	kiosks := tx.Bucket(bKiosks)
+	return kiosks.ForEachBucket(func(kiosk []byte) error {
+		return kiosks.Bucket(kiosk).Bucket(bRecs).ForEach(func(k, v []byte) error {
+			var r record
+			if err := json.Unmarshal(v, &r); err != nil {
+				return fmt.Errorf("%w: %s/%x: %w", hall.ErrCorrupt, kiosk, k, err)
+			}
+			if r.Txn.Kind != txn.KindTaxPayment {
+				return nil
+			}
+			return payments.Put(paymentKey(string(kiosk), r.Cursor), []byte{})
+		})
+	})
 }
 
 func (s *Store) entry(kiosk string, v []byte) (hall.Entry, error) {

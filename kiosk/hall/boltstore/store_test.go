@@ -86,3 +86,26 @@ func TestReopenKeepsDedup(t *testing.T) {
 		t.Fatalf("Count = %d", n)
 	}
 }
+
+// TestPaymentsIndexBuiltForOldFiles: a file written before the payments index existed gets
+// it on Open, from its records, so that a restarted hall's ledger still knows every payment.
+func TestPaymentsIndexBuiltForOldFiles(t *testing.T) {
+	s, path := open(t)
+	ctx := context.Background()
+	pay := storetest.Entry("K1", "p", 2)
+	pay.Txn.Kind = "tax_payment"
+	if _, err := s.PutBatch(ctx, "K1", []hall.Entry{storetest.Entry("K1", "v", 1), pay}); err != nil {
+		t.Fatal(err)
+	}
+	s.db.Update(func(tx *bolt.Tx) error { return tx.DeleteBucket(bPayments) }) // as an older hall wrote it
+	s.Close()
+	s2, err := Open(path, &Opts{Key: key(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	ps, err := s2.Payments(ctx)
+	if err != nil || len(ps) != 1 || ps[0].Txn.ID != "p" {
+		t.Fatalf("Payments after reopen = %+v %v", ps, err)
+	}
+}

@@ -4,9 +4,14 @@
 //
 // Tables (created if absent, in Opts.Schema):
 //
-//	hall_kiosks(kiosk_id PRIMARY KEY, last_cursor)
+//	hall_kiosks(kiosk_id PRIMARY KEY, last_cursor, max_seq)
 //	hall_txns(kiosk_id, txn_id, cursor, seq, kind, created_at, received_at, txn, sealed, result,
-//	          PRIMARY KEY (kiosk_id, txn_id), UNIQUE (kiosk_id, cursor))
+//	          evidence, PRIMARY KEY (kiosk_id, txn_id), UNIQUE (kiosk_id, cursor))
+//	          with indexes on (kiosk_id, seq) and (kind, kiosk_id, cursor)
+//	hall_evidence(kiosk_id, hash, sealed, PRIMARY KEY (kiosk_id, hash)): a batch and its signature
+//	hall_alarms(n bigserial PRIMARY KEY, at, kiosk_id, kind, detail)
+//
+// Columns and indexes added since the first version are added to existing tables on Open.
 //
 // A batch is one database transaction. It first locks the kiosk's row, so batches of one
 // kiosk (a resend racing the original, say) are applied one after the other and cursors

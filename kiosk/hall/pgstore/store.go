@@ -1,7 +1,10 @@
 package pgstore
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -78,6 +81,23 @@ CREATE TABLE IF NOT EXISTS %[1]s.hall_txns (
 	result      bytea NOT NULL,
 	PRIMARY KEY (kiosk_id, txn_id),
 	UNIQUE (kiosk_id, cursor)
+);
+ALTER TABLE %[1]s.hall_txns ADD COLUMN IF NOT EXISTS evidence bytea;
+ALTER TABLE %[1]s.hall_kiosks ADD COLUMN IF NOT EXISTS max_seq bigint NOT NULL DEFAULT 0;
+CREATE INDEX IF NOT EXISTS hall_txns_seq ON %[1]s.hall_txns (kiosk_id, seq);
+CREATE INDEX IF NOT EXISTS hall_txns_kind ON %[1]s.hall_txns (kind, kiosk_id, cursor);
+CREATE TABLE IF NOT EXISTS %[1]s.hall_evidence (
+	kiosk_id text NOT NULL,
+	hash     bytea NOT NULL,
+	sealed   bytea NOT NULL,
+	PRIMARY KEY (kiosk_id, hash)
+);
+CREATE TABLE IF NOT EXISTS %[1]s.hall_alarms (
+	n        bigserial PRIMARY KEY,
+	at       timestamptz NOT NULL,
+	kiosk_id text NOT NULL,
+	kind     text NOT NULL,
+	detail   text NOT NULL
 );`, s.schema))
 		return err
 	})
@@ -143,11 +163,26 @@ func (s *Store) PutBatch(ctx context.Context, kioskID string, entries []hall.Ent
 	}
 	type row struct {
 		txn, sealed, result []byte
+		evHash, evSealed    []byte
 	}
 	rows := make([]row, len(entries))
+	evs := map[*hall.Evidence]int{} // the entries of one batch share one; sealed once
 	for i, e := range entries {
 		if e.Txn.ID == "" {
 			return nil, fmt.Errorf("%w: empty transaction id", hall.ErrInvalid)
+		}
+		if ev := e.Evidence; ev != nil {
+			if j, ok := evs[ev]; ok {
+				rows[i].evHash, rows[i].evSealed = rows[j].evHash, rows[j].evSealed
+			} else {
+				sum := sha256.Sum256(ev.Body)
+				pt, err := json.Marshal(ev)
+				if err != nil {
+					return nil, fmt.Errorf("%w: %w", hall.ErrInvalid, err)
+				}
+				rows[i].evHash, rows[i].evSealed = sum[:], s.key.Seal(pt, evidenceAAD(kioskID, sum[:]))
+				evs[ev] = i
+			}
 		}
 		t := e.Txn
 		t.Taxpayer, t.KioskID = nil, kioskID
@@ -173,24 +208,40 @@ func (s *Store) PutBatch(ctx context.Context, kioskID string, entries []hall.Ent
 				ON CONFLICT (kiosk_id) DO NOTHING`, kioskID); err != nil {
 				return err
 			}
-			var cursor int64
-			if err := tx.QueryRow(ctx, `SELECT last_cursor FROM `+s.t("hall_kiosks")+` WHERE kiosk_id = $1 FOR UPDATE`,
-				kioskID).Scan(&cursor); err != nil {
+			var cursor, maxSeq int64
+			if err := tx.QueryRow(ctx, `SELECT last_cursor, max_seq FROM `+s.t("hall_kiosks")+` WHERE kiosk_id = $1 FOR UPDATE`,
+				kioskID).Scan(&cursor, &maxSeq); err != nil {
 				return err
 			}
 			for i, e := range entries {
+				if rows[i].evHash != nil && (i == 0 || !bytes.Equal(rows[i].evHash, rows[i-1].evHash)) {
+					if _, err := tx.Exec(ctx, `INSERT INTO `+s.t("hall_evidence")+` (kiosk_id, hash, sealed)
+						VALUES ($1, $2, $3) ON CONFLICT (kiosk_id, hash) DO NOTHING`, kioskID, rows[i].evHash, rows[i].evSealed); err != nil {
+						return err
+					}
+				}
 				tag, err := tx.Exec(ctx, `INSERT INTO `+s.t("hall_txns")+`
-					(kiosk_id, txn_id, cursor, seq, kind, created_at, received_at, txn, sealed, result)
-					VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+					(kiosk_id, txn_id, cursor, seq, kind, created_at, received_at, txn, sealed, result, evidence)
+					VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 					ON CONFLICT (kiosk_id, txn_id) DO NOTHING`,
 					kioskID, e.Txn.ID, cursor+1, int64(e.Txn.Seq), string(e.Txn.Kind), e.Txn.CreatedAt.UTC(),
-					e.ReceivedAt.UTC(), rows[i].txn, rows[i].sealed, rows[i].result)
+					e.ReceivedAt.UTC(), rows[i].txn, rows[i].sealed, rows[i].result, rows[i].evHash)
 				if err != nil {
 					return err
 				}
 				if tag.RowsAffected() == 1 {
 					cursor++
 					outs[i] = hall.Outcome{Result: e.Result, Cursor: uint64(cursor)}
+					if seq := int64(e.Txn.Seq); seq > 0 {
+						outs[i].SeqBefore = uint64(maxSeq)
+						err := tx.QueryRow(ctx, `SELECT txn_id FROM `+s.t("hall_txns")+`
+							WHERE kiosk_id = $1 AND seq = $2 AND txn_id <> $3 ORDER BY cursor LIMIT 1`,
+							kioskID, seq, e.Txn.ID).Scan(&outs[i].SeqHeldBy)
+						if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+							return err
+						}
+						maxSeq = max(maxSeq, seq)
+					}
 					continue
 				}
 				var res []byte
@@ -204,7 +255,7 @@ func (s *Store) PutBatch(ctx context.Context, kioskID string, entries []hall.Ent
 					return fmt.Errorf("%w: %s/%s: %w", hall.ErrCorrupt, kioskID, e.Txn.ID, err)
 				}
 			}
-			_, err := tx.Exec(ctx, `UPDATE `+s.t("hall_kiosks")+` SET last_cursor = $2 WHERE kiosk_id = $1`, kioskID, cursor)
+			_, err := tx.Exec(ctx, `UPDATE `+s.t("hall_kiosks")+` SET last_cursor = $2, max_seq = $3 WHERE kiosk_id = $1`, kioskID, cursor, maxSeq)
 			return err
 		})
 	})
@@ -291,6 +342,105 @@ func (s *Store) List(ctx context.Context) ([]hall.Entry, error) {
 		return rows.Err()
 	})
 	return out, s.wrap("list", err)
+}
+
+// Payments implements hall.Store: by the kind index, without opening taxpayers.
+func (s *Store) Payments(ctx context.Context) ([]hall.Entry, error) {
+	var out []hall.Entry
+	err := s.with(ctx, func(c *pgx.Conn) error {
+		rows, err := c.Query(ctx, `SELECT kiosk_id, txn, result, received_at, cursor FROM `+s.t("hall_txns")+`
+			WHERE kind = $1 ORDER BY kiosk_id, cursor`, string(txn.KindTaxPayment))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var kiosk string
+			var tj, res []byte
+			var received time.Time
+			var cur int64
+			if err := rows.Scan(&kiosk, &tj, &res, &received, &cur); err != nil {
+				return err
+			}
+			e := hall.Entry{ReceivedAt: received.UTC(), Cursor: uint64(cur)}
+			if json.Unmarshal(tj, &e.Txn) != nil || json.Unmarshal(res, &e.Result) != nil {
+				return fmt.Errorf("%w: %s: undecodable row", hall.ErrCorrupt, kiosk)
+			}
+			out = append(out, e)
+		}
+		return rows.Err()
+	})
+	return out, s.wrap("payments", err)
+}
+
+// Evidence implements hall.Store.
+func (s *Store) Evidence(ctx context.Context, kioskID, txnID string) (hall.Evidence, error) {
+	var ev hall.Evidence
+	var hash, sealed []byte
+	err := s.with(ctx, func(c *pgx.Conn) error {
+		return c.QueryRow(ctx, `SELECT e.hash, e.sealed FROM `+s.t("hall_txns")+` t JOIN `+s.t("hall_evidence")+` e
+			ON e.kiosk_id = t.kiosk_id AND e.hash = t.evidence WHERE t.kiosk_id = $1 AND t.txn_id = $2`,
+			kioskID, txnID).Scan(&hash, &sealed)
+	})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return ev, fmt.Errorf("%w: evidence of %s/%s", hall.ErrNotFound, kioskID, txnID)
+	}
+	if err != nil {
+		return ev, s.wrap("evidence", err)
+	}
+	pt, err := s.key.Open(sealed, evidenceAAD(kioskID, hash))
+	if err != nil {
+		return ev, fmt.Errorf("%w: %s/%s evidence: %w", hall.ErrCorrupt, kioskID, txnID, err)
+	}
+	if err := json.Unmarshal(pt, &ev); err != nil {
+		return ev, fmt.Errorf("%w: %s/%s evidence", hall.ErrCorrupt, kioskID, txnID)
+	}
+	return ev, nil
+}
+
+// PutAlarms implements hall.Store.
+func (s *Store) PutAlarms(ctx context.Context, alarms []hall.Alarm) error {
+	if len(alarms) == 0 {
+		return nil
+	}
+	err := s.with(ctx, func(c *pgx.Conn) error {
+		return pgx.BeginFunc(ctx, c, func(tx pgx.Tx) error {
+			for _, a := range alarms {
+				if _, err := tx.Exec(ctx, `INSERT INTO `+s.t("hall_alarms")+` (at, kiosk_id, kind, detail) VALUES ($1, $2, $3, $4)`,
+					a.At.UTC(), a.KioskID, a.Kind, a.Detail); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	})
+	return s.wrap("put alarms", err)
+}
+
+// Alarms implements hall.Store.
+func (s *Store) Alarms(ctx context.Context) ([]hall.Alarm, error) {
+	var out []hall.Alarm
+	err := s.with(ctx, func(c *pgx.Conn) error {
+		rows, err := c.Query(ctx, `SELECT at, kiosk_id, kind, detail FROM `+s.t("hall_alarms")+` ORDER BY n`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var a hall.Alarm
+			if err := rows.Scan(&a.At, &a.KioskID, &a.Kind, &a.Detail); err != nil {
+				return err
+			}
+			a.At = a.At.UTC()
+			out = append(out, a)
+		}
+		return rows.Err()
+	})
+	return out, s.wrap("alarms", err)
+}
+
+func evidenceAAD(kiosk string, hash []byte) []byte {
+	return []byte(kiosk + "/evidence/" + hex.EncodeToString(hash))
 }
 
 func (s *Store) wrap(op string, err error) error {

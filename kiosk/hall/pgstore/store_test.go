@@ -52,6 +52,9 @@ func open(t *testing.T) *Store {
 		defer c.Close(ctx)
 		var dump string
 		c.QueryRow(ctx, `SELECT coalesce(string_agg(encode(txn, 'escape') || encode(coalesce(sealed, ''::bytea), 'escape'), ''), '') FROM `+schema+`.hall_txns`).Scan(&dump)
+		var evDump string
+		c.QueryRow(ctx, `SELECT coalesce(string_agg(encode(sealed, 'escape'), ''), '') FROM `+schema+`.hall_evidence`).Scan(&evDump)
+		dump += evDump
 		for _, secret := range []string{storetest.Persona.Name, storetest.Persona.IDNumber} {
 			if strings.Contains(dump, secret) {
 				t.Errorf("table holds %q in plaintext", secret)

@@ -2,12 +2,14 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
 	"time"
 
 	"taxkiosk/kiosk/hall"
+	"taxkiosk/kiosk/services/vatreturn"
 	"taxkiosk/kiosk/txn"
 )
 
@@ -16,11 +18,25 @@ var Persona = txn.Taxpayer{Name: "欧阳娜娜", IDNumber: "41040219800101123X",
 
 var t0 = time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
 
+// ZeroReturn is the body of a valid zero VAT return of one's own for 2026-Q3, as a kiosk
+// sends it.
+var ZeroReturn = zeroReturn()
+
+func zeroReturn() string {
+	p := vatreturn.Period{Type: vatreturn.Quarterly, Year: 2026, Index: 3}
+	r := vatreturn.Zero(p)
+	r.Filer.Kind = vatreturn.FilerSelf
+	if err := r.Compute(vatreturn.RulesFor(vatreturn.DefaultRules(), p)); err != nil {
+		panic(err) // a zero return always computes
+	}
+	return string(r.Body())
+}
+
 // Entry makes a stored-to-be VAT return of kiosk with id.
 func Entry(kiosk, id string, seq uint64) hall.Entry {
 	tp := Persona
 	t := txn.Txn{ID: id, Seq: seq, KioskID: kiosk, Kind: txn.KindVATReturn, CreatedAt: t0, Taxpayer: &tp,
-		Body: []byte(`{"period":"2026Q3","sales":"0.00"}`)}
+		Body: []byte(ZeroReturn)}
 	r, _ := hall.Decide(t, t0)
 	return hall.Entry{Txn: t, Result: r, ReceivedAt: t0}
 }
@@ -115,7 +131,7 @@ func Run(t *testing.T, open func(t *testing.T) hall.Store) {
 				es[1].Txn.KioskID, es[1].Txn.ID, es[2].Txn.KioskID, es[2].Txn.ID)
 		}
 		if es[0].Txn.Taxpayer == nil || *es[0].Txn.Taxpayer != Persona || !es[0].ReceivedAt.Equal(t0) ||
-			es[0].Result.State != txn.Approved || string(es[0].Txn.Body) != `{"period":"2026Q3","sales":"0.00"}` {
+			es[0].Result.State != txn.Approved || string(es[0].Txn.Body) != ZeroReturn {
 			t.Fatalf("listed entry %+v", es[0])
 		}
 	})
@@ -150,6 +166,104 @@ func Run(t *testing.T, open func(t *testing.T) hall.Store) {
 		}
 		if n, _ := s.Count(ctx); n != 50 || total != 50 {
 			t.Fatalf("Count = %d, fresh outcomes = %d, want 50 and 50", n, total)
+		}
+	})
+	t.Run("EvidenceKept", func(t *testing.T) {
+		s := open(t)
+		// The batch's bytes hold the persona: backends check they are not stored in clear.
+		ev := &hall.Evidence{Body: []byte(`{"kiosk_id":"K1","txns":[` + Persona.Name + Persona.IDNumber + Persona.Address + `]}`), Signature: "c2lnbmF0dXJl"}
+		a, b := Entry("K1", "a", 1), Entry("K1", "b", 2)
+		a.Evidence, b.Evidence = ev, ev
+		if _, err := s.PutBatch(ctx, "K1", []hall.Entry{a, b, Entry("K1", "plain", 3)}); err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range []string{"a", "b"} {
+			got, err := s.Evidence(ctx, "K1", id)
+			if err != nil || string(got.Body) != string(ev.Body) || got.Signature != ev.Signature {
+				t.Fatalf("Evidence(K1, %s) = %q %q %v", id, got.Body, got.Signature, err)
+			}
+		}
+		for _, c := range [][2]string{{"K1", "plain"}, {"K1", "nothing"}, {"K9", "a"}} {
+			if _, err := s.Evidence(ctx, c[0], c[1]); !errors.Is(err, hall.ErrNotFound) {
+				t.Errorf("Evidence(%s, %s): %v, want ErrNotFound", c[0], c[1], err)
+			}
+		}
+		if es, _ := s.List(ctx); len(es) != 3 || es[0].Evidence != nil {
+			t.Fatalf("List gives evidence: %+v", es)
+		}
+	})
+	t.Run("SeqOutcomes", func(t *testing.T) {
+		s := open(t)
+		put := func(es ...hall.Entry) []hall.Outcome {
+			t.Helper()
+			outs, err := s.PutBatch(ctx, "K1", es)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return outs
+		}
+		type o struct {
+			dup    bool
+			before uint64
+			heldBy string
+		}
+		check := func(what string, got []hall.Outcome, want ...o) {
+			t.Helper()
+			for i, w := range want {
+				if g := got[i]; g.Duplicate != w.dup || g.SeqBefore != w.before || g.SeqHeldBy != w.heldBy {
+					t.Errorf("%s %d: %+v, want %+v", what, i, g, w)
+				}
+			}
+		}
+		check("first", put(Entry("K1", "a", 1), Entry("K1", "b", 2)), o{false, 0, ""}, o{false, 1, ""})
+		check("resend", put(Entry("K1", "a", 1), Entry("K1", "b", 2)), o{dup: true}, o{dup: true})
+		check("gap", put(Entry("K1", "e", 5)), o{false, 2, ""})
+		check("repeat", put(Entry("K1", "x", 2)), o{false, 5, "b"})
+		check("late filler", put(Entry("K1", "c", 3)), o{false, 5, ""})
+		check("no seq", put(Entry("K1", "n", 0)), o{false, 0, ""})
+		check("other kiosk", func() []hall.Outcome {
+			outs, _ := s.PutBatch(ctx, "K2", []hall.Entry{Entry("K2", "a", 1)})
+			return outs
+		}(), o{false, 0, ""})
+	})
+	t.Run("Alarms", func(t *testing.T) {
+		s := open(t)
+		if as, err := s.Alarms(ctx); err != nil || len(as) != 0 {
+			t.Fatalf("Alarms of a new store = %+v %v", as, err)
+		}
+		want := []hall.Alarm{
+			{At: t0, KioskID: "K1", Kind: hall.AlarmSeqGap, Detail: "seq 3 to 4 missing before e"},
+			{At: t0.Add(time.Second), KioskID: "K2", Kind: hall.AlarmManyPeople, Detail: "21 ID numbers within 1h0m0s"},
+		}
+		if err := s.PutAlarms(ctx, want[:1]); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.PutAlarms(ctx, want[1:]); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Alarms(ctx)
+		if err != nil || len(got) != 2 {
+			t.Fatalf("Alarms = %+v %v", got, err)
+		}
+		for i := range want {
+			if !got[i].At.Equal(want[i].At) || got[i].KioskID != want[i].KioskID || got[i].Kind != want[i].Kind || got[i].Detail != want[i].Detail {
+				t.Errorf("alarm %d = %+v, want %+v", i, got[i], want[i])
+			}
+		}
+	})
+	t.Run("PaymentsIndexed", func(t *testing.T) {
+		s := open(t)
+		pay := Entry("K2", "p", 2)
+		pay.Txn.Kind = txn.KindTaxPayment
+		pay.Txn.Body = []byte(`{"credit_code":"91410400MA9KWB3N7Q","items":["GY-2026-11-VAT"],"total":"18452.37"}`)
+		s.PutBatch(ctx, "K2", []hall.Entry{Entry("K2", "v", 1), pay})
+		s.PutBatch(ctx, "K1", []hall.Entry{Entry("K1", "v", 1)})
+		ps, err := s.Payments(ctx)
+		if err != nil || len(ps) != 1 {
+			t.Fatalf("Payments = %+v %v", ps, err)
+		}
+		if p := ps[0]; p.Txn.ID != "p" || p.Txn.KioskID != "K2" || p.Txn.Taxpayer != nil || string(p.Txn.Body) != string(pay.Txn.Body) || p.Cursor != 2 {
+			t.Fatalf("payment %+v", p)
 		}
 	})
 	t.Run("CancelledContext", func(t *testing.T) {
