@@ -150,7 +150,7 @@ fuzz_targets() {
 		grep -v '/kiosk/cmd/kiosk ' | while read -r pkg files; do
 			[ -n "$files" ] || continue
 			# shellcheck disable=SC2086 # files is a list
-			grep -ho '^func Fuzz[A-Za-z0-9_]*' $files | sed "s|^func |$pkg |"
+			{ grep -ho '^func Fuzz[A-Za-z0-9_]*' $files || true; } | sed "s|^func |$pkg |"
 		done
 }
 
@@ -175,7 +175,7 @@ fuzz_all() {
 		fi
 		flakes+=("$pkg $f")
 		echo "FLAKE fuzz $pkg $f: failed, then passed on a second run. The first run said:"
-		printf '%s\n' "$first" | grep -v '^fuzz: elapsed' | tail -30 | sed 's/^/    /'
+		printf '%s\n' "$first" | { grep -v '^fuzz: elapsed' || true; } | tail -30 | sed 's/^/    /'
 		saved=$(printf '%s\n' "$first" | sed -n 's/.*Failing input written to \(testdata[^ ]*\).*/\1/p' | head -1)
 		if [ -n "$saved" ]; then
 			echo "    the failing input ($(go list -f '{{.Dir}}' "$pkg")/$saved):"
@@ -183,6 +183,7 @@ fuzz_all() {
 		fi
 	done < <(fuzz_targets)
 	rm -f "$flog"
+	[ "$n" -gt 0 ] || die "no fuzz targets found"
 	echo "fuzzed $n targets, $fuzztime each"
 	if [ ${#flakes[@]} -gt 0 ]; then
 		say "FLAKY fuzz targets (failed once, passed once; see above): ${flakes[*]}"
@@ -219,9 +220,9 @@ mutants() {
 			caught="SURVIVED"
 			survived=$((survived + 1))
 		else
-			caught=$(grep -o -- '--- FAIL: [A-Za-z0-9_]*' "$log" | awk '{print $3}' | sort -u | paste -sd, - | sed 's/,/, /g')
+			caught=$({ grep -o -- '--- FAIL: [A-Za-z0-9_]*' "$log" || true; } | awk '{print $3}' | sort -u | paste -sd, - | sed 's/,/, /g')
 			# A panic or a killed test binary fails the package without a "--- FAIL" line.
-			[ -n "$caught" ] || caught="the test binary: $(grep -m1 -E '^(panic|fatal error|FAIL)' "$log")"
+			[ -n "$caught" ] || caught="the test binary: $(grep -m1 -E '^(panic|fatal error|FAIL)' "$log" || true)"
 			if grep -qE '^(panic|fatal error):' "$log"; then caught+=" (then the test binary stopped: $(grep -m1 -E '^(panic|fatal error):' "$log" | cut -c1-80))"; fi
 		fi
 		mv "$scratch/$file.orig" "$scratch/$file"
