@@ -199,6 +199,7 @@ mutants() {
 	local scratch log table n=0 survived=0 what file expr pkg caught
 	scratch=$(mktemp -d)
 	log=$(mktemp)
+	trap "rm -rf '$scratch' '$log'" EXIT # also when a mutant does not apply or build
 	git ls-files -co --exclude-standard -z | tar --null -T - -cf - | tar -xf - -C "$scratch"
 	table="| behaviour | mutation (mutants/mutants.txt) | package | caught by |"$'\n'"|---|---|---|---|"
 	while IFS='|' read -r what file expr pkg; do
@@ -214,7 +215,7 @@ mutants() {
 		fi
 		if ! (cd "$scratch" && CGO_ENABLED=0 go vet "./$(dirname "$file")") >"$log" 2>&1; then
 			cat "$log" >&2
-			die "mutant \"$what\" does not compile: it would be caught by the compiler, not a test"
+			die "mutant \"$what\" does not build or vet: the compiler would catch it, not a test"
 		fi
 		if (cd "$scratch" && CGO_ENABLED=0 go test -count=1 -timeout 15m "$pkg") </dev/null >"$log" 2>&1; then
 			caught="SURVIVED"
@@ -229,7 +230,6 @@ mutants() {
 		echo "mutant $n: $what: $caught" >&2
 		table+=$'\n'"| $what | \`$expr\` in $file | $pkg | $caught |"
 	done <mutants/mutants.txt
-	rm -rf "$scratch" "$log"
 	printf '%s\n' "$table"
 	[ "$survived" -eq 0 ] || die "$survived of $n mutants survived their package's tests"
 	say "all $n mutants caught"
