@@ -5,6 +5,7 @@
 #   ./build.sh test    install what the tests need, run every test
 #   ./build.sh build   build bin/kiosk, bin/kioskctl and bin/hall
 #   ./build.sh deps    install build dependencies only
+#   ./build.sh mutants break each behaviour in mutants/mutants.txt in a scratch copy; fail if one survives
 #
 # It needs root or sudo only to install Debian packages that are missing.
 set -euo pipefail
@@ -149,30 +150,117 @@ run_tests() {
 	CGO_ENABLED=0 go vet $pkgs
 	say "unit, protocol, storage, sync and screen tests (CGO_ENABLED=0)"
 	CGO_ENABLED=0 without_system_fonts go test -count=1 -timeout 20m $pkgs
-	say "fuzz targets, briefly (run them for minutes by hand: see README)"
-	local fuzztime=${FUZZTIME:-10s} flog
-	flog=$(mktemp)
-	for pkg in $(go list -f '{{if .TestGoFiles}}{{.ImportPath}}{{end}}' ./drivers/... ./kiosk/... 2>/dev/null); do
-		for f in $(go test -list '^Fuzz' "$pkg" 2>/dev/null | grep '^Fuzz' || true); do
-			# Go's fuzzing engine can report "context deadline exceeded" when -fuzztime ends
-			# during a slow input; a real crasher is saved under testdata and fails the
-			# second run too, so one retry tells them apart.
-			if ! CGO_ENABLED=0 go test -run '^$' -fuzz "^$f\$" -fuzztime "$fuzztime" "$pkg" >"$flog" 2>&1; then
-				if ! CGO_ENABLED=0 go test -run '^$' -fuzz "^$f\$" -fuzztime "$fuzztime" "$pkg" >"$flog" 2>&1; then
-					tail -40 "$flog" >&2
-					die "fuzz target $f in $pkg failed"
-				fi
-				echo "fuzz $pkg $f: ok on a second run ($fuzztime; the first failure left no crasher)"
-				continue
-			fi
-			echo "fuzz $pkg $f: ok ($fuzztime)"
-		done
-	done
-	rm -f "$flog"
+	if [ "$(id -u)" != 0 ]; then
+		# TestOtherUserRefused runs a child as another user, which needs root: run its test
+		# binary, built as this user, through sudo rather than let it skip.
+		say "the control socket refuses another user (as root, to switch to nobody)"
+		local ctest; ctest=$(mktemp -d)
+		CGO_ENABLED=0 go test -c -o "$ctest/control.test" ./kiosk/control
+		chmod -R a+rX "$ctest"
+		(cd kiosk/control && as_root "$ctest/control.test" -test.run '^TestOtherUserRefused$' -test.count=1 -test.v) | grep -E '^(---|PASS|FAIL|ok)' || die "TestOtherUserRefused failed"
+		rm -rf "$ctest"
+	fi
+	fuzz_all
 	say "the kiosk itself: cgo build and a demo under Xvfb"
 	build
 	CGO_ENABLED=1 without_system_fonts go test -count=1 -timeout 10m ./kiosk/cmd/kiosk/
 }
+
+# fuzz_targets lists "package FuzzName" for every fuzz target of every package, whether its
+# tests are in the package or in an external _test package. The kiosk's main package is left
+# out: it has no fuzz targets and its tests need cgo.
+fuzz_targets() {
+	local pkg files
+	go list -f '{{.ImportPath}}{{range .TestGoFiles}} {{$.Dir}}/{{.}}{{end}}{{range .XTestGoFiles}} {{$.Dir}}/{{.}}{{end}}' ./... |
+		grep -v '/kiosk/cmd/kiosk ' | while read -r pkg files; do
+			[ -n "$files" ] || continue
+			# shellcheck disable=SC2086 # files is a list
+			{ grep -ho '^func Fuzz[A-Za-z0-9_]*' $files || true; } | sed "s|^func |$pkg |"
+		done
+}
+
+# fuzz_all runs every fuzz target for FUZZTIME (10 s). Go's fuzzing engine can report
+# "context deadline exceeded" when -fuzztime ends during a slow input, so a failure is run a
+# second time: failing twice fails the build; failing once is reported as a FLAKE with the
+# first run's log and the input it saved, never as ok.
+fuzz_all() {
+	local fuzztime=${FUZZTIME:-10s} flog n=0 flakes=() pkg f saved
+	say "fuzz targets, $fuzztime each (run them for minutes by hand: see README)"
+	flog=$(mktemp)
+	while read -r pkg f; do
+		n=$((n + 1))
+		if CGO_ENABLED=0 go test -run '^$' -fuzz "^$f\$" -fuzztime "$fuzztime" "$pkg" </dev/null >"$flog" 2>&1; then
+			echo "fuzz $pkg $f: ok ($fuzztime)"
+			continue
+		fi
+		local first; first=$(cat "$flog")
+		if ! CGO_ENABLED=0 go test -run '^$' -fuzz "^$f\$" -fuzztime "$fuzztime" "$pkg" </dev/null >"$flog" 2>&1; then
+			tail -40 "$flog" >&2
+			die "fuzz target $f in $pkg failed twice"
+		fi
+		flakes+=("$pkg $f")
+		echo "FLAKE fuzz $pkg $f: failed, then passed on a second run. The first run said:"
+		printf '%s\n' "$first" | { grep -v '^fuzz: elapsed' || true; } | tail -30 | sed 's/^/    /'
+		saved=$(printf '%s\n' "$first" | sed -n 's/.*Failing input written to \(testdata[^ ]*\).*/\1/p' | head -1)
+		if [ -n "$saved" ]; then
+			echo "    the failing input ($(go list -f '{{.Dir}}' "$pkg")/$saved):"
+			sed 's/^/    /' "$(go list -f '{{.Dir}}' "$pkg")/$saved"
+		fi
+	done < <(fuzz_targets)
+	rm -f "$flog"
+	[ "$n" -gt 0 ] || die "no fuzz targets found"
+	echo "fuzzed $n targets, $fuzztime each"
+	if [ ${#flakes[@]} -gt 0 ]; then
+		say "FLAKY fuzz targets (failed once, passed once; see above): ${flakes[*]}"
+	fi
+}
+
+# mutants applies each mutation of mutants/mutants.txt, one at a time, to a scratch copy of
+# the tree (tracked and untracked files, never the work tree itself), runs the tests of the
+# package the line names, and fails if a mutation does not apply, does not compile, or
+# survives. It prints the table for the README: behaviour, mutation, the tests that failed.
+mutants() {
+	ensure_go
+	local scratch log table n=0 survived=0 what file expr pkg caught
+	scratch=$(mktemp -d)
+	log=$(mktemp)
+	trap "rm -rf '$scratch' '$log'" EXIT # also when a mutant does not apply or build
+	git ls-files -co --exclude-standard -z | tar --null -T - -cf - | tar -xf - -C "$scratch"
+	table="| behaviour | mutation (mutants/mutants.txt) | package | caught by |"$'\n'"|---|---|---|---|"
+	while IFS='|' read -r what file expr pkg; do
+		what=$(trim "$what")
+		case "$what" in '' | '#'*) continue ;; esac
+		file=$(trim "$file") expr=$(trim "$expr") pkg=$(trim "$pkg")
+		n=$((n + 1))
+		cp "$scratch/$file" "$scratch/$file.orig"
+		sed -i -e "$expr" "$scratch/$file"
+		if cmp -s "$scratch/$file" "$scratch/$file.orig"; then
+			mv "$scratch/$file.orig" "$scratch/$file"
+			die "mutant \"$what\" does not apply to $file: update mutants/mutants.txt"
+		fi
+		if ! (cd "$scratch" && CGO_ENABLED=0 go vet "./$(dirname "$file")") >"$log" 2>&1; then
+			cat "$log" >&2
+			die "mutant \"$what\" does not build or vet: the compiler would catch it, not a test"
+		fi
+		if (cd "$scratch" && CGO_ENABLED=0 go test -count=1 -timeout 15m "$pkg") </dev/null >"$log" 2>&1; then
+			caught="SURVIVED"
+			survived=$((survived + 1))
+		else
+			caught=$({ grep -o -- '--- FAIL: [A-Za-z0-9_]*' "$log" || true; } | awk '{print $3}' | sort -u | paste -sd, - | sed 's/,/, /g')
+			# A panic or a killed test binary fails the package without a "--- FAIL" line.
+			[ -n "$caught" ] || caught="the test binary: $(grep -m1 -E '^(panic|fatal error|FAIL)' "$log" || true)"
+			if grep -qE '^(panic|fatal error):' "$log"; then caught+=" (then the test binary stopped: $(grep -m1 -E '^(panic|fatal error):' "$log" | cut -c1-80))"; fi
+		fi
+		mv "$scratch/$file.orig" "$scratch/$file"
+		echo "mutant $n: $what: $caught" >&2
+		table+=$'\n'"| $what | \`$expr\` in $file | $pkg | $caught |"
+	done <mutants/mutants.txt
+	printf '%s\n' "$table"
+	[ "$survived" -eq 0 ] || die "$survived of $n mutants survived their package's tests"
+	say "all $n mutants caught"
+}
+
+trim() { sed 's/^[[:space:]]*//; s/[[:space:]]*$//' <<<"$1"; }
 
 demo() {
 	build
@@ -190,5 +278,6 @@ case "${1:-}" in
 	test) run_tests ;;
 	build) build ;;
 	deps) deps ;;
-	*) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+	mutants) mutants ;;
+	*) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

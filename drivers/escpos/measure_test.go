@@ -3,7 +3,6 @@ package escpos_test
 import (
 	"image"
 	"image/draw"
-	"os"
 	"strings"
 	"testing"
 
@@ -11,14 +10,9 @@ import (
 	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/math/fixed"
 
+	"taxkiosk/assets"
 	"taxkiosk/drivers/escpos"
 	"taxkiosk/drivers/escpos/escpossim"
-)
-
-// The CJK font has no Latin glyphs; a monospaced Latin font draws ASCII when present.
-const (
-	cjkFont   = "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"
-	latinFont = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
 )
 
 // Raster geometry for the comparison: 80 mm paper is 576 dots wide, the printer's 24-dot
@@ -31,17 +25,14 @@ const (
 )
 
 // rasterReceipt renders doc as the printer would print it, but as 1-bit GS v 0 images:
-// every line of the layout is drawn with the CJK font on the printer's column grid; a QR
+// every line of the layout is drawn with the kiosk's bundled CJK font (assets.CJKFont, so the
+// comparison runs on any machine) on the printer's column grid, ASCII included; a QR
 // code takes its real height (modules x module size), left white because no QR encoder
 // is in the module set, which does not change the byte count of an uncompressed image.
 func rasterReceipt(tb testing.TB, doc *escpos.Document) []byte {
-	raw, err := os.ReadFile(cjkFont)
+	f, err := opentype.Parse(assets.CJKFont())
 	if err != nil {
-		tb.Skipf("raster comparison needs %s: %v", cjkFont, err)
-	}
-	f, err := opentype.Parse(raw)
-	if err != nil {
-		tb.Fatal(err)
+		tb.Fatalf("%s: %v", assets.CJKFontName, err)
 	}
 	face := func(f *opentype.Font, size float64) font.Face {
 		fc, err := opentype.NewFace(f, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingFull})
@@ -53,17 +44,6 @@ func rasterReceipt(tb testing.TB, doc *escpos.Document) []byte {
 	normal, big := face(f, glyphDots), face(f, 2*glyphDots)
 	defer normal.Close()
 	defer big.Close()
-	latinNormal, latinBig := normal, big
-	if raw, err := os.ReadFile(latinFont); err == nil {
-		lf, err := opentype.Parse(raw)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		// DejaVu Sans Mono advances 0.6 em: 20 dots fills a 12-dot column.
-		latinNormal, latinBig = face(lf, 20), face(lf, 40)
-		defer latinNormal.Close()
-		defer latinBig.Close()
-	}
 
 	lines := strings.Split(strings.TrimSuffix(doc.Text(escpos.Columns80), "\n"), "\n")
 	type row struct {
@@ -90,9 +70,9 @@ func rasterReceipt(tb testing.TB, doc *escpos.Document) []byte {
 	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
 	y := 0
 	for _, r := range rows {
-		cjk, latin := normal, latinNormal
+		fc := normal
 		if r.scale == 2 {
-			cjk, latin = big, latinBig
+			fc = big
 		}
 		cols := 0
 		for _, c := range r.text {
@@ -102,12 +82,8 @@ func rasterReceipt(tb testing.TB, doc *escpos.Document) []byte {
 		if r.scale == 2 {
 			col = (escpos.Columns80 - cols) / 2
 		}
-		d := &font.Drawer{Dst: img, Src: image.Black}
+		d := &font.Drawer{Dst: img, Src: image.Black, Face: fc}
 		for _, c := range r.text {
-			d.Face = cjk
-			if c < 0x80 {
-				d.Face = latin
-			}
 			d.Dot = fixed.P(col*colDots, y+r.height-r.height/6)
 			d.DrawString(string(c))
 			col += runeCols(c) * r.scale
@@ -178,6 +154,9 @@ func TestReceiptSize(t *testing.T) {
 	raster := rasterReceipt(t, doc)
 	if !inked(raster) {
 		t.Fatal("raster rendering drew nothing")
+	}
+	if len(raster) < 10*len(text) {
+		t.Errorf("the raster receipt is %d bytes, the ESC/POS one %d: not the tenfold saving the text form is for", len(raster), len(text))
 	}
 	d := escpossim.Decode(raster, escpos.Columns80)
 	if d.Rest != 0 || len(d.Unknown) != 0 || len(d.Receipts) != 1 {

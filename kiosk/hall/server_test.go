@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -247,11 +248,14 @@ func TestResultsAndHealth(t *testing.T) {
 	}
 }
 
-// FuzzBatches: whatever a kiosk (or anyone) posts, the hall answers 200 accounting for every
-// transaction exactly once, or a 4xx; never a panic or a 5xx from a healthy store.
+// FuzzBatches: whatever a kiosk (or anyone) posts, the hall answers 200 naming every
+// transaction of the batch once, by id, or a 4xx; never a panic or a 5xx from a healthy store.
+// What it calls accepted is stored, what it rejects is not, and a resend of the same batch
+// stores nothing more.
 func FuzzBatches(f *testing.F) {
 	f.Add(`{"kiosk_id":"K001","txns":[{"id":"a","kind":"vat_return"}]}`)
 	f.Add(`{"kiosk_id":"K001","txns":[{"id":"a","kind":"vat_return"},{"id":"a","kind":"vat_return"},{"id":"","kind":"x"}]}`)
+	f.Add(`{"kiosk_id":"K001","txns":[{"id":"a","kind":"vat_return"},{"id":"b","kind":"land_tax_refund"},{"id":"c","kiosk_id":"K2","kind":"vat_return"}]}`)
 	f.Add(`{"kiosk_id":"K001","txns":null}`)
 	f.Add(`[]`)
 	f.Fuzz(func(t *testing.T, body string) {
@@ -265,10 +269,47 @@ func FuzzBatches(f *testing.F) {
 		}
 		var b hallapi.Batch
 		json.Unmarshal([]byte(body), &b)
-		if n := len(resp.Accepted) + len(resp.Duplicates) + len(resp.Rejected); n != len(b.Txns) {
-			t.Fatalf("answered for %d of %d transactions", n, len(b.Txns))
+		var sent, answered []string
+		for _, x := range b.Txns {
+			sent = append(sent, x.ID)
+		}
+		answered = append(append(answered, resp.Accepted...), resp.Duplicates...)
+		for _, r := range resp.Rejected {
+			answered = append(answered, r.ID)
+		}
+		slices.Sort(sent)
+		slices.Sort(answered)
+		if !slices.Equal(sent, answered) {
+			t.Fatalf("sent %q, answered for %q", sent, answered)
+		}
+		stored := storedIDs(t, srv)
+		for _, id := range resp.Accepted {
+			if !stored[id] {
+				t.Fatalf("%q accepted but not stored", id)
+			}
+		}
+		if len(stored) != len(resp.Accepted) {
+			t.Fatalf("stored %d, accepted %q", len(stored), resp.Accepted)
+		}
+		_, again := post(t, srv, body)
+		if len(again.Accepted) != 0 || len(storedIDs(t, srv)) != len(stored) {
+			t.Fatalf("the resend stored again: %+v", again)
 		}
 	})
+}
+
+// storedIDs lists what the hall's store holds, by transaction id.
+func storedIDs(t *testing.T, srv *hall.Server) map[string]bool {
+	t.Helper()
+	es, err := srv.List(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, e := range es {
+		ids[e.Txn.ID] = true
+	}
+	return ids
 }
 
 func ExampleServer() {

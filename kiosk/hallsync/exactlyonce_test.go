@@ -34,6 +34,13 @@ func crashCycles(t *testing.T) int {
 	return n
 }
 
+// The kiosk ids the two scenarios enqueue under: report checks the hall stored each
+// transaction under the kiosk that sent it.
+const (
+	crashKiosk   = "K-CRASH"
+	badLinkKiosk = "K-BADLINK"
+)
+
 // TestExactlyOnceCrash re-executes the test binary as a kiosk that enqueues and syncs to a
 // real hall without pause, and SIGKILLs it at random moments; every other cycle the hall is
 // SIGKILLed and restarted too. Every transaction the kiosk reported accepted must be stored
@@ -82,7 +89,7 @@ func TestExactlyOnceCrash(t *testing.T) {
 	waitFor(t, "drain after crashes", func() bool { return ob.Stats().Pending() == 0 })
 	s.Halt()
 	total := ob.Stats().Total
-	report(t, "crash", cycles, readAccepted(t, acceptedLog), total, h.audit(t))
+	report(t, "crash", crashKiosk, cycles, readAccepted(t, acceptedLog), total, h.audit(t))
 }
 
 func restartHall(t *testing.T, old *hallProc) *hallProc {
@@ -108,7 +115,7 @@ func restartHall(t *testing.T, old *hallProc) *hallProc {
 
 // crashChild is the kiosk: enqueue, note each acceptance, sync, until killed.
 func crashChild() {
-	ob, err := outbox.Open(os.Getenv("CRASH_OUTBOX"), &outbox.Opts{KioskID: "K-CRASH", Key: testKey(nil),
+	ob, err := outbox.Open(os.Getenv("CRASH_OUTBOX"), &outbox.Opts{KioskID: crashKiosk, Key: testKey(nil),
 		LockTimeout: 10 * time.Second})
 	if err != nil {
 		fmt.Println("crash child:", err)
@@ -152,12 +159,8 @@ func readAccepted(t *testing.T, path string) []string {
 }
 
 // report prints the one exactly-once line and fails on any lost or duplicated transaction.
-func report(t *testing.T, scenario string, cycles int, accepted []string, outboxTotal int, ls []listedTxn) {
+func report(t *testing.T, scenario, kiosk string, cycles int, accepted []string, outboxTotal int, ls []listedTxn) {
 	t.Helper()
-	kiosk := ""
-	if len(ls) > 0 {
-		kiosk = ls[0].KioskID
-	}
 	lost, dup := checkExactlyOnce(t, ls, kiosk, accepted)
 	fmt.Printf("exactly-once: scenario=%s cycles=%d accepted=%d stored=%d lost=%d duplicated=%d\n",
 		scenario, cycles, len(accepted), len(ls), lost, dup)
@@ -184,7 +187,7 @@ func TestExactlyOnceBadLink(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer p.Close()
-	ob := openOutbox(t, filepath.Join(dir, "outbox.db"), "K-BADLINK")
+	ob := openOutbox(t, filepath.Join(dir, "outbox.db"), badLinkKiosk)
 	c := &hallapi.Client{BaseURL: p.URL(), HTTP: &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}}
 	s := New(ob, c, &Opts{BatchSize: 7, BaseBackoff: 5 * time.Millisecond, MaxBackoff: 50 * time.Millisecond,
 		RequestTimeout: 300 * time.Millisecond})
@@ -216,5 +219,5 @@ func TestExactlyOnceBadLink(t *testing.T) {
 	if counts[netsim.DropResponse] == 0 || counts[netsim.Truncate] == 0 || counts[netsim.Error5xx] == 0 {
 		t.Errorf("some faults never happened: %v", counts)
 	}
-	report(t, "badlink", cycles, accepted, ob.Stats().Total, h.audit(t))
+	report(t, "badlink", badLinkKiosk, cycles, accepted, ob.Stats().Total, h.audit(t))
 }

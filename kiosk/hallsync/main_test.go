@@ -201,30 +201,49 @@ func waitFor(t testing.TB, what string, cond func() bool) {
 	}
 }
 
-// checkExactlyOnce verifies the audit holds every id exactly once and nothing else of kiosk.
+// checkExactlyOnce verifies the audit holds every id of kiosk exactly once. lost counts ids
+// the hall does not hold for kiosk; duplicated counts stored records of kiosk that repeat an
+// id, or a sequence number, already held: each such record once, whichever it repeats.
 func checkExactlyOnce(t testing.TB, ls []listedTxn, kiosk string, ids []string) (lost, duplicated int) {
 	t.Helper()
-	byID := map[string]int{}
-	bySeq := map[uint64]int{}
+	if kiosk == "" {
+		t.Fatal("checkExactlyOnce needs the kiosk id the transactions were enqueued under")
+	}
+	seenID := map[string]bool{}
+	seenSeq := map[uint64]bool{}
 	for _, l := range ls {
 		if l.KioskID != kiosk {
 			continue
 		}
-		byID[l.ID]++
-		bySeq[l.Seq]++
+		if seenID[l.ID] || seenSeq[l.Seq] {
+			duplicated++
+		}
+		seenID[l.ID] = true
+		seenSeq[l.Seq] = true
 	}
 	for _, id := range ids {
-		if byID[id] == 0 {
+		if !seenID[id] {
 			lost++
 		}
 	}
-	for _, n := range byID {
-		duplicated += n - 1
-	}
-	for _, n := range bySeq {
-		if n > 1 {
-			duplicated += n - 1
+	return lost, duplicated
+}
+
+// TestCheckExactlyOnce: the harness itself counts a repeated record once, and looks for the
+// transactions under the kiosk that sent them, not whichever kiosk the hall stored first.
+func TestCheckExactlyOnce(t *testing.T) {
+	for _, c := range []struct {
+		name      string
+		ls        []listedTxn
+		lost, dup int
+	}{
+		{"once", []listedTxn{{KioskID: "K1", ID: "a", Seq: 1}, {KioskID: "K1", ID: "b", Seq: 2}}, 0, 0},
+		{"stored twice", []listedTxn{{KioskID: "K1", ID: "a", Seq: 1}, {KioskID: "K1", ID: "a", Seq: 1}, {KioskID: "K1", ID: "b", Seq: 2}}, 0, 1},
+		{"sequence reused", []listedTxn{{KioskID: "K1", ID: "a", Seq: 1}, {KioskID: "K1", ID: "b", Seq: 1}}, 0, 1},
+		{"under another kiosk", []listedTxn{{KioskID: "K2", ID: "a", Seq: 1}, {KioskID: "K1", ID: "b", Seq: 2}}, 1, 0},
+	} {
+		if lost, dup := checkExactlyOnce(t, c.ls, "K1", []string{"a", "b"}); lost != c.lost || dup != c.dup {
+			t.Errorf("%s: lost %d duplicated %d, want %d %d", c.name, lost, dup, c.lost, c.dup)
 		}
 	}
-	return lost, duplicated
 }

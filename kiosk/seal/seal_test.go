@@ -185,3 +185,23 @@ func TestCheckKeyFileRefusesGroupOrOtherAccess(t *testing.T) {
 		t.Error("a directory passed as a key file")
 	}
 }
+
+// TestNoncesNeverRepeat: AES-GCM under one key loses both secrecy and integrity when a nonce
+// repeats, and the kiosk seals every record under one key: sealing the same name for the same
+// record many times must give a fresh nonce, and so a different result, every time.
+func TestNoncesNeverRepeat(t *testing.T) {
+	k, err := NewKey(bytes.Repeat([]byte{7}, KeySize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pt, aad := []byte(`{"name":"张伟"}`), []byte("kiosk-1/txn-a")
+	seen := map[string]bool{}
+	for i := 0; i < 1000; i++ {
+		sealed := k.Seal(pt, aad)
+		nonce := string(sealed[:k.aead.NonceSize()])
+		if seen[nonce] {
+			t.Fatalf("nonce %x repeated after %d seals", nonce, i)
+		}
+		seen[nonce] = true
+	}
+}

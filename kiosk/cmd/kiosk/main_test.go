@@ -2,19 +2,34 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"errors"
+	"image"
+	"image/color"
+	_ "image/png" // the screenshot
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"taxkiosk/assets"
 	"taxkiosk/kiosk/boltfile/bolttest"
+	"taxkiosk/kiosk/config"
+	"taxkiosk/kiosk/i18n"
 	"taxkiosk/kiosk/outbox"
 	"taxkiosk/kiosk/seal"
+	"taxkiosk/kiosk/terminal"
 	"taxkiosk/kiosk/txn"
+	"taxkiosk/ui/screens"
 )
 
 // TestDemoStartsAndStops runs the real kiosk binary in demo mode on the X display that
@@ -72,10 +87,51 @@ func TestDemoStartsAndStops(t *testing.T) {
 // TestCorruptStorageShowsOutOfService: a kiosk whose outbox file is damaged (not a bbolt
 // file at all, or a real one with a leaf page whose flags are 0x7777, which crashed the
 // kiosk before), or whose sealing key is lost in front of queued records, must not take
-// transactions; it shows the out-of-service screen and logs why, and leaves the files alone.
+// transactions; it shows the out-of-service screen, logs why, and leaves the files alone.
+// The screen is read on Fyne's test driver: terminal.Open refuses a damaged file as run does,
+// and the screen run then shows must carry the out-of-service title and body in both
+// languages; the real binary under Xvfb must then log the refusal, paint its window and keep
+// the file.
 func TestCorruptStorageShowsOutOfService(t *testing.T) {
+	data := t.TempDir()
+	garbage := []byte("this is not a bbolt file, and it holds nothing a kiosk may overwrite")
+	if err := os.WriteFile(filepath.Join(data, "outbox.db"), garbage, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cat, err := i18n.Load(assets.Translations())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(filepath.Join(data, "kiosk.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.DataDir = data
+	if term, err := terminal.Open(cfg, terminal.Opts{Catalog: cat}); !errors.Is(err, outbox.ErrCorrupt) {
+		if term != nil {
+			term.Close()
+		}
+		t.Fatalf("terminal.Open on a damaged outbox: %v, want outbox.ErrCorrupt", err)
+	}
+	test.NewTempApp(t)
+	w := test.NewTempWindow(t, screens.OutOfService(cat))
+	w.Resize(fyne.NewSize(1280, 900))
+	shown := map[string]bool{}
+	for _, o := range test.LaidOutObjects(w.Content()) {
+		if l, ok := o.(*widget.Label); ok && l.Visible() {
+			shown[l.Text] = true
+		}
+	}
+	for _, l := range i18n.Langs {
+		for _, key := range []string{"oos.title", "oos.body"} {
+			if text := cat.T(l, key); !shown[text] {
+				t.Errorf("the out-of-service screen does not show %s %q", key, text)
+			}
+		}
+	}
+
 	if os.Getenv("DISPLAY") == "" {
-		t.Skip("no X display: run through ./build.sh test, which starts Xvfb")
+		t.Skip("the binary itself needs an X display: run through ./build.sh test, which starts Xvfb")
 	}
 	bin := filepath.Join(t.TempDir(), "kiosk")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
@@ -149,9 +205,56 @@ func TestCorruptStorageShowsOutOfService(t *testing.T) {
 			case <-time.After(60 * time.Second):
 				t.Fatal("no out-of-service report")
 			}
+			// Not a blank display: the binary's own window is mapped and has text painted on it.
+			shot := screenshotOf(t, cmd.Process.Pid)
+			dark := darkShare(shot)
+			t.Logf("the kiosk's window: %v, %.4f of it dark (text)", shot.Bounds().Size(), dark)
+			if dark < 0.001 {
+				t.Fatalf("the kiosk's window shows nothing (%.4f of it dark)", dark)
+			}
 			if after, _ := os.ReadFile(filepath.Join(data, "outbox.db")); string(after) != string(before) {
 				t.Fatal("the damaged outbox file was changed")
 			}
 		})
 	}
+}
+
+// screenshotOf waits for a visible window of process pid (xdotool) and captures it (ImageMagick's
+// import), as build.sh installs both for the tests.
+func screenshotOf(t *testing.T, pid int) image.Image {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		out, err := exec.Command("xdotool", "search", "--onlyvisible", "--pid", strconv.Itoa(pid)).Output()
+		if ids := strings.Fields(string(out)); err == nil && len(ids) > 0 {
+			time.Sleep(2 * time.Second) // the first frames draw
+			png, err := exec.Command("import", "-window", ids[0], "png:-").Output()
+			if err != nil {
+				t.Fatalf("import -window %s: %v", ids[0], err)
+			}
+			img, _, err := image.Decode(bytes.NewReader(png))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return img
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no visible window of the kiosk (pid %d): %v", pid, err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// darkShare is the share of img's pixels dark enough to be text.
+func darkShare(img image.Image) float64 {
+	b := img.Bounds()
+	dark := 0
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			if g := color.GrayModel.Convert(img.At(x, y)).(color.Gray); g.Y < 100 {
+				dark++
+			}
+		}
+	}
+	return float64(dark) / float64(b.Dx()*b.Dy())
 }

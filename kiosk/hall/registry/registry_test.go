@@ -14,6 +14,7 @@ import (
 	"taxkiosk/drivers/scanner"
 	"taxkiosk/drivers/scanner/scannersim"
 	"taxkiosk/kiosk/creditcode"
+	"taxkiosk/kiosk/creditcode/creditcodetest"
 	"taxkiosk/kiosk/hall/registry"
 	"taxkiosk/kiosk/hallapi"
 )
@@ -42,6 +43,36 @@ func TestDemoCreditCodes(t *testing.T) {
 	for _, e := range f.Enterprises {
 		if err := creditcode.Check(e.CreditCode); err != nil {
 			t.Errorf("%s (%s): %v", e.CreditCode, e.NameEN, err)
+		}
+	}
+}
+
+// TestPublishedCodesLoad: a registry listing real enterprises' published codes, one for every
+// check character, loads; the same codes with their check character changed are refused.
+func TestPublishedCodesLoad(t *testing.T) {
+	ents := func(change bool) []hallapi.Enterprise {
+		var es []hallapi.Enterprise
+		for _, code := range creditcodetest.Published {
+			if change { // the next character of the alphabet: never the right one
+				i := strings.IndexByte(creditcode.Alphabet, code[17])
+				code = code[:17] + string(creditcode.Alphabet[(i+1)%len(creditcode.Alphabet)])
+			}
+			es = append(es, hallapi.Enterprise{CreditCode: code, Name: "n", FilingPeriod: hallapi.FilingMonthly})
+		}
+		return es
+	}
+	r, err := registry.New(registry.File{Version: "published", Enterprises: ents(false)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, code := range creditcodetest.Published {
+		if _, ok := r.Enterprise(code); !ok {
+			t.Errorf("%s not in the registry", code)
+		}
+	}
+	for _, e := range ents(true) {
+		if _, err := registry.New(registry.File{Enterprises: []hallapi.Enterprise{e}}); !errors.Is(err, registry.ErrInvalid) || !errors.Is(err, creditcode.ErrCheck) {
+			t.Errorf("%s with a wrong check character: %v", e.CreditCode, err)
 		}
 	}
 }
@@ -238,11 +269,18 @@ func TestVerifyInvoice(t *testing.T) {
 	}
 }
 
-// FuzzLoad: whatever a registry file holds, Load refuses it or returns a registry whose every
-// enterprise passes the GB 32100 check.
+// FuzzLoad: whatever a registry file holds, Load refuses it or returns a registry holding
+// every enterprise of the file, each of whose code passes the GB 32100 check as
+// creditcodetest.Valid, written apart from package creditcode, computes it.
 func FuzzLoad(f *testing.F) {
 	demo, _ := json.Marshal(registry.DemoFile())
 	f.Add(demo)
+	var published registry.File
+	for _, code := range creditcodetest.Published {
+		published.Enterprises = append(published.Enterprises, hallapi.Enterprise{CreditCode: code, Name: "n", FilingPeriod: hallapi.FilingMonthly})
+	}
+	seed, _ := json.Marshal(published)
+	f.Add(seed)
 	f.Add([]byte(`{"version":"v","people":[{"label":"x","id_number":"1","links":[{"credit_code":"91350100M000100Y43","role":"tax_agent"}]}],"enterprises":[{"credit_code":"91350100M000100Y43","name":"n","filing_period":"monthly"}]}`))
 	f.Add([]byte(`{"enterprises":[{"credit_code":"91350100M000100Y44","name":"n","filing_period":"monthly"}]}`))
 	f.Add([]byte(`null`))
@@ -260,10 +298,19 @@ func FuzzLoad(f *testing.F) {
 		}
 		var file registry.File
 		json.Unmarshal(data, &file)
+		for _, fe := range file.Enterprises {
+			e, ok := r.Enterprise(fe.CreditCode)
+			if !ok {
+				t.Fatalf("%s is in the file but not in the registry", fe.CreditCode)
+			}
+			if !creditcodetest.Valid(e.CreditCode) {
+				t.Fatalf("%s loaded, but its check character is wrong", e.CreditCode)
+			}
+		}
 		for _, p := range file.People {
 			for _, e := range r.Lookup(p.IDNumber) {
-				if err := creditcode.Check(e.CreditCode); err != nil {
-					t.Fatalf("%s loaded: %v", e.CreditCode, err)
+				if !creditcodetest.Valid(e.CreditCode) {
+					t.Fatalf("%s linked to %s, but its check character is wrong", e.CreditCode, p.Label)
 				}
 			}
 		}
