@@ -149,8 +149,16 @@ run_tests() {
 	CGO_ENABLED=1 go test -count=1 -timeout 10m ./kiosk/cmd/kiosk/
 }
 
+# build_demo builds bin/kioskdemo: the kiosk with -tags demo, the only build that links the
+# simulators, the embedded hall and the simulator panel (bin/kiosk, the firmware, has none).
+build_demo() {
+	say "building bin/kioskdemo (the kiosk with simulated devices and an embedded hall)"
+	CGO_ENABLED=1 go build -tags demo -o bin/kioskdemo ./kiosk/cmd/kiosk
+}
+
 demo() {
 	build
+	build_demo
 	if [ -z "${DISPLAY:-}" ]; then
 		apt_install xvfb x11-utils
 		start_xvfb
@@ -158,7 +166,7 @@ demo() {
 	fi
 	case "${LC_ALL:-${LANG:-C}}" in C|C.*|POSIX) export LANG=zh_CN.UTF-8 LC_ALL= ;; esac # Fyne cannot parse "C"
 	say "starting the kiosk in demo mode: simulated devices on pseudo-terminals, an embedded hall server"
-	exec bin/kiosk --demo --windowed "$@"
+	exec bin/kioskdemo --demo --windowed "$@"
 }
 
 case "${1:-}" in

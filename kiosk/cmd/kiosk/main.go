@@ -2,11 +2,14 @@
 //
 //	kiosk [--config FILE] [--data DIR] [--windowed] [--demo]
 //
-// Without --demo it opens the devices and the hall named in the configuration (FILE, by
-// default DIR/kiosk.json; a missing file means the defaults). With --demo it starts the
-// simulated reader, printer and scanner on pseudo-terminals and a hall server on loopback,
-// and opens the simulator control panel beside the kiosk. The kiosk is fullscreen unless
+// It opens the devices and the hall named in the configuration (FILE, by default
+// DIR/kiosk.json; a missing file means the defaults). The kiosk is fullscreen unless
 // --windowed.
+//
+// Built with -tags demo (bin/kioskdemo, ./build.sh demo), --demo starts the simulated reader,
+// printer and scanner on pseudo-terminals and a hall server on loopback, and opens the
+// simulator control panel beside the kiosk. The firmware is built without the tag and links
+// none of them.
 package main
 
 import (
@@ -26,19 +29,13 @@ import (
 	"taxkiosk/assets"
 	"taxkiosk/drivers/gpio"
 	"taxkiosk/kiosk/config"
-	"taxkiosk/kiosk/demo"
 	"taxkiosk/kiosk/i18n"
 	"taxkiosk/kiosk/logring"
-	"taxkiosk/kiosk/maint"
 	"taxkiosk/kiosk/terminal"
 	"taxkiosk/ui/bridge"
 	"taxkiosk/ui/screens"
-	"taxkiosk/ui/simpanel"
 	kt "taxkiosk/ui/theme"
 )
-
-// demoPIN opens the maintenance menu in demo mode when the configuration names no PIN.
-const demoPIN = "246810"
 
 func main() {
 	// The hall and its taxpayers read China Standard Time: the screens' times must agree
@@ -90,27 +87,16 @@ func run() error {
 		return err
 	}
 
-	var sims *demo.Demo
+	var rig *demoRig
 	if *demoMode {
-		if sims, err = demo.Start(demo.Opts{Dir: filepath.Join(cfg.DataDir, "demo"), KioskID: cfg.KioskID, Log: log}); err != nil {
-			return fmt.Errorf("demo: %w", err)
+		if rig, err = startDemo(&cfg, log); err != nil {
+			return err
 		}
-		defer sims.Close()
-		sims.Configure(&cfg)
-		if len(cfg.TechnicianPINs) == 0 {
-			h, err := maint.HashPIN(demoPIN)
-			if err != nil {
-				return err
-			}
-			cfg.TechnicianPINs = []string{h}
-			log.Info("demo: technician PIN " + demoPIN + " (five taps on the idle screen's title, or open the cabinet door)")
-		}
-		log.Info("demo: simulated devices", "idcard", cfg.IDCard.Port, "printer", cfg.Printer.Port,
-			"scanner", cfg.Scanner.Port, "hall", cfg.HallURL)
+		defer rig.Close()
 	}
 	topts := terminal.Opts{Catalog: cat, Log: log, Logs: ring, ConfigPath: *cfgPath}
-	if sims != nil {
-		topts.Cabinet = sims.Cabinet
+	if rig != nil {
+		rig.configure(&topts)
 	} else if cab := openCabinet(cfg, log); cab != nil {
 		defer cab.Halt()
 		topts.Cabinet = cab
@@ -130,7 +116,7 @@ func run() error {
 		if *windowed {
 			w.Resize(fyne.NewSize(1280, 900))
 		} else {
-			w.SetFullScreen(true)
+			fillOutput(w)
 		}
 		w.ShowAndRun()
 		return err
@@ -143,36 +129,28 @@ func run() error {
 	if *windowed {
 		w.Resize(fyne.NewSize(1280, 900))
 	} else {
-		w.SetFullScreen(true)
+		fillOutput(w)
 	}
 	w.SetMaster()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go bridge.Pump(ctx, term.Desk.Events(), ui.HandleEvent)
-	var panel *simpanel.Panel
-	if sims != nil {
-		panel = simpanel.New(sims, i18n.Translator{C: cat, Lang: lang})
+	panelTick := func() {}
+	if rig != nil {
+		panelTick = rig.panel(a, i18n.Translator{C: cat, Lang: lang})
 	}
 	go bridge.Every(ctx, time.Second, func() {
 		online, pending := term.NetState()
 		ui.SetNetwork(screens.NetState{Online: online, Pending: pending})
 		ui.Tick()
-		if panel != nil {
-			panel.Tick()
-		}
+		panelTick()
 	})
 	go func() { // SIGINT or SIGTERM: close the windows; the deferred Closes then run
 		<-ctx.Done()
 		bridge.Do(a.Quit)
 	}()
 
-	if panel != nil {
-		pw := a.NewWindow(cat.T(lang, "sim.title"))
-		pw.SetContent(panel.Content())
-		pw.Resize(fyne.NewSize(900, 700))
-		pw.Show()
-	}
 	w.ShowAndRun()
 	return nil
 }
