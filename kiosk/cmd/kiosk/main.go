@@ -118,6 +118,7 @@ func run() error {
 		} else {
 			fillOutput(w)
 		}
+		superviseUI(log)
 		w.ShowAndRun()
 		return err
 	}
@@ -151,6 +152,7 @@ func run() error {
 		bridge.Do(a.Quit)
 	}()
 
+	superviseUI(log)
 	w.ShowAndRun()
 	return nil
 }
