@@ -129,6 +129,7 @@ func serve(ctx context.Context, store hall.Store, reg *registry.Registry, addr s
 	fmt.Fprintf(stdout, "hall: serving on %s://%s\n", scheme, ln.Addr())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	notifySystemd(log) // the listener is open: connections queue until Serve takes them
 	select {
 	case err := <-errc:
 		return err
