@@ -60,6 +60,7 @@ func run() error {
 		dataDir  = flag.String("data", "", "data directory (default "+config.DefaultDataDir()+")")
 		windowed = flag.Bool("windowed", false, "run in a window instead of fullscreen")
 		demoMode = flag.Bool("demo", false, "simulated devices and an embedded hall server")
+		outOfSvc = flag.Bool("out-of-service", false, "show only the out-of-service screen; open no device, hall or storage")
 	)
 	flag.Parse()
 	// The ring keeps the last lines for the technician's log page, masked, and passes every
@@ -106,7 +107,7 @@ func run() error {
 	a.Settings().SetTheme(th)
 	lang := i18n.Lang(cfg.Language)
 
-	term, err := terminal.Open(cfg, topts)
+	term, err := openTerminal(cfg, topts, *outOfSvc)
 	if err != nil {
 		// A kiosk that cannot keep transactions must not take any; it says so on screen
 		// rather than leave a blank display in the hall, and the log has the cause.
