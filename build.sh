@@ -228,7 +228,7 @@ package() {
 			go run "$NFPM_MOD" package --config "dist/build/$arch/nfpm-$p.yaml" --packager deb --target dist/
 		done
 	done
-	file dist/build/*/* >&2
+	file dist/build/*/kiosk dist/build/*/kioskctl dist/build/*/hall >&2
 	ls -l dist/*.deb >&2
 }
 
