@@ -53,3 +53,38 @@ func TestNotifiesSystemd(t *testing.T) {
 		t.Fatalf("READY=1 more than once: %q", got)
 	}
 }
+
+// TestOutOfServiceMode is the end state taxkiosk-out-of-service.service starts after
+// repeated failures: the out-of-service screen, READY=1 for systemd, and no storage opened.
+func TestOutOfServiceMode(t *testing.T) {
+	if os.Getenv("DISPLAY") == "" {
+		t.Skip("no X display: run through ./build.sh test, which starts Xvfb")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "kiosk")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	sock := filepath.Join(dir, "notify")
+	srv, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: sock, Net: "unixgram"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	data := t.TempDir()
+	cmd := exec.Command(bin, "--out-of-service", "--windowed", "--data", data)
+	cmd.Env = append(os.Environ(), "NOTIFY_SOCKET="+sock)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	srv.SetReadDeadline(time.Now().Add(60 * time.Second)) // only keeps a broken kiosk from hanging the test
+	buf := make([]byte, 64)
+	n, err := srv.Read(buf)
+	if err != nil || string(buf[:n]) != "READY=1\n" {
+		t.Fatalf("got %q, %v; want READY=1", buf[:n], err)
+	}
+	if ents, _ := os.ReadDir(data); len(ents) != 0 {
+		t.Fatalf("out of service, the kiosk still made %v in its data directory", ents)
+	}
+}
