@@ -5,6 +5,7 @@
 #   ./build.sh test    install what the tests need, run every test
 #   ./build.sh build   build bin/kiosk, bin/kioskctl and bin/hall
 #   ./build.sh package build the Debian packages for amd64 and arm64 into dist/
+#   ./build.sh firmware-test  build and check the packages, boot the firmware under cage
 #   ./build.sh deps    install build dependencies only
 #
 # It needs root or sudo only to install Debian packages that are missing.
@@ -218,6 +219,7 @@ package() {
 	cross_deps
 	local version=${VERSION:-0.1.$(git rev-list --count HEAD 2>/dev/null || echo 0)}
 	mkdir -p dist
+	rm -f dist/taxkiosk_*.deb dist/taxkiosk-hall_*.deb # one version at a time, for the tests
 	for arch in amd64 arm64; do
 		build_arch "$arch" "dist/build/$arch"
 		for p in taxkiosk taxkiosk-hall; do
@@ -255,6 +257,7 @@ case "${1:-}" in
 	test) run_tests ;;
 	build) build ;;
 	package) package ;;
+	firmware-test) deps; firmware_tests ;;
 	deps) deps ;;
-	*) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+	*) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
