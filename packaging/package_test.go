@@ -94,6 +94,7 @@ func TestPackageContents(t *testing.T) {
 			"-rwxr-xr-x root/root .* ./usr/lib/taxkiosk/devname",
 			"-rw-r--r-- root/root .* ./etc/taxkiosk/kiosk.json",
 			"-rw-r--r-- root/root .* ./etc/taxkiosk/devices",
+			"-rw-r--r-- root/root .* ./etc/pam.d/taxkiosk",
 		} {
 			if !matchLine(list, want) {
 				t.Errorf("%s: no line like %q in\n%s", filepath.Base(kiosk), want, list)
@@ -111,7 +112,7 @@ func TestPackageContents(t *testing.T) {
 		ctl := t.TempDir()
 		run(t, nil, "dpkg-deb", "-e", kiosk, ctl)
 		conf, _ := os.ReadFile(filepath.Join(ctl, "conffiles"))
-		for _, want := range []string{"/etc/taxkiosk/kiosk.json", "/etc/taxkiosk/devices"} {
+		for _, want := range []string{"/etc/taxkiosk/kiosk.json", "/etc/taxkiosk/devices", "/etc/pam.d/taxkiosk"} {
 			if !strings.Contains(string(conf), want+"\n") {
 				t.Errorf("%s: %s is not a conffile (%q)", filepath.Base(kiosk), want, conf)
 			}
