@@ -4,6 +4,8 @@
 #   ./build.sh demo    install what is missing, build, open the kiosk with simulated devices
 #   ./build.sh test    install what the tests need, run every test
 #   ./build.sh build   build bin/kiosk, bin/kioskctl and bin/hall
+#   ./build.sh package build the Debian packages for amd64 and arm64 into dist/
+#   ./build.sh firmware-test  build and check the packages, boot the firmware under cage
 #   ./build.sh deps    install build dependencies only
 #   ./build.sh mutants break each behaviour in mutants/mutants.txt in a scratch copy; fail if one survives
 #
@@ -164,6 +166,14 @@ run_tests() {
 	say "the kiosk itself: cgo build and a demo under Xvfb"
 	build
 	CGO_ENABLED=1 without_system_fonts go test -count=1 -timeout 10m ./kiosk/cmd/kiosk/
+	firmware_tests
+}
+
+# build_demo builds bin/kioskdemo: the kiosk with -tags demo, the only build that links the
+# simulators, the embedded hall and the simulator panel (bin/kiosk, the firmware, has none).
+build_demo() {
+	say "building bin/kioskdemo (the kiosk with simulated devices and an embedded hall)"
+	CGO_ENABLED=1 go build -tags demo -o bin/kioskdemo ./kiosk/cmd/kiosk
 }
 
 # fuzz_targets lists "package FuzzName" for every fuzz target of every package, whether its
@@ -264,20 +274,103 @@ trim() { sed 's/^[[:space:]]*//; s/[[:space:]]*$//' <<<"$1"; }
 
 demo() {
 	build
+	build_demo
 	if [ -z "${DISPLAY:-}" ]; then
 		apt_install xvfb x11-utils
 		start_xvfb
 		say "no display found: the kiosk runs on Xvfb $DISPLAY (take a look with: DISPLAY=$DISPLAY import -window root shot.png)"
 	fi
 	say "starting the kiosk in demo mode: simulated devices on pseudo-terminals, an embedded hall server"
-	exec bin/kiosk --demo --windowed "$@"
+	exec bin/kioskdemo --demo --windowed "$@"
+}
+
+# ---- Debian packages (./build.sh package) -------------------------------------------------
+# nfpm builds the .debs from packaging/nfpm-*.yaml; it is pinned and run through the Go module
+# proxy like every other Go dependency.
+NFPM_MOD=github.com/goreleaser/nfpm/v2/cmd/nfpm@v2.48.0
+APT_CROSS_ARM64=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross libgl1-mesa-dev:arm64 libx11-dev:arm64
+	libxcursor-dev:arm64 libxrandr-dev:arm64 libxinerama-dev:arm64 libxi-dev:arm64 libxxf86vm-dev:arm64)
+APT_PACKAGE=(file dpkg-dev systemd)
+
+# cross_deps installs Debian's arm64 cross compiler and the arm64 OpenGL/X11 headers Fyne's
+# GLFW links against (Debian multiarch).
+cross_deps() {
+	if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+		say "adding the arm64 architecture to dpkg (for the cross build's libraries)"
+		as_root dpkg --add-architecture arm64
+		apt_updated=
+	fi
+	apt_install "${APT_CROSS_ARM64[@]}"
+}
+
+# build_arch ARCH DIR: kiosk (cgo), kioskctl and hall (no cgo) for ARCH into DIR.
+build_arch() {
+	local arch=$1 dir=$2
+	mkdir -p "$dir"
+	say "building kioskctl and hall for $arch (no cgo)"
+	CGO_ENABLED=0 GOOS=linux GOARCH=$arch go build -trimpath -ldflags='-s -w' -o "$dir/kioskctl" ./kiosk/cmd/kioskctl
+	CGO_ENABLED=0 GOOS=linux GOARCH=$arch go build -trimpath -ldflags='-s -w' -o "$dir/hall" ./kiosk/cmd/hall
+	say "building the kiosk for $arch (cgo; a first cross build takes several minutes)"
+	if [ "$arch" = "$(go env GOHOSTARCH)" ]; then
+		CGO_ENABLED=1 go build -trimpath -ldflags='-s -w' -o "$dir/kiosk" ./kiosk/cmd/kiosk
+	else
+		local triplet; triplet=$(dpkg-architecture -a "$arch" -qDEB_HOST_MULTIARCH)
+		CGO_ENABLED=1 GOOS=linux GOARCH=$arch CC="$triplet-gcc" \
+			PKG_CONFIG_PATH= PKG_CONFIG_LIBDIR="/usr/lib/$triplet/pkgconfig:/usr/share/pkgconfig" \
+			go build -trimpath -ldflags='-s -w' -o "$dir/kiosk" ./kiosk/cmd/kiosk
+	fi
+	local want; want=$([ "$arch" = arm64 ] && echo 'ARM aarch64' || echo 'x86-64')
+	for b in kiosk kioskctl hall; do
+		file "$dir/$b" | grep -q "$want" || die "$dir/$b is not a $want binary: $(file -b "$dir/$b")"
+	done
+}
+
+package() {
+	deps
+	apt_install "${APT_PACKAGE[@]}"
+	cross_deps
+	local version=${VERSION:-0.1.$(git rev-list --count HEAD 2>/dev/null || echo 0)}
+	mkdir -p dist
+	rm -f dist/taxkiosk_*.deb dist/taxkiosk-hall_*.deb # one version at a time, for the tests
+	for arch in amd64 arm64; do
+		build_arch "$arch" "dist/build/$arch"
+		for p in taxkiosk taxkiosk-hall; do
+			say "packaging dist/${p}_${version}_$arch.deb"
+			# nfpm expands variables in few fields, not in contents' paths: fill them in here.
+			sed -e "s|\${ARCH}|$arch|g" -e "s|\${VERSION}|$version|g" -e "s|\${BIN}|dist/build/$arch|g" \
+				"packaging/nfpm-$p.yaml" >"dist/build/$arch/nfpm-$p.yaml"
+			go run "$NFPM_MOD" package --config "dist/build/$arch/nfpm-$p.yaml" --packager deb --target dist/
+		done
+	done
+	file dist/build/*/kiosk dist/build/*/kioskctl dist/build/*/hall >&2
+	ls -l dist/*.deb >&2
+}
+
+APT_FIRMWARE_TEST=(cage xwayland grim)
+
+# firmware_tests: the packages build for both architectures and are checked (contents,
+# maintainer scripts against a scratch root, systemd-analyze verify of every unit:
+# packaging/package_test.go), and the firmware boots under cage on the headless backend as
+# a user that is not root, its screenshot covering the output (TestBootsUnderCage). The
+# screenshot is kept in dist/shots/.
+firmware_tests() {
+	apt_install "${APT_FIRMWARE_TEST[@]}"
+	package
+	say "package tests: contents, maintainer scripts in a scratch root, systemd-analyze verify"
+	TAXKIOSK_DIST="$ROOT/dist" CGO_ENABLED=0 go test -count=1 ./packaging/
+	say "the firmware under cage (headless wlroots, Xwayland), with a grim screenshot"
+	mkdir -p dist/shots
+	KIOSK_TEST_CAGE=1 KIOSK_TEST_SHOTS="$ROOT/dist/shots" CGO_ENABLED=1 \
+		go test -count=1 -timeout 10m -run 'TestBootsUnderCage' ./kiosk/cmd/kiosk/
 }
 
 case "${1:-}" in
 	demo) shift; demo "$@" ;;
 	test) run_tests ;;
 	build) build ;;
+	package) package ;;
+	firmware-test) deps; firmware_tests ;;
 	deps) deps ;;
 	mutants) mutants ;;
-	*) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+	*) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

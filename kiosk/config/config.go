@@ -1,6 +1,8 @@
 package config
 
 import (
+	"crypto/ed25519"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -111,6 +113,9 @@ type Config struct {
 	// on the reader while the PIN pad shows, opens maintenance instead of a PIN; made with
 	// `kioskctl pin hash-card`. Never the numbers themselves.
 	TechnicianCards []string `json:"technician_cards"`
+	// UpdateKeys are the Ed25519 public keys (standard base64 of 32 bytes) any one of which
+	// may sign a firmware bundle; empty means this kiosk accepts no update.
+	UpdateKeys []string `json:"update_keys"`
 }
 
 // Default returns the configuration used for every field a file leaves out.
@@ -315,7 +320,23 @@ func (c Config) Validate() error {
 		}
 		pins[g.pin] = g.name
 	}
+	if _, err := c.UpdatePublicKeys(); err != nil {
+		return err
+	}
 	return nil
+}
+
+// UpdatePublicKeys decodes UpdateKeys.
+func (c Config) UpdatePublicKeys() ([]ed25519.PublicKey, error) {
+	var keys []ed25519.PublicKey
+	for i, k := range c.UpdateKeys {
+		b, err := base64.StdEncoding.DecodeString(k)
+		if err != nil || len(b) != ed25519.PublicKeySize {
+			return nil, fmt.Errorf("config: update_keys[%d]: must be the standard base64 of a 32-byte Ed25519 public key", i)
+		}
+		keys = append(keys, ed25519.PublicKey(b))
+	}
+	return keys, nil
 }
 
 // pinName accepts the names periph.io gives pins ("GPIO17", "P1_11", "PA7", "GPIO_5-1").

@@ -191,6 +191,7 @@ func serve(ctx context.Context, store hall.Store, reg *registry.Registry, o serv
 		fmt.Fprintf(stdout, "hall: counters call tickets on http://%s\n", cln.Addr())
 		go func() { errc <- csrv.Serve(cln) }()
 	}
+	notifySystemd(log) // the listeners are open: connections queue until Serve takes them
 	select {
 	case err := <-errc:
 		for _, s := range servers {

@@ -2,11 +2,14 @@
 //
 //	kiosk [--config FILE] [--data DIR] [--windowed] [--demo]
 //
-// Without --demo it opens the devices and the hall named in the configuration (FILE, by
-// default DIR/kiosk.json; a missing file means the defaults). With --demo it starts the
-// simulated reader, printer and scanner on pseudo-terminals and a hall server on loopback,
-// and opens the simulator control panel beside the kiosk. The kiosk is fullscreen unless
+// It opens the devices and the hall named in the configuration (FILE, by default
+// DIR/kiosk.json; a missing file means the defaults). The kiosk is fullscreen unless
 // --windowed.
+//
+// Built with -tags demo (bin/kioskdemo, ./build.sh demo), --demo starts the simulated reader,
+// printer and scanner on pseudo-terminals and a hall server on loopback, and opens the
+// simulator control panel beside the kiosk. The firmware is built without the tag and links
+// none of them.
 package main
 
 import (
@@ -26,19 +29,13 @@ import (
 	"taxkiosk/assets"
 	"taxkiosk/drivers/gpio"
 	"taxkiosk/kiosk/config"
-	"taxkiosk/kiosk/demo"
 	"taxkiosk/kiosk/i18n"
 	"taxkiosk/kiosk/logring"
-	"taxkiosk/kiosk/maint"
 	"taxkiosk/kiosk/terminal"
 	"taxkiosk/ui/bridge"
 	"taxkiosk/ui/screens"
-	"taxkiosk/ui/simpanel"
 	kt "taxkiosk/ui/theme"
 )
-
-// demoPIN opens the maintenance menu in demo mode when the configuration names no PIN.
-const demoPIN = "246810"
 
 func main() {
 	// The hall and its taxpayers read China Standard Time: the screens' times must agree
@@ -80,6 +77,7 @@ func run() error {
 		dataDir  = flag.String("data", "", "data directory (default "+config.DefaultDataDir()+")")
 		windowed = flag.Bool("windowed", false, "run in a window instead of fullscreen")
 		demoMode = flag.Bool("demo", false, "simulated devices and an embedded hall server")
+		outOfSvc = flag.Bool("out-of-service", false, "show only the out-of-service screen; open no device, hall or storage")
 	)
 	flag.Parse()
 	// The ring keeps the last lines for the technician's log page, masked, and passes every
@@ -109,27 +107,16 @@ func run() error {
 	lang := i18n.Lang(cfg.Language)
 	useLocale(lang)
 
-	var sims *demo.Demo
+	var rig *demoRig
 	if *demoMode {
-		if sims, err = demo.Start(demo.Opts{Dir: filepath.Join(cfg.DataDir, "demo"), KioskID: cfg.KioskID, Log: log}); err != nil {
-			return fmt.Errorf("demo: %w", err)
+		if rig, err = startDemo(&cfg, log); err != nil {
+			return err
 		}
-		defer sims.Close()
-		sims.Configure(&cfg)
-		if len(cfg.TechnicianPINs) == 0 {
-			h, err := maint.HashPIN(demoPIN)
-			if err != nil {
-				return err
-			}
-			cfg.TechnicianPINs = []string{h}
-			log.Info("demo: technician PIN " + demoPIN + " (five taps on the idle screen's title, or open the cabinet door)")
-		}
-		log.Info("demo: simulated devices", "idcard", cfg.IDCard.Port, "printer", cfg.Printer.Port,
-			"scanner", cfg.Scanner.Port, "hall", cfg.HallURL)
+		defer rig.Close()
 	}
 	topts := terminal.Opts{Catalog: cat, Log: log, Logs: ring, ConfigPath: *cfgPath}
-	if sims != nil {
-		topts.Cabinet = sims.Cabinet
+	if rig != nil {
+		rig.configure(&topts)
 	} else if cab := openCabinet(cfg, log); cab != nil {
 		defer cab.Halt()
 		topts.Cabinet = cab
@@ -142,7 +129,7 @@ func run() error {
 	a.Settings().SetTheme(th)
 	go quitOnSignal(ctx, a)
 
-	term, err := terminal.Open(cfg, topts)
+	term, err := openTerminal(cfg, topts, *outOfSvc)
 	if err != nil {
 		// A kiosk that cannot keep transactions must not take any; it says so on screen
 		// rather than leave a blank display in the hall, and the log has the cause.
@@ -152,8 +139,9 @@ func run() error {
 		if *windowed {
 			w.Resize(fyne.NewSize(1280, 900))
 		} else {
-			w.SetFullScreen(true)
+			fillOutput(w)
 		}
+		superviseUI(log)
 		w.ShowAndRun()
 		if ctx.Err() != nil {
 			return nil // stopped, as a service manager does: not a failure of this run
@@ -171,30 +159,23 @@ func run() error {
 	if *windowed {
 		w.Resize(fyne.NewSize(1280, 900))
 	} else {
-		w.SetFullScreen(true)
+		fillOutput(w)
 	}
 	w.SetMaster()
 
 	go bridge.Pump(ctx, term.Desk.Events(), ui.HandleEvent)
-	var panel *simpanel.Panel
-	if sims != nil {
-		panel = simpanel.New(sims, i18n.Translator{C: cat, Lang: lang})
+	panelTick := func() {}
+	if rig != nil {
+		panelTick = rig.panel(a, i18n.Translator{C: cat, Lang: lang})
 	}
 	go bridge.Every(ctx, time.Second, func() {
 		online, connecting, pending := term.NetState()
 		ui.SetNetwork(screens.NetState{Online: online, Connecting: connecting, Pending: pending})
 		ui.Tick()
-		if panel != nil {
-			panel.Tick()
-		}
+		panelTick()
 	})
 
-	if panel != nil {
-		pw := a.NewWindow(cat.T(lang, "sim.title"))
-		pw.SetContent(panel.Content())
-		pw.Resize(fyne.NewSize(900, 700))
-		pw.Show()
-	}
+	superviseUI(log)
 	w.ShowAndRun()
 	return nil
 }

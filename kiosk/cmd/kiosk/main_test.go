@@ -32,15 +32,15 @@ import (
 	"taxkiosk/ui/screens"
 )
 
-// TestDemoStartsAndStops runs the real kiosk binary in demo mode on the X display that
+// TestDemoStartsAndStops runs the real kiosk binary built with the demo tag on the X display that
 // build.sh test provides (Xvfb), waits until its simulated devices and hall are up and its
 // windows are open, and stops it with SIGTERM as a service manager would.
 func TestDemoStartsAndStops(t *testing.T) {
 	if os.Getenv("DISPLAY") == "" {
 		t.Skip("no X display: run through ./build.sh test, which starts Xvfb")
 	}
-	bin := filepath.Join(t.TempDir(), "kiosk")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+	bin := filepath.Join(t.TempDir(), "kioskdemo")
+	if out, err := exec.Command("go", "build", "-tags", "demo", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
 	cmd := exec.Command(bin, "--demo", "--windowed", "--data", t.TempDir())

@@ -66,7 +66,7 @@ type command struct {
 // commands is every command, gathered from the file of each area (idcard.go, printer.go, ...).
 func commands() []command {
 	var all []command
-	for _, group := range [][]command{idcardCommands(), printerCommands(), scannerCommands(), simCommands(), outboxCommands(), gpioCommands(), pinCommands(), statusCommands(), techCommands()} {
+	for _, group := range [][]command{idcardCommands(), printerCommands(), scannerCommands(), simCommands(), outboxCommands(), gpioCommands(), pinCommands(), statusCommands(), techCommands(), updateCommands()} {
 		all = append(all, group...)
 	}
 	return all

@@ -1,0 +1,31 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"taxkiosk/kiosk/sdnotify"
+	"taxkiosk/ui/bridge"
+)
+
+// readyDelay is how long after the heartbeat starts its first tick comes: a few frames of
+// Fyne's 60 Hz loop, so READY=1 follows the window's first frame.
+const readyDelay = 100 * time.Millisecond
+
+// superviseUI tells systemd (Type=notify, WatchdogSec=) that the kiosk is up and that its
+// UI thread still turns: every ping is sent from a function run on the UI thread, so a
+// frozen screen is restarted like a dead process. It does nothing when the kiosk was not
+// started by systemd. Call it before the event loop runs.
+func superviseUI(log *slog.Logger) {
+	n, every, err := sdnotify.Env()
+	if err != nil {
+		log.Error("kiosk: systemd watchdog setting ignored", "err", err)
+	}
+	if n == nil {
+		return
+	}
+	hb := &sdnotify.Heartbeat{Notifier: n, Do: bridge.Do, Watchdog: every > 0, Log: log}
+	ctx := context.Background() // the heartbeat lasts as long as the process
+	go hb.Run(ctx, sdnotify.Ticks(ctx, readyDelay, every))
+}

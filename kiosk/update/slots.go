@@ -1,0 +1,295 @@
+package update
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+)
+
+// Step names what an Event reports.
+type Step string
+
+// The steps of an update, each one an Event.
+const (
+	StepVerified   Step = "verified"    // the bundle passed every check and is installed beside the running version
+	StepRefused    Step = "refused"     // the bundle failed a check; Err says which
+	StepSwitched   Step = "switched"    // current points at the new version, on trial
+	StepHealthy    Step = "healthy"     // the new version reported ready in time
+	StepRolledBack Step = "rolled_back" // the trial ran out, current points back at the previous version
+	StepRecovered  Step = "recovered"   // a switch interrupted by a crash was undone at start-up
+)
+
+// Event is one step, for the audit trail and `kioskctl status`.
+type Event struct {
+	Step     Step
+	Sequence uint64 // the version the step is about
+	Version  string
+	At       time.Time
+	Err      error
+}
+
+// Opts configures a Slots.
+type Opts struct {
+	Dir    string           // the firmware root (versions/, current, state.json); required
+	Policy Policy           // keys and device type; Installed is read from Dir
+	Trial  time.Duration    // how long a new version has to call MarkGood; zero means 10 minutes
+	Now    func() time.Time // nil means time.Now
+	Record func(Event)      // nil records nothing
+}
+
+// Slots is the side-by-side firmware store.
+type Slots struct {
+	opts Opts
+}
+
+// state is Dir/state.json: which version is on trial and what to go back to.
+type state struct {
+	Trial    uint64    `json:"trial,omitempty"`
+	Previous uint64    `json:"previous,omitempty"`
+	Deadline time.Time `json:"deadline,omitempty"`
+}
+
+// New opens the firmware store in opts.Dir, creating it.
+func New(opts Opts) (*Slots, error) {
+	if opts.Dir == "" {
+		return nil, errors.New("update: Opts.Dir is required")
+	}
+	if opts.Trial == 0 {
+		opts.Trial = 10 * time.Minute
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if err := os.MkdirAll(filepath.Join(opts.Dir, "versions"), 0o700); err != nil {
+		return nil, err
+	}
+	return &Slots{opts: opts}, nil
+}
+
+func (s *Slots) record(e Event) {
+	e.At = s.opts.Now()
+	if s.opts.Record != nil {
+		s.opts.Record(e)
+	}
+}
+
+// Current is the running version's sequence, 0 when none is installed through bundles.
+func (s *Slots) Current() uint64 {
+	target, err := os.Readlink(filepath.Join(s.opts.Dir, "current"))
+	if err != nil {
+		return 0
+	}
+	n, _ := strconv.ParseUint(filepath.Base(target), 10, 64)
+	return n
+}
+
+// CurrentDir is the running version's directory (Dir/current, resolved at start).
+func (s *Slots) CurrentDir() string { return filepath.Join(s.opts.Dir, "current") }
+
+// installed is the newest sequence present, so that a bundle older than one already
+// installed (even one rolled back from) is refused.
+func (s *Slots) installed() uint64 {
+	ents, _ := os.ReadDir(filepath.Join(s.opts.Dir, "versions"))
+	var max uint64
+	for _, e := range ents {
+		if n, err := strconv.ParseUint(e.Name(), 10, 64); err == nil && n > max {
+			max = n
+		}
+	}
+	if c := s.Current(); c > max {
+		max = c
+	}
+	return max
+}
+
+// Install verifies the bundle and unpacks it into its own directory beside the running
+// version, which it never touches. It returns the manifest; Switch makes it current.
+func (s *Slots) Install(r io.Reader) (Manifest, error) {
+	p := s.opts.Policy
+	p.Installed = max(p.Installed, s.installed())
+	tmp, err := os.MkdirTemp(filepath.Join(s.opts.Dir, "versions"), ".incoming-")
+	if err != nil {
+		return Manifest{}, err
+	}
+	defer os.RemoveAll(tmp) // after the rename nothing is left here
+	m, err := Open(r, p, func(f File, data io.Reader) error {
+		dst := filepath.Join(tmp, filepath.FromSlash(f.Path))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
+			return err
+		}
+		out, err := os.OpenFile(dst, os.O_CREATE|os.O_EXCL|os.O_WRONLY, os.FileMode(f.Mode&0o755))
+		if err != nil {
+			return err
+		}
+		if _, err := io.Copy(out, data); err != nil {
+			out.Close()
+			return err
+		}
+		if err := out.Sync(); err != nil {
+			out.Close()
+			return err
+		}
+		return out.Close()
+	})
+	if err != nil {
+		s.record(Event{Step: StepRefused, Sequence: m.Sequence, Version: m.Version, Err: err})
+		return m, err
+	}
+	if err := os.Rename(tmp, s.versionDir(m.Sequence)); err != nil {
+		return m, fmt.Errorf("update: install %d: %w", m.Sequence, err)
+	}
+	syncDir(filepath.Join(s.opts.Dir, "versions"))
+	s.record(Event{Step: StepVerified, Sequence: m.Sequence, Version: m.Version})
+	return m, nil
+}
+
+func (s *Slots) versionDir(seq uint64) string {
+	return filepath.Join(s.opts.Dir, "versions", strconv.FormatUint(seq, 10))
+}
+
+// Switch makes an installed version current, on trial until MarkGood. The caller switches
+// only at an idle moment (never during a taxpayer's session) and then restarts the kiosk.
+// The trial is written before the link, so a crash between the two is undone by Recover.
+func (s *Slots) Switch(seq uint64) error {
+	if _, err := os.Stat(s.versionDir(seq)); err != nil {
+		return fmt.Errorf("update: version %d is not installed: %w", seq, err)
+	}
+	st := state{Trial: seq, Previous: s.Current(), Deadline: s.opts.Now().Add(s.opts.Trial)}
+	if err := s.saveState(st); err != nil {
+		return err
+	}
+	if err := s.point(seq); err != nil {
+		return err
+	}
+	s.record(Event{Step: StepSwitched, Sequence: seq})
+	return nil
+}
+
+// point replaces Dir/current with a link to version seq, atomically.
+func (s *Slots) point(seq uint64) error {
+	cur := filepath.Join(s.opts.Dir, "current")
+	tmp := cur + ".new"
+	os.Remove(tmp)
+	if err := os.Symlink(filepath.Join("versions", strconv.FormatUint(seq, 10)), tmp); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, cur); err != nil {
+		return err
+	}
+	syncDir(s.opts.Dir)
+	return nil
+}
+
+// MarkGood ends the trial: the new version reported ready and reached the hall.
+func (s *Slots) MarkGood() error {
+	st, err := s.loadState()
+	if err != nil {
+		return err
+	}
+	if st.Trial == 0 || st.Trial != s.Current() {
+		return ErrNoTrial
+	}
+	if err := s.saveState(state{Previous: st.Previous}); err != nil {
+		return err
+	}
+	s.record(Event{Step: StepHealthy, Sequence: st.Trial})
+	return nil
+}
+
+// Check rolls back a trial whose deadline has passed without MarkGood. It reports whether
+// it rolled back; the caller then restarts the kiosk on the previous version.
+func (s *Slots) Check() (bool, error) {
+	st, err := s.loadState()
+	if err != nil || st.Trial == 0 || s.opts.Now().Before(st.Deadline) {
+		return false, err
+	}
+	return true, s.rollback(st)
+}
+
+func (s *Slots) rollback(st state) error {
+	if st.Previous == 0 {
+		return ErrNoPrevious
+	}
+	if err := s.point(st.Previous); err != nil {
+		return err
+	}
+	if err := s.saveState(state{}); err != nil {
+		return err
+	}
+	s.record(Event{Step: StepRolledBack, Sequence: st.Trial, Err: fmt.Errorf("no ready report within %v; back to %d", s.opts.Trial, st.Previous)})
+	return nil
+}
+
+// Recover runs at start-up: a trial recorded for a version that current does not point at
+// is a switch a crash interrupted before the link changed; it is dropped, and the version
+// current points at (the old one, intact) keeps running.
+func (s *Slots) Recover() error {
+	st, err := s.loadState()
+	if err != nil || st.Trial == 0 || st.Trial == s.Current() {
+		return err
+	}
+	if err := s.saveState(state{}); err != nil {
+		return err
+	}
+	s.record(Event{Step: StepRecovered, Sequence: st.Trial})
+	return nil
+}
+
+func (s *Slots) statePath() string { return filepath.Join(s.opts.Dir, "state.json") }
+
+func (s *Slots) loadState() (state, error) {
+	var st state
+	b, err := os.ReadFile(s.statePath())
+	if errors.Is(err, os.ErrNotExist) {
+		return st, nil
+	}
+	if err != nil {
+		return st, err
+	}
+	if err := json.Unmarshal(b, &st); err != nil {
+		return st, fmt.Errorf("update: %s: %w", s.statePath(), err)
+	}
+	return st, nil
+}
+
+// saveState writes state.json atomically: temporary file, fsync, rename, fsync of the
+// directory.
+func (s *Slots) saveState(st state) error {
+	b, err := json.Marshal(st)
+	if err != nil {
+		return err
+	}
+	tmp := s.statePath() + ".new"
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, s.statePath()); err != nil {
+		return err
+	}
+	syncDir(s.opts.Dir)
+	return nil
+}
+
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+}
