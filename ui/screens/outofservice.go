@@ -12,8 +12,10 @@ import (
 
 // OutOfService is the whole screen of a kiosk that cannot serve at all (its storage would
 // not open, say): in both languages at once, since nobody can switch, with the way forward
-// for the taxpayer and a line for the technician. The cause is in the log, never on screen.
-func OutOfService(cat *i18n.Catalog) fyne.CanvasObject {
+// for the taxpayer and a line for the technician: techKey names the catalogue text that says
+// what to do about the cause in plain words ("" for the general one); the error itself is in
+// the log, never on screen.
+func OutOfService(cat *i18n.Catalog, techKey string) fyne.CanvasObject {
 	items := []fyne.CanvasObject{}
 	for _, l := range i18n.Langs {
 		title := widget.NewLabelWithStyle(cat.T(l, "oos.title"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
@@ -22,9 +24,17 @@ func OutOfService(cat *i18n.Catalog) fyne.CanvasObject {
 		body.Wrapping = fyne.TextWrapWord
 		items = append(items, title, body)
 	}
-	tech := widget.NewLabelWithStyle(cat.T(i18n.ZH, "oos.tech")+"  "+cat.T(i18n.EN, "oos.tech"), fyne.TextAlignCenter, fyne.TextStyle{})
-	tech.Importance = widget.LowImportance
-	tech.Wrapping = fyne.TextWrapWord
-	items = append(items, tech)
+	if techKey == "" {
+		techKey = "oos.tech"
+	}
+	for _, l := range i18n.Langs {
+		tech := widget.NewLabelWithStyle(cat.T(l, techKey), fyne.TextAlignCenter, fyne.TextStyle{})
+		tech.Importance = widget.LowImportance
+		tech.Wrapping = fyne.TextWrapWord
+		if l == i18n.ZH {
+			tech.Wrapping = fyne.TextWrapBreak // Chinese has no spaces to break at
+		}
+		items = append(items, tech)
+	}
 	return container.NewStack(canvas.NewRectangle(kt.Paper), centred(items...))
 }

@@ -515,7 +515,7 @@ func TestOutOfServiceScreen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := test.NewTempWindow(t, OutOfService(cat))
+	w := test.NewTempWindow(t, OutOfService(cat, "oos.tech.key_lost"))
 	w.Resize(fyne.NewSize(1280, 800))
 	test.AssertImageMatches(t, "out_of_service.png", w.Canvas().Capture())
 }

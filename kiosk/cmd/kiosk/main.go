@@ -135,7 +135,7 @@ func run() error {
 		// rather than leave a blank display in the hall, and the log has the cause.
 		log.Error("kiosk: out of service", "err", err)
 		w := a.NewWindow(cat.T(lang, "app.title"))
-		w.SetContent(screens.OutOfService(cat))
+		w.SetContent(screens.OutOfService(cat, techReason(err)))
 		if *windowed {
 			w.Resize(fyne.NewSize(1280, 900))
 		} else {

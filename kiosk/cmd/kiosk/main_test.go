@@ -107,14 +107,15 @@ func TestCorruptStorageShowsOutOfService(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg.DataDir = data
-	if term, err := terminal.Open(cfg, terminal.Opts{Catalog: cat}); !errors.Is(err, outbox.ErrCorrupt) {
+	term, err := terminal.Open(cfg, terminal.Opts{Catalog: cat})
+	if !errors.Is(err, outbox.ErrCorrupt) {
 		if term != nil {
 			term.Close()
 		}
 		t.Fatalf("terminal.Open on a damaged outbox: %v, want outbox.ErrCorrupt", err)
 	}
 	test.NewTempApp(t)
-	w := test.NewTempWindow(t, screens.OutOfService(cat))
+	w := test.NewTempWindow(t, screens.OutOfService(cat, techReason(err)))
 	w.Resize(fyne.NewSize(1280, 900))
 	shown := map[string]bool{}
 	for _, o := range test.LaidOutObjects(w.Content()) {
@@ -127,6 +128,12 @@ func TestCorruptStorageShowsOutOfService(t *testing.T) {
 			if text := cat.T(l, key); !shown[text] {
 				t.Errorf("the out-of-service screen does not show %s %q", key, text)
 			}
+		}
+	}
+	// The technician is told what to do about this cause, in both languages.
+	for _, l := range i18n.Langs {
+		if text := cat.T(l, "oos.tech.corrupt"); !shown[text] {
+			t.Errorf("the out-of-service screen does not tell the technician the file is damaged (%s)", l)
 		}
 	}
 
