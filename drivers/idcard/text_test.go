@@ -145,7 +145,10 @@ func TestEncodeTextRejectsOverlong(t *testing.T) {
 }
 
 func TestCardJSONContract(t *testing.T) {
-	c, _ := ParseText(residentDocBlock()[:])
+	c, err := ParseText(residentDocBlock()[:])
+	if err != nil {
+		t.Fatal(err)
+	}
 	c.Photo = []byte{1, 2, 3}
 	c.Fingerprint = []byte{4}
 	b, err := json.Marshal(c)
