@@ -7,7 +7,7 @@
 #   ./build.sh package build the Debian packages for amd64 and arm64 into dist/
 #   ./build.sh firmware-test  build and check the packages, boot the firmware under cage
 #   ./build.sh deps    install build dependencies only
-#   ./build.sh mutants break each behaviour in mutants/mutants.txt in a scratch copy; fail if one survives
+#   ./build.sh mutants break each behaviour in .ci/mutants.txt in a scratch copy; fail if one survives
 #
 # It needs root or sudo only to install Debian packages that are missing.
 set -euo pipefail
@@ -225,7 +225,7 @@ fuzz_all() {
 	fi
 }
 
-# mutants applies each mutation of mutants/mutants.txt, one at a time, to a scratch copy of
+# mutants applies each mutation of .ci/mutants.txt, one at a time, to a scratch copy of
 # the tree (tracked and untracked files, never the work tree itself), runs the tests of the
 # package the line names, and fails if a mutation does not apply, does not compile, or
 # survives. It prints the table for the README: behaviour, mutation, the tests that failed.
@@ -236,7 +236,7 @@ mutants() {
 	log=$(mktemp)
 	trap "rm -rf '$scratch' '$log'" EXIT # also when a mutant does not apply or build
 	git ls-files -co --exclude-standard -z | tar --null -T - -cf - | tar -xf - -C "$scratch"
-	table="| behaviour | mutation (mutants/mutants.txt) | package | caught by |"$'\n'"|---|---|---|---|"
+	table="| behaviour | mutation (.ci/mutants.txt) | package | caught by |"$'\n'"|---|---|---|---|"
 	while IFS='|' read -r what file expr pkg; do
 		what=$(trim "$what")
 		case "$what" in '' | '#'*) continue ;; esac
@@ -246,7 +246,7 @@ mutants() {
 		sed -i -e "$expr" "$scratch/$file"
 		if cmp -s "$scratch/$file" "$scratch/$file.orig"; then
 			mv "$scratch/$file.orig" "$scratch/$file"
-			die "mutant \"$what\" does not apply to $file: update mutants/mutants.txt"
+			die "mutant \"$what\" does not apply to $file: update .ci/mutants.txt"
 		fi
 		if ! (cd "$scratch" && CGO_ENABLED=0 go vet "./$(dirname "$file")") >"$log" 2>&1; then
 			cat "$log" >&2
@@ -264,7 +264,7 @@ mutants() {
 		mv "$scratch/$file.orig" "$scratch/$file"
 		echo "mutant $n: $what: $caught" >&2
 		table+=$'\n'"| $what | \`$expr\` in $file | $pkg | $caught |"
-	done <mutants/mutants.txt
+	done <.ci/mutants.txt
 	printf '%s\n' "$table"
 	[ "$survived" -eq 0 ] || die "$survived of $n mutants survived their package's tests"
 	say "all $n mutants caught"
@@ -285,7 +285,7 @@ demo() {
 }
 
 # ---- Debian packages (./build.sh package) -------------------------------------------------
-# nfpm builds the .debs from packaging/nfpm-*.yaml; it is pinned and run through the Go module
+# nfpm builds the .debs from kiosk/packaging/nfpm-*.yaml; it is pinned and run through the Go module
 # proxy like every other Go dependency.
 NFPM_MOD=github.com/goreleaser/nfpm/v2/cmd/nfpm@v2.48.0
 APT_CROSS_ARM64=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross libgl1-mesa-dev:arm64 libx11-dev:arm64
@@ -338,7 +338,7 @@ package() {
 			say "packaging dist/${p}_${version}_$arch.deb"
 			# nfpm expands variables in few fields, not in contents' paths: fill them in here.
 			sed -e "s|\${ARCH}|$arch|g" -e "s|\${VERSION}|$version|g" -e "s|\${BIN}|dist/build/$arch|g" \
-				"packaging/nfpm-$p.yaml" >"dist/build/$arch/nfpm-$p.yaml"
+				"kiosk/packaging/nfpm-$p.yaml" >"dist/build/$arch/nfpm-$p.yaml"
 			go run "$NFPM_MOD" package --config "dist/build/$arch/nfpm-$p.yaml" --packager deb --target dist/
 		done
 	done
@@ -350,14 +350,14 @@ APT_FIRMWARE_TEST=(cage xwayland grim)
 
 # firmware_tests: the packages build for both architectures and are checked (contents,
 # maintainer scripts against a scratch root, systemd-analyze verify of every unit:
-# packaging/package_test.go), and the firmware boots under cage on the headless backend as
+# kiosk/packaging/package_test.go), and the firmware boots under cage on the headless backend as
 # a user that is not root, its screenshot covering the output (TestBootsUnderCage). The
 # screenshot is kept in dist/shots/.
 firmware_tests() {
 	apt_install "${APT_FIRMWARE_TEST[@]}"
 	package
 	say "package tests: contents, maintainer scripts in a scratch root, systemd-analyze verify"
-	TAXKIOSK_DIST="$ROOT/dist" CGO_ENABLED=0 go test -count=1 ./packaging/
+	TAXKIOSK_DIST="$ROOT/dist" CGO_ENABLED=0 go test -count=1 ./kiosk/packaging/
 	say "the firmware under cage (headless wlroots, Xwayland), with a grim screenshot"
 	mkdir -p dist/shots
 	KIOSK_TEST_CAGE=1 KIOSK_TEST_SHOTS="$ROOT/dist/shots" CGO_ENABLED=1 \
