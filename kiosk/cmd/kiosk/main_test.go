@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -68,19 +67,8 @@ func TestDemoStartsAndStops(t *testing.T) {
 		t.Fatal("the demo did not come up")
 	}
 	time.Sleep(2 * time.Second) // the windows open and the first frames draw
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("kiosk exited with %v after SIGTERM", err)
-		}
-	case <-time.After(20 * time.Second):
-		cmd.Process.Kill()
-		t.Fatal("kiosk did not stop on SIGTERM")
+	if err := terminate(t, cmd, 20*time.Second); err != nil {
+		t.Fatalf("kiosk exited with %v after SIGTERM", err)
 	}
 }
 

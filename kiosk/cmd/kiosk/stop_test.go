@@ -68,23 +68,11 @@ func TestStopAtAnyMoment(t *testing.T) {
 				t.Fatal(err)
 			}
 			time.Sleep(delay)
-			if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-				t.Fatal(err)
-			}
-			done := make(chan error, 1)
-			go func() { done <- cmd.Wait() }()
-			select {
-			case err := <-done:
-				if early(err, stderr.Bytes(), data) {
-					t.Logf("SIGTERM at %s came before the kiosk ran any code of its own: ended by the signal, nothing opened", delay)
-					return
-				}
-				if err != nil {
-					t.Fatalf("exit after SIGTERM at %s: %v\n%s", delay, err, stderr.String())
-				}
-			case <-time.After(30 * time.Second):
-				cmd.Process.Kill()
-				t.Fatalf("no exit within 30 s of SIGTERM at %s\n%s", delay, stderr.String())
+			if err := terminate(t, cmd, 30*time.Second); early(err, stderr.Bytes(), data) {
+				t.Logf("SIGTERM at %s came before the kiosk ran any code of its own: ended by the signal, nothing opened", delay)
+				return
+			} else if err != nil {
+				t.Fatalf("exit after SIGTERM at %s: %v\n%s", delay, err, stderr.String())
 			}
 			log := stderr.String()
 			for _, bad := range []string{"panic", "NotInitialized", "Error parsing user locale", "fatal error"} {
@@ -97,6 +85,25 @@ func TestStopAtAnyMoment(t *testing.T) {
 			}
 			checkOutboxClosed(t, filepath.Join(data, "outbox.db"))
 		})
+	}
+}
+
+// terminate sends SIGTERM, as a service manager does, and returns how the process ended; it
+// fails the test if the process has not ended within patience.
+func terminate(t *testing.T, cmd *exec.Cmd, patience time.Duration) error {
+	t.Helper()
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(patience):
+		cmd.Process.Kill()
+		t.Fatalf("no exit within %s of SIGTERM", patience)
+		return nil
 	}
 }
 
