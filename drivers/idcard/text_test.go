@@ -162,7 +162,10 @@ func TestCardJSONContract(t *testing.T) {
 }
 
 func TestCardStringMasks(t *testing.T) {
-	c, _ := ParseText(residentDocBlock()[:])
+	c, err := ParseText(residentDocBlock()[:])
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, s := range []string{c.String(), fmtV(c), fmtV(*c), fmtV([]Card{*c})} {
 		if strings.Contains(s, "建国") || strings.Contains(s, "19680415") || strings.Contains(s, "河南") {
 			t.Fatalf("String discloses personal data: %s", s)
