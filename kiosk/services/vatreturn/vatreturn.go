@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"taxkiosk/kiosk/money"
@@ -106,6 +107,13 @@ func (r *Return) Compute(rules Rules) error {
 	}
 	r.TaxPayable = r.Sales.MulRate(rules.ReducedRateBP)
 	return nil
+}
+
+// RateText is a rate in basis points as a percentage without trailing zeros: 100 -> "1",
+// 150 -> "1.5".
+func RateText(bp int64) string {
+	s := money.Amount(bp).String() // basis points have the shape of fen: 100 -> "1.00"
+	return strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
 }
 
 // Body is the transaction body sent to the hall.
