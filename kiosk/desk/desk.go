@@ -333,6 +333,7 @@ func (d *Desk) VATThreshold(r vatreturn.Return) money.Amount {
 // Outcome is what became of a submitted transaction.
 type Outcome struct {
 	TxnID      string
+	Kind       txn.Kind // the service, which is all a rating of the visit may name
 	Seq        uint64
 	Delivered  bool   // the hall acknowledged it before the receipt printed
 	Printed    bool   // the receipt printed in full
@@ -375,7 +376,7 @@ func (d *Desk) submit(ctx context.Context, kind txn.Kind, tp *txn.Taxpayer, body
 	if err != nil {
 		return Outcome{}, err
 	}
-	out := Outcome{TxnID: t.ID, Seq: t.Seq, AcceptedAt: t.CreatedAt}
+	out := Outcome{TxnID: t.ID, Kind: kind, Seq: t.Seq, AcceptedAt: t.CreatedAt}
 	out.Delivered = d.waitDelivered(ctx, t.ID)
 	doc := receipt(t, out.Delivered)
 	out.Receipt = doc.Text(48)

@@ -19,6 +19,7 @@ import (
 	"taxkiosk/kiosk/money"
 	"taxkiosk/kiosk/services/vatreturn"
 	"taxkiosk/kiosk/session"
+	"taxkiosk/kiosk/txn"
 	"taxkiosk/ui/bridge"
 	kt "taxkiosk/ui/theme"
 )
@@ -46,7 +47,7 @@ type Desk interface {
 	Certificates() []desk.CertificateItem
 	PrintCertificate(ctx context.Context, creditCode, certID string, lang i18n.Lang) (printKey string, err error)
 	Reprint(ctx context.Context, txnID string) (printKey string, err error)
-	Rate(ctx context.Context, level int, reasons []string, after string) error
+	Rate(ctx context.Context, level int, reasons []string, service txn.Kind) error
 	VATDraft() vatreturn.Return
 	ComputeVAT(r vatreturn.Return) (vatreturn.Return, error)
 	VATThreshold(r vatreturn.Return) money.Amount
@@ -427,15 +428,15 @@ func (a *App) liftQuestion() fyne.CanvasObject {
 // finish ends the session on the taxpayer's word: a visit that filed something goes on to
 // the rating, any other back to the idle screen.
 func (a *App) finish() {
-	after := a.outcome.TxnID
+	service := a.outcome.Kind
 	a.liftBy = time.Time{}
 	a.desk.EndSession(session.Finished)
 	a.wipe()
-	if after == "" {
+	if service == "" {
 		a.finishVisit("idle.ended.finished")
 		return
 	}
-	a.rating = rating{after: after, since: a.now()}
+	a.rating = rating{service: service, since: a.now()}
 	a.show(ScreenRate)
 }
 
