@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"taxkiosk/drivers/escpos"
 	"taxkiosk/drivers/gpio"
 	"taxkiosk/drivers/idcard"
+	"taxkiosk/kiosk/creditcode"
 	"taxkiosk/kiosk/hallsync"
 	"taxkiosk/kiosk/i18n"
 	"taxkiosk/kiosk/maint"
@@ -340,6 +342,22 @@ type Outcome struct {
 	PrintKey   string // why the receipt did not print (a printer.* message key), or ""
 	Receipt    string // the receipt as text, for the screen
 	AcceptedAt time.Time
+	// Owed is what a VAT return with tax payable owes, for the result screen; nil for
+	// anything else.
+	Owed *Owed
+}
+
+// Owed is the tax a filed VAT return owes and how it can be paid.
+type Owed struct {
+	Amount money.Amount
+	Due    string // the statutory last day, "2026-12-15" (vatreturn.Period.Due)
+	// CreditCode is the enterprise that owes it; "" for one's own return, which the kiosk
+	// cannot take payment for (payments need an enterprise's tripartite agreement).
+	CreditCode string
+	// ItemID is the outstanding item the hall lists for it, once it does: the payment
+	// screens offer it in the same visit. "" while the hall has not listed it (offline, or
+	// not yet approved).
+	ItemID string
 }
 
 // SubmitVATReturn accepts a VAT return for the current taxpayer: commit, wait briefly for the
@@ -361,9 +379,40 @@ func (d *Desk) SubmitVATReturn(ctx context.Context, r vatreturn.Return, lang i18
 	if dec := d.policyCheck(ServiceVAT, r.TaxPayable); !dec.Allowed {
 		return Outcome{}, &RefusedError{ReasonKey: dec.ReasonKey}
 	}
-	return d.submit(ctx, txn.KindVATReturn, tp, r.Body(), func(t txn.Txn, delivered bool) *escpos.Document {
+	out, err := d.submit(ctx, txn.KindVATReturn, tp, r.Body(), func(t txn.Txn, delivered bool) *escpos.Document {
 		return d.vatReceipt(t, r, tp, delivered, lang)
 	})
+	if err != nil || r.TaxPayable <= 0 {
+		return out, err
+	}
+	out.Owed = &Owed{Amount: r.TaxPayable, Due: r.Period.DueDate(), CreditCode: r.Filer.CreditCode}
+	if out.Delivered && r.Filer.Kind == vatreturn.FilerEnterprise {
+		out.Owed.ItemID = d.refreshOwed(ctx, tp.IDNumber, r.Filer.CreditCode, out.TxnID)
+	}
+	return out, nil
+}
+
+// refreshOwed asks the hall again whom the taxpayer acts for, after a return the hall has
+// accepted with tax payable, so that the payment screens list the tax it now owes (the hall
+// names it after the transaction: "F-" + id + "-VAT"). It returns that item's id, or "" when
+// the hall does not list it (refused the return, or could not be asked).
+func (d *Desk) refreshOwed(ctx context.Context, idNumber, creditCode, txnID string) string {
+	list, cachedAt, err := d.askHallOrCache(ctx, idNumber)
+	if err != nil || !cachedAt.IsZero() {
+		return "" // a cached list predates the return
+	}
+	d.ents.set(list, cachedAt)
+	for _, e := range list {
+		if e.CreditCode != creditcode.Normalize(creditCode) {
+			continue
+		}
+		for _, it := range e.Outstanding {
+			if strings.HasPrefix(it.ID, "F-"+txnID+"-") && it.TaxKind == "vat" {
+				return it.ID
+			}
+		}
+	}
+	return ""
 }
 
 // submit is how a taxpayer's service ends: the transaction is accepted (committed), the sync

@@ -469,3 +469,45 @@ func TestRatingIsAnonymous(t *testing.T) {
 		t.Fatal("no rating accepted")
 	}
 }
+
+// TestFiledReturnPayableSameVisit: a return with 4,000.00 yuan payable becomes an item the
+// hall lists, due on the period's statutory day, which the payment flow offers and pays in
+// the same session (issue 12: 缴纳税款 once said 没有待缴税款).
+func TestFiledReturnPayableSameVisit(t *testing.T) {
+	k := newKiosk(t, nil)
+	k.online()
+	k.identify("resident-male")
+	ctx := context.Background()
+	q3 := vatreturn.Period{Type: vatreturn.Quarterly, Year: 2026, Index: 3}
+	r := vatreturn.Return{Period: q3, Filer: vatreturn.Filer{Kind: vatreturn.FilerEnterprise, CreditCode: registry.JianguoHardware}, Sales: money.Yuan(400000)}
+	out, err := k.term.Desk.SubmitVATReturn(ctx, r, i18n.ZH)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := desk.Owed{Amount: money.Yuan(4000), Due: "2026-10-15", CreditCode: registry.JianguoHardware, ItemID: "F-" + out.TxnID + "-VAT"}
+	if !out.Delivered || out.Owed == nil || *out.Owed != want {
+		t.Fatalf("outcome %+v owed %+v, want %+v", out, out.Owed, want)
+	}
+	found := false
+	for _, it := range k.term.Desk.PayableItems(registry.JianguoHardware) {
+		if it.ID == want.ItemID && it.Amount == want.Amount && it.Due == want.Due && !it.Submitted {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("the return's tax is not offered: %+v", k.term.Desk.PayableItems(registry.JianguoHardware))
+	}
+	pay, err := k.term.Desk.PayTaxes(ctx, registry.JianguoHardware, []string{want.ItemID}, i18n.ZH)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, ok := k.hallEntry(pay.TxnID, 10*time.Second); !ok || res.Code != hallapi.ResultPaid {
+		t.Fatalf("the hall's answer to the payment: %+v (stored %t)", res, ok)
+	}
+
+	// One's own return owes to the person: due date, no item (no tripartite agreement).
+	own, err := k.term.Desk.SubmitVATReturn(ctx, vatreturn.Return{Period: q3, Filer: vatreturn.Filer{Kind: vatreturn.FilerSelf}, Sales: money.Yuan(400000)}, i18n.ZH)
+	if err != nil || own.Owed == nil || own.Owed.CreditCode != "" || own.Owed.ItemID != "" || own.Owed.Due != "2026-10-15" {
+		t.Fatalf("own return: %+v %+v %v", own, own.Owed, err)
+	}
+}

@@ -143,6 +143,9 @@ func decide(rb rulebook, t txn.Txn, now time.Time, st *state) (txn.Result, bool)
 		if bad != nil {
 			return *bad, true
 		}
+		if st != nil {
+			e = st.paid.owing(e) // and what returns filed here owe
+		}
 		if st != nil && st.watch != nil && st.watch.otherPerson(t.KioskID, *b.Session, normalID(t.Taxpayer.IDNumber)) {
 			return no(hallapi.ResultNoSession, "") // the session's card is someone else's
 		}

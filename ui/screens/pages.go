@@ -195,10 +195,41 @@ func (a *App) result() (fyne.CanvasObject, []fyne.CanvasObject) {
 	} else {
 		items = append(items, a.para(a.T("result.receipt_failed", "reason", a.T(o.PrintKey)), widget.DangerImportance))
 	}
+	items = append(items, a.owed(o.Owed)...)
 	finish := touchSized(a.button("common.finish", widget.HighImportance, a.finish), 320)
 	items = append(items, container.NewCenter(finish))
 	// Home: another service in the same visit, the card still on the reader.
 	return centred(items...), []fyne.CanvasObject{a.navButton("common.home", a.goHome)}
+}
+
+// owed says what a filed return owes and by when, and how to pay it: "pay now" when the
+// hall lists it for an enterprise with a tripartite agreement, else why not here.
+func (a *App) owed(o *desk.Owed) []fyne.CanvasObject {
+	if o == nil {
+		return nil
+	}
+	out := []fyne.CanvasObject{a.para(a.T("result.owed", "amount", o.Amount.String(), "due", o.Due), widget.WarningImportance)}
+	if o.CreditCode == "" {
+		return append(out, a.para(a.T("result.owed.self"), widget.MediumImportance))
+	}
+	for _, e := range a.desk.Enterprises() {
+		if e.CreditCode != o.CreditCode {
+			continue
+		}
+		if e.Agreement == nil {
+			return append(out, a.para(a.T("result.owed.no_agreement", "name", a.entName(e)), widget.MediumImportance))
+		}
+		if o.ItemID == "" {
+			break
+		}
+		item := o.ItemID
+		pay := a.button("result.pay_now", widget.HighImportance, func() {
+			a.pay = payEdit{ent: &e, chosen: map[string]bool{item: true}}
+			a.show(ScreenPayItems)
+		})
+		return append(out, container.NewCenter(touchSized(pay, 320)))
+	}
+	return append(out, a.para(a.T("result.owed.later"), widget.MediumImportance))
 }
 
 func (a *App) errorScreen() (fyne.CanvasObject, []fyne.CanvasObject) {

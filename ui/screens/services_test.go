@@ -330,3 +330,42 @@ func TestInvoiceKeypadRules(t *testing.T) {
 		t.Fatalf("after clear %q", e.qty)
 	}
 }
+
+// TestFiledReturnPayNow: a return with tax payable ends on a result screen that gives the
+// amount and the statutory due date and offers "pay now", which leads to the payment with
+// the new item chosen (issue 12: the result screen gave neither, and 缴纳税款 said 没有待缴税款).
+func TestFiledReturnPayNow(t *testing.T) {
+	h := newHarness(t)
+	h.svcOnline(true)
+	h.svcIdentify("resident-male")
+	h.tap("service.vat.title")
+	h.waitScreen(ScreenFiler)
+	h.tap("filer.ent." + registry.JianguoHardware)
+	h.waitScreen(ScreenVAT)
+	for _, k := range "400000" {
+		h.tap("keypad." + string(k))
+	}
+	h.tap("vat.next")
+	h.waitScreen(ScreenConfirm)
+	h.tap("confirm.submit")
+	h.waitScreen(ScreenResult)
+	o := h.app.outcome.Owed
+	if o == nil || o.ItemID == "" || o.Amount.String() != "4000.00" || o.Due != h.app.draft.Period.DueDate() {
+		t.Fatalf("owed %+v for %+v", o, h.app.draft)
+	}
+	if want := "应纳税额 4000.00 元，缴款期限 " + o.Due; !strings.Contains(h.text(), want) {
+		t.Fatalf("result screen lacks %q:\n%s", want, h.text())
+	}
+	h.tap("result.pay_now")
+	h.waitScreen(ScreenPayItems)
+	if ids := h.app.pay.items(); len(ids) != 1 || ids[0] != o.ItemID {
+		t.Fatalf("chosen %v, want the return's tax %s", ids, o.ItemID)
+	}
+	h.tap("pay.next")
+	h.waitScreen(ScreenPayConfirm)
+	h.tap("pay.submit")
+	h.waitScreen(ScreenPayResult)
+	if r := h.svcHallResult(h.app.outcome.TxnID); r.Code != hallapi.ResultPaid {
+		t.Fatalf("the hall's answer %+v", r)
+	}
+}

@@ -95,3 +95,24 @@ func TestRulesValidate(t *testing.T) {
 		t.Fatal("a reduced rate above the levy rate passed")
 	}
 }
+
+// TestDue: the 15th of the month after the period, a weekend moved to the Monday after
+// (calendar of 2026-2027 checked by hand: 2026-11-15 is a Sunday, 2027-05-15 a Saturday).
+func TestDue(t *testing.T) {
+	for _, c := range []struct {
+		p    Period
+		want string
+	}{
+		{Period{Type: Monthly, Year: 2026, Index: 11}, "2026-12-15"}, // a Tuesday
+		{Period{Type: Monthly, Year: 2026, Index: 10}, "2026-11-16"}, // Sunday the 15th
+		{Period{Type: Monthly, Year: 2027, Index: 4}, "2027-05-17"},  // Saturday the 15th
+		{Period{Type: Monthly, Year: 2026, Index: 12}, "2027-01-15"}, // into the next year; a Friday
+		{Period{Type: Quarterly, Year: 2026, Index: 3}, "2026-10-15"},
+		{Period{Type: Quarterly, Year: 2026, Index: 4}, "2027-01-15"},
+		{Period{Type: Quarterly, Year: 2027, Index: 1}, "2027-04-15"},
+	} {
+		if got := c.p.DueDate(); got != c.want {
+			t.Errorf("%s: due %s, want %s", c.p.Code(), got, c.want)
+		}
+	}
+}
