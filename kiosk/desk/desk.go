@@ -420,8 +420,14 @@ func (d *Desk) refreshOwed(ctx context.Context, idNumber, creditCode, txnID stri
 // whether the hall already has it. An error means nothing was accepted; a printer fault
 // after acceptance is in the Outcome, never an error.
 func (d *Desk) submit(ctx context.Context, kind txn.Kind, tp *txn.Taxpayer, body any, receipt func(t txn.Txn, delivered bool) *escpos.Document) (Outcome, error) {
+	return d.submitAt(ctx, d.opts.Now(), kind, tp, body, receipt)
+}
+
+// submitAt is submit for a transaction dated at: a body priced by the day (a payment's
+// late-payment surcharge) is dated by the instant that priced it.
+func (d *Desk) submitAt(ctx context.Context, at time.Time, kind txn.Kind, tp *txn.Taxpayer, body any, receipt func(t txn.Txn, delivered bool) *escpos.Document) (Outcome, error) {
 	d.sess.Touch()
-	t, err := d.accept(ctx, kind, tp, body)
+	t, err := d.acceptAt(ctx, at, kind, tp, body)
 	if err != nil {
 		return Outcome{}, err
 	}
@@ -459,6 +465,11 @@ func (d *Desk) waitDelivered(ctx context.Context, id string) bool {
 // and the taxpayer's personal data, if any, and wakes the sync loop. It is the one way the
 // desk accepts anything: an error means nothing was accepted.
 func (d *Desk) accept(ctx context.Context, kind txn.Kind, tp *txn.Taxpayer, v any) (txn.Txn, error) {
+	return d.acceptAt(ctx, d.opts.Now(), kind, tp, v)
+}
+
+// acceptAt is accept for a transaction created at at.
+func (d *Desk) acceptAt(ctx context.Context, at time.Time, kind txn.Kind, tp *txn.Taxpayer, v any) (txn.Txn, error) {
 	body, ok := v.(json.RawMessage)
 	if !ok {
 		var err error
@@ -466,7 +477,7 @@ func (d *Desk) accept(ctx context.Context, kind txn.Kind, tp *txn.Taxpayer, v an
 			return txn.Txn{}, err
 		}
 	}
-	t, err := d.outbox.Enqueue(ctx, txn.Txn{KioskID: d.opts.KioskID, Kind: kind, CreatedAt: d.opts.Now(), Taxpayer: tp, Body: body})
+	t, err := d.outbox.Enqueue(ctx, txn.Txn{KioskID: d.opts.KioskID, Kind: kind, CreatedAt: at, Taxpayer: tp, Body: body})
 	if err != nil {
 		d.log.Error("desk: transaction not accepted", "kind", kind, "err", err)
 		return txn.Txn{}, fmt.Errorf("%w: %v", ErrNotAccepted, err)

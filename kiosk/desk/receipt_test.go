@@ -110,31 +110,46 @@ func TestVATReceiptEqualsForm(t *testing.T) {
 	}
 }
 
-// TestPaymentReceiptFigures: each paid item with its amount, the total their sum, the
-// agreement it was debited through.
+// TestPaymentReceiptFigures: each paid item with its amount and, overdue, its surcharge;
+// the taxes, the surcharges and the total their sums; the agreement it was debited through.
+// Paid 2026-12-05, the items due 2026-10-23 are 43 days late: 3,150.00 bears 67.73 and
+// 220.50 bears 4.74 (package latepay, worked by hand there).
 func TestPaymentReceiptFigures(t *testing.T) {
 	d := receiptDesk(t)
 	e := demoEnterprise(t, registry.JianguoHardware)
-	ids := []string{e.Outstanding[0].ID, e.Outstanding[1].ID}
-	total, ok := PaymentTotal(e, ids)
+	ids := []string{e.Outstanding[0].ID, e.Outstanding[1].ID, e.Outstanding[3].ID}
+	bill, ok := PaymentBill(e, ids, d.opts.Now())
 	if !ok {
 		t.Fatal("demo items not outstanding")
 	}
 	for _, l := range i18n.Langs {
 		tx := txn.Txn{ID: "t2", Seq: 7, CreatedAt: d.opts.Now()}
-		got := fields(t, d.paymentReceipt(tx, e, ids, total, receiptTaxpayer, true, l))
-		yuan := func(a money.Amount) string { return d.opts.Catalog.T(l, "vat.yuan", "amount", a.String()) }
-		for _, it := range e.Outstanding[:2] {
-			label := TextIn(it.Name, l) + " " + it.Period
-			if got[label] != yuan(it.Amount) {
-				t.Errorf("%s: %s = %q, want %q", l, label, got[label], yuan(it.Amount))
+		got := fields(t, d.paymentReceipt(tx, e, bill, receiptTaxpayer, true, l))
+		T := func(k string, kv ...any) string { return d.opts.Catalog.T(l, k, kv...) }
+		yuan := func(s string) string { return T("vat.yuan", "amount", s) }
+		for _, c := range []struct {
+			item            hallapi.TaxItem
+			amount, charged string
+		}{
+			{e.Outstanding[0], "3150.00", "67.73"},
+			{e.Outstanding[1], "220.50", "4.74"},
+			{e.Outstanding[3], "37.80", ""}, // due 2026-12-15: not overdue
+		} {
+			if label := TextIn(c.item.Name, l) + " " + c.item.Period; got[label] != yuan(c.amount) {
+				t.Errorf("%s: %s = %q, want %q", l, label, got[label], yuan(c.amount))
+			}
+			label := T("pay.receipt.surcharge_line", "name", TextIn(c.item.Name, l), "days", 43)
+			if c.charged == "" {
+				label = T("pay.receipt.surcharge_line", "name", TextIn(c.item.Name, l), "days", 0)
+			}
+			if want := map[bool]string{true: yuan(c.charged), false: ""}[c.charged != ""]; got[label] != want {
+				t.Errorf("%s: %s = %q, want %q", l, label, got[label], want)
 			}
 		}
-		if total != e.Outstanding[0].Amount+e.Outstanding[1].Amount {
-			t.Errorf("total %s is not the items' sum", total)
-		}
 		expect(t, d, l, got, map[string]string{
-			"pay.receipt.total":     yuan(total),
+			"pay.receipt.tax":       yuan("3408.30"),
+			"pay.receipt.surcharge": yuan("72.47"),
+			"pay.receipt.total":     yuan("3480.77"),
 			"pay.receipt.account":   e.Agreement.Account,
 			"pay.receipt.agreement": e.Agreement.ID,
 			"receipt.filer":         e.CreditCode,

@@ -34,10 +34,16 @@ type kiosk struct {
 	cat  *i18n.Catalog
 }
 
+// deskNow is the kiosk's clock in these tests: late-payment surcharges depend on the day,
+// and the figures below are worked by hand for 2026-12-05 (the demo's Q3 items, due
+// 2026-10-23, are then 43 days late).
+var deskNow = time.Date(2026, 12, 5, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
+
 // newKiosk starts a kiosk; configure, if not nil, changes its configuration first.
 func newKiosk(t *testing.T, configure func(*config.Config)) *kiosk {
 	t.Helper()
-	k := terminaltest.Start(t, terminaltest.Options{Configure: configure})
+	k := terminaltest.Start(t, terminaltest.Options{Configure: configure,
+		Tune: func(o *terminal.Opts) { o.Now = func() time.Time { return deskNow } }})
 	return &kiosk{t: t, demo: k.Demo, term: k.Term, cat: k.Catalog}
 }
 
@@ -308,15 +314,15 @@ func TestPayTaxesOnceOnline(t *testing.T) {
 		t.Fatalf("online outcome: %+v", out)
 	}
 	res, ok := k.hallEntry(out.TxnID, 10*time.Second)
-	// 3150.00 + 220.50 + 94.50 + 37.80, in exact fen
-	if !ok || res.State != txn.Approved || res.Code != hallapi.ResultPaid || res.Message != "3502.80" {
+	// 3150.00 + 220.50 + 94.50 + 37.80 and the surcharges 67.73 + 4.74 + 2.03, in exact fen
+	if !ok || res.State != txn.Approved || res.Code != hallapi.ResultPaid || res.Message != "3577.30" {
 		t.Fatalf("the hall's result: %+v (stored %t)", res, ok)
 	}
 	rs := k.demo.Printer.Receipts()
 	if len(rs) != 1 {
 		t.Fatalf("%d receipts", len(rs))
 	}
-	for _, want := range []string{"税款缴纳回执", "增值税 2026-Q3", "3150.00 元", "220.50 元", "印花税 2026-11", "3502.80 元",
+	for _, want := range []string{"税款缴纳回执", "增值税 2026-Q3", "3150.00 元", "220.50 元", "印花税 2026-11", "增值税滞纳金（逾期 43 天）", "67.73 元", "74.50 元", "3577.30 元",
 		"中国工商银行平顶山卫东支行", "6222 **** **** 6617", "已发出扣款指令", desk.ReceiptNumber(out.Seq),
 		"[QR: " + txn.ReceiptCode("TEST-01", out.TxnID) + "]"} {
 		if !strings.Contains(rs[0].Text, want) {
@@ -418,15 +424,17 @@ func TestPayTaxesPendingOffline(t *testing.T) {
 	}
 }
 
-func ExamplePaymentTotal() {
+func ExamplePaymentBill() {
 	e := registry.Demo()
 	jg, _ := e.Enterprise(registry.JianguoHardware)
-	total, ok := desk.PaymentTotal(jg, []string{"JG-2026Q3-UMT", "JG-2026Q3-EDU", "JG-2026-11-STAMP"})
-	fmt.Println(total, ok)
-	_, ok = desk.PaymentTotal(jg, []string{"JG-2026Q3-UMT", "JG-2026Q3-UMT"})
+	paid := time.Date(2026, 12, 5, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	// 220.50 and 94.50 yuan due 2026-10-23, 43 days late: surcharges 4.74 and 2.03.
+	bill, ok := desk.PaymentBill(jg, []string{"JG-2026Q3-UMT", "JG-2026Q3-EDU", "JG-2026-11-STAMP"}, paid)
+	fmt.Println(bill.Tax, bill.Surcharge, bill.Total(), ok)
+	_, ok = desk.PaymentBill(jg, []string{"JG-2026Q3-UMT", "JG-2026Q3-UMT"}, paid)
 	fmt.Println(ok)
 	// Output:
-	// 352.80 true
+	// 352.80 6.77 359.57 true
 	// false
 }
 

@@ -268,9 +268,13 @@ func TestDecideKinds(t *testing.T) {
 func TestPaymentOnce(t *testing.T) {
 	h := newHallOnDisk(t)
 	c, ctx := h.client(), context.Background()
-	const q3 = `{"credit_code":"91410403MA44JG2K1R","items":["JG-2026Q3-VAT","JG-2026Q3-UMT","JG-2026Q3-EDU"],"total":"3465.00"}`
+	// 3,465.00 yuan due 2026-10-23, paid 2026-12-01: 39 days late, surcharges 61.43 + 4.30 + 1.84
+	const q3 = `{"credit_code":"91410403MA44JG2K1R","items":["JG-2026Q3-VAT","JG-2026Q3-UMT","JG-2026Q3-EDU"],"total":"3532.57","surcharge":"67.57"}`
+	if r, _ := h.send("K1", "pay-0", "tax_payment", idZhang, `{"credit_code":"91410403MA44JG2K1R","items":["JG-2026Q3-VAT","JG-2026Q3-UMT","JG-2026Q3-EDU"],"total":"3465.00"}`); r.Code != hallapi.ResultTotalMismatch || r.Message != "3532.57" {
+		t.Fatalf("overdue items paid without their surcharge: %+v", r)
+	}
 	r, dup := h.send("K1", "pay-1", "tax_payment", idZhang, q3)
-	if r.State != txn.Approved || r.Message != "3465.00" || dup {
+	if r.State != txn.Approved || r.Message != "3532.57" || dup {
 		t.Fatalf("payment: %+v", r)
 	}
 	first := r
@@ -338,7 +342,7 @@ func TestPaymentOnce(t *testing.T) {
 			defer wg.Done()
 			kiosk := fmt.Sprintf("R%d", k)
 			resp, err := c.SendBatch(ctx, hallapi.Batch{KioskID: kiosk, Txns: []txn.Txn{{ID: txn.NewID(), Kind: "tax_payment",
-				Taxpayer: &txn.Taxpayer{IDNumber: idSmith}, Body: withSession(`{"credit_code":"91410400MA9KWB3N7Q","items":["GY-2026Q3-CIT"],"total":"26500.00"}`, h.now)}}})
+				Taxpayer: &txn.Taxpayer{IDNumber: idSmith}, Body: withSession(`{"credit_code":"91410400MA9KWB3N7Q","items":["GY-2026Q3-CIT"],"total":"27003.50","surcharge":"503.50"}`, h.now)}}})
 			if err != nil || len(resp.Results) != 1 {
 				t.Errorf("%s: %+v %v", kiosk, resp, err)
 				return
@@ -525,7 +529,8 @@ func TestFiledReturnPaid(t *testing.T) {
 	if res, _ := h.send("K1", "ret", txn.KindVATReturn, idZhang, string(r.Body())); res.State != txn.Approved {
 		t.Fatalf("return: %+v", res)
 	}
-	pay := `{"credit_code":"` + registry.JianguoHardware + `","items":["F-ret-VAT"],"total":"4000.00"}`
+	// due 2026-10-15, paid 2026-12-01: 47 days late, 4,000.00 × 0.0005 × 47 = 94.00
+	pay := `{"credit_code":"` + registry.JianguoHardware + `","items":["F-ret-VAT"],"total":"4094.00","surcharge":"94.00"}`
 	if res, _ := h.send("K1", "pay", txn.KindTaxPayment, idZhang, pay); res.Code != hallapi.ResultPaid {
 		t.Fatalf("payment: %+v", res)
 	}

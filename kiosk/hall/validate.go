@@ -42,6 +42,10 @@ func validate(t txn.Txn, now time.Time, rules []vatreturn.Rules, sessionAge time
 	case txn.KindTaxPayment:
 		amounts = []string{"total"}
 	}
+	optional := map[string]bool{}
+	if t.Kind == txn.KindTaxPayment {
+		amounts, optional["surcharge"] = append(amounts, "surcharge"), true // absent: none
+	}
 	fields, ok := object(t.Body)
 	if !ok {
 		return &refusal{hallapi.ResultBadBody, ""}
@@ -50,6 +54,9 @@ func validate(t txn.Txn, now time.Time, rules []vatreturn.Rules, sessionAge time
 		return &refusal{hallapi.ResultNoTaxpayer, ""}
 	}
 	for _, name := range amounts {
+		if _, sent := fields[name]; !sent && optional[name] {
+			continue
+		}
 		if !exactAmount.Match(fields[name]) {
 			return &refusal{hallapi.ResultBadAmount, name}
 		}

@@ -65,6 +65,8 @@ func TestBodyValidation(t *testing.T) {
 		{"payment total 18452.3", "tax_payment", `{"credit_code":"91410400MA9KWB3N7Q","items":["GY-2026-11-VAT"],"total":"18452.3"}`, false, hallapi.ResultBadAmount, "total"},
 		{"payment total negative", "tax_payment", `{"credit_code":"91410400MA9KWB3N7Q","items":["GY-2026-11-VAT"],"total":"-18452.37"}`, false, hallapi.ResultBadAmount, "total"},
 		{"payment total zero", "tax_payment", `{"credit_code":"91410400MA9KWB3N7Q","items":["GY-2026-11-VAT"],"total":"0.00"}`, false, hallapi.ResultBadAmount, "total"},
+		{"payment surcharge 1.5", "tax_payment", `{"credit_code":"91410400MA9KWB3N7Q","items":["GY-2026-11-VAT"],"total":"18452.37","surcharge":"1.5"}`, false, hallapi.ResultBadAmount, "surcharge"},
+		{"payment surcharge a number", "tax_payment", `{"credit_code":"91410400MA9KWB3N7Q","items":["GY-2026-11-VAT"],"total":"18452.37","surcharge":0}`, false, hallapi.ResultBadAmount, "surcharge"},
 		{"queue number forged", "queue_ticket", `{"business":"filing","number":"A001; DROP"}`, false, hallapi.ResultBadBody, "number"},
 		{"rating 99", "rating", `{"level":99}`, false, hallapi.ResultBadBody, "level"},
 		{"help, not an object", "help_request", `"help"`, false, hallapi.ResultBadBody, ""},

@@ -184,11 +184,14 @@ type InvoiceCollectionBody struct {
 }
 
 // TaxPaymentBody is the body of a "tax_payment" transaction: the items paid at once and their
-// total, which the hall checks against its own amounts.
+// total, which the hall checks against its own amounts. Total includes Surcharge, the
+// late-payment surcharge of the overdue items up to the day the payment was accepted
+// (package latepay); the hall computes both again.
 type TaxPaymentBody struct {
 	CreditCode string       `json:"credit_code"`
 	Items      []string     `json:"items"` // TaxItem ids
 	Total      money.Amount `json:"total"`
+	Surcharge  money.Amount `json:"surcharge,omitempty"`
 	Session    *Session     `json:"session,omitempty"` // required: the card session the payment was made in
 }
 

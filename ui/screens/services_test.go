@@ -205,13 +205,14 @@ func TestTaxPaymentOnline(t *testing.T) {
 	h.tap("pay.item.JG-2026Q3-UMT")
 	h.tap("pay.item.JG-2026Q3-EDU")
 	h.tap("pay.item.JG-2026Q3-EDU") // and again: not chosen after all
-	if !strings.Contains(h.text(), "已选 2 项，合计 3370.50 元") {
+	// due 2026-10-23, paid 2026-12-01: 39 days late, surcharges 61.43 + 4.30 (package latepay)
+	if !strings.Contains(h.text(), "已选 2 项，合计 3436.23 元（含滞纳金 65.73 元）") || !strings.Contains(h.text(), "已逾期 39 天 · 滞纳金 61.43 元") {
 		t.Fatalf("running total:\n%s", h.text())
 	}
 	h.svcShot("pay_items")
 	h.tap("pay.next")
 	h.waitScreen(ScreenPayConfirm)
-	for _, want := range []string{"中国工商银行平顶山卫东支行", "6222 **** **** 6617", "3370.50 元"} {
+	for _, want := range []string{"中国工商银行平顶山卫东支行", "6222 **** **** 6617", "3436.23 元（含滞纳金 65.73 元）"} {
 		if !strings.Contains(h.text(), want) {
 			t.Fatalf("confirm screen lacks %q:\n%s", want, h.text())
 		}
@@ -223,16 +224,16 @@ func TestTaxPaymentOnline(t *testing.T) {
 	}
 	h.waitScreen(ScreenPayResult)
 	h.app.SetNetwork(NetState{Online: true})
-	if !strings.Contains(h.text(), "已受理扣款 3370.50 元") {
+	if !strings.Contains(h.text(), "已受理扣款 3436.23 元") {
 		t.Fatalf("online result without the hall's answer:\n%s", h.text())
 	}
 	h.svcShot("pay_result")
 	id := h.app.outcome.TxnID
-	if r := h.svcHallResult(id); r.State != txn.Approved || r.Code != hallapi.ResultPaid || r.Message != "3370.50" {
+	if r := h.svcHallResult(id); r.State != txn.Approved || r.Code != hallapi.ResultPaid || r.Message != "3436.23" {
 		t.Fatalf("the hall's result %+v", r)
 	}
 	rs := h.demo.Printer.Receipts()
-	if len(rs) != 1 || !strings.Contains(rs[0].Text, "税款缴纳回执") || !strings.Contains(rs[0].Text, "3370.50 元") || !strings.Contains(rs[0].Text, "6222 **** **** 6617") {
+	if len(rs) != 1 || !strings.Contains(rs[0].Text, "税款缴纳回执") || !strings.Contains(rs[0].Text, "3436.23 元") || !strings.Contains(rs[0].Text, "61.43 元") || !strings.Contains(rs[0].Text, "6222 **** **** 6617") {
 		t.Fatalf("receipts %+v", rs)
 	}
 
@@ -240,7 +241,7 @@ func TestTaxPaymentOnline(t *testing.T) {
 	// chosen again.
 	h.tap("common.home")
 	h.waitScreen(ScreenWelcome)
-	if !strings.Contains(h.text(), "缴纳税款") || !strings.Contains(h.text(), "已受理扣款 3370.50 元") {
+	if !strings.Contains(h.text(), "缴纳税款") || !strings.Contains(h.text(), "已受理扣款 3436.23 元") {
 		t.Fatalf("history without the payment:\n%s", h.text())
 	}
 	h.svcShot("welcome_paid")
@@ -263,7 +264,7 @@ func TestTaxPaymentOnline(t *testing.T) {
 	}
 	pumpUntil[desk.Scanned](h)
 	h.waitScreen(ScreenScan)
-	if !strings.Contains(h.text(), "缴纳税款") || !strings.Contains(h.text(), "已受理扣款 3370.50 元") || strings.Contains(h.text(), "张") {
+	if !strings.Contains(h.text(), "缴纳税款") || !strings.Contains(h.text(), "已受理扣款 3436.23 元") || strings.Contains(h.text(), "张") {
 		t.Fatalf("scanned payment receipt:\n%s", h.text())
 	}
 	h.svcShot("scan_receipt_payment")
