@@ -347,17 +347,17 @@ type Outcome struct {
 	Owed *Owed
 }
 
-// Owed is the tax a filed VAT return owes and how it can be paid.
+// Owed is the tax a filed VAT return owes (the VAT and its surcharges) and how it can be paid.
 type Owed struct {
-	Amount money.Amount
-	Due    string // the statutory last day, "2026-12-15" (vatreturn.Period.Due)
+	Amount money.Amount // vatreturn.Return.Total
+	Due    string       // the statutory last day, "2026-12-15" (vatreturn.Period.Due)
 	// CreditCode is the enterprise that owes it; "" for one's own return, which the kiosk
 	// cannot take payment for (payments need an enterprise's tripartite agreement).
 	CreditCode string
-	// ItemID is the outstanding item the hall lists for it, once it does: the payment
-	// screens offer it in the same visit. "" while the hall has not listed it (offline, or
-	// not yet approved).
-	ItemID string
+	// ItemIDs are the outstanding items the hall lists for it, once it does: the payment
+	// screens offer them in the same visit. None while the hall has not listed them
+	// (offline, or not yet approved).
+	ItemIDs []string
 }
 
 // SubmitVATReturn accepts a VAT return for the current taxpayer: commit, wait briefly for the
@@ -385,34 +385,35 @@ func (d *Desk) SubmitVATReturn(ctx context.Context, r vatreturn.Return, lang i18
 	if err != nil || r.TaxPayable <= 0 {
 		return out, err
 	}
-	out.Owed = &Owed{Amount: r.TaxPayable, Due: r.Period.DueDate(), CreditCode: r.Filer.CreditCode}
+	out.Owed = &Owed{Amount: r.Total(), Due: r.Period.DueDate(), CreditCode: r.Filer.CreditCode}
 	if out.Delivered && r.Filer.Kind == vatreturn.FilerEnterprise {
-		out.Owed.ItemID = d.refreshOwed(ctx, tp.IDNumber, r.Filer.CreditCode, out.TxnID)
+		out.Owed.ItemIDs = d.refreshOwed(ctx, tp.IDNumber, r.Filer.CreditCode, out.TxnID)
 	}
 	return out, nil
 }
 
 // refreshOwed asks the hall again whom the taxpayer acts for, after a return the hall has
 // accepted with tax payable, so that the payment screens list the tax it now owes (the hall
-// names it after the transaction: "F-" + id + "-VAT"). It returns that item's id, or "" when
-// the hall does not list it (refused the return, or could not be asked).
-func (d *Desk) refreshOwed(ctx context.Context, idNumber, creditCode, txnID string) string {
+// names them after the transaction: "F-" + id + "-VAT", "-UMT"...). It returns those items'
+// ids, none when the hall does not list them (refused the return, or could not be asked).
+func (d *Desk) refreshOwed(ctx context.Context, idNumber, creditCode, txnID string) []string {
 	list, cachedAt, err := d.askHallOrCache(ctx, idNumber)
 	if err != nil || !cachedAt.IsZero() {
-		return "" // a cached list predates the return
+		return nil // a cached list predates the return
 	}
+	var ids []string
 	d.ents.set(list, cachedAt)
 	for _, e := range list {
 		if e.CreditCode != creditcode.Normalize(creditCode) {
 			continue
 		}
 		for _, it := range e.Outstanding {
-			if strings.HasPrefix(it.ID, "F-"+txnID+"-") && it.TaxKind == "vat" {
-				return it.ID
+			if strings.HasPrefix(it.ID, "F-"+txnID+"-") {
+				ids = append(ids, it.ID)
 			}
 		}
 	}
-	return ""
+	return ids
 }
 
 // submit is how a taxpayer's service ends: the transaction is accepted (committed), the sync

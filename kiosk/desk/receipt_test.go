@@ -78,7 +78,7 @@ func TestVATReceiptEqualsForm(t *testing.T) {
 	}{
 		{"under the threshold", money.Yuan(600), 0},
 		{"with other exempt sales", money.Yuan(600), money.Yuan(50)},
-		{"over the threshold", money.Yuan(160000), money.Yuan(1000)},
+		{"over the threshold", money.Yuan(160000), money.Yuan(1000)}, // surcharges 56.00, 24.00, 16.00
 		{"zero return", 0, 0},
 	} {
 		r := vatreturn.Return{Period: nov, Filer: vatreturn.Filer{Kind: vatreturn.FilerEnterprise, CreditCode: registry.JianguoHardware},
@@ -104,6 +104,13 @@ func TestVATReceiptEqualsForm(t *testing.T) {
 				want["receipt.exempt"] = yuan(r.ExemptSales)
 				want["vat.small_exempt"] = yuan(r.SmallExempt)
 				want["vat.rate"] = d.opts.Catalog.T(l, "vat.rate.value", "rate", vatreturn.RateText(r.RateBP))
+				want["vat.education"] = yuan(r.EducationSurcharge)
+				want["vat.local_education"] = yuan(r.LocalEducationSurcharge)
+				want["vat.total"] = yuan(r.Total())
+				urban := d.opts.Catalog.T(l, "vat.urban", "rate", "7")
+				if got[urban] != yuan(r.UrbanTax) {
+					t.Errorf("%s %s: %s = %q, want %q", c.name, l, urban, got[urban], yuan(r.UrbanTax))
+				}
 			}
 			t.Run(c.name+"/"+string(l), func(t *testing.T) { expect(t, d, l, got, want) })
 		}

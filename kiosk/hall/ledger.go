@@ -12,6 +12,7 @@ import (
 	"taxkiosk/kiosk/creditcode"
 	"taxkiosk/kiosk/hall/registry"
 	"taxkiosk/kiosk/hallapi"
+	"taxkiosk/kiosk/money"
 	"taxkiosk/kiosk/services/vatreturn"
 	"taxkiosk/kiosk/txn"
 )
@@ -104,17 +105,28 @@ func (l *ledger) recordReturn(t txn.Txn) {
 }
 
 // OwedItems are the outstanding taxes a filed VAT return creates, none when nothing is
-// payable: the VAT, due on the period's statutory last day (vatreturn.Period.Due). Their ids
-// derive from the return's transaction id, so the kiosk that filed it and the hall name them
-// alike, and filing the same transaction twice owes once.
+// payable: the VAT and each surcharge above zero, all due on the period's statutory last
+// day (vatreturn.Period.Due). Their ids derive from the return's transaction id ("F-" + id +
+// "-VAT", "-UMT", "-EDU", "-LEDU"), so the kiosk that filed it and the hall name them alike,
+// and filing the same transaction twice owes once.
 func OwedItems(txnID string, r vatreturn.Return) []hallapi.TaxItem {
-	if r.TaxPayable <= 0 {
-		return nil
+	due, period := r.Period.DueDate(), r.Period.Code()
+	var out []hallapi.TaxItem
+	for _, l := range []struct {
+		suffix, kind string
+		amount       money.Amount
+	}{
+		{"VAT", "vat", r.TaxPayable},
+		{"UMT", "urban_maintenance", r.UrbanTax},
+		{"EDU", "education_surcharge", r.EducationSurcharge},
+		{"LEDU", "local_education_surcharge", r.LocalEducationSurcharge},
+	} {
+		if l.amount > 0 {
+			out = append(out, hallapi.TaxItem{ID: "F-" + txnID + "-" + l.suffix, TaxKind: l.kind, Name: registry.TaxName(l.kind),
+				Period: period, Amount: l.amount, Due: due})
+		}
 	}
-	due := r.Period.DueDate()
-	return []hallapi.TaxItem{
-		{ID: "F-" + txnID + "-VAT", TaxKind: "vat", Name: registry.TaxName("vat"), Period: r.Period.Code(), Amount: r.TaxPayable, Due: due},
-	}
+	return out
 }
 
 // view is the ledger as one batch sees it; the caller holds mu while using it.

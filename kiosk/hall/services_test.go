@@ -492,13 +492,17 @@ func TestFiledReturnOwes(t *testing.T) {
 	if len(e.Outstanding) != 0 {
 		t.Fatalf("returns owing nothing listed: %+v", e.Outstanding)
 	}
-	file("big", registry.DefuHousekeeping, money.Yuan(160000)) // 1% of 160,000
-	want := hallapi.TaxItem{ID: "F-big-VAT", TaxKind: "vat", Name: registry.TaxName("vat"), Period: "2026-11", Amount: money.Yuan(1600), Due: "2026-12-15"}
+	file("big", registry.DefuHousekeeping, money.Yuan(160000)) // 1% of 160,000, and its surcharges halved
+	item := func(suffix, kind string, yuan int64) hallapi.TaxItem {
+		return hallapi.TaxItem{ID: "F-big-" + suffix, TaxKind: kind, Name: registry.TaxName(kind), Period: "2026-11", Amount: money.Yuan(yuan), Due: "2026-12-15"}
+	}
+	want := []hallapi.TaxItem{item("VAT", "vat", 1600), item("UMT", "urban_maintenance", 56),
+		item("EDU", "education_surcharge", 24), item("LEDU", "local_education_surcharge", 16)}
 	check := func(when string) {
 		t.Helper()
 		e, _ := c.Enterprise(ctx, registry.DefuHousekeeping)
 		es, _ := c.Lookup(ctx, idLi, session(h.now))
-		if len(e.Outstanding) != 1 || e.Outstanding[0] != want || len(es) != 1 || len(es[0].Outstanding) != 1 || es[0].Outstanding[0] != want {
+		if fmt.Sprint(e.Outstanding) != fmt.Sprint(want) || len(es) != 1 || fmt.Sprint(es[0].Outstanding) != fmt.Sprint(want) {
 			t.Fatalf("%s: enterprise %+v, lookup %+v; want %+v", when, e.Outstanding, es, want)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 
 	"taxkiosk/assets"
 	"taxkiosk/kiosk/desk"
+	"taxkiosk/kiosk/services/vatreturn"
 )
 
 // submitTimeout bounds a submission: commit, the wait for the hall, and printing.
@@ -132,6 +133,11 @@ func (a *App) confirm() (fyne.CanvasObject, []fyne.CanvasObject) {
 	summary := a.T("service.vat.title") + " · " + desk.PeriodText(a.cat, a.lang, r.Period) + " · " +
 		a.T("vat.tax") + " " + a.T("vat.yuan", "amount", r.TaxPayable.String())
 	items := []fyne.CanvasObject{a.heading(a.T("confirm.title")), a.para(summary, widget.MediumImportance)}
+	if r.TaxPayable > 0 { // the surcharges (附加税费) the title promises, and what it all owes
+		items = append(items, a.para(a.T("confirm.surcharges", "urban_rate", vatreturn.RateText(r.UrbanRateBP),
+			"urban", r.UrbanTax.String(), "edu", r.EducationSurcharge.String(), "local", r.LocalEducationSurcharge.String(),
+			"pct", r.SurchargeReliefPct, "total", r.Total().String()), widget.MediumImportance))
+	}
 	submitKey := "confirm.submit"
 	// The hall's risk reminders for this enterprise come before submission: confirm or go back.
 	if a.ent != nil && len(a.ent.Reminders) > 0 {
@@ -219,12 +225,15 @@ func (a *App) owed(o *desk.Owed) []fyne.CanvasObject {
 		if e.Agreement == nil {
 			return append(out, a.para(a.T("result.owed.no_agreement", "name", a.entName(e)), widget.MediumImportance))
 		}
-		if o.ItemID == "" {
+		if len(o.ItemIDs) == 0 {
 			break
 		}
-		item := o.ItemID
+		chosen := map[string]bool{}
+		for _, id := range o.ItemIDs {
+			chosen[id] = true
+		}
 		pay := a.button("result.pay_now", widget.HighImportance, func() {
-			a.pay = payEdit{ent: &e, chosen: map[string]bool{item: true}}
+			a.pay = payEdit{ent: &e, chosen: chosen}
 			a.show(ScreenPayItems)
 		})
 		return append(out, container.NewCenter(touchSized(pay, 320)))

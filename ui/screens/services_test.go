@@ -3,6 +3,7 @@ package screens
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -348,19 +349,25 @@ func TestFiledReturnPayNow(t *testing.T) {
 	}
 	h.tap("vat.next")
 	h.waitScreen(ScreenConfirm)
+	// 4,000.00 × 7 %, 3 %, 2 %, halved for a small-scale taxpayer
+	for _, want := range []string{"附加税费（减征 50%）", "城市维护建设税（7%）140.00 元 · 教育费附加 60.00 元 · 地方教育附加 40.00 元", "税费合计 4240.00 元"} {
+		if !strings.Contains(h.text(), want) {
+			t.Fatalf("confirm screen lacks %q:\n%s", want, h.text())
+		}
+	}
 	h.tap("confirm.submit")
 	h.waitScreen(ScreenResult)
 	o := h.app.outcome.Owed
-	if o == nil || o.ItemID == "" || o.Amount.String() != "4000.00" || o.Due != h.app.draft.Period.DueDate() {
+	if o == nil || len(o.ItemIDs) != 4 || o.Amount.String() != "4240.00" || o.Due != h.app.draft.Period.DueDate() {
 		t.Fatalf("owed %+v for %+v", o, h.app.draft)
 	}
-	if want := "应纳税额 4000.00 元，缴款期限 " + o.Due; !strings.Contains(h.text(), want) {
+	if want := "应缴税费 4240.00 元，缴款期限 " + o.Due; !strings.Contains(h.text(), want) {
 		t.Fatalf("result screen lacks %q:\n%s", want, h.text())
 	}
 	h.tap("result.pay_now")
 	h.waitScreen(ScreenPayItems)
-	if ids := h.app.pay.items(); len(ids) != 1 || ids[0] != o.ItemID {
-		t.Fatalf("chosen %v, want the return's tax %s", ids, o.ItemID)
+	if ids := h.app.pay.items(); fmt.Sprint(ids) != fmt.Sprint(o.ItemIDs) {
+		t.Fatalf("chosen %v, want the return's taxes %v", ids, o.ItemIDs)
 	}
 	h.tap("pay.next")
 	h.waitScreen(ScreenPayConfirm)
