@@ -121,6 +121,9 @@ type Desk struct {
 	techSeen  string
 	ents      enterprises
 	maint     atomic.Bool
+	// checkLeft: a session ended while its card may still lie on the reader (Finish, idle
+	// timeout); cardLeft: it does, as CardOnReader last said.
+	checkLeft, cardLeft atomic.Bool
 
 	submitMu sync.Mutex // one submission at a time
 }
@@ -223,13 +226,15 @@ func (d *Desk) Run(ctx context.Context) {
 			}
 			presenceCheck = time.Now()
 			switch d.lift.state(d.opts.Now(), d.opts.LiftGrace) {
-			case liftAsked:
-				continue // the screen is asking whether to finish; the card stays unwatched
+			case liftAsked, liftKept:
+				// Lifted, and the screen asks or the taxpayer chose to go on without the
+				// card: a card placed now is read, so that only the same person's card
+				// takes the session back and another's starts its own.
+				d.cardDuringLift(ctx)
+				continue
 			case liftExpired:
 				d.end(session.CardLifted)
 				continue
-			case liftKept:
-				continue // the taxpayer chose to go on without the card
 			}
 			cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 			present, err := d.reader.Present(cctx)
@@ -255,6 +260,9 @@ func (d *Desk) Run(ctx context.Context) {
 		if d.maint.Load() || (d.OutOfService() != "" && !tech) {
 			continue // out of taxpayer service: a card placed now is not read
 		}
+		if d.checkLeft.Load() {
+			d.watchLeftCard(ctx)
+		}
 		cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		card, err := d.reader.ReadCard(cctx)
 		cancel()
@@ -265,13 +273,7 @@ func (d *Desk) Run(ctx context.Context) {
 			wipe(card) // the technician's card, still there after maintenance
 		case err == nil:
 			lastFail, misses = "", 0
-			id := card.IDNumber
-			p := d.sess.Begin(card)
-			d.ents.set(nil, time.Time{})
-			d.beginSession(ctx)
-			d.log.Info("desk: session started", "taxpayer", card.String())
-			d.emit(SessionStarted{Person: p})
-			d.lookupEnterprises(ctx, id)
+			d.startSession(ctx, card)
 		case errors.Is(err, idcard.ErrNoCard) || ctx.Err() != nil:
 			lastFail, d.techSeen = "", ""
 		default:
@@ -285,9 +287,64 @@ func (d *Desk) Run(ctx context.Context) {
 	}
 }
 
+// startSession begins the session of the card just read.
+func (d *Desk) startSession(ctx context.Context, card *idcard.Card) {
+	d.checkLeft.Store(false)
+	d.cardLeft.Store(false)
+	id := card.IDNumber
+	p := d.sess.Begin(card)
+	d.ents.set(nil, time.Time{})
+	d.beginSession(ctx)
+	d.log.Info("desk: session started", "taxpayer", card.String())
+	d.emit(SessionStarted{Person: p})
+	d.lookupEnterprises(ctx, id)
+}
+
+// cardDuringLift reads a card placed while the session's card is lifted. The same ID number
+// is the taxpayer back: the session goes on. Any other card is another person: the session
+// ends (its data wiped) and the new card's begins, so that nobody continues someone else's.
+func (d *Desk) cardDuringLift(ctx context.Context) {
+	cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	card, err := d.reader.ReadCard(cctx)
+	cancel()
+	if err != nil {
+		return // no card, or not readable yet: the grace goes on
+	}
+	if tp, ok := d.sess.Taxpayer(); ok && tp.IDNumber == card.IDNumber {
+		wipe(card)
+		d.lift.reset()
+		d.log.Info("desk: the taxpayer's card is back; the session goes on")
+		d.emit(CardReturned{})
+		return
+	}
+	d.end(session.CardChanged)
+	d.startSession(ctx, card)
+}
+
+// watchLeftCard tells the screens whether the last session's card still lies on the reader,
+// so that the idle screen asks for it to be taken rather than for a card to be placed, and
+// stops watching once it has gone.
+func (d *Desk) watchLeftCard(ctx context.Context) {
+	cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	present, err := d.reader.Present(cctx)
+	cancel()
+	if err != nil {
+		return // the reader's own state is reported by supervision
+	}
+	if d.cardLeft.Swap(present) != present {
+		d.emit(CardOnReader{On: present})
+	}
+	if !present {
+		d.checkLeft.Store(false)
+	}
+}
+
 func (d *Desk) end(r session.EndReason) {
 	d.lift.reset()
 	d.ents.set(nil, time.Time{})
+	if r == session.Finished || r == session.Idle {
+		d.checkLeft.Store(true) // the card was not seen to leave
+	}
 	if d.sess.End() {
 		d.log.Info("desk: session ended", "reason", r)
 		d.emit(SessionEnded{Reason: r})

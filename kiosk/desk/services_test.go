@@ -21,6 +21,7 @@ import (
 	"taxkiosk/kiosk/outbox"
 	"taxkiosk/kiosk/policy"
 	"taxkiosk/kiosk/services/vatreturn"
+	"taxkiosk/kiosk/session"
 	"taxkiosk/kiosk/terminal"
 	"taxkiosk/kiosk/terminal/terminaltest"
 	"taxkiosk/kiosk/txn"
@@ -520,5 +521,80 @@ func TestFiledReturnPayableSameVisit(t *testing.T) {
 	own, err := k.term.Desk.SubmitVATReturn(ctx, vatreturn.Return{Period: q3, Filer: vatreturn.Filer{Kind: vatreturn.FilerSelf}, Sales: money.Yuan(400000)}, i18n.ZH)
 	if err != nil || own.Owed == nil || own.Owed.CreditCode != "" || own.Owed.ItemIDs != nil || own.Owed.Due != "2026-10-15" {
 		t.Fatalf("own return: %+v %+v %v", own, own.Owed, err)
+	}
+}
+
+// next waits for the desk's next event of type T, skipping others.
+func next[T desk.Event](k *kiosk) T {
+	k.t.Helper()
+	deadline := time.After(20 * time.Second)
+	for {
+		select {
+		case e := <-k.term.Desk.Events():
+			if v, ok := e.(T); ok {
+				return v
+			}
+		case <-deadline:
+			var zero T
+			k.t.Fatalf("no %T", zero)
+			return zero
+		}
+	}
+}
+
+// TestAnotherCardEndsTheSession: lift the Hong Kong resident's card and place the foreign
+// resident's within the grace, even after "go on": the first session ends (wiped) and the
+// second person's begins; only the same card takes the session back (issue 12: the session
+// went on as 陈** with his enterprises).
+func TestAnotherCardEndsTheSession(t *testing.T) {
+	k := newKiosk(t, nil)
+	k.identify("hk-resident")
+	first, _ := k.term.Desk.Person()
+
+	// The same card back: the session goes on.
+	k.demo.LiftCard()
+	next[desk.CardLifted](k)
+	if err := k.demo.PlaceCard("hk-resident"); err != nil {
+		t.Fatal(err)
+	}
+	next[desk.CardReturned](k)
+	if p, ok := k.term.Desk.Person(); !ok || p != first {
+		t.Fatalf("after the same card: %+v %t, want %+v", p, ok, first)
+	}
+
+	// Another card, after the taxpayer chose to go on without theirs.
+	k.demo.LiftCard()
+	next[desk.CardLifted](k)
+	k.term.Desk.KeepSession()
+	if err := k.demo.PlaceCard("foreign-permanent"); err != nil {
+		t.Fatal(err)
+	}
+	if e := next[desk.SessionEnded](k); e.Reason != session.CardChanged {
+		t.Fatalf("ended %+v", e)
+	}
+	started := next[desk.SessionStarted](k)
+	p, ok := k.term.Desk.Person()
+	if !ok || p == first || p != started.Person || !strings.HasPrefix(p.MaskedID, "CAN") {
+		t.Fatalf("after another card: %+v (first %+v)", p, first)
+	}
+	for _, e := range k.term.Desk.Enterprises() {
+		if e.CreditCode == registry.GangyingTrading && e.Role == hallapi.RoleLegalRepresentative {
+			t.Fatalf("the new session holds the last person's role: %+v", e)
+		}
+	}
+}
+
+// TestCardLeftOnReader: a session finished with the card on the reader says so until the
+// card is taken, for the idle screen's headline.
+func TestCardLeftOnReader(t *testing.T) {
+	k := newKiosk(t, nil)
+	k.identify("resident-male")
+	k.term.Desk.EndSession(session.Finished)
+	if e := next[desk.CardOnReader](k); !e.On {
+		t.Fatalf("%+v with the card still there", e)
+	}
+	k.demo.LiftCard()
+	if e := next[desk.CardOnReader](k); e.On {
+		t.Fatalf("%+v after the card was taken", e)
 	}
 }

@@ -31,9 +31,9 @@ func (a *App) idle() (fyne.CanvasObject, []fyne.CanvasObject) {
 	icon := canvas.NewImageFromResource(resource("idcard.svg"))
 	icon.FillMode = canvas.ImageFillContain
 	icon.SetMinSize(fyne.NewSize(288, 192))
-	items := []fyne.CanvasObject{container.NewCenter(icon), a.heading(a.T("idle.prompt"))}
 	queue := a.button("queue.button", widget.MediumImportance, func() { a.show(ScreenQueue) })
 	readerDown := false
+	var reasons []fyne.CanvasObject
 	for _, f := range a.desk.Facilities() {
 		if f.Available {
 			continue
@@ -44,8 +44,18 @@ func (a *App) idle() (fyne.CanvasObject, []fyne.CanvasObject) {
 		case desk.FacilityIdentify:
 			readerDown = true
 		}
-		items = append(items, a.para(a.T(f.ReasonKey), widget.DangerImportance))
+		reasons = append(reasons, a.para(a.T(f.ReasonKey), widget.DangerImportance))
 	}
+	// The headline says what to do now: take the card left on the reader, or that the
+	// reader cannot take one, before asking for a card.
+	headline := "idle.prompt"
+	switch {
+	case readerDown:
+		headline = "idle.reader_down"
+	case a.cardLeft:
+		headline = "idle.take_card"
+	}
+	items := append([]fyne.CanvasObject{container.NewCenter(icon), a.heading(a.T(headline))}, reasons...)
 	items = append(items,
 		a.para(a.T("app.subtitle"), widget.MediumImportance),
 		a.para(a.T("idle.hint"), widget.LowImportance),

@@ -84,6 +84,5 @@ func (a *App) sendRating() {
 func (a *App) finishVisit(noticeKey string) {
 	a.rating = rating{}
 	a.wipe()
-	a.notice = noticeKey
-	a.show(ScreenIdle)
+	a.endVisit(noticeKey)
 }
