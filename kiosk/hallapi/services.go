@@ -232,7 +232,7 @@ const (
 	ResultNoTaxpayer         = "no_taxpayer"         // a person's service without the card holder's name and ID number
 	ResultBadAmount          = "bad_amount"          // an amount not "yuan.fen" with two places, negative or too large; Message: the field
 	ResultBadPeriod          = "bad_period"          // a period or date that does not exist or has not begun; Message: the period
-	ResultTaxMismatch        = "tax_mismatch"        // vat_return: computed fields differ from the rules table's; Message: the hall's tax payable
+	ResultTaxMismatch        = "tax_mismatch"        // vat_return: computed fields differ from the rules table's; Message: the hall's tax payable, or its surcharges' total when only they differ
 	ResultUnknownEnterprise  = "unknown_enterprise"  // the credit code is not in the registry
 	ResultNotAuthorised      = "not_authorised"      // the card holder may not act for the enterprise
 	ResultTypeNotApproved    = "type_not_approved"   // invoice_collection; Message: the type code

@@ -13,6 +13,7 @@ import (
 	"taxkiosk/assets"
 	"taxkiosk/kiosk/desk"
 	"taxkiosk/kiosk/services/vatreturn"
+	"taxkiosk/kiosk/txn"
 )
 
 // submitTimeout bounds a submission: commit, the wait for the hall, and printing.
@@ -201,8 +202,14 @@ func (a *App) result() (fyne.CanvasObject, []fyne.CanvasObject) {
 		a.heading("✓ " + a.T("result.title")),
 		a.para(a.T("result.number", "number", desk.ReceiptNumber(o.Seq)), widget.MediumImportance),
 	}
+	refused := false
 	if o.Delivered {
 		items = append(items, a.para(a.T("result.delivered"), widget.SuccessImportance))
+		for _, h := range a.desk.History() { // the hall's answer, when it already came
+			if ans := a.hallAnswer(h); h.TxnID == o.TxnID && ans != "" && h.State != txn.Approved {
+				items, refused = append(items, a.para(ans, widget.DangerImportance)), true
+			}
+		}
 	} else {
 		items = append(items, a.para(a.T("result.queued"), widget.WarningImportance))
 	}
@@ -211,7 +218,9 @@ func (a *App) result() (fyne.CanvasObject, []fyne.CanvasObject) {
 	} else {
 		items = append(items, a.para(a.T("result.receipt_failed", "reason", a.T(o.PrintKey)), widget.DangerImportance))
 	}
-	items = append(items, a.owed(o.Owed)...)
+	if !refused { // a refused return owes nothing
+		items = append(items, a.owed(o.Owed)...)
+	}
 	finish := touchSized(a.button("common.finish", widget.HighImportance, a.finish), 320)
 	items = append(items, container.NewCenter(finish))
 	// Home: another service in the same visit, the card still on the reader.
