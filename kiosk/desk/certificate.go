@@ -55,22 +55,23 @@ func (d *Desk) PrintCertificate(ctx context.Context, creditCode, certID string, 
 	if err != nil {
 		return "", err
 	}
-	c, e := item.Certificate, item.Enterprise
+	doc := d.certificateReceipt(t, item.Certificate, item.Enterprise, lang)
+	d.submitMu.Lock()
+	defer d.submitMu.Unlock()
+	_, key := d.print(ctx, &escpos.Job{ID: t.ID, Doc: doc})
+	return key, nil
+}
+
+// certificateReceipt lays out a paid-tax certificate as the hall listed it.
+func (d *Desk) certificateReceipt(t txn.Txn, c hallapi.Certificate, e hallapi.Enterprise, lang i18n.Lang) *escpos.Document {
 	T := func(k string, kv ...any) string { return d.opts.Catalog.T(lang, k, kv...) }
-	name, kind := e.Name, c.Name.ZH
-	if lang != i18n.ZH {
-		if e.NameEN != "" {
-			name = e.NameEN
-		}
-		kind = c.Name.EN
-	}
 	doc := &escpos.Document{}
-	doc.Title(T("cert.title")).
+	return doc.Title(T("cert.title")).
 		Paragraph(d.hallName()).
 		Separator().
-		Pair(T("cert.taxpayer"), name).
+		Pair(T("cert.taxpayer"), EnterpriseName(e, lang)).
 		Pair(T("receipt.filer"), e.CreditCode).
-		Pair(T("cert.tax_kind"), kind).
+		Pair(T("cert.tax_kind"), TextIn(c.Name, lang)).
 		Pair(T("receipt.period"), c.Period).
 		Amount(T("cert.amount"), T("vat.yuan", "amount", c.Amount.String())).
 		Pair(T("cert.paid_on"), c.PaidOn).
@@ -82,8 +83,4 @@ func (d *Desk) PrintCertificate(ctx context.Context, creditCode, certID string, 
 		Paragraph(T("cert.note")).
 		Feed(2).
 		Cut()
-	d.submitMu.Lock()
-	defer d.submitMu.Unlock()
-	_, key := d.print(ctx, &escpos.Job{ID: t.ID, Doc: doc})
-	return key, nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"taxkiosk/drivers/escpos"
 	"taxkiosk/drivers/gpio"
 	"taxkiosk/drivers/idcard"
+	"taxkiosk/kiosk/creditcode"
 	"taxkiosk/kiosk/hallsync"
 	"taxkiosk/kiosk/i18n"
 	"taxkiosk/kiosk/maint"
@@ -119,6 +121,9 @@ type Desk struct {
 	techSeen  string
 	ents      enterprises
 	maint     atomic.Bool
+	// checkLeft: a session ended while its card may still lie on the reader (Finish, idle
+	// timeout); cardLeft: it does, as CardOnReader last said.
+	checkLeft, cardLeft atomic.Bool
 
 	submitMu sync.Mutex // one submission at a time
 }
@@ -221,13 +226,15 @@ func (d *Desk) Run(ctx context.Context) {
 			}
 			presenceCheck = time.Now()
 			switch d.lift.state(d.opts.Now(), d.opts.LiftGrace) {
-			case liftAsked:
-				continue // the screen is asking whether to finish; the card stays unwatched
+			case liftAsked, liftKept:
+				// Lifted, and the screen asks or the taxpayer chose to go on without the
+				// card: a card placed now is read, so that only the same person's card
+				// takes the session back and another's starts its own.
+				d.cardDuringLift(ctx)
+				continue
 			case liftExpired:
 				d.end(session.CardLifted)
 				continue
-			case liftKept:
-				continue // the taxpayer chose to go on without the card
 			}
 			cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 			present, err := d.reader.Present(cctx)
@@ -253,6 +260,9 @@ func (d *Desk) Run(ctx context.Context) {
 		if d.maint.Load() || (d.OutOfService() != "" && !tech) {
 			continue // out of taxpayer service: a card placed now is not read
 		}
+		if d.checkLeft.Load() {
+			d.watchLeftCard(ctx)
+		}
 		cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		card, err := d.reader.ReadCard(cctx)
 		cancel()
@@ -263,13 +273,7 @@ func (d *Desk) Run(ctx context.Context) {
 			wipe(card) // the technician's card, still there after maintenance
 		case err == nil:
 			lastFail, misses = "", 0
-			id := card.IDNumber
-			p := d.sess.Begin(card)
-			d.ents.set(nil, time.Time{})
-			d.beginSession(ctx)
-			d.log.Info("desk: session started", "taxpayer", card.String())
-			d.emit(SessionStarted{Person: p})
-			d.lookupEnterprises(ctx, id)
+			d.startSession(ctx, card)
 		case errors.Is(err, idcard.ErrNoCard) || ctx.Err() != nil:
 			lastFail, d.techSeen = "", ""
 		default:
@@ -283,9 +287,64 @@ func (d *Desk) Run(ctx context.Context) {
 	}
 }
 
+// startSession begins the session of the card just read.
+func (d *Desk) startSession(ctx context.Context, card *idcard.Card) {
+	d.checkLeft.Store(false)
+	d.cardLeft.Store(false)
+	id := card.IDNumber
+	p := d.sess.Begin(card)
+	d.ents.set(nil, time.Time{})
+	d.beginSession(ctx)
+	d.log.Info("desk: session started", "taxpayer", card.String())
+	d.emit(SessionStarted{Person: p})
+	d.lookupEnterprises(ctx, id)
+}
+
+// cardDuringLift reads a card placed while the session's card is lifted. The same ID number
+// is the taxpayer back: the session goes on. Any other card is another person: the session
+// ends (its data wiped) and the new card's begins, so that nobody continues someone else's.
+func (d *Desk) cardDuringLift(ctx context.Context) {
+	cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	card, err := d.reader.ReadCard(cctx)
+	cancel()
+	if err != nil {
+		return // no card, or not readable yet: the grace goes on
+	}
+	if tp, ok := d.sess.Taxpayer(); ok && tp.IDNumber == card.IDNumber {
+		wipe(card)
+		d.lift.reset()
+		d.log.Info("desk: the taxpayer's card is back; the session goes on")
+		d.emit(CardReturned{})
+		return
+	}
+	d.end(session.CardChanged)
+	d.startSession(ctx, card)
+}
+
+// watchLeftCard tells the screens whether the last session's card still lies on the reader,
+// so that the idle screen asks for it to be taken rather than for a card to be placed, and
+// stops watching once it has gone.
+func (d *Desk) watchLeftCard(ctx context.Context) {
+	cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	present, err := d.reader.Present(cctx)
+	cancel()
+	if err != nil {
+		return // the reader's own state is reported by supervision
+	}
+	if d.cardLeft.Swap(present) != present {
+		d.emit(CardOnReader{On: present})
+	}
+	if !present {
+		d.checkLeft.Store(false)
+	}
+}
+
 func (d *Desk) end(r session.EndReason) {
 	d.lift.reset()
 	d.ents.set(nil, time.Time{})
+	if r == session.Finished || r == session.Idle {
+		d.checkLeft.Store(true) // the card was not seen to leave
+	}
 	if d.sess.End() {
 		d.log.Info("desk: session ended", "reason", r)
 		d.emit(SessionEnded{Reason: r})
@@ -333,12 +392,29 @@ func (d *Desk) VATThreshold(r vatreturn.Return) money.Amount {
 // Outcome is what became of a submitted transaction.
 type Outcome struct {
 	TxnID      string
+	Kind       txn.Kind // the service, which is all a rating of the visit may name
 	Seq        uint64
 	Delivered  bool   // the hall acknowledged it before the receipt printed
 	Printed    bool   // the receipt printed in full
 	PrintKey   string // why the receipt did not print (a printer.* message key), or ""
 	Receipt    string // the receipt as text, for the screen
 	AcceptedAt time.Time
+	// Owed is what a VAT return with tax payable owes, for the result screen; nil for
+	// anything else.
+	Owed *Owed
+}
+
+// Owed is the tax a filed VAT return owes (the VAT and its surcharges) and how it can be paid.
+type Owed struct {
+	Amount money.Amount // vatreturn.Return.Total
+	Due    string       // the statutory last day, "2026-12-15" (vatreturn.Period.Due)
+	// CreditCode is the enterprise that owes it; "" for one's own return, which the kiosk
+	// cannot take payment for (payments need an enterprise's tripartite agreement).
+	CreditCode string
+	// ItemIDs are the outstanding items the hall lists for it, once it does: the payment
+	// screens offer them in the same visit. None while the hall has not listed them
+	// (offline, or not yet approved).
+	ItemIDs []string
 }
 
 // SubmitVATReturn accepts a VAT return for the current taxpayer: commit, wait briefly for the
@@ -360,9 +436,41 @@ func (d *Desk) SubmitVATReturn(ctx context.Context, r vatreturn.Return, lang i18
 	if dec := d.policyCheck(ServiceVAT, r.TaxPayable); !dec.Allowed {
 		return Outcome{}, &RefusedError{ReasonKey: dec.ReasonKey}
 	}
-	return d.submit(ctx, txn.KindVATReturn, tp, r.Body(), func(t txn.Txn, delivered bool) *escpos.Document {
+	out, err := d.submit(ctx, txn.KindVATReturn, tp, r.Body(), func(t txn.Txn, delivered bool) *escpos.Document {
 		return d.vatReceipt(t, r, tp, delivered, lang)
 	})
+	if err != nil || r.TaxPayable <= 0 {
+		return out, err
+	}
+	out.Owed = &Owed{Amount: r.Total(), Due: r.Period.DueDate(), CreditCode: r.Filer.CreditCode}
+	if out.Delivered && r.Filer.Kind == vatreturn.FilerEnterprise {
+		out.Owed.ItemIDs = d.refreshOwed(ctx, tp.IDNumber, r.Filer.CreditCode, out.TxnID)
+	}
+	return out, nil
+}
+
+// refreshOwed asks the hall again whom the taxpayer acts for, after a return the hall has
+// accepted with tax payable, so that the payment screens list the tax it now owes (the hall
+// names them after the transaction: "F-" + id + "-VAT", "-UMT"...). It returns those items'
+// ids, none when the hall does not list them (refused the return, or could not be asked).
+func (d *Desk) refreshOwed(ctx context.Context, idNumber, creditCode, txnID string) []string {
+	list, cachedAt, err := d.askHallOrCache(ctx, idNumber)
+	if err != nil || !cachedAt.IsZero() {
+		return nil // a cached list predates the return
+	}
+	var ids []string
+	d.ents.set(list, cachedAt)
+	for _, e := range list {
+		if e.CreditCode != creditcode.Normalize(creditCode) {
+			continue
+		}
+		for _, it := range e.Outstanding {
+			if strings.HasPrefix(it.ID, "F-"+txnID+"-") {
+				ids = append(ids, it.ID)
+			}
+		}
+	}
+	return ids
 }
 
 // submit is how a taxpayer's service ends: the transaction is accepted (committed), the sync
@@ -370,12 +478,18 @@ func (d *Desk) SubmitVATReturn(ctx context.Context, r vatreturn.Return, lang i18
 // whether the hall already has it. An error means nothing was accepted; a printer fault
 // after acceptance is in the Outcome, never an error.
 func (d *Desk) submit(ctx context.Context, kind txn.Kind, tp *txn.Taxpayer, body any, receipt func(t txn.Txn, delivered bool) *escpos.Document) (Outcome, error) {
+	return d.submitAt(ctx, d.opts.Now(), kind, tp, body, receipt)
+}
+
+// submitAt is submit for a transaction dated at: a body priced by the day (a payment's
+// late-payment surcharge) is dated by the instant that priced it.
+func (d *Desk) submitAt(ctx context.Context, at time.Time, kind txn.Kind, tp *txn.Taxpayer, body any, receipt func(t txn.Txn, delivered bool) *escpos.Document) (Outcome, error) {
 	d.sess.Touch()
-	t, err := d.accept(ctx, kind, tp, body)
+	t, err := d.acceptAt(ctx, at, kind, tp, body)
 	if err != nil {
 		return Outcome{}, err
 	}
-	out := Outcome{TxnID: t.ID, Seq: t.Seq, AcceptedAt: t.CreatedAt}
+	out := Outcome{TxnID: t.ID, Kind: kind, Seq: t.Seq, AcceptedAt: t.CreatedAt}
 	out.Delivered = d.waitDelivered(ctx, t.ID)
 	doc := receipt(t, out.Delivered)
 	out.Receipt = doc.Text(48)
@@ -409,6 +523,11 @@ func (d *Desk) waitDelivered(ctx context.Context, id string) bool {
 // and the taxpayer's personal data, if any, and wakes the sync loop. It is the one way the
 // desk accepts anything: an error means nothing was accepted.
 func (d *Desk) accept(ctx context.Context, kind txn.Kind, tp *txn.Taxpayer, v any) (txn.Txn, error) {
+	return d.acceptAt(ctx, d.opts.Now(), kind, tp, v)
+}
+
+// acceptAt is accept for a transaction created at at.
+func (d *Desk) acceptAt(ctx context.Context, at time.Time, kind txn.Kind, tp *txn.Taxpayer, v any) (txn.Txn, error) {
 	body, ok := v.(json.RawMessage)
 	if !ok {
 		var err error
@@ -416,7 +535,7 @@ func (d *Desk) accept(ctx context.Context, kind txn.Kind, tp *txn.Taxpayer, v an
 			return txn.Txn{}, err
 		}
 	}
-	t, err := d.outbox.Enqueue(ctx, txn.Txn{KioskID: d.opts.KioskID, Kind: kind, CreatedAt: d.opts.Now(), Taxpayer: tp, Body: body})
+	t, err := d.outbox.Enqueue(ctx, txn.Txn{KioskID: d.opts.KioskID, Kind: kind, CreatedAt: at, Taxpayer: tp, Body: body})
 	if err != nil {
 		d.log.Error("desk: transaction not accepted", "kind", kind, "err", err)
 		return txn.Txn{}, fmt.Errorf("%w: %v", ErrNotAccepted, err)

@@ -30,6 +30,18 @@ type CardLifted struct{ Grace time.Duration }
 
 func (CardLifted) isEvent() {}
 
+// CardReturned: the same person's card is back on the reader after CardLifted; the session
+// goes on and the screen stops asking.
+type CardReturned struct{}
+
+func (CardReturned) isEvent() {}
+
+// CardOnReader: after a session ended, the card still lies on the reader (On), or has been
+// taken (!On); the idle screen asks for it to be taken meanwhile.
+type CardOnReader struct{ On bool }
+
+func (CardOnReader) isEvent() {}
+
 // MaintenanceChanged: the kiosk left or returned to taxpayer service for a technician.
 type MaintenanceChanged struct{ On bool }
 

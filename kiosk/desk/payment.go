@@ -3,18 +3,21 @@ package desk
 import (
 	"context"
 	"encoding/json"
+	"time"
 
 	"taxkiosk/drivers/escpos"
 	"taxkiosk/kiosk/hallapi"
 	"taxkiosk/kiosk/i18n"
 	"taxkiosk/kiosk/money"
 	"taxkiosk/kiosk/outbox"
+	"taxkiosk/kiosk/services/latepay"
 	"taxkiosk/kiosk/txn"
 )
 
-// PayableItem is one outstanding tax as the payment screen offers it.
+// PayableItem is one outstanding tax as the payment screen offers it, priced as paid now:
+// an overdue item carries its days late and its late-payment surcharge.
 type PayableItem struct {
-	hallapi.TaxItem
+	latepay.Line
 	// Submitted: the item is in a payment accepted at this kiosk that the hall has not
 	// refused (waiting for it, or approved). It is shown, not offered: a second payment
 	// could debit the account twice.
@@ -29,10 +32,16 @@ func (d *Desk) PayableItems(creditCode string) []PayableItem {
 		return nil
 	}
 	paying := d.payments(e.CreditCode)
-	out := make([]PayableItem, len(e.Outstanding))
-	for i, it := range e.Outstanding {
+	now := d.opts.Now()
+	out := make([]PayableItem, 0, len(e.Outstanding))
+	for _, it := range e.Outstanding {
 		_, sub := paying[it.ID]
-		out[i] = PayableItem{TaxItem: it, Submitted: sub}
+		l, err := latepay.Price(it, now)
+		if err != nil {
+			d.log.Warn("desk: outstanding item with an unreadable due date", "item", it.ID, "err", err)
+			continue // the hall would refuse to price it too
+		}
+		out = append(out, PayableItem{Line: l, Submitted: sub})
 	}
 	return out
 }
@@ -66,28 +75,13 @@ func (d *Desk) payments(creditCode string) map[string]txn.State {
 	return out
 }
 
-// PaymentTotal is the sum of the named outstanding items of e, in exact fen; ok is false when
-// an item is not outstanding or named twice.
-func PaymentTotal(e hallapi.Enterprise, itemIDs []string) (total money.Amount, ok bool) {
-	seen := make(map[string]bool, len(itemIDs))
-	for _, id := range itemIDs {
-		if seen[id] {
-			return 0, false
-		}
-		seen[id] = true
-		found := false
-		for _, it := range e.Outstanding {
-			if it.ID == id {
-				total += it.Amount
-				found = true
-				break
-			}
-		}
-		if !found {
-			return 0, false
-		}
-	}
-	return total, true
+// PaymentBill prices the named outstanding items of e as paid at at: their taxes and the
+// late-payment surcharges of the overdue ones, exactly as the hall checks them (package
+// latepay); ok is false when an item is not outstanding, is named twice or has no readable
+// due date.
+func PaymentBill(e hallapi.Enterprise, itemIDs []string, at time.Time) (bill latepay.Bill, ok bool) {
+	b, err := latepay.Pay(e.Outstanding, itemIDs, at)
+	return b, err == nil
 }
 
 // PayTaxes accepts a payment of the outstanding items itemIDs of enterprise creditCode
@@ -110,7 +104,9 @@ func (d *Desk) PayTaxes(ctx context.Context, creditCode string, itemIDs []string
 	if len(itemIDs) == 0 {
 		return Outcome{}, ErrNoItems
 	}
-	total, ok := PaymentTotal(e, itemIDs)
+	// One instant prices the items and dates the transaction, which the hall prices by.
+	at := d.opts.Now()
+	bill, ok := PaymentBill(e, itemIDs, at)
 	if !ok {
 		return Outcome{}, ErrNotOutstanding
 	}
@@ -123,21 +119,21 @@ func (d *Desk) PayTaxes(ctx context.Context, creditCode string, itemIDs []string
 			return Outcome{}, ErrPaymentPending
 		}
 	}
-	if dec := d.policyCheck(ServicePayment, total); !dec.Allowed {
+	if dec := d.policyCheck(ServicePayment, bill.Total()); !dec.Allowed {
 		return Outcome{}, &RefusedError{ReasonKey: dec.ReasonKey}
 	}
 	items := append([]string(nil), itemIDs...)
 	sess := d.ents.cardSession() // the hall pays only within the card session that asked
-	body := hallapi.TaxPaymentBody{CreditCode: e.CreditCode, Items: items, Total: total, Session: &sess}
-	return d.submit(ctx, txn.KindTaxPayment, tp, body, func(t txn.Txn, delivered bool) *escpos.Document {
-		return d.paymentReceipt(t, e, items, total, tp, delivered, lang)
+	body := hallapi.TaxPaymentBody{CreditCode: e.CreditCode, Items: items, Total: bill.Total(), Surcharge: bill.Surcharge, Session: &sess}
+	return d.submitAt(ctx, at, txn.KindTaxPayment, tp, body, func(t txn.Txn, delivered bool) *escpos.Document {
+		return d.paymentReceipt(t, e, bill, tp, delivered, lang)
 	})
 }
 
 // paymentReceipt lays out the receipt of a payment: what was paid from which account. The
 // kiosk instructs the debit; the bank's result reaches the taxpayer later, by the receipt's
 // QR code or the hall, so the receipt does not call the taxes paid.
-func (d *Desk) paymentReceipt(t txn.Txn, e hallapi.Enterprise, itemIDs []string, total money.Amount, tp *txn.Taxpayer, delivered bool, l i18n.Lang) *escpos.Document {
+func (d *Desk) paymentReceipt(t txn.Txn, e hallapi.Enterprise, bill latepay.Bill, tp *txn.Taxpayer, delivered bool, l i18n.Lang) *escpos.Document {
 	T := func(k string, kv ...any) string { return d.opts.Catalog.T(l, k, kv...) }
 	yuan := func(a money.Amount) string { return T("vat.yuan", "amount", a.String()) }
 	doc := &escpos.Document{}
@@ -150,14 +146,17 @@ func (d *Desk) paymentReceipt(t txn.Txn, e hallapi.Enterprise, itemIDs []string,
 		Pair(T("receipt.taxpayer"), txn.MaskName(tp.Name)).
 		Pair(T("receipt.id"), txn.MaskID(tp.IDNumber)).
 		Separator()
-	for _, id := range itemIDs {
-		for _, it := range e.Outstanding {
-			if it.ID == id {
-				doc.Pair(TextIn(it.Name, l)+" "+it.Period, yuan(it.Amount))
-			}
+	for _, it := range bill.Lines {
+		doc.Pair(TextIn(it.Name, l)+" "+it.Period, yuan(it.Amount))
+		if it.Overdue() {
+			doc.Pair(T("pay.receipt.surcharge_line", "name", TextIn(it.Name, l), "days", it.DaysLate), yuan(it.Surcharge))
 		}
 	}
-	doc.Amount(T("pay.receipt.total"), yuan(total)).
+	if bill.Surcharge > 0 {
+		doc.Pair(T("pay.receipt.tax"), yuan(bill.Tax)).
+			Pair(T("pay.receipt.surcharge"), yuan(bill.Surcharge))
+	}
+	doc.Amount(T("pay.receipt.total"), yuan(bill.Total())).
 		Pair(T("pay.receipt.bank"), TextIn(e.Agreement.Bank, l)).
 		Pair(T("pay.receipt.account"), e.Agreement.Account). // masked by the hall
 		Pair(T("pay.receipt.agreement"), e.Agreement.ID)

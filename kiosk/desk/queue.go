@@ -46,10 +46,18 @@ func (d *Desk) TakeTicket(ctx context.Context, business string, lang i18n.Lang) 
 	if _, err := d.accept(ctx, txn.KindQueueTicket, nil, hallapi.QueueTicketBody{Business: business, Number: t.Number}); err != nil {
 		d.log.Warn("desk: queue ticket not recorded", "err", err) // the number stands: the hall gave it
 	}
-	c := d.opts.Catalog
-	T := func(k string, kv ...any) string { return c.T(lang, k, kv...) }
+	doc := d.ticketReceipt(t, business, lang)
+	d.submitMu.Lock()
+	defer d.submitMu.Unlock()
+	_, key := d.print(ctx, &escpos.Job{ID: "ticket-" + t.Number + "-" + t.IssuedAt.Format("20060102T150405"), Doc: doc})
+	return Ticket{Number: t.Number, Waiting: t.Waiting, PrintKey: key}, nil
+}
+
+// ticketReceipt lays out a queue ticket: the number large, the business, who waits before.
+func (d *Desk) ticketReceipt(t hallapi.Ticket, business string, lang i18n.Lang) *escpos.Document {
+	T := func(k string, kv ...any) string { return d.opts.Catalog.T(lang, k, kv...) }
 	doc := &escpos.Document{}
-	doc.Title(T("ticket.title")).
+	return doc.Title(T("ticket.title")).
 		Paragraph(d.hallName()).
 		Separator().
 		Title(t.Number).
@@ -59,8 +67,4 @@ func (d *Desk) TakeTicket(ctx context.Context, business string, lang i18n.Lang) 
 		Paragraph(T("ticket.note")).
 		Feed(2).
 		Cut()
-	d.submitMu.Lock()
-	defer d.submitMu.Unlock()
-	_, key := d.print(ctx, &escpos.Job{ID: "ticket-" + t.Number + "-" + t.IssuedAt.Format("20060102T150405"), Doc: doc})
-	return Ticket{Number: t.Number, Waiting: t.Waiting, PrintKey: key}, nil
 }

@@ -18,10 +18,19 @@ func RatingReasons() []string { return slices.Clone(ratingReasons) }
 // ErrBadRating is returned for a level outside 1..5 or an unknown reason.
 var ErrBadRating = fmt.Errorf("desk: rating must be 1 to 5 with known reasons")
 
-// Rate records the taxpayer's rating of the visit as a transaction of its own. It is
-// anonymous: no Taxpayer, only the transaction it follows, so the hall can relate a poor
-// rating to what happened.
-func (d *Desk) Rate(ctx context.Context, level int, reasons []string, after string) error {
+// RatingBody is what a rating records: the level, the quick reasons and the kind of service
+// rated. It is anonymous as the screen promises: no Taxpayer, and nothing that leads to one
+// (no transaction id, no time finer than the transaction's own), so the hall can count
+// ratings per service and kiosk, never per person.
+type RatingBody struct {
+	Level   int      `json:"level"`
+	Reasons []string `json:"reasons"`
+	Service txn.Kind `json:"service,omitempty"`
+}
+
+// Rate records the taxpayer's rating of a visit that ended with a service of kind service
+// as an anonymous transaction of its own.
+func (d *Desk) Rate(ctx context.Context, level int, reasons []string, service txn.Kind) error {
 	if level < 1 || level > 5 {
 		return ErrBadRating
 	}
@@ -30,10 +39,6 @@ func (d *Desk) Rate(ctx context.Context, level int, reasons []string, after stri
 			return ErrBadRating
 		}
 	}
-	_, err := d.accept(ctx, txn.KindRating, nil, struct {
-		Level   int      `json:"level"`
-		Reasons []string `json:"reasons"`
-		After   string   `json:"after_txn,omitempty"`
-	}{level, reasons, after})
+	_, err := d.accept(ctx, txn.KindRating, nil, RatingBody{Level: level, Reasons: reasons, Service: service})
 	return err
 }

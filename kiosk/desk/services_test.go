@@ -2,8 +2,10 @@ package desk_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -18,6 +20,8 @@ import (
 	"taxkiosk/kiosk/money"
 	"taxkiosk/kiosk/outbox"
 	"taxkiosk/kiosk/policy"
+	"taxkiosk/kiosk/services/vatreturn"
+	"taxkiosk/kiosk/session"
 	"taxkiosk/kiosk/terminal"
 	"taxkiosk/kiosk/terminal/terminaltest"
 	"taxkiosk/kiosk/txn"
@@ -31,10 +35,16 @@ type kiosk struct {
 	cat  *i18n.Catalog
 }
 
+// deskNow is the kiosk's clock in these tests: late-payment surcharges depend on the day,
+// and the figures below are worked by hand for 2026-12-05 (the demo's Q3 items, due
+// 2026-10-23, are then 43 days late).
+var deskNow = time.Date(2026, 12, 5, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
+
 // newKiosk starts a kiosk; configure, if not nil, changes its configuration first.
 func newKiosk(t *testing.T, configure func(*config.Config)) *kiosk {
 	t.Helper()
-	k := terminaltest.Start(t, terminaltest.Options{Configure: configure})
+	k := terminaltest.Start(t, terminaltest.Options{Configure: configure,
+		Tune: func(o *terminal.Opts) { o.Now = func() time.Time { return deskNow } }})
 	return &kiosk{t: t, demo: k.Demo, term: k.Term, cat: k.Catalog}
 }
 
@@ -305,15 +315,15 @@ func TestPayTaxesOnceOnline(t *testing.T) {
 		t.Fatalf("online outcome: %+v", out)
 	}
 	res, ok := k.hallEntry(out.TxnID, 10*time.Second)
-	// 3150.00 + 220.50 + 94.50 + 37.80, in exact fen
-	if !ok || res.State != txn.Approved || res.Code != hallapi.ResultPaid || res.Message != "3502.80" {
+	// 3150.00 + 220.50 + 94.50 + 37.80 and the surcharges 67.73 + 4.74 + 2.03, in exact fen
+	if !ok || res.State != txn.Approved || res.Code != hallapi.ResultPaid || res.Message != "3577.30" {
 		t.Fatalf("the hall's result: %+v (stored %t)", res, ok)
 	}
 	rs := k.demo.Printer.Receipts()
 	if len(rs) != 1 {
 		t.Fatalf("%d receipts", len(rs))
 	}
-	for _, want := range []string{"税款缴纳回执", "增值税 2026-Q3", "3150.00 元", "220.50 元", "印花税 2026-11", "3502.80 元",
+	for _, want := range []string{"税款缴纳回执", "增值税 2026-Q3", "3150.00 元", "220.50 元", "印花税 2026-11", "增值税滞纳金（逾期 43 天）", "67.73 元", "74.50 元", "3577.30 元",
 		"中国工商银行平顶山卫东支行", "6222 **** **** 6617", "已发出扣款指令", desk.ReceiptNumber(out.Seq),
 		"[QR: " + txn.ReceiptCode("TEST-01", out.TxnID) + "]"} {
 		if !strings.Contains(rs[0].Text, want) {
@@ -415,14 +425,176 @@ func TestPayTaxesPendingOffline(t *testing.T) {
 	}
 }
 
-func ExamplePaymentTotal() {
+func ExamplePaymentBill() {
 	e := registry.Demo()
 	jg, _ := e.Enterprise(registry.JianguoHardware)
-	total, ok := desk.PaymentTotal(jg, []string{"JG-2026Q3-UMT", "JG-2026Q3-EDU", "JG-2026-11-STAMP"})
-	fmt.Println(total, ok)
-	_, ok = desk.PaymentTotal(jg, []string{"JG-2026Q3-UMT", "JG-2026Q3-UMT"})
+	paid := time.Date(2026, 12, 5, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	// 220.50 and 94.50 yuan due 2026-10-23, 43 days late: surcharges 4.74 and 2.03.
+	bill, ok := desk.PaymentBill(jg, []string{"JG-2026Q3-UMT", "JG-2026Q3-EDU", "JG-2026-11-STAMP"}, paid)
+	fmt.Println(bill.Tax, bill.Surcharge, bill.Total(), ok)
+	_, ok = desk.PaymentBill(jg, []string{"JG-2026Q3-UMT", "JG-2026Q3-UMT"}, paid)
 	fmt.Println(ok)
 	// Output:
-	// 352.80 true
+	// 352.80 6.77 359.57 true
 	// false
+}
+
+// TestRatingIsAnonymous: the rating after a VAT return names the service, and nothing that
+// leads back to the return or the person (issue 12: it once carried after_txn).
+func TestRatingIsAnonymous(t *testing.T) {
+	k := newKiosk(t, nil)
+	k.identify("resident-male")
+	ctx := context.Background()
+	out, err := k.term.Desk.SubmitVATReturn(ctx, vatreturn.Zero(vatreturn.Period{Type: vatreturn.Monthly, Year: 2026, Index: 11}), i18n.ZH)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := k.term.Desk.Rate(ctx, 4, []string{"fast"}, out.Kind); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := k.term.Outbox.List(outbox.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, r := range recs {
+		if r.Txn.Kind != txn.KindRating {
+			continue
+		}
+		found = true
+		var fields map[string]any
+		if err := json.Unmarshal(r.Txn.Body, &fields); err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]any{"level": 4.0, "reasons": []any{"fast"}, "service": string(txn.KindVATReturn)}
+		if !reflect.DeepEqual(fields, want) {
+			t.Errorf("rating body %s, want exactly level, reasons and service", r.Txn.Body)
+		}
+		if r.Txn.Taxpayer != nil || strings.Contains(string(r.Txn.Body), out.TxnID) {
+			t.Errorf("the rating leads back to the return: %+v", r.Txn)
+		}
+	}
+	if !found {
+		t.Fatal("no rating accepted")
+	}
+}
+
+// TestFiledReturnPayableSameVisit: a return with 4,000.00 yuan payable becomes an item the
+// hall lists, due on the period's statutory day, which the payment flow offers and pays in
+// the same session (issue 12: 缴纳税款 once said 没有待缴税款).
+func TestFiledReturnPayableSameVisit(t *testing.T) {
+	k := newKiosk(t, nil)
+	k.online()
+	k.identify("resident-male")
+	ctx := context.Background()
+	q3 := vatreturn.Period{Type: vatreturn.Quarterly, Year: 2026, Index: 3}
+	r := vatreturn.Return{Period: q3, Filer: vatreturn.Filer{Kind: vatreturn.FilerEnterprise, CreditCode: registry.JianguoHardware}, Sales: money.Yuan(400000)}
+	out, err := k.term.Desk.SubmitVATReturn(ctx, r, i18n.ZH)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 4,000.00 VAT; surcharges halved: 140.00 + 60.00 + 40.00
+	f := "F-" + out.TxnID + "-"
+	want := desk.Owed{Amount: money.Yuan(4240), Due: "2026-10-15", CreditCode: registry.JianguoHardware,
+		ItemIDs: []string{f + "VAT", f + "UMT", f + "EDU", f + "LEDU"}}
+	if !out.Delivered || out.Owed == nil || fmt.Sprint(*out.Owed) != fmt.Sprint(want) {
+		t.Fatalf("outcome %+v owed %+v, want %+v", out, out.Owed, want)
+	}
+	var offered money.Amount
+	for _, it := range k.term.Desk.PayableItems(registry.JianguoHardware) {
+		if strings.HasPrefix(it.ID, f) && it.Due == want.Due && !it.Submitted {
+			offered += it.Amount
+		}
+	}
+	if offered != want.Amount {
+		t.Fatalf("the return's taxes offered: %s of %s: %+v", offered, want.Amount, k.term.Desk.PayableItems(registry.JianguoHardware))
+	}
+	pay, err := k.term.Desk.PayTaxes(ctx, registry.JianguoHardware, want.ItemIDs, i18n.ZH)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, ok := k.hallEntry(pay.TxnID, 10*time.Second); !ok || res.Code != hallapi.ResultPaid {
+		t.Fatalf("the hall's answer to the payment: %+v (stored %t)", res, ok)
+	}
+
+	// One's own return owes to the person: due date, no item (no tripartite agreement).
+	own, err := k.term.Desk.SubmitVATReturn(ctx, vatreturn.Return{Period: q3, Filer: vatreturn.Filer{Kind: vatreturn.FilerSelf}, Sales: money.Yuan(400000)}, i18n.ZH)
+	if err != nil || own.Owed == nil || own.Owed.CreditCode != "" || own.Owed.ItemIDs != nil || own.Owed.Due != "2026-10-15" {
+		t.Fatalf("own return: %+v %+v %v", own, own.Owed, err)
+	}
+}
+
+// next waits for the desk's next event of type T, skipping others.
+func next[T desk.Event](k *kiosk) T {
+	k.t.Helper()
+	deadline := time.After(20 * time.Second)
+	for {
+		select {
+		case e := <-k.term.Desk.Events():
+			if v, ok := e.(T); ok {
+				return v
+			}
+		case <-deadline:
+			var zero T
+			k.t.Fatalf("no %T", zero)
+			return zero
+		}
+	}
+}
+
+// TestAnotherCardEndsTheSession: lift the Hong Kong resident's card and place the foreign
+// resident's within the grace, even after "go on": the first session ends (wiped) and the
+// second person's begins; only the same card takes the session back (issue 12: the session
+// went on as 陈** with his enterprises).
+func TestAnotherCardEndsTheSession(t *testing.T) {
+	k := newKiosk(t, nil)
+	k.identify("hk-resident")
+	first, _ := k.term.Desk.Person()
+
+	// The same card back: the session goes on.
+	k.demo.LiftCard()
+	next[desk.CardLifted](k)
+	if err := k.demo.PlaceCard("hk-resident"); err != nil {
+		t.Fatal(err)
+	}
+	next[desk.CardReturned](k)
+	if p, ok := k.term.Desk.Person(); !ok || p != first {
+		t.Fatalf("after the same card: %+v %t, want %+v", p, ok, first)
+	}
+
+	// Another card, after the taxpayer chose to go on without theirs.
+	k.demo.LiftCard()
+	next[desk.CardLifted](k)
+	k.term.Desk.KeepSession()
+	if err := k.demo.PlaceCard("foreign-permanent"); err != nil {
+		t.Fatal(err)
+	}
+	if e := next[desk.SessionEnded](k); e.Reason != session.CardChanged {
+		t.Fatalf("ended %+v", e)
+	}
+	started := next[desk.SessionStarted](k)
+	p, ok := k.term.Desk.Person()
+	if !ok || p == first || p != started.Person || !strings.HasPrefix(p.MaskedID, "CAN") {
+		t.Fatalf("after another card: %+v (first %+v)", p, first)
+	}
+	for _, e := range k.term.Desk.Enterprises() {
+		if e.CreditCode == registry.GangyingTrading && e.Role == hallapi.RoleLegalRepresentative {
+			t.Fatalf("the new session holds the last person's role: %+v", e)
+		}
+	}
+}
+
+// TestCardLeftOnReader: a session finished with the card on the reader says so until the
+// card is taken, for the idle screen's headline.
+func TestCardLeftOnReader(t *testing.T) {
+	k := newKiosk(t, nil)
+	k.identify("resident-male")
+	k.term.Desk.EndSession(session.Finished)
+	if e := next[desk.CardOnReader](k); !e.On {
+		t.Fatalf("%+v with the card still there", e)
+	}
+	k.demo.LiftCard()
+	if e := next[desk.CardOnReader](k); e.On {
+		t.Fatalf("%+v after the card was taken", e)
+	}
 }

@@ -7,7 +7,10 @@
 // tickets, and invoice verification. Payments approved at the hall are subtracted from the
 // registry's outstanding taxes and become printable certificates; the ledger of them is
 // rebuilt from the Store, and a payment batch is decided and committed under one lock, so that
-// an item is never paid twice, by a retry or by two kiosks at once.
+// an item is never paid twice, by a retry or by two kiosks at once. An enterprise's approved
+// VAT return with tax payable adds its VAT and surcharges to the outstanding taxes (due on
+// the period's statutory day), so the same visit can pay them; a payment of overdue items
+// must include their late-payment surcharge (package services/latepay).
 //
 // It stores each transaction exactly once, deduplicated on (kiosk id, transaction id) for
 // ever, not within a time window: a kiosk may resend after a week offline and must still be

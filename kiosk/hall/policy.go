@@ -10,7 +10,7 @@ import (
 	"taxkiosk/kiosk/creditcode"
 	"taxkiosk/kiosk/hall/registry"
 	"taxkiosk/kiosk/hallapi"
-	"taxkiosk/kiosk/money"
+	"taxkiosk/kiosk/services/latepay"
 	"taxkiosk/kiosk/services/vatreturn"
 	"taxkiosk/kiosk/txn"
 )
@@ -24,7 +24,9 @@ import (
 //     carry "risk_ack": true, else counter_visit "risk_review".
 //   - invoice_collection: approved "accepted" within an approved type and its limit.
 //   - tax_payment: approved "paid" when every item is outstanding, the enterprise has a
-//     payment agreement and the total matches; rejected otherwise. The body must name the
+//     payment agreement and the total matches: the items' taxes plus the late-payment
+//     surcharge of the overdue ones up to the day the kiosk accepted the payment (package
+//     latepay), which the body also states apart ("surcharge"); rejected otherwise. The body must name the
 //     card session it was made in (rejected "no_session" otherwise).
 //   - certificate: approved "issued" for a certificate the enterprise has.
 //   - invoice_verification: approved "genuine", else rejected "not_found" or "mismatch".
@@ -143,17 +145,18 @@ func decide(rb rulebook, t txn.Txn, now time.Time, st *state) (txn.Result, bool)
 		if bad != nil {
 			return *bad, true
 		}
+		if st != nil {
+			e = st.paid.owing(e) // and what returns filed here owe
+		}
 		if st != nil && st.watch != nil && st.watch.otherPerson(t.KioskID, *b.Session, normalID(t.Taxpayer.IDNumber)) {
 			return no(hallapi.ResultNoSession, "") // the session's card is someone else's
 		}
 		if e.Agreement == nil {
 			return no(hallapi.ResultNoAgreement, "")
 		}
-		var total money.Amount
 		seen := map[string]bool{}
 		for _, id := range b.Items {
-			it, found := findItem(e.Outstanding, id)
-			if !found || seen[id] {
+			if _, found := findItem(e.Outstanding, id); !found || seen[id] {
 				return no(hallapi.ResultNotOutstanding, id)
 			}
 			seen[id] = true
@@ -162,9 +165,19 @@ func decide(rb rulebook, t txn.Txn, now time.Time, st *state) (txn.Result, bool)
 					return no(hallapi.ResultPaidByOther, id)
 				}
 			}
-			total += it.Amount
 		}
-		if total != b.Total {
+		// Overdue items bear the late-payment surcharge up to the day the kiosk accepted
+		// the payment, computed as the kiosk computed it (package latepay).
+		paidAt := t.CreatedAt
+		if paidAt.IsZero() {
+			paidAt = now
+		}
+		bill, err := latepay.Pay(e.Outstanding, b.Items, paidAt)
+		if err != nil {
+			return no(hallapi.ResultNotOutstanding, "")
+		}
+		total := bill.Total()
+		if total != b.Total || b.Surcharge != bill.Surcharge {
 			return no(hallapi.ResultTotalMismatch, total.String())
 		}
 		if st != nil {

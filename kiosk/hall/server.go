@@ -249,7 +249,10 @@ func (s *Server) batches(w http.ResponseWriter, r *http.Request) {
 	// kiosks paying the same item at once cannot both be approved. Certificates read it too:
 	// a payment made here is printable.
 	st := &state{queue: &s.queue, watch: s.watch}
-	if slices.ContainsFunc(txns, func(t txn.Txn) bool { return t.Kind == txn.KindTaxPayment || t.Kind == txn.KindCertificate }) {
+	// A return is stored under it too: the taxes it owes join the ledger in the same step.
+	if slices.ContainsFunc(txns, func(t txn.Txn) bool {
+		return t.Kind == txn.KindTaxPayment || t.Kind == txn.KindCertificate || t.Kind == txn.KindVATReturn
+	}) {
 		s.ledger.mu.Lock()
 		defer s.ledger.mu.Unlock()
 		if err := s.ledger.load(r.Context(), s.store); err != nil {

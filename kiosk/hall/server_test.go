@@ -76,10 +76,18 @@ func (m *memStore) PutBatch(ctx context.Context, kiosk string, es []hall.Entry) 
 }
 
 func (m *memStore) Payments(ctx context.Context) ([]hall.Entry, error) {
+	return m.ofKind(ctx, txn.KindTaxPayment)
+}
+
+func (m *memStore) Returns(ctx context.Context) ([]hall.Entry, error) {
+	return m.ofKind(ctx, txn.KindVATReturn)
+}
+
+func (m *memStore) ofKind(ctx context.Context, kind txn.Kind) ([]hall.Entry, error) {
 	es, err := m.List(ctx)
 	var out []hall.Entry
 	for _, e := range es {
-		if e.Txn.Kind == txn.KindTaxPayment {
+		if e.Txn.Kind == kind {
 			e.Txn.Taxpayer, e.Evidence = nil, nil
 			out = append(out, e)
 		}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -68,9 +69,12 @@ func (s *Server) paidView(w http.ResponseWriter, r *http.Request) (*pending, boo
 		return nil, false
 	}
 	// A copy: the ledger's map changes under its lock, and the answer is built without it.
-	p := &pending{base: make(map[string]payer, len(s.ledger.paid)), added: nil}
+	p := &pending{base: make(map[string]payer, len(s.ledger.paid)), owed: make(map[string][]hallapi.TaxItem, len(s.ledger.owed))}
 	for k, v := range s.ledger.paid {
 		p.base[k] = v
+	}
+	for k, v := range s.ledger.owed {
+		p.owed[k] = slices.Clone(v)
 	}
 	return p, true
 }

@@ -18,6 +18,7 @@ import (
 	"taxkiosk/kiosk/hall/boltstore"
 	"taxkiosk/kiosk/hall/registry"
 	"taxkiosk/kiosk/hallapi"
+	"taxkiosk/kiosk/money"
 	"taxkiosk/kiosk/seal"
 	"taxkiosk/kiosk/services/vatreturn"
 	"taxkiosk/kiosk/txn"
@@ -267,9 +268,13 @@ func TestDecideKinds(t *testing.T) {
 func TestPaymentOnce(t *testing.T) {
 	h := newHallOnDisk(t)
 	c, ctx := h.client(), context.Background()
-	const q3 = `{"credit_code":"91410403MA44JG2K1R","items":["JG-2026Q3-VAT","JG-2026Q3-UMT","JG-2026Q3-EDU"],"total":"3465.00"}`
+	// 3,465.00 yuan due 2026-10-23, paid 2026-12-01: 39 days late, surcharges 61.43 + 4.30 + 1.84
+	const q3 = `{"credit_code":"91410403MA44JG2K1R","items":["JG-2026Q3-VAT","JG-2026Q3-UMT","JG-2026Q3-EDU"],"total":"3532.57","surcharge":"67.57"}`
+	if r, _ := h.send("K1", "pay-0", "tax_payment", idZhang, `{"credit_code":"91410403MA44JG2K1R","items":["JG-2026Q3-VAT","JG-2026Q3-UMT","JG-2026Q3-EDU"],"total":"3465.00"}`); r.Code != hallapi.ResultTotalMismatch || r.Message != "3532.57" {
+		t.Fatalf("overdue items paid without their surcharge: %+v", r)
+	}
 	r, dup := h.send("K1", "pay-1", "tax_payment", idZhang, q3)
-	if r.State != txn.Approved || r.Message != "3465.00" || dup {
+	if r.State != txn.Approved || r.Message != "3532.57" || dup {
 		t.Fatalf("payment: %+v", r)
 	}
 	first := r
@@ -337,7 +342,7 @@ func TestPaymentOnce(t *testing.T) {
 			defer wg.Done()
 			kiosk := fmt.Sprintf("R%d", k)
 			resp, err := c.SendBatch(ctx, hallapi.Batch{KioskID: kiosk, Txns: []txn.Txn{{ID: txn.NewID(), Kind: "tax_payment",
-				Taxpayer: &txn.Taxpayer{IDNumber: idSmith}, Body: withSession(`{"credit_code":"91410400MA9KWB3N7Q","items":["GY-2026Q3-CIT"],"total":"26500.00"}`, h.now)}}})
+				Taxpayer: &txn.Taxpayer{IDNumber: idSmith}, Body: withSession(`{"credit_code":"91410400MA9KWB3N7Q","items":["GY-2026Q3-CIT"],"total":"27003.50","surcharge":"503.50"}`, h.now)}}})
 			if err != nil || len(resp.Results) != 1 {
 				t.Errorf("%s: %+v %v", kiosk, resp, err)
 				return
@@ -458,4 +463,92 @@ func ExampleDecide() {
 	r, ok := hall.Decide(t, time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
 	fmt.Println(ok, r.State, r.Code, r.Message)
 	// Output: true rejected over_limit 10
+}
+
+// TestFiledReturnOwes: an enterprise's return with tax payable becomes an outstanding item
+// due on the period's statutory day, which the same visit can pay; a zero return, a return
+// under the threshold and one's own return owe nothing here; a restarted hall still lists it.
+func TestFiledReturnOwes(t *testing.T) {
+	h := newHallOnDisk(t)
+	c, ctx := h.client(), context.Background()
+	nov := vatreturn.Period{Type: vatreturn.Monthly, Year: 2026, Index: 11}
+	file := func(id, code string, sales money.Amount) {
+		t.Helper()
+		r := vatreturn.Return{Period: nov, Filer: vatreturn.Filer{Kind: vatreturn.FilerSelf}, Sales: sales}
+		if code != "" {
+			r.Filer = vatreturn.Filer{Kind: vatreturn.FilerEnterprise, CreditCode: code}
+		}
+		if err := r.Compute(vatreturn.RulesFor(vatreturn.DefaultRules(), nov)); err != nil {
+			t.Fatal(err)
+		}
+		if res, _ := h.send("K1", id, txn.KindVATReturn, idLi, string(r.Body())); res.State != txn.Approved {
+			t.Fatalf("return %s: %+v", id, res)
+		}
+	}
+	file("zero", registry.DefuHousekeeping, 0)
+	file("small", registry.DefuHousekeeping, money.Yuan(600))
+	file("own", "", money.Yuan(160000))
+	e, _ := c.Enterprise(ctx, registry.DefuHousekeeping)
+	if len(e.Outstanding) != 0 {
+		t.Fatalf("returns owing nothing listed: %+v", e.Outstanding)
+	}
+	file("big", registry.DefuHousekeeping, money.Yuan(160000)) // 1% of 160,000, and its surcharges halved
+	item := func(suffix, kind string, yuan int64) hallapi.TaxItem {
+		return hallapi.TaxItem{ID: "F-big-" + suffix, TaxKind: kind, Name: registry.TaxName(kind), Period: "2026-11", Amount: money.Yuan(yuan), Due: "2026-12-15"}
+	}
+	want := []hallapi.TaxItem{item("VAT", "vat", 1600), item("UMT", "urban_maintenance", 56),
+		item("EDU", "education_surcharge", 24), item("LEDU", "local_education_surcharge", 16)}
+	check := func(when string) {
+		t.Helper()
+		e, _ := c.Enterprise(ctx, registry.DefuHousekeeping)
+		es, _ := c.Lookup(ctx, idLi, session(h.now))
+		if fmt.Sprint(e.Outstanding) != fmt.Sprint(want) || len(es) != 1 || fmt.Sprint(es[0].Outstanding) != fmt.Sprint(want) {
+			t.Fatalf("%s: enterprise %+v, lookup %+v; want %+v", when, e.Outstanding, es, want)
+		}
+	}
+	check("after filing")
+	file("big", registry.DefuHousekeeping, money.Yuan(160000)) // the same transaction again owes once
+	h.stop()
+	h.start()
+	c = h.client()
+	check("after a restart")
+
+	// 德福家政 has no tripartite agreement: the hall lists the tax and refuses to debit it.
+	pay := `{"credit_code":"` + registry.DefuHousekeeping + `","items":["F-big-VAT"],"total":"1600.00"}`
+	if r, _ := h.send("K1", "pay-big", txn.KindTaxPayment, idLi, pay); r.Code != hallapi.ResultNoAgreement {
+		t.Fatalf("payment without an agreement: %+v", r)
+	}
+}
+
+// TestFiledReturnPaid: with an agreement, the filed return's tax is paid like any other and
+// becomes a certificate.
+func TestFiledReturnPaid(t *testing.T) {
+	h := newHallOnDisk(t)
+	c, ctx := h.client(), context.Background()
+	q4 := vatreturn.Period{Type: vatreturn.Quarterly, Year: 2026, Index: 3}
+	r := vatreturn.Return{Period: q4, Filer: vatreturn.Filer{Kind: vatreturn.FilerEnterprise, CreditCode: registry.JianguoHardware}, Sales: money.Yuan(400000)}
+	if err := r.Compute(vatreturn.RulesFor(vatreturn.DefaultRules(), q4)); err != nil {
+		t.Fatal(err)
+	}
+	if res, _ := h.send("K1", "ret", txn.KindVATReturn, idZhang, string(r.Body())); res.State != txn.Approved {
+		t.Fatalf("return: %+v", res)
+	}
+	// due 2026-10-15, paid 2026-12-01: 47 days late, 4,000.00 × 0.0005 × 47 = 94.00
+	pay := `{"credit_code":"` + registry.JianguoHardware + `","items":["F-ret-VAT"],"total":"4094.00","surcharge":"94.00"}`
+	if res, _ := h.send("K1", "pay", txn.KindTaxPayment, idZhang, pay); res.Code != hallapi.ResultPaid {
+		t.Fatalf("payment: %+v", res)
+	}
+	e, _ := c.Enterprise(ctx, registry.JianguoHardware)
+	if _, owed := findItem(e.Outstanding, "F-ret-VAT"); owed || e.Certificates[len(e.Certificates)-1].ID != "P-F-ret-VAT" {
+		t.Fatalf("after payment: %+v %+v", e.Outstanding, e.Certificates)
+	}
+}
+
+func findItem(items []hallapi.TaxItem, id string) (hallapi.TaxItem, bool) {
+	for _, it := range items {
+		if it.ID == id {
+			return it, true
+		}
+	}
+	return hallapi.TaxItem{}, false
 }

@@ -77,6 +77,9 @@ type Store interface {
 	// without opening its Taxpayer (nil): what the ledger is rebuilt from, read through an
 	// index so that it does not cost a pass over every transaction.
 	Payments(ctx context.Context) ([]Entry, error)
+	// Returns is Payments for the stored vat_return transactions: what the ledger's taxes
+	// owed from returns filed at the hall's kiosks are rebuilt from.
+	Returns(ctx context.Context) ([]Entry, error)
 	// Evidence returns the signed batch a stored transaction came in; ErrNotFound when the
 	// transaction is not stored or was stored without evidence.
 	Evidence(ctx context.Context, kioskID, txnID string) (Evidence, error)

@@ -38,9 +38,14 @@ func validate(t txn.Txn, now time.Time, rules []vatreturn.Rules, sessionAge time
 	var amounts []string
 	switch t.Kind {
 	case txn.KindVATReturn:
-		amounts = []string{"sales", "exempt_sales", "small_exempt_sales", "tax_payable"}
+		amounts = []string{"sales", "exempt_sales", "small_exempt_sales", "tax_payable",
+			"urban_maintenance_tax", "education_surcharge", "local_education_surcharge"}
 	case txn.KindTaxPayment:
 		amounts = []string{"total"}
+	}
+	optional := map[string]bool{}
+	if t.Kind == txn.KindTaxPayment {
+		amounts, optional["surcharge"] = append(amounts, "surcharge"), true // absent: none
 	}
 	fields, ok := object(t.Body)
 	if !ok {
@@ -50,6 +55,9 @@ func validate(t txn.Txn, now time.Time, rules []vatreturn.Rules, sessionAge time
 		return &refusal{hallapi.ResultNoTaxpayer, ""}
 	}
 	for _, name := range amounts {
+		if _, sent := fields[name]; !sent && optional[name] {
+			continue
+		}
 		if !exactAmount.Match(fields[name]) {
 			return &refusal{hallapi.ResultBadAmount, name}
 		}
@@ -174,6 +182,12 @@ func validateVAT(body json.RawMessage, now time.Time, rules []vatreturn.Rules) *
 	if want.TaxPayable != r.TaxPayable || want.SmallExempt != r.SmallExempt || want.RateBP != r.RateBP ||
 		want.Zero != r.Zero || want.Rules != r.Rules {
 		return &refusal{hallapi.ResultTaxMismatch, want.TaxPayable.String()}
+	}
+	// The surcharges (附加税费) under the same rules: the message names the total they owe.
+	if want.UrbanTax != r.UrbanTax || want.EducationSurcharge != r.EducationSurcharge ||
+		want.LocalEducationSurcharge != r.LocalEducationSurcharge || want.UrbanRateBP != r.UrbanRateBP ||
+		want.SurchargeReliefPct != r.SurchargeReliefPct {
+		return &refusal{hallapi.ResultTaxMismatch, want.Surcharges().String()}
 	}
 	return nil
 }

@@ -59,12 +59,17 @@ func TestBodyValidation(t *testing.T) {
 		{"no taxpayer", "vat_return", string(good.Body()), true, hallapi.ResultNoTaxpayer, ""},
 		{"tax payable too low", "vat_return", with("tax_payable", `"0.00"`), false, hallapi.ResultTaxMismatch, "4000.00"},
 		{"below the threshold but taxed", "vat_return", with("sales", `"1000.00"`), false, hallapi.ResultTaxMismatch, "0.00"},
+		{"surcharges left out", "vat_return", with("urban_maintenance_tax", `"0.00"`), false, hallapi.ResultTaxMismatch, "240.00"},   // 4,000.00 × (7 + 3 + 2) % halved
+		{"surcharges not halved", "vat_return", with("education_surcharge", `"120.00"`), false, hallapi.ResultTaxMismatch, "240.00"}, // 4,000.00 × (7 + 3 + 2) % halved
+		{"no surcharge field", "vat_return", with("local_education_surcharge", ""), false, hallapi.ResultBadAmount, "local_education_surcharge"},
 		{"another rules version", "vat_return", with("rules", `"mine"`), false, hallapi.ResultTaxMismatch, "4000.00"},
 		{"no filer", "vat_return", with("filer", ""), false, hallapi.ResultBadBody, "filer"},
 		{"not an object", "vat_return", `[1,2]`, false, hallapi.ResultBadBody, ""},
 		{"payment total 18452.3", "tax_payment", `{"credit_code":"91410400MA9KWB3N7Q","items":["GY-2026-11-VAT"],"total":"18452.3"}`, false, hallapi.ResultBadAmount, "total"},
 		{"payment total negative", "tax_payment", `{"credit_code":"91410400MA9KWB3N7Q","items":["GY-2026-11-VAT"],"total":"-18452.37"}`, false, hallapi.ResultBadAmount, "total"},
 		{"payment total zero", "tax_payment", `{"credit_code":"91410400MA9KWB3N7Q","items":["GY-2026-11-VAT"],"total":"0.00"}`, false, hallapi.ResultBadAmount, "total"},
+		{"payment surcharge 1.5", "tax_payment", `{"credit_code":"91410400MA9KWB3N7Q","items":["GY-2026-11-VAT"],"total":"18452.37","surcharge":"1.5"}`, false, hallapi.ResultBadAmount, "surcharge"},
+		{"payment surcharge a number", "tax_payment", `{"credit_code":"91410400MA9KWB3N7Q","items":["GY-2026-11-VAT"],"total":"18452.37","surcharge":0}`, false, hallapi.ResultBadAmount, "surcharge"},
 		{"queue number forged", "queue_ticket", `{"business":"filing","number":"A001; DROP"}`, false, hallapi.ResultBadBody, "number"},
 		{"rating 99", "rating", `{"level":99}`, false, hallapi.ResultBadBody, "level"},
 		{"help, not an object", "help_request", `"help"`, false, hallapi.ResultBadBody, ""},

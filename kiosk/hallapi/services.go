@@ -184,11 +184,14 @@ type InvoiceCollectionBody struct {
 }
 
 // TaxPaymentBody is the body of a "tax_payment" transaction: the items paid at once and their
-// total, which the hall checks against its own amounts.
+// total, which the hall checks against its own amounts. Total includes Surcharge, the
+// late-payment surcharge of the overdue items up to the day the payment was accepted
+// (package latepay); the hall computes both again.
 type TaxPaymentBody struct {
 	CreditCode string       `json:"credit_code"`
 	Items      []string     `json:"items"` // TaxItem ids
 	Total      money.Amount `json:"total"`
+	Surcharge  money.Amount `json:"surcharge,omitempty"`
 	Session    *Session     `json:"session,omitempty"` // required: the card session the payment was made in
 }
 
@@ -229,7 +232,7 @@ const (
 	ResultNoTaxpayer         = "no_taxpayer"         // a person's service without the card holder's name and ID number
 	ResultBadAmount          = "bad_amount"          // an amount not "yuan.fen" with two places, negative or too large; Message: the field
 	ResultBadPeriod          = "bad_period"          // a period or date that does not exist or has not begun; Message: the period
-	ResultTaxMismatch        = "tax_mismatch"        // vat_return: computed fields differ from the rules table's; Message: the hall's tax payable
+	ResultTaxMismatch        = "tax_mismatch"        // vat_return: computed fields differ from the rules table's; Message: the hall's tax payable, or its surcharges' total when only they differ
 	ResultUnknownEnterprise  = "unknown_enterprise"  // the credit code is not in the registry
 	ResultNotAuthorised      = "not_authorised"      // the card holder may not act for the enterprise
 	ResultTypeNotApproved    = "type_not_approved"   // invoice_collection; Message: the type code

@@ -15,7 +15,10 @@ const (
 	Finished   EndReason = "finished"    // the taxpayer tapped Finish
 	Idle       EndReason = "idle"        // nobody touched the screen for the idle timeout
 	CardLifted EndReason = "card_lifted" // the ID card left the reader
-	Shutdown   EndReason = "shutdown"    // the kiosk is stopping
+	// CardChanged: another person's card was placed while the first was lifted: a new
+	// session begins for it, the old one's data forgotten.
+	CardChanged EndReason = "card_changed"
+	Shutdown    EndReason = "shutdown" // the kiosk is stopping
 )
 
 // Person is what screens may show of the taxpayer: masked, never the full name or number.

@@ -66,7 +66,7 @@ func (k *kiosk) sessionEvent(within time.Duration) desk.Event {
 	k.t.Helper()
 	for {
 		switch e := k.event(within); e.(type) {
-		case desk.ServicesChanged, desk.EnterprisesLoaded:
+		case desk.ServicesChanged, desk.EnterprisesLoaded, desk.CardOnReader:
 		default:
 			return e
 		}

@@ -19,6 +19,7 @@ import (
 	"taxkiosk/kiosk/money"
 	"taxkiosk/kiosk/services/vatreturn"
 	"taxkiosk/kiosk/session"
+	"taxkiosk/kiosk/txn"
 	"taxkiosk/ui/bridge"
 	kt "taxkiosk/ui/theme"
 )
@@ -46,7 +47,7 @@ type Desk interface {
 	Certificates() []desk.CertificateItem
 	PrintCertificate(ctx context.Context, creditCode, certID string, lang i18n.Lang) (printKey string, err error)
 	Reprint(ctx context.Context, txnID string) (printKey string, err error)
-	Rate(ctx context.Context, level int, reasons []string, after string) error
+	Rate(ctx context.Context, level int, reasons []string, service txn.Kind) error
 	VATDraft() vatreturn.Return
 	ComputeVAT(r vatreturn.Return) (vatreturn.Return, error)
 	VATThreshold(r vatreturn.Return) money.Amount
@@ -98,26 +99,31 @@ type App struct {
 	net    NetState
 	screen Screen
 	// per-screen state; reset whenever the session ends, so no personal data outlives it
-	notice  string // message key shown on the idle screen
-	person  session.Person
-	draft   vatreturn.Return
-	vatEdit vatEdit // what the keypad is typing into
-	code    codeEdit
-	ent     *hallapi.Enterprise // the enterprise filed for, as the hall knows it; nil otherwise
-	verify  *desk.Verification  // the hall's answer on the scanned invoice
-	outcome desk.Outcome
-	errKey  string
-	scan    desk.ScanView
-	inv     invoiceEdit
-	pay     payEdit
-	banner  string    // a translated line shown above the current screen until the next one
-	absent  bool      // the presence sensor sees nobody: the idle screen rests
-	rating  rating    // the rating screen's choices; anonymous
-	liftBy  time.Time // while the card-lifted question stands: when the session ends by itself
-	tech    Technician
-	pin     pinPad
-	gesture []time.Time // recent taps on the idle title
-	mt      maintState  // the maintenance pages' state; reset on entry, exit and wipe
+	notice string // message key shown on the idle screen
+	// noticeUntil: a session's closing notice leaves the idle screen then (zero: stays, for
+	// a card-read failure that concerns whoever stands there now).
+	noticeUntil time.Time
+	cardLeft    bool      // the last session's card still lies on the reader
+	defaultLang i18n.Lang // the language every visit starts in
+	person      session.Person
+	draft       vatreturn.Return
+	vatEdit     vatEdit // what the keypad is typing into
+	code        codeEdit
+	ent         *hallapi.Enterprise // the enterprise filed for, as the hall knows it; nil otherwise
+	verify      *desk.Verification  // the hall's answer on the scanned invoice
+	outcome     desk.Outcome
+	errKey      string
+	scan        desk.ScanView
+	inv         invoiceEdit
+	pay         payEdit
+	banner      string    // a translated line shown above the current screen until the next one
+	absent      bool      // the presence sensor sees nobody: the idle screen rests
+	rating      rating    // the rating screen's choices; anonymous
+	liftBy      time.Time // while the card-lifted question stands: when the session ends by itself
+	tech        Technician
+	pin         pinPad
+	gesture     []time.Time // recent taps on the idle title
+	mt          maintState  // the maintenance pages' state; reset on entry, exit and wipe
 	// varies formats values that change from run to run on the maintenance pages (times read
 	// from devices, round trips, temporary paths); nil shows them as they are. Golden-image
 	// tests set a placeholder.
@@ -160,7 +166,7 @@ func New(d Desk, cat *i18n.Catalog, th *kt.Theme, opts Opts) *App {
 	if opts.Do == nil {
 		opts.Do = bridge.Do
 	}
-	a := &App{desk: d, cat: cat, theme: th, lang: opts.Lang, refresh: opts.Refresh, now: opts.Now, tech: opts.Technician, do: opts.Do, screen: ScreenIdle, net: NetState{Connecting: true}}
+	a := &App{desk: d, cat: cat, theme: th, lang: opts.Lang, defaultLang: opts.Lang, refresh: opts.Refresh, now: opts.Now, tech: opts.Technician, do: opts.Do, screen: ScreenIdle, net: NetState{Connecting: true}}
 	a.root = container.NewStack()
 	a.render()
 	return a
@@ -183,7 +189,8 @@ func (a *App) HandleEvent(e desk.Event) {
 	switch e := e.(type) {
 	case desk.SessionStarted:
 		a.person = e.Person
-		a.notice = ""
+		a.notice, a.cardLeft = "", false
+		a.liftBy = time.Time{}
 		a.show(ScreenWelcome)
 	case desk.SessionEnded:
 		a.liftBy = time.Time{}
@@ -191,8 +198,18 @@ func (a *App) HandleEvent(e desk.Event) {
 			return
 		}
 		a.wipe()
-		a.notice = "idle.ended." + string(e.Reason)
-		a.show(ScreenIdle)
+		if e.Reason == session.CardChanged {
+			return // another card's session starts at once: nothing to say to the last person
+		}
+		a.endVisit("idle.ended." + string(e.Reason))
+	case desk.CardReturned:
+		a.liftBy = time.Time{}
+		a.render()
+	case desk.CardOnReader:
+		a.cardLeft = e.On
+		if a.screen == ScreenIdle {
+			a.render()
+		}
 	case desk.ServicesChanged:
 		if a.screen == ScreenWelcome || a.screen == ScreenIdle {
 			a.render()
@@ -236,6 +253,9 @@ func (a *App) HandleEvent(e desk.Event) {
 		a.render()
 	case desk.PresenceChanged:
 		a.absent = !e.Present
+		if a.absent && !a.noticeUntil.IsZero() {
+			a.notice = "" // whoever it was told to has left
+		}
 		if a.screen == ScreenIdle {
 			a.render()
 		}
@@ -259,6 +279,11 @@ func (a *App) SetNetwork(n NetState) {
 // Tick updates the idle countdown; the bridge calls it every second.
 func (a *App) Tick() {
 	a.pinTick()
+	if a.screen == ScreenIdle && a.notice != "" && !a.noticeUntil.IsZero() && !a.now().Before(a.noticeUntil) {
+		a.notice, a.noticeUntil = "", time.Time{} // a closing line is for the one leaving
+		a.render()
+		return
+	}
 	if a.countdown == nil {
 		return
 	}
@@ -282,6 +307,24 @@ func (a *App) Tick() {
 		return
 	}
 	a.countdown.SetText(a.T("common.countdown", "s", int(left.Round(time.Second)/time.Second)))
+}
+
+// noticeFor is how long the idle screen keeps a session's closing line (感谢使用…,
+// 长时间无操作…): long enough for the one leaving, gone before the next one arrives.
+const noticeFor = 15 * time.Second
+
+// endVisit goes back to the idle screen with a closing line once a visit is over, and puts
+// back what the taxpayer set (language, text size): the next person starts afresh.
+func (a *App) endVisit(noticeKey string) {
+	a.lang = a.defaultLang
+	if a.theme.LargeText() {
+		a.theme.SetLargeText(false)
+		if a.refresh != nil {
+			a.refresh()
+		}
+	}
+	a.notice, a.noticeUntil = noticeKey, a.now().Add(noticeFor)
+	a.show(ScreenIdle)
 }
 
 // wipe forgets everything personal the screens held.
@@ -427,15 +470,15 @@ func (a *App) liftQuestion() fyne.CanvasObject {
 // finish ends the session on the taxpayer's word: a visit that filed something goes on to
 // the rating, any other back to the idle screen.
 func (a *App) finish() {
-	after := a.outcome.TxnID
+	service := a.outcome.Kind
 	a.liftBy = time.Time{}
 	a.desk.EndSession(session.Finished)
 	a.wipe()
-	if after == "" {
+	if service == "" {
 		a.finishVisit("idle.ended.finished")
 		return
 	}
-	a.rating = rating{after: after, since: a.now()}
+	a.rating = rating{service: service, since: a.now()}
 	a.show(ScreenRate)
 }
 

@@ -295,6 +295,8 @@ func hallAnswers(kind txn.Kind) string {
 		return "invoice.hall."
 	case txn.KindTaxPayment:
 		return "pay.hall."
+	case txn.KindVATReturn:
+		return "vat.hall."
 	}
 	return ""
 }

@@ -12,6 +12,8 @@ import (
 
 	"taxkiosk/assets"
 	"taxkiosk/kiosk/desk"
+	"taxkiosk/kiosk/services/vatreturn"
+	"taxkiosk/kiosk/txn"
 )
 
 // submitTimeout bounds a submission: commit, the wait for the hall, and printing.
@@ -30,9 +32,9 @@ func (a *App) idle() (fyne.CanvasObject, []fyne.CanvasObject) {
 	icon := canvas.NewImageFromResource(resource("idcard.svg"))
 	icon.FillMode = canvas.ImageFillContain
 	icon.SetMinSize(fyne.NewSize(288, 192))
-	items := []fyne.CanvasObject{container.NewCenter(icon), a.heading(a.T("idle.prompt"))}
 	queue := a.button("queue.button", widget.MediumImportance, func() { a.show(ScreenQueue) })
 	readerDown := false
+	var reasons []fyne.CanvasObject
 	for _, f := range a.desk.Facilities() {
 		if f.Available {
 			continue
@@ -43,8 +45,18 @@ func (a *App) idle() (fyne.CanvasObject, []fyne.CanvasObject) {
 		case desk.FacilityIdentify:
 			readerDown = true
 		}
-		items = append(items, a.para(a.T(f.ReasonKey), widget.DangerImportance))
+		reasons = append(reasons, a.para(a.T(f.ReasonKey), widget.DangerImportance))
 	}
+	// The headline says what to do now: take the card left on the reader, or that the
+	// reader cannot take one, before asking for a card.
+	headline := "idle.prompt"
+	switch {
+	case readerDown:
+		headline = "idle.reader_down"
+	case a.cardLeft:
+		headline = "idle.take_card"
+	}
+	items := append([]fyne.CanvasObject{container.NewCenter(icon), a.heading(a.T(headline))}, reasons...)
 	items = append(items,
 		a.para(a.T("app.subtitle"), widget.MediumImportance),
 		a.para(a.T("idle.hint"), widget.LowImportance),
@@ -132,6 +144,11 @@ func (a *App) confirm() (fyne.CanvasObject, []fyne.CanvasObject) {
 	summary := a.T("service.vat.title") + " · " + desk.PeriodText(a.cat, a.lang, r.Period) + " · " +
 		a.T("vat.tax") + " " + a.T("vat.yuan", "amount", r.TaxPayable.String())
 	items := []fyne.CanvasObject{a.heading(a.T("confirm.title")), a.para(summary, widget.MediumImportance)}
+	if r.TaxPayable > 0 { // the surcharges (附加税费) the title promises, and what it all owes
+		items = append(items, a.para(a.T("confirm.surcharges", "urban_rate", vatreturn.RateText(r.UrbanRateBP),
+			"urban", r.UrbanTax.String(), "edu", r.EducationSurcharge.String(), "local", r.LocalEducationSurcharge.String(),
+			"pct", r.SurchargeReliefPct, "total", r.Total().String()), widget.MediumImportance))
+	}
 	submitKey := "confirm.submit"
 	// The hall's risk reminders for this enterprise come before submission: confirm or go back.
 	if a.ent != nil && len(a.ent.Reminders) > 0 {
@@ -185,8 +202,14 @@ func (a *App) result() (fyne.CanvasObject, []fyne.CanvasObject) {
 		a.heading("✓ " + a.T("result.title")),
 		a.para(a.T("result.number", "number", desk.ReceiptNumber(o.Seq)), widget.MediumImportance),
 	}
+	refused := false
 	if o.Delivered {
 		items = append(items, a.para(a.T("result.delivered"), widget.SuccessImportance))
+		for _, h := range a.desk.History() { // the hall's answer, when it already came
+			if ans := a.hallAnswer(h); h.TxnID == o.TxnID && ans != "" && h.State != txn.Approved {
+				items, refused = append(items, a.para(ans, widget.DangerImportance)), true
+			}
+		}
 	} else {
 		items = append(items, a.para(a.T("result.queued"), widget.WarningImportance))
 	}
@@ -195,10 +218,46 @@ func (a *App) result() (fyne.CanvasObject, []fyne.CanvasObject) {
 	} else {
 		items = append(items, a.para(a.T("result.receipt_failed", "reason", a.T(o.PrintKey)), widget.DangerImportance))
 	}
+	if !refused { // a refused return owes nothing
+		items = append(items, a.owed(o.Owed)...)
+	}
 	finish := touchSized(a.button("common.finish", widget.HighImportance, a.finish), 320)
 	items = append(items, container.NewCenter(finish))
 	// Home: another service in the same visit, the card still on the reader.
 	return centred(items...), []fyne.CanvasObject{a.navButton("common.home", a.goHome)}
+}
+
+// owed says what a filed return owes and by when, and how to pay it: "pay now" when the
+// hall lists it for an enterprise with a tripartite agreement, else why not here.
+func (a *App) owed(o *desk.Owed) []fyne.CanvasObject {
+	if o == nil {
+		return nil
+	}
+	out := []fyne.CanvasObject{a.para(a.T("result.owed", "amount", o.Amount.String(), "due", o.Due), widget.WarningImportance)}
+	if o.CreditCode == "" {
+		return append(out, a.para(a.T("result.owed.self"), widget.MediumImportance))
+	}
+	for _, e := range a.desk.Enterprises() {
+		if e.CreditCode != o.CreditCode {
+			continue
+		}
+		if e.Agreement == nil {
+			return append(out, a.para(a.T("result.owed.no_agreement", "name", a.entName(e)), widget.MediumImportance))
+		}
+		if len(o.ItemIDs) == 0 {
+			break
+		}
+		chosen := map[string]bool{}
+		for _, id := range o.ItemIDs {
+			chosen[id] = true
+		}
+		pay := a.button("result.pay_now", widget.HighImportance, func() {
+			a.pay = payEdit{ent: &e, chosen: chosen}
+			a.show(ScreenPayItems)
+		})
+		return append(out, container.NewCenter(touchSized(pay, 320)))
+	}
+	return append(out, a.para(a.T("result.owed.later"), widget.MediumImportance))
 }
 
 func (a *App) errorScreen() (fyne.CanvasObject, []fyne.CanvasObject) {

@@ -3,6 +3,7 @@ package screens
 import (
 	"context"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -12,6 +13,7 @@ import (
 	"taxkiosk/kiosk/desk"
 	"taxkiosk/kiosk/hallapi"
 	"taxkiosk/kiosk/money"
+	"taxkiosk/kiosk/services/latepay"
 )
 
 // The payment's screens, in the order the taxpayer meets them.
@@ -43,13 +45,13 @@ func (p *payEdit) items() []string {
 	return ids
 }
 
-// total is the chosen items' sum, in exact fen.
-func (p *payEdit) total() money.Amount {
+// bill prices the chosen items as paid at at: taxes, and surcharges of the overdue ones.
+func (p *payEdit) bill(at time.Time) latepay.Bill {
 	if p.ent == nil {
-		return 0
+		return latepay.Bill{}
 	}
-	t, _ := desk.PaymentTotal(*p.ent, p.items()) // items() names each outstanding item once
-	return t
+	b, _ := desk.PaymentBill(*p.ent, p.items(), at) // items() names each outstanding item once
+	return b
 }
 
 // startPayment begins a payment from the service menu.
@@ -70,11 +72,12 @@ func (a *App) payEnterprises() (fyne.CanvasObject, []fyne.CanvasObject) {
 		case len(e.Outstanding) == 0:
 			others = append(others, a.para(a.T("pay.ent.nothing_due", "name", a.entName(e)), widget.MediumImportance))
 		default:
-			var due money.Amount
-			for _, it := range e.Outstanding {
-				due += it.Amount
+			ids := make([]string, len(e.Outstanding))
+			for i, it := range e.Outstanding {
+				ids[i] = it.ID
 			}
-			desc := a.T("pay.ent.desc", "n", len(e.Outstanding), "amount", due.String())
+			all, _ := desk.PaymentBill(e, ids, a.now()) // surcharges of overdue items included
+			desc := a.T("pay.ent.desc", "n", len(e.Outstanding), "amount", all.Total().String())
 			tiles = append(tiles, container.NewCenter(a.tileText("pay.ent."+e.CreditCode, a.entName(e), desc, func() {
 				a.pay = payEdit{ent: &e, chosen: map[string]bool{}}
 				a.show(ScreenPayItems)
@@ -111,6 +114,10 @@ func (a *App) payItems() (fyne.CanvasObject, []fyne.CanvasObject) {
 	}
 	for _, it := range a.desk.PayableItems(e.CreditCode) {
 		text := a.T("pay.item", "name", desk.TextIn(it.Name, a.lang), "period", it.Period, "amount", it.Amount.String(), "due", it.Due)
+		if it.Overdue() {
+			text = a.T("pay.item.overdue", "name", desk.TextIn(it.Name, a.lang), "period", it.Period, "amount", it.Amount.String(),
+				"due", it.Due, "days", it.DaysLate, "surcharge", it.Surcharge.String())
+		}
 		id := it.ID
 		b := a.button("pay.item."+id, widget.MediumImportance, func() {
 			if a.pay.chosen == nil {
@@ -130,12 +137,14 @@ func (a *App) payItems() (fyne.CanvasObject, []fyne.CanvasObject) {
 		case a.pay.chosen[id]:
 			b.SetIcon(theme.CheckButtonCheckedIcon())
 			b.Importance = widget.HighImportance
+		case it.Overdue():
+			b.Importance = widget.WarningImportance // marked overdue until chosen
 		}
 		b.SetText(text)
 		items = append(items, touchSized(b, 900))
 	}
 	ids := a.pay.items()
-	total := widget.NewLabelWithStyle(a.T("pay.total", "n", len(ids), "amount", a.pay.total().String()), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	total := widget.NewLabelWithStyle(a.totalText(len(ids), a.pay.bill(a.now())), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	total.Importance = widget.HighImportance
 	next := a.button("pay.next", widget.HighImportance, func() { a.show(ScreenPayConfirm) })
 	if len(ids) == 0 {
@@ -159,11 +168,12 @@ func (a *App) payConfirm() (fyne.CanvasObject, []fyne.CanvasObject) {
 	yuan := func(m money.Amount) string { return a.T("vat.yuan", "amount", m.String()) }
 	// Who pays from where on the left, what is paid and its total on the right: five items
 	// still fit, and names that wrap in English leave room for the button.
+	bill := a.pay.bill(a.now())
 	var lines []string
-	for _, it := range e.Outstanding {
-		if a.pay.chosen[it.ID] {
-			lines = append(lines, desk.TextIn(it.Name, a.lang)+" "+it.Period+" · "+yuan(it.Amount))
-		}
+	for _, it := range bill.Lines {
+		// Each item's surcharge is on the items screen and the receipt; here the total
+		// says how much of it is surcharge, so that the lines stay one each.
+		lines = append(lines, desk.TextIn(it.Name, a.lang)+" "+it.Period+" · "+yuan(it.Amount))
 	}
 	who := widget.NewForm(
 		widget.NewFormItem(a.T("pay.field.enterprise"), a.value(a.entName(*e)+"\n"+e.CreditCode)),
@@ -171,7 +181,7 @@ func (a *App) payConfirm() (fyne.CanvasObject, []fyne.CanvasObject) {
 	)
 	what := widget.NewForm(
 		widget.NewFormItem(a.T("pay.field.items"), a.value(strings.Join(lines, "\n"))),
-		widget.NewFormItem(a.T("pay.receipt.total"), widget.NewLabelWithStyle(yuan(a.pay.total()), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})),
+		widget.NewFormItem(a.T("pay.receipt.total"), widget.NewLabelWithStyle(a.billTotal(bill), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})),
 	)
 	form := container.NewGridWithColumns(2, who, what)
 	submit := a.button("pay.submit", widget.HighImportance, a.submitPayment)
@@ -207,6 +217,23 @@ func (a *App) submitPayment() {
 			a.submitted(out, err, ScreenPayResult)
 		})
 	}()
+}
+
+// billTotal is a bill's total, with its taxes and surcharges apart when it has any.
+func (a *App) billTotal(b latepay.Bill) string {
+	if b.Surcharge > 0 {
+		return a.T("pay.bill.surcharge", "tax", b.Tax.String(), "surcharge", b.Surcharge.String(), "amount", b.Total().String())
+	}
+	return a.T("vat.yuan", "amount", b.Total().String())
+}
+
+// totalText is the running total of n chosen items: taxes and surcharges apart when any
+// item is overdue.
+func (a *App) totalText(n int, b latepay.Bill) string {
+	if b.Surcharge > 0 {
+		return a.T("pay.total.surcharge", "n", n, "tax", b.Tax.String(), "surcharge", b.Surcharge.String(), "amount", b.Total().String())
+	}
+	return a.T("pay.total", "n", n, "amount", b.Total().String())
 }
 
 func (a *App) payResult() (fyne.CanvasObject, []fyne.CanvasObject) {

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"taxkiosk/kiosk/desk"
+	"taxkiosk/kiosk/txn"
 )
 
 // rateTimeout returns an unattended rating screen to the idle screen.
@@ -20,7 +21,7 @@ const rateTimeout = 30 * time.Second
 type rating struct {
 	level   int      // 1..5, 0 while unchosen
 	reasons []string // quick reason keys
-	after   string   // the transaction the visit ended with
+	service txn.Kind // the service the visit ended with; never which transaction
 	since   time.Time
 }
 
@@ -75,7 +76,7 @@ func (a *App) sendRating() {
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		_ = a.desk.Rate(ctx, r.level, r.reasons, r.after) // the desk logs a failure
+		_ = a.desk.Rate(ctx, r.level, r.reasons, r.service) // the desk logs a failure
 	}()
 }
 
@@ -83,6 +84,5 @@ func (a *App) sendRating() {
 func (a *App) finishVisit(noticeKey string) {
 	a.rating = rating{}
 	a.wipe()
-	a.notice = noticeKey
-	a.show(ScreenIdle)
+	a.endVisit(noticeKey)
 }

@@ -646,3 +646,40 @@ func TestCertificatePrinting(t *testing.T) {
 
 // render redraws the current screen, as an event the harness did not pump would.
 func (h *harness) render() { h.app.render() }
+
+// TestVisitEndsWithItsSettings: language and large text chosen by one taxpayer, and the
+// closing line said to them, end with their visit; while their card still lies on the
+// reader, the headline asks for it to be taken (issue 12).
+func TestVisitEndsWithItsSettings(t *testing.T) {
+	h := newHarness(t)
+	h.app.SetNetwork(NetState{Online: true})
+	h.demo.PlaceCard("resident-male")
+	pumpUntil[desk.SessionStarted](h)
+	h.tap("common.lang_switch")
+	h.tap("common.large_text")
+	if h.app.Lang() != i18n.EN || !h.app.theme.LargeText() {
+		t.Fatal("the taxpayer's settings did not take")
+	}
+	h.tap("common.finish")
+	h.waitScreen(ScreenIdle)
+	if h.app.Lang() != i18n.ZH || h.app.theme.LargeText() {
+		t.Fatalf("the next person inherits language %s, large text %t", h.app.Lang(), h.app.theme.LargeText())
+	}
+	if e := pumpUntil[desk.CardOnReader](h); !e.On || !strings.Contains(h.text(), "请取走身份证") || strings.Contains(h.text(), "请将身份证放在读卡区") {
+		t.Fatalf("card left on the reader (%+v), headline:\n%s", e, h.text())
+	}
+	h.golden("idle_take_card")
+	h.demo.LiftCard()
+	if e := pumpUntil[desk.CardOnReader](h); e.On || !strings.Contains(h.text(), "请将身份证放在读卡区") {
+		t.Fatalf("card taken (%+v), headline:\n%s", e, h.text())
+	}
+	// The closing line leaves the idle screen after a while, not at the next card.
+	if !strings.Contains(h.text(), "感谢使用") {
+		t.Fatalf("no closing line:\n%s", h.text())
+	}
+	h.app.now = func() time.Time { return fixedNow.Add(noticeFor) }
+	h.app.Tick()
+	if strings.Contains(h.text(), "感谢使用") {
+		t.Fatalf("the closing line stays for the next person:\n%s", h.text())
+	}
+}

@@ -3,6 +3,7 @@ package screens
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -205,13 +206,14 @@ func TestTaxPaymentOnline(t *testing.T) {
 	h.tap("pay.item.JG-2026Q3-UMT")
 	h.tap("pay.item.JG-2026Q3-EDU")
 	h.tap("pay.item.JG-2026Q3-EDU") // and again: not chosen after all
-	if !strings.Contains(h.text(), "已选 2 项，合计 3370.50 元") {
+	// due 2026-10-23, paid 2026-12-01: 39 days late, surcharges 61.43 + 4.30 (package latepay)
+	if !strings.Contains(h.text(), "已选 2 项，合计 3436.23 元（含滞纳金 65.73 元）") || !strings.Contains(h.text(), "已逾期 39 天 · 滞纳金 61.43 元") {
 		t.Fatalf("running total:\n%s", h.text())
 	}
 	h.svcShot("pay_items")
 	h.tap("pay.next")
 	h.waitScreen(ScreenPayConfirm)
-	for _, want := range []string{"中国工商银行平顶山卫东支行", "6222 **** **** 6617", "3370.50 元"} {
+	for _, want := range []string{"中国工商银行平顶山卫东支行", "6222 **** **** 6617", "3436.23 元（含滞纳金 65.73 元）"} {
 		if !strings.Contains(h.text(), want) {
 			t.Fatalf("confirm screen lacks %q:\n%s", want, h.text())
 		}
@@ -223,16 +225,16 @@ func TestTaxPaymentOnline(t *testing.T) {
 	}
 	h.waitScreen(ScreenPayResult)
 	h.app.SetNetwork(NetState{Online: true})
-	if !strings.Contains(h.text(), "已受理扣款 3370.50 元") {
+	if !strings.Contains(h.text(), "已受理扣款 3436.23 元") {
 		t.Fatalf("online result without the hall's answer:\n%s", h.text())
 	}
 	h.svcShot("pay_result")
 	id := h.app.outcome.TxnID
-	if r := h.svcHallResult(id); r.State != txn.Approved || r.Code != hallapi.ResultPaid || r.Message != "3370.50" {
+	if r := h.svcHallResult(id); r.State != txn.Approved || r.Code != hallapi.ResultPaid || r.Message != "3436.23" {
 		t.Fatalf("the hall's result %+v", r)
 	}
 	rs := h.demo.Printer.Receipts()
-	if len(rs) != 1 || !strings.Contains(rs[0].Text, "税款缴纳回执") || !strings.Contains(rs[0].Text, "3370.50 元") || !strings.Contains(rs[0].Text, "6222 **** **** 6617") {
+	if len(rs) != 1 || !strings.Contains(rs[0].Text, "税款缴纳回执") || !strings.Contains(rs[0].Text, "3436.23 元") || !strings.Contains(rs[0].Text, "61.43 元") || !strings.Contains(rs[0].Text, "6222 **** **** 6617") {
 		t.Fatalf("receipts %+v", rs)
 	}
 
@@ -240,7 +242,7 @@ func TestTaxPaymentOnline(t *testing.T) {
 	// chosen again.
 	h.tap("common.home")
 	h.waitScreen(ScreenWelcome)
-	if !strings.Contains(h.text(), "缴纳税款") || !strings.Contains(h.text(), "已受理扣款 3370.50 元") {
+	if !strings.Contains(h.text(), "缴纳税款") || !strings.Contains(h.text(), "已受理扣款 3436.23 元") {
 		t.Fatalf("history without the payment:\n%s", h.text())
 	}
 	h.svcShot("welcome_paid")
@@ -263,7 +265,7 @@ func TestTaxPaymentOnline(t *testing.T) {
 	}
 	pumpUntil[desk.Scanned](h)
 	h.waitScreen(ScreenScan)
-	if !strings.Contains(h.text(), "缴纳税款") || !strings.Contains(h.text(), "已受理扣款 3370.50 元") || strings.Contains(h.text(), "张") {
+	if !strings.Contains(h.text(), "缴纳税款") || !strings.Contains(h.text(), "已受理扣款 3436.23 元") || strings.Contains(h.text(), "张") {
 		t.Fatalf("scanned payment receipt:\n%s", h.text())
 	}
 	h.svcShot("scan_receipt_payment")
@@ -328,5 +330,50 @@ func TestInvoiceKeypadRules(t *testing.T) {
 	e.press("clear", 25)
 	if e.quantity() != 0 || e.qty != "" {
 		t.Fatalf("after clear %q", e.qty)
+	}
+}
+
+// TestFiledReturnPayNow: a return with tax payable ends on a result screen that gives the
+// amount and the statutory due date and offers "pay now", which leads to the payment with
+// the new item chosen (issue 12: the result screen gave neither, and 缴纳税款 said 没有待缴税款).
+func TestFiledReturnPayNow(t *testing.T) {
+	h := newHarness(t)
+	h.svcOnline(true)
+	h.svcIdentify("resident-male")
+	h.tap("service.vat.title")
+	h.waitScreen(ScreenFiler)
+	h.tap("filer.ent." + registry.JianguoHardware)
+	h.waitScreen(ScreenVAT)
+	for _, k := range "400000" {
+		h.tap("keypad." + string(k))
+	}
+	h.tap("vat.next")
+	h.waitScreen(ScreenConfirm)
+	// 4,000.00 × 7 %, 3 %, 2 %, halved for a small-scale taxpayer
+	for _, want := range []string{"附加税费（减征 50%）", "城市维护建设税（7%）140.00 元 · 教育费附加 60.00 元 · 地方教育附加 40.00 元", "税费合计 4240.00 元"} {
+		if !strings.Contains(h.text(), want) {
+			t.Fatalf("confirm screen lacks %q:\n%s", want, h.text())
+		}
+	}
+	h.tap("confirm.submit")
+	h.waitScreen(ScreenResult)
+	o := h.app.outcome.Owed
+	if o == nil || len(o.ItemIDs) != 4 || o.Amount.String() != "4240.00" || o.Due != h.app.draft.Period.DueDate() {
+		t.Fatalf("owed %+v for %+v", o, h.app.draft)
+	}
+	if want := "应缴税费 4240.00 元，缴款期限 " + o.Due; !strings.Contains(h.text(), want) {
+		t.Fatalf("result screen lacks %q:\n%s", want, h.text())
+	}
+	h.tap("result.pay_now")
+	h.waitScreen(ScreenPayItems)
+	if ids := h.app.pay.items(); fmt.Sprint(ids) != fmt.Sprint(o.ItemIDs) {
+		t.Fatalf("chosen %v, want the return's taxes %v", ids, o.ItemIDs)
+	}
+	h.tap("pay.next")
+	h.waitScreen(ScreenPayConfirm)
+	h.tap("pay.submit")
+	h.waitScreen(ScreenPayResult)
+	if r := h.svcHallResult(h.app.outcome.TxnID); r.Code != hallapi.ResultPaid {
+		t.Fatalf("the hall's answer %+v", r)
 	}
 }

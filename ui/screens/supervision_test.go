@@ -80,6 +80,10 @@ func TestReaderDownOnTheIdleScreen(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.pumpWhile("the reader's notice", h.shows("身份证读卡器暂不可用"))
+	// The headline says what is wrong now, not to place a card (issue 12).
+	if !h.shows("读卡器暂不可用")() || h.shows("请将身份证放在读卡区")() {
+		t.Fatalf("headline with the reader unplugged:\n%s", h.text())
+	}
 	if b := h.app.Button("queue.button"); b == nil || b.Disabled() {
 		t.Fatal("queue tickets withdrawn with the reader")
 	}

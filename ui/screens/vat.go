@@ -110,7 +110,7 @@ func (a *App) vatForm() (fyne.CanvasObject, []fyne.CanvasObject) {
 		widget.NewFormItem(a.T("vat.sales"), field("vat.sales", fieldSales, r.Sales)),
 		widget.NewFormItem(a.T("vat.exempt"), field("vat.exempt", fieldExempt, r.ExemptSales)),
 		widget.NewFormItem(a.T("vat.small_exempt"), widget.NewLabel(yuan(r.SmallExempt.String()))),
-		widget.NewFormItem(a.T("vat.rate"), widget.NewLabel(a.T("vat.rate.value", "rate", rateText(r.RateBP)))),
+		widget.NewFormItem(a.T("vat.rate"), widget.NewLabel(a.T("vat.rate.value", "rate", vatreturn.RateText(r.RateBP)))),
 		widget.NewFormItem(a.T("vat.tax"), widget.NewLabelWithStyle(yuan(r.TaxPayable.String()), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})),
 	)
 	var note *widget.Label
@@ -164,10 +164,4 @@ func (a *App) typeKey(k string) {
 		a.draft = c
 	}
 	a.render()
-}
-
-// rateText prints basis points as a percentage: 100 -> "1", 150 -> "1.5".
-func rateText(bp int64) string {
-	s := money.Amount(bp).String() // basis points have the shape of fen: 100 -> "1.00"
-	return strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
 }

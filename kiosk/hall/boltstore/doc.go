@@ -5,8 +5,9 @@
 // big-endian -> record JSON), "ids" (transaction id -> cursor, the dedup index), "seqs"
 // (seq -> the first transaction id stored with it), "evidence" (SHA-256 of a batch -> the
 // batch and its signature, sealed; records name it by the hash) and the key "maxseq";
-// bucket "payments" (kiosk id, 0, cursor) indexes the tax payments the ledger is rebuilt
-// from (built from the records when a file written before it is opened); "alarms" holds
+// buckets "payments" and "returns" (kiosk id, 0, cursor) index the tax payments and VAT
+// returns the ledger is rebuilt from (each built from the records when a file written
+// before it is opened); "alarms" holds
 // the alarms in order; bucket "meta" holds the total count. Records are appended in cursor order, so a batch writes a
 // few full pages rather than scattering over the tree by random transaction ids; only the
 // small index takes random inserts. A batch costs at most one bbolt commit (one fsync),

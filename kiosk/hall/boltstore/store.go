@@ -44,6 +44,7 @@ var (
 	bSeqs     = []byte("seqs")     // in a kiosk's bucket: seq -> the first transaction id stored with it
 	bEvidence = []byte("evidence") // in a kiosk's bucket: sha256 of a batch -> sealed evidence
 	bPayments = []byte("payments") // kiosk id, 0, cursor -> "": the tax payments, for the ledger
+	bReturns  = []byte("returns")  // kiosk id, 0, cursor -> "": the VAT returns, for the ledger
 	bAlarms   = []byte("alarms")   // sequence -> alarm JSON
 	kCount    = []byte("count")
 	kMaxSeq   = []byte("maxseq") // in a kiosk's bucket: the highest seq stored
@@ -95,7 +96,10 @@ func Open(path string, opts *Opts) (st *Store, err error) {
 				return err
 			}
 		}
-		return indexPayments(tx)
+		if err := indexKind(tx, bPayments, txn.KindTaxPayment); err != nil {
+			return err
+		}
+		return indexKind(tx, bReturns, txn.KindVATReturn)
 	})
 	if err != nil {
 		db.Close()
@@ -179,7 +183,7 @@ func (s *Store) PutBatch(ctx context.Context, kioskID string, entries []hall.Ent
 		if err != nil {
 			return err
 		}
-		payments := tx.Bucket(bPayments)
+		indexes := map[txn.Kind]*bolt.Bucket{txn.KindTaxPayment: tx.Bucket(bPayments), txn.KindVATReturn: tx.Bucket(bReturns)}
 		recsB.FillPercent = 1.0 // cursors only grow: pack pages full, as an append log
 		maxSeq := getU64(kb.Get(kMaxSeq))
 		added := 0
@@ -223,8 +227,8 @@ func (s *Store) PutBatch(ctx context.Context, kioskID string, entries []hall.Ent
 			if err := ids.Put(id, u64(cur)); err != nil {
 				return err
 			}
-			if recs[i].Txn.Kind == txn.KindTaxPayment {
-				if err := payments.Put(paymentKey(kioskID, cur), []byte{}); err != nil {
+			if index := indexes[recs[i].Txn.Kind]; index != nil {
+				if err := index.Put(indexKey(kioskID, cur), []byte{}); err != nil {
 					return err
 				}
 			}
@@ -301,11 +305,17 @@ func (s *Store) List(ctx context.Context) ([]hall.Entry, error) {
 }
 
 // Payments implements hall.Store: through the payments index, without opening taxpayers.
-func (s *Store) Payments(ctx context.Context) ([]hall.Entry, error) {
+func (s *Store) Payments(ctx context.Context) ([]hall.Entry, error) { return s.indexed(bPayments) }
+
+// Returns implements hall.Store: through the returns index, without opening taxpayers.
+func (s *Store) Returns(ctx context.Context) ([]hall.Entry, error) { return s.indexed(bReturns) }
+
+// indexed reads the records an index bucket names.
+func (s *Store) indexed(index []byte) ([]hall.Entry, error) {
 	var out []hall.Entry
 	err := s.db.View(func(tx *bolt.Tx) error {
 		kiosks := tx.Bucket(bKiosks)
-		return tx.Bucket(bPayments).ForEach(func(k, _ []byte) error {
+		return tx.Bucket(index).ForEach(func(k, _ []byte) error {
 			kiosk, cur := k[:len(k)-9], k[len(k)-8:]
 			v := kiosks.Bucket(kiosk).Bucket(bRecs).Get(cur)
 			var r record
@@ -399,7 +409,7 @@ func (s *Store) Alarms(ctx context.Context) ([]hall.Alarm, error) {
 	return out, s.readErr(err)
 }
 
-func paymentKey(kiosk string, cursor uint64) []byte {
+func indexKey(kiosk string, cursor uint64) []byte {
 	return append(append([]byte(kiosk), 0), u64(cursor)...)
 }
 
@@ -413,13 +423,13 @@ func evidenceFor(evs map[*hall.Evidence]sealedEvidence, h []byte) []byte {
 	return nil
 }
 
-// indexPayments creates the payments index of a file written before it existed, from the
-// records themselves; a file that has it is left alone.
-func indexPayments(tx *bolt.Tx) error {
-	if tx.Bucket(bPayments) != nil {
+// indexKind creates the index of the transactions of kind of a file written before it
+// existed, from the records themselves; a file that has it is left alone.
+func indexKind(tx *bolt.Tx, name []byte, kind txn.Kind) error {
+	if tx.Bucket(name) != nil {
 		return nil
 	}
-	payments, err := tx.CreateBucket(bPayments)
+	index, err := tx.CreateBucket(name)
 	if err != nil {
 		return err
 	}
@@ -430,10 +440,10 @@ func indexPayments(tx *bolt.Tx) error {
 			if err := json.Unmarshal(v, &r); err != nil {
 				return fmt.Errorf("%w: %s/%x: %w", hall.ErrCorrupt, kiosk, k, err)
 			}
-			if r.Txn.Kind != txn.KindTaxPayment {
+			if r.Txn.Kind != kind {
 				return nil
 			}
-			return payments.Put(paymentKey(string(kiosk), r.Cursor), []byte{})
+			return index.Put(indexKey(string(kiosk), r.Cursor), []byte{})
 		})
 	})
 }

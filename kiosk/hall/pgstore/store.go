@@ -346,10 +346,20 @@ func (s *Store) List(ctx context.Context) ([]hall.Entry, error) {
 
 // Payments implements hall.Store: by the kind index, without opening taxpayers.
 func (s *Store) Payments(ctx context.Context) ([]hall.Entry, error) {
+	return s.ofKind(ctx, txn.KindTaxPayment, "payments")
+}
+
+// Returns implements hall.Store: by the kind index, without opening taxpayers.
+func (s *Store) Returns(ctx context.Context) ([]hall.Entry, error) {
+	return s.ofKind(ctx, txn.KindVATReturn, "returns")
+}
+
+// ofKind reads every stored transaction of kind, by kiosk id then cursor.
+func (s *Store) ofKind(ctx context.Context, kind txn.Kind, what string) ([]hall.Entry, error) {
 	var out []hall.Entry
 	err := s.with(ctx, func(c *pgx.Conn) error {
 		rows, err := c.Query(ctx, `SELECT kiosk_id, txn, result, received_at, cursor FROM `+s.t("hall_txns")+`
-			WHERE kind = $1 ORDER BY kiosk_id, cursor`, string(txn.KindTaxPayment))
+			WHERE kind = $1 ORDER BY kiosk_id, cursor`, string(kind))
 		if err != nil {
 			return err
 		}
@@ -370,7 +380,7 @@ func (s *Store) Payments(ctx context.Context) ([]hall.Entry, error) {
 		}
 		return rows.Err()
 	})
-	return out, s.wrap("payments", err)
+	return out, s.wrap(what, err)
 }
 
 // Evidence implements hall.Store.

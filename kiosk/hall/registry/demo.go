@@ -29,8 +29,8 @@ const (
 	SmithConsulting = "91410403MA3XRL6U03"
 )
 
-// taxName is a tax kind's name.
-func taxName(kind string) hallapi.Text {
+// TaxName is a tax kind's name, as the hall lists it.
+func TaxName(kind string) hallapi.Text {
 	switch kind {
 	case "vat":
 		return hallapi.Text{ZH: "增值税", EN: "Value-added tax"}
@@ -49,11 +49,11 @@ func taxName(kind string) hallapi.Text {
 }
 
 func item(id, kind, period, amount, due string) hallapi.TaxItem {
-	return hallapi.TaxItem{ID: id, TaxKind: kind, Name: taxName(kind), Period: period, Amount: amt(amount), Due: due}
+	return hallapi.TaxItem{ID: id, TaxKind: kind, Name: TaxName(kind), Period: period, Amount: amt(amount), Due: due}
 }
 
 func cert(id, kind, period, amount, paid string) hallapi.Certificate {
-	return hallapi.Certificate{ID: id, TaxKind: kind, Name: taxName(kind), Period: period, Amount: amt(amount), PaidOn: paid}
+	return hallapi.Certificate{ID: id, TaxKind: kind, Name: TaxName(kind), Period: period, Amount: amt(amount), PaidOn: paid}
 }
 
 func approval(code string, max int, maxAmount string) hallapi.InvoiceApproval {

@@ -265,6 +265,10 @@ func Run(t *testing.T, open func(t *testing.T) hall.Store) {
 		if p := ps[0]; p.Txn.ID != "p" || p.Txn.KioskID != "K2" || p.Txn.Taxpayer != nil || string(p.Txn.Body) != string(pay.Txn.Body) || p.Cursor != 2 {
 			t.Fatalf("payment %+v", p)
 		}
+		rs, err := s.Returns(ctx)
+		if err != nil || len(rs) != 2 || rs[0].Txn.KioskID != "K1" || rs[1].Txn.KioskID != "K2" || rs[1].Txn.ID != "v" || rs[0].Txn.Taxpayer != nil {
+			t.Fatalf("Returns = %+v %v", rs, err)
+		}
 	})
 	t.Run("CancelledContext", func(t *testing.T) {
 		s := open(t)

@@ -21,6 +21,44 @@ type Rules struct {
 	// MonthlyThreshold and QuarterlyThreshold: total sales at or below are exempt.
 	MonthlyThreshold   money.Amount `json:"monthly_threshold"`
 	QuarterlyThreshold money.Amount `json:"quarterly_threshold"`
+
+	// The surcharges levied on the VAT payable (附加税费), each rounded to the fen:
+	// UrbanRateBP is the urban maintenance and construction tax rate by the taxpayer's
+	// location (城市维护建设税法 art. 4: 7 % in a city, 5 % in a county town, 1 % elsewhere);
+	// zero means 7 %, a hall outside a city configures its own. EducationRateBP (教育费附加,
+	// 3 %) and LocalEducationRateBP (地方教育附加, 2 %); zero means those rates.
+	UrbanRateBP          int64 `json:"urban_rate_bp,omitempty"`
+	EducationRateBP      int64 `json:"education_rate_bp,omitempty"`
+	LocalEducationRateBP int64 `json:"local_education_rate_bp,omitempty"`
+	// SurchargeReliefPct is the reduction of the three surcharges for small-scale taxpayers
+	// (六税两费减半: 财政部 税务总局公告2023年第12号, 50 % to 2027-12-31); zero: none.
+	SurchargeReliefPct int64 `json:"surcharge_relief_pct,omitempty"`
+	// EducationExempt: the two education surcharges are not levied when the period's sales
+	// stay at or below the thresholds above (财税〔2016〕12号: 100,000 yuan a month, 300,000
+	// a quarter).
+	EducationExempt bool `json:"education_exempt,omitempty"`
+}
+
+// Statutory surcharge rates, where a table entry leaves them zero.
+const (
+	DefaultUrbanRateBP          = 700
+	DefaultEducationRateBP      = 300
+	DefaultLocalEducationRateBP = 200
+)
+
+// surchargeRates are the three rates in force under r, defaults filled in.
+func (r Rules) surchargeRates() (urban, edu, local int64) {
+	urban, edu, local = r.UrbanRateBP, r.EducationRateBP, r.LocalEducationRateBP
+	if urban == 0 {
+		urban = DefaultUrbanRateBP
+	}
+	if edu == 0 {
+		edu = DefaultEducationRateBP
+	}
+	if local == 0 {
+		local = DefaultLocalEducationRateBP
+	}
+	return urban, edu, local
 }
 
 // DefaultRules is the table in force: the 2023 policy extended to the end of 2027 (3% levy
@@ -29,14 +67,15 @@ type Rules struct {
 func DefaultRules() []Rules {
 	return []Rules{
 		{Version: "财政部 税务总局公告2023年第19号", From: "2023-01", Until: "2027-12", LevyRateBP: 300, ReducedRateBP: 100,
-			MonthlyThreshold: money.Yuan(100000), QuarterlyThreshold: money.Yuan(300000)},
+			MonthlyThreshold: money.Yuan(100000), QuarterlyThreshold: money.Yuan(300000),
+			SurchargeReliefPct: 50, EducationExempt: true},
 	}
 }
 
 // statutory applies where no table entry covers a period: the 3% levy rate and the
 // exemption thresholds of the VAT implementing rules as last amended (monthly 100,000 yuan).
 var statutory = Rules{Version: "增值税暂行条例实施细则", LevyRateBP: 300, ReducedRateBP: 300,
-	MonthlyThreshold: money.Yuan(100000), QuarterlyThreshold: money.Yuan(300000)}
+	MonthlyThreshold: money.Yuan(100000), QuarterlyThreshold: money.Yuan(300000), EducationExempt: true}
 
 // RulesFor picks the rules covering period p from table.
 func RulesFor(table []Rules, p Period) Rules {
@@ -76,6 +115,14 @@ func (r Rules) Validate() error {
 	}
 	if r.LevyRateBP <= 0 || r.ReducedRateBP <= 0 || r.ReducedRateBP > r.LevyRateBP {
 		return fmt.Errorf("vatreturn: rules %q: rates must be positive and reduced at most to the levy rate", r.Version)
+	}
+	switch r.UrbanRateBP {
+	case 0, 700, 500, 100:
+	default:
+		return fmt.Errorf("vatreturn: rules %q: urban maintenance rate must be 7, 5 or 1 %%", r.Version)
+	}
+	if r.EducationRateBP < 0 || r.LocalEducationRateBP < 0 || r.SurchargeReliefPct < 0 || r.SurchargeReliefPct > 100 {
+		return fmt.Errorf("vatreturn: rules %q: surcharge rates must not be negative, relief at most 100 %%", r.Version)
 	}
 	return nil
 }

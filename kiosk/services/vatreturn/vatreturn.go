@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"taxkiosk/kiosk/money"
@@ -78,8 +79,15 @@ type Return struct {
 	SmallExempt money.Amount `json:"small_exempt_sales"`
 	RateBP      int64        `json:"rate_bp"` // the rate applied, in basis points; computed
 	TaxPayable  money.Amount `json:"tax_payable"`
-	Zero        bool         `json:"zero_return"`
-	Rules       string       `json:"rules"` // the rules' version; computed
+	// The surcharges on TaxPayable (附加税费), after the small-scale relief; computed
+	// (Rules says at which rates).
+	UrbanTax                money.Amount `json:"urban_maintenance_tax"`
+	EducationSurcharge      money.Amount `json:"education_surcharge"`
+	LocalEducationSurcharge money.Amount `json:"local_education_surcharge"`
+	UrbanRateBP             int64        `json:"urban_rate_bp"`        // computed
+	SurchargeReliefPct      int64        `json:"surcharge_relief_pct"` // computed
+	Zero                    bool         `json:"zero_return"`
+	Rules                   string       `json:"rules"` // the rules' version; computed
 	// RiskShown lists the hall's risk reminders shown before submission (their codes), and
 	// RiskAck says the taxpayer confirmed having read them.
 	RiskShown []string `json:"risk_shown,omitempty"`
@@ -100,12 +108,46 @@ func (r *Return) Compute(rules Rules) error {
 	r.Rules, r.RateBP = rules.Version, rules.ReducedRateBP
 	r.Zero = r.Sales == 0 && r.ExemptSales == 0
 	r.SmallExempt, r.TaxPayable = 0, 0
-	if r.Sales+r.ExemptSales <= rules.threshold(r.Period) {
+	under := r.Sales+r.ExemptSales <= rules.threshold(r.Period)
+	if under {
 		r.SmallExempt = r.Sales
-		return nil
+	} else {
+		r.TaxPayable = r.Sales.MulRate(rules.ReducedRateBP)
 	}
-	r.TaxPayable = r.Sales.MulRate(rules.ReducedRateBP)
+	r.computeSurcharges(rules, under)
 	return nil
+}
+
+// computeSurcharges levies the three surcharges on the VAT payable as the form's schedule
+// does: each due amount rounded to the fen, less its relief (itself rounded), the two
+// education surcharges not at all for sales under the threshold where the rules exempt them.
+func (r *Return) computeSurcharges(rules Rules, underThreshold bool) {
+	urban, edu, local := rules.surchargeRates()
+	r.UrbanRateBP, r.SurchargeReliefPct = urban, rules.SurchargeReliefPct
+	levy := func(bp int64) money.Amount {
+		due := r.TaxPayable.MulRate(bp)
+		return due - due.MulRate(rules.SurchargeReliefPct*100)
+	}
+	r.UrbanTax = levy(urban)
+	r.EducationSurcharge, r.LocalEducationSurcharge = 0, 0
+	if !(rules.EducationExempt && underThreshold) {
+		r.EducationSurcharge, r.LocalEducationSurcharge = levy(edu), levy(local)
+	}
+}
+
+// Surcharges is the sum of the three surcharges.
+func (r Return) Surcharges() money.Amount {
+	return r.UrbanTax + r.EducationSurcharge + r.LocalEducationSurcharge
+}
+
+// Total is what the return owes: the VAT and its surcharges.
+func (r Return) Total() money.Amount { return r.TaxPayable + r.Surcharges() }
+
+// RateText is a rate in basis points as a percentage without trailing zeros: 100 -> "1",
+// 150 -> "1.5".
+func RateText(bp int64) string {
+	s := money.Amount(bp).String() // basis points have the shape of fen: 100 -> "1.00"
+	return strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
 }
 
 // Body is the transaction body sent to the hall.

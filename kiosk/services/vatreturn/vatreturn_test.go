@@ -2,6 +2,7 @@ package vatreturn
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 
@@ -93,5 +94,72 @@ func TestRulesValidate(t *testing.T) {
 	bad.ReducedRateBP = 500
 	if bad.Validate() == nil {
 		t.Fatal("a reduced rate above the levy rate passed")
+	}
+}
+
+// TestDue: the 15th of the month after the period, a weekend moved to the Monday after
+// (calendar of 2026-2027 checked by hand: 2026-11-15 is a Sunday, 2027-05-15 a Saturday).
+func TestDue(t *testing.T) {
+	for _, c := range []struct {
+		p    Period
+		want string
+	}{
+		{Period{Type: Monthly, Year: 2026, Index: 11}, "2026-12-15"}, // a Tuesday
+		{Period{Type: Monthly, Year: 2026, Index: 10}, "2026-11-16"}, // Sunday the 15th
+		{Period{Type: Monthly, Year: 2027, Index: 4}, "2027-05-17"},  // Saturday the 15th
+		{Period{Type: Monthly, Year: 2026, Index: 12}, "2027-01-15"}, // into the next year; a Friday
+		{Period{Type: Quarterly, Year: 2026, Index: 3}, "2026-10-15"},
+		{Period{Type: Quarterly, Year: 2026, Index: 4}, "2027-01-15"},
+		{Period{Type: Quarterly, Year: 2027, Index: 1}, "2027-04-15"},
+	} {
+		if got := c.p.DueDate(); got != c.want {
+			t.Errorf("%s: due %s, want %s", c.p.Code(), got, c.want)
+		}
+	}
+}
+
+// TestSurcharges: urban maintenance and construction tax, education surcharge and local
+// education surcharge on the VAT payable, halved for small-scale taxpayers under the 2023
+// policy, worked by hand: each due amount rounded to the fen, less half of it rounded.
+func TestSurcharges(t *testing.T) {
+	nov := Period{Type: Monthly, Year: 2026, Index: 11}
+	q3 := Period{Type: Quarterly, Year: 2026, Index: 3}
+	y2028 := Period{Type: Monthly, Year: 2028, Index: 1}
+	county := DefaultRules()[0]
+	county.UrbanRateBP = 500
+	for _, c := range []struct {
+		name                  string
+		p                     Period
+		rules                 Rules
+		sales                 string
+		vat, urban, edu, ledu string
+	}{
+		// 1,600.00 × 7 % = 112.00 − 56.00; × 3 % = 48.00 − 24.00; × 2 % = 32.00 − 16.00
+		{"a month over the threshold", nov, RulesFor(DefaultRules(), nov), "160000", "1600.00", "56.00", "24.00", "16.00"},
+		// 3,333.33 × 7 % = 233.33, half 116.665 -> 116.67, payable 116.66; × 3 % = 100.00 − 50.00;
+		// × 2 % = 66.67, half 33.335 -> 33.34, payable 33.33
+		{"a quarter, rounding", q3, RulesFor(DefaultRules(), q3), "333333.33", "3333.33", "116.66", "50.00", "33.33"},
+		{"a county town: 5 %", nov, county, "160000", "1600.00", "40.00", "24.00", "16.00"},
+		{"under the threshold: nothing", nov, RulesFor(DefaultRules(), nov), "100000", "0.00", "0.00", "0.00", "0.00"},
+		// after the policy: 3 % VAT, no halving: 6,000.00 × 7 %, 3 %, 2 %
+		{"statutory, no relief", y2028, RulesFor(DefaultRules(), y2028), "200000", "6000.00", "420.00", "180.00", "120.00"},
+	} {
+		r := Return{Period: c.p, Sales: yuan(c.sales)}
+		if err := r.Compute(c.rules); err != nil {
+			t.Fatal(err)
+		}
+		got := []string{r.TaxPayable.String(), r.UrbanTax.String(), r.EducationSurcharge.String(), r.LocalEducationSurcharge.String()}
+		want := []string{c.vat, c.urban, c.edu, c.ledu}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s: vat, urban, education, local education %v, want %v", c.name, got, want)
+		}
+		if r.Total() != r.TaxPayable+r.UrbanTax+r.EducationSurcharge+r.LocalEducationSurcharge {
+			t.Errorf("%s: total %s", c.name, r.Total())
+		}
+	}
+	bad := DefaultRules()[0]
+	bad.UrbanRateBP = 600
+	if bad.Validate() == nil {
+		t.Error("a 6 % urban maintenance rate passed")
 	}
 }
