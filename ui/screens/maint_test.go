@@ -155,6 +155,9 @@ func TestMaintenancePages(t *testing.T) {
 	logsPage(h)
 	consumablesPage(h)
 
+	// Every step above queued an audit transaction: the checklist's upload line passes only
+	// once the hall has them all, which on a loaded machine takes a moment.
+	h.waitFor("the audit trail delivered", func() bool { return h.term.OutboxStats().Pending() == 0 })
 	h.touch("maint.page.readiness")
 	h.see("结论")
 	h.shot("maint_readiness")
