@@ -14,14 +14,16 @@ import (
 // scale 1).
 const MinTouch float32 = 64
 
-// Colours of the kiosk, named by what they mean.
+// Colours of the kiosk, named by what they mean. Every text colour meets WCAG 2.1 AA (4.5:1)
+// on the background it is drawn on: contrast_test.go computes each pair from the theme.
 var (
 	Brand   = color.NRGBA{R: 0x1d, G: 0x4e, B: 0x89, A: 0xff} // tax-blue: headers, primary buttons
 	Paper   = color.NRGBA{R: 0xf5, G: 0xf8, B: 0xfc, A: 0xff} // background
 	Ink     = color.NRGBA{R: 0x1a, G: 0x1a, B: 0x1a, A: 0xff} // text
 	Muted   = color.NRGBA{R: 0x5f, G: 0x6b, B: 0x7a, A: 0xff} // secondary text
 	Danger  = color.NRGBA{R: 0xc8, G: 0x10, B: 0x2e, A: 0xff} // errors, offline
-	Warning = color.NRGBA{R: 0xb2, G: 0x6b, B: 0x00, A: 0xff} // degraded: queued, near end
+	Warning = color.NRGBA{R: 0x9a, G: 0x5c, B: 0x00, A: 0xff} // degraded: queued, near end
+	Hint    = color.NRGBA{R: 0x66, G: 0x66, B: 0x66, A: 0xff} // hints, placeholders, disabled text
 	Success = color.NRGBA{R: 0x1e, G: 0x7b, B: 0x3a, A: 0xff} // delivered, online
 )
 
@@ -84,8 +86,8 @@ func (t *Theme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
 		return color.NRGBA{R: 0xe3, G: 0xeb, B: 0xf5, A: 0xff}
 	case fynetheme.ColorNameDisabledButton:
 		return color.NRGBA{R: 0xe6, G: 0xe6, B: 0xe6, A: 0xff}
-	case fynetheme.ColorNameDisabled:
-		return color.NRGBA{R: 0x8a, G: 0x8a, B: 0x8a, A: 0xff}
+	case fynetheme.ColorNameDisabled, fynetheme.ColorNamePlaceHolder:
+		return Hint
 	case fynetheme.ColorNameError:
 		return Danger
 	case fynetheme.ColorNameWarning:
