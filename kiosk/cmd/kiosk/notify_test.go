@@ -17,17 +17,7 @@ func TestNotifiesSystemd(t *testing.T) {
 	if os.Getenv("DISPLAY") == "" {
 		t.Skip("no X display: run through ./build.sh test, which starts Xvfb")
 	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "kiosk")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	sock := filepath.Join(dir, "notify")
-	srv, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: sock, Net: "unixgram"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	bin, sock, srv := kioskWithNotifySocket(t)
 	cmd := exec.Command(bin, "--windowed", "--data", t.TempDir())
 	cmd.Env = append(os.Environ(), "NOTIFY_SOCKET="+sock, "WATCHDOG_USEC=2000000", "WATCHDOG_PID=1")
 	if err := cmd.Start(); err != nil {
@@ -60,17 +50,7 @@ func TestOutOfServiceMode(t *testing.T) {
 	if os.Getenv("DISPLAY") == "" {
 		t.Skip("no X display: run through ./build.sh test, which starts Xvfb")
 	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "kiosk")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	sock := filepath.Join(dir, "notify")
-	srv, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: sock, Net: "unixgram"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	bin, sock, srv := kioskWithNotifySocket(t)
 	data := t.TempDir()
 	cmd := exec.Command(bin, "--out-of-service", "--windowed", "--data", data)
 	cmd.Env = append(os.Environ(), "NOTIFY_SOCKET="+sock)
@@ -87,4 +67,22 @@ func TestOutOfServiceMode(t *testing.T) {
 	if ents, _ := os.ReadDir(data); len(ents) != 0 {
 		t.Fatalf("out of service, the kiosk still made %v in its data directory", ents)
 	}
+}
+
+// kioskWithNotifySocket builds the firmware and listens where systemd's $NOTIFY_SOCKET would
+// point; the socket closes with the test.
+func kioskWithNotifySocket(t *testing.T) (bin, sock string, srv *net.UnixConn) {
+	t.Helper()
+	dir := t.TempDir()
+	bin = filepath.Join(dir, "kiosk")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	sock = filepath.Join(dir, "notify")
+	srv, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: sock, Net: "unixgram"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return bin, sock, srv
 }
