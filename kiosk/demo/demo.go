@@ -25,6 +25,7 @@ import (
 	"taxkiosk/kiosk/hall"
 	"taxkiosk/kiosk/hall/boltstore"
 	"taxkiosk/kiosk/hall/certs"
+	"taxkiosk/kiosk/mtls"
 	"taxkiosk/kiosk/netsim"
 	"taxkiosk/kiosk/seal"
 )
@@ -130,7 +131,7 @@ func Start(opts Opts) (d *Demo, err error) {
 			return nil, err
 		}
 	}
-	if crt, _ := certs.KioskFiles(d.KioskID); !exists(filepath.Join(d.CertsDir, crt)) {
+	if crt, _ := mtls.KioskFiles(d.KioskID); !exists(filepath.Join(d.CertsDir, crt)) {
 		if err := certs.Issue(d.CertsDir, d.KioskID, nil); err != nil {
 			return nil, err
 		}

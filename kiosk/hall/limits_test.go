@@ -21,6 +21,7 @@ import (
 	"taxkiosk/kiosk/hall"
 	"taxkiosk/kiosk/hall/certs"
 	"taxkiosk/kiosk/hallapi"
+	"taxkiosk/kiosk/mtls"
 )
 
 // kioskTLS is the connection state of kiosk id's certificate as the hall's TLS server
@@ -33,7 +34,7 @@ func kioskTLS(t testing.TB, id string) (*tls.ConnectionState, ed25519.PrivateKey
 	if err := certs.Issue(dir, id, nil); err != nil {
 		t.Fatal(err)
 	}
-	cfg, key, err := certs.ClientConfig(dir, id)
+	cfg, key, err := mtls.ClientConfig(dir, id)
 	if err != nil {
 		t.Fatal(err)
 	}

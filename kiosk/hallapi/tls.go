@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"taxkiosk/kiosk/hall/certs"
+	"taxkiosk/kiosk/mtls"
 )
 
 // NewTLSClient is the client a kiosk uses against a hall that requires kiosk certificates:
@@ -19,7 +19,7 @@ func NewTLSClient(baseURL, certsDir, kioskID string) (*Client, error) {
 	if !strings.HasPrefix(baseURL, "https://") {
 		return nil, fmt.Errorf("%w: %q: mutual TLS needs an https:// hall URL", ErrConfig, baseURL)
 	}
-	cfg, key, err := certs.ClientConfig(certsDir, kioskID)
+	cfg, key, err := mtls.ClientConfig(certsDir, kioskID)
 	if err != nil {
 		return nil, fmt.Errorf("%w: kiosk %s: %w", ErrConfig, kioskID, err)
 	}

@@ -19,8 +19,8 @@ import (
 
 	"taxkiosk/kiosk/hall"
 	"taxkiosk/kiosk/hall/boltstore"
-	"taxkiosk/kiosk/hall/certs"
 	"taxkiosk/kiosk/hallapi"
+	"taxkiosk/kiosk/mtls"
 	"taxkiosk/kiosk/netsim"
 	"taxkiosk/kiosk/outbox"
 	"taxkiosk/kiosk/seal"
@@ -230,7 +230,7 @@ func TestMutualTLSDelivers(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer p.Close()
-	cfg, key, err := certs.ClientConfig(certDir, "K001")
+	cfg, key, err := mtls.ClientConfig(certDir, "K001")
 	if err != nil {
 		t.Fatal(err)
 	}

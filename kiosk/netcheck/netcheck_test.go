@@ -15,6 +15,7 @@ import (
 	"taxkiosk/kiosk/hall"
 	"taxkiosk/kiosk/hall/boltstore"
 	"taxkiosk/kiosk/hall/certs"
+	"taxkiosk/kiosk/mtls"
 	"taxkiosk/kiosk/netcheck"
 	"taxkiosk/kiosk/seal"
 )
@@ -64,7 +65,7 @@ func TestMutualTLSHall(t *testing.T) {
 	ts.TLS = srv
 	ts.StartTLS()
 	defer ts.Close()
-	client, _, err := certs.ClientConfig(dir, "K001")
+	client, _, err := mtls.ClientConfig(dir, "K001")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,11 +19,13 @@ import (
 	"syscall"
 	"time"
 
+	"taxkiosk/drivers/mask"
 	"taxkiosk/kiosk/hall"
 	"taxkiosk/kiosk/hall/boltstore"
 	"taxkiosk/kiosk/hall/certs"
 	"taxkiosk/kiosk/hall/pgstore"
 	"taxkiosk/kiosk/hall/registry"
+	"taxkiosk/kiosk/mtls"
 	"taxkiosk/kiosk/seal"
 	"taxkiosk/kiosk/txn"
 )
@@ -237,7 +239,7 @@ func list(ctx context.Context, store hall.Store, w io.Writer, asJSON, reveal boo
 		l := listed{KioskID: e.Txn.KioskID, ID: e.Txn.ID, Seq: e.Txn.Seq, Kind: e.Txn.Kind,
 			CreatedAt: e.Txn.CreatedAt, ReceivedAt: e.ReceivedAt, Cursor: e.Cursor, Result: e.Result}
 		if tp := e.Txn.Taxpayer; tp != nil {
-			l.Name, l.IDNumber = txn.MaskName(tp.Name), txn.MaskID(tp.IDNumber)
+			l.Name, l.IDNumber = mask.Name(tp.Name), mask.ID(tp.IDNumber)
 			if reveal {
 				l.Name, l.IDNumber = tp.Name, tp.IDNumber
 			}
@@ -325,8 +327,8 @@ func certsCmd(args []string, stdout, stderr io.Writer) error {
 		if err := certs.Issue(*dir, *kiosk, nil); err != nil {
 			return err
 		}
-		crt, key := certs.KioskFiles(*kiosk)
-		fmt.Fprintf(stdout, "hall: issued %s and %s; copy them with %s to the kiosk\n", crt, key, certs.CACert)
+		crt, key := mtls.KioskFiles(*kiosk)
+		fmt.Fprintf(stdout, "hall: issued %s and %s; copy them with %s to the kiosk\n", crt, key, mtls.CACert)
 		return nil
 	}
 	return errors.New(usage)

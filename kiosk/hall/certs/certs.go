@@ -16,20 +16,17 @@ import (
 	"path/filepath"
 	"regexp"
 	"time"
+
+	"taxkiosk/kiosk/mtls"
 )
 
-// File names inside a certs directory.
+// File names inside a certs directory; the CA certificate's and the kiosks' are
+// mtls.CACert and mtls.KioskFiles, which the kiosk reads without this package.
 const (
-	CACert     = "ca.crt"
 	CAKey      = "ca.key"
 	ServerCert = "server.crt"
 	ServerKey  = "server.key"
 )
-
-// KioskFiles returns the certificate and key file names of a kiosk.
-func KioskFiles(kioskID string) (cert, key string) {
-	return "kiosk-" + kioskID + ".crt", "kiosk-" + kioskID + ".key"
-}
 
 // Opts configures Init and Issue. A nil *Opts means all defaults.
 type Opts struct {
@@ -107,7 +104,7 @@ func Init(dir string, opts *Opts) error {
 	if err := writeKey(filepath.Join(dir, CAKey), caPriv); err != nil {
 		return err
 	}
-	return writeCert(filepath.Join(dir, CACert), caDER)
+	return writeCert(filepath.Join(dir, mtls.CACert), caDER)
 }
 
 // Issue creates the client certificate of kioskID, signed by the CA in dir.
@@ -116,11 +113,11 @@ func Issue(dir, kioskID string, opts *Opts) error {
 	if !kioskIDPattern.MatchString(kioskID) {
 		return fmt.Errorf("%w: kiosk id %q", ErrInvalid, kioskID)
 	}
-	certFile, keyFile := KioskFiles(kioskID)
+	certFile, keyFile := mtls.KioskFiles(kioskID)
 	if _, err := os.Stat(filepath.Join(dir, certFile)); err == nil {
 		return fmt.Errorf("%w: %s", ErrExists, filepath.Join(dir, certFile))
 	}
-	ca, caKey, err := loadPair(filepath.Join(dir, CACert), filepath.Join(dir, CAKey))
+	ca, caKey, err := loadPair(filepath.Join(dir, mtls.CACert), filepath.Join(dir, CAKey))
 	if err != nil {
 		return err
 	}
@@ -143,9 +140,9 @@ func ServerConfig(dir string) (*tls.Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrFiles, err)
 	}
-	pool, err := caPool(dir)
+	pool, err := mtls.CAPool(dir)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrFiles, err)
 	}
 	return &tls.Config{
 		Certificates: []tls.Certificate{pair},
@@ -153,25 +150,6 @@ func ServerConfig(dir string) (*tls.Config, error) {
 		ClientAuth:   tls.RequireAndVerifyClientCert,
 		MinVersion:   tls.VersionTLS13,
 	}, nil
-}
-
-// ClientConfig is a kiosk's TLS configuration, and the private key it signs batches with.
-// dir holds ca.crt and the kiosk's pair.
-func ClientConfig(dir, kioskID string) (*tls.Config, ed25519.PrivateKey, error) {
-	certFile, keyFile := KioskFiles(kioskID)
-	pair, err := tls.LoadX509KeyPair(filepath.Join(dir, certFile), filepath.Join(dir, keyFile))
-	if err != nil {
-		return nil, nil, fmt.Errorf("%w: %w", ErrFiles, err)
-	}
-	key, ok := pair.PrivateKey.(ed25519.PrivateKey)
-	if !ok {
-		return nil, nil, fmt.Errorf("%w: kiosk key is not Ed25519", ErrFiles)
-	}
-	pool, err := caPool(dir)
-	if err != nil {
-		return nil, nil, err
-	}
-	return &tls.Config{Certificates: []tls.Certificate{pair}, RootCAs: pool, MinVersion: tls.VersionTLS13}, key, nil
 }
 
 // Peer returns the kiosk id and signing key of a verified client certificate.
@@ -182,18 +160,6 @@ func Peer(cs *tls.ConnectionState) (kioskID string, pub ed25519.PublicKey, ok bo
 	leaf := cs.VerifiedChains[0][0]
 	pub, ok = leaf.PublicKey.(ed25519.PublicKey)
 	return leaf.Subject.CommonName, pub, ok && leaf.Subject.CommonName != ""
-}
-
-func caPool(dir string) (*x509.CertPool, error) {
-	data, err := os.ReadFile(filepath.Join(dir, CACert))
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrFiles, err)
-	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(data) {
-		return nil, fmt.Errorf("%w: %s holds no certificate", ErrFiles, CACert)
-	}
-	return pool, nil
 }
 
 func loadPair(certPath, keyPath string) (*x509.Certificate, ed25519.PrivateKey, error) {

@@ -15,6 +15,7 @@ import (
 	"taxkiosk/kiosk/hall/boltstore"
 	"taxkiosk/kiosk/hall/certs"
 	"taxkiosk/kiosk/hallapi"
+	"taxkiosk/kiosk/mtls"
 	"taxkiosk/kiosk/seal"
 	"taxkiosk/kiosk/txn"
 )
@@ -38,7 +39,7 @@ func TestInitIssueFiles(t *testing.T) {
 			t.Errorf("Issue(%q): %v", bad, err)
 		}
 	}
-	_, kioskKey := certs.KioskFiles("K001")
+	_, kioskKey := mtls.KioskFiles("K001")
 	for _, f := range []string{certs.CAKey, certs.ServerKey, kioskKey} {
 		fi, err := os.Stat(filepath.Join(dir, f))
 		if err != nil || fi.Mode().Perm() != 0o600 {
@@ -87,11 +88,11 @@ func TestMutualTLS(t *testing.T) {
 	certs.Issue(dir, "K002", nil)
 	ts, store := hallTLS(t, dir)
 	ctx := context.Background()
-	k1, k1key, err := certs.ClientConfig(dir, "K001")
+	k1, k1key, err := mtls.ClientConfig(dir, "K001")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, k2key, _ := certs.ClientConfig(dir, "K002")
+	_, k2key, _ := mtls.ClientConfig(dir, "K002")
 
 	resp, err := client(t, ts.URL, k1, k1key).SendBatch(ctx, batch("K001"))
 	if err != nil || len(resp.Accepted) != 1 {
@@ -101,7 +102,7 @@ func TestMutualTLS(t *testing.T) {
 	other := t.TempDir()
 	certs.Init(other, nil)
 	certs.Issue(other, "K001", nil)
-	foreign, foreignKey, _ := certs.ClientConfig(other, "K001")
+	foreign, foreignKey, _ := mtls.ClientConfig(other, "K001")
 	foreign.RootCAs = k1.RootCAs // trusts the hall, but the hall does not trust it
 
 	noCert := k1.Clone()
