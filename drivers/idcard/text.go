@@ -6,7 +6,7 @@ import (
 	"strings"
 	"unicode/utf16"
 
-	"taxkiosk/kiosk/txn"
+	"taxkiosk/drivers/mask"
 )
 
 // TextLen is the size of the text block in a 30 01 answer.
@@ -61,7 +61,7 @@ func (c Card) String() string {
 	if name == "" {
 		name = c.EnglishName
 	}
-	return fmt.Sprintf("%s %s %s", c.CardType, txn.MaskName(name), txn.MaskID(c.IDNumber))
+	return fmt.Sprintf("%s %s %s", c.CardType, mask.Name(name), mask.ID(c.IDNumber))
 }
 
 // GoString keeps %#v from printing the holder's data either.

@@ -20,8 +20,9 @@ const (
 	KindOther        Kind = "other"         // anything else; only Raw is set
 )
 
-// receiptCodePrefix marks the codes taxkiosk/kiosk/txn.ReceiptCode makes.
-const receiptCodePrefix = "TK1:"
+// ReceiptCodePrefix marks the codes kiosk receipts carry (kiosk/txn.ReceiptCode makes them;
+// a test there checks that this package reads them back).
+const ReceiptCodePrefix = "TK1:"
 
 // Code is one decoded scan.
 type Code struct {
@@ -126,7 +127,7 @@ func decodeText(raw []byte) string {
 }
 
 func parseReceipt(s string) (*ReceiptRef, bool) {
-	rest, ok := strings.CutPrefix(s, receiptCodePrefix)
+	rest, ok := strings.CutPrefix(s, ReceiptCodePrefix)
 	if !ok {
 		return nil, false
 	}

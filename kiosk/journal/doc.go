@@ -14,7 +14,7 @@
 //
 // What is stored is the document as given (its blocks), the job id, times, bytes written and
 // attempts: nothing beyond the document. Receipts carry masked personal data only
-// (txn.MaskName, txn.MaskID); the journal never adds any, and String and error strings never
+// (mask.Name, mask.ID); the journal never adds any, and String and error strings never
 // print the document.
 //
 // Storage follows etcd-io/bbolt: one bucket "jobs" keyed by job id, values JSON with the

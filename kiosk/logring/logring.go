@@ -9,8 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"taxkiosk/drivers/mask"
 	"taxkiosk/kiosk/tech"
-	"taxkiosk/kiosk/txn"
 )
 
 // DefaultSize is how many lines a Ring keeps when New is given zero.
@@ -20,7 +20,7 @@ const DefaultSize = 500
 // X) or 15 digits, not part of a longer run of digits or letters.
 var idNumber = regexp.MustCompile(`(^|[^0-9A-Za-z])([0-9]{17}[0-9Xx]|[0-9]{15})($|[^0-9A-Za-z])`)
 
-// Mask returns s with every ID-number-like run masked as txn.MaskID masks it.
+// Mask returns s with every ID-number-like run masked as mask.ID masks it.
 func Mask(s string) string {
 	if !strings.ContainsAny(s, "0123456789") {
 		return s
@@ -29,7 +29,7 @@ func Mask(s string) string {
 	for {
 		out := idNumber.ReplaceAllStringFunc(s, func(m string) string {
 			sub := idNumber.FindStringSubmatch(m)
-			return sub[1] + txn.MaskID(sub[2]) + sub[3]
+			return sub[1] + mask.ID(sub[2]) + sub[3]
 		})
 		if out == s {
 			return out

@@ -11,7 +11,7 @@ import (
 	"taxkiosk/kiosk/logring"
 )
 
-// Numbers from the protocol document's examples and the masking rules of txn.MaskID.
+// Numbers from the protocol document's examples and the masking rules of mask.ID.
 const (
 	resident = "41040219800101123X"
 	oldStyle = "410402800101123"

@@ -4,25 +4,11 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"taxkiosk/drivers/scanner"
 )
 
-func TestMask(t *testing.T) {
-	for _, c := range []struct{ in, want string }{
-		{"张伟", "张*"},
-		{"欧阳娜娜", "欧***"},
-		{"ZHANG WEI", "Z**** W**"},
-		{"", ""},
-	} {
-		if got := MaskName(c.in); got != c.want {
-			t.Errorf("MaskName(%q) = %q, want %q", c.in, got, c.want)
-		}
-	}
-	if got := MaskID("41040219800101123X"); got != "4104**********123X" {
-		t.Errorf("MaskID = %q", got)
-	}
-	if got := MaskID("1234"); got != "****" {
-		t.Errorf("short MaskID = %q", got)
-	}
+func TestTaxpayerStringMasked(t *testing.T) {
 	tp := &Taxpayer{Name: "张伟", IDNumber: "41040219800101123X"}
 	if s := tp.String(); strings.Contains(s, "伟") || strings.Contains(s, "19800101") {
 		t.Errorf("Taxpayer.String leaks personal data: %q", s)
@@ -38,5 +24,15 @@ func TestNewID(t *testing.T) {
 			t.Fatalf("bad or repeated id %q", id)
 		}
 		seen[id] = true
+	}
+}
+
+// TestReceiptCodeScans: the scanner driver, which may not import this package, reads back
+// the codes printed on receipts as the receipt of this transaction.
+func TestReceiptCodeScans(t *testing.T) {
+	c := scanner.Parse([]byte(ReceiptCode("K-0001", "2f1c9a4e-8b7d-4c3e-9a1f-6d5e4c3b2a10")))
+	if c.Kind != scanner.KindKioskReceipt || c.Receipt == nil ||
+		c.Receipt.KioskID != "K-0001" || c.Receipt.TxnID != "2f1c9a4e-8b7d-4c3e-9a1f-6d5e4c3b2a10" {
+		t.Fatalf("scanned receipt code: %+v", c)
 	}
 }
