@@ -14,27 +14,10 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"taxkiosk/kiosk/jsontime"
 	"taxkiosk/kiosk/maint"
 	"taxkiosk/kiosk/policy"
 )
-
-// Duration is a time.Duration written as "60s" or "1m30s" in the JSON file.
-type Duration struct{ time.Duration }
-
-func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
-
-func (d *Duration) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("duration must be a string like \"60s\": %w", err)
-	}
-	v, err := time.ParseDuration(s)
-	if err != nil {
-		return err
-	}
-	d.Duration = v
-	return nil
-}
 
 // Serial names a serial device.
 type Serial struct {
@@ -81,18 +64,18 @@ type GPIO struct {
 
 // Config is the whole configuration.
 type Config struct {
-	KioskID     string   `json:"kiosk_id"`     // unique in the hall, e.g. "WD-01"
-	HallName    string   `json:"hall_name"`    // printed on receipts
-	HallURL     string   `json:"hall_url"`     // the hall server, e.g. https://10.1.2.3:8600 (see CheckHallURL)
-	DataDir     string   `json:"data_dir"`     // holds the outbox and the key file
-	KeyFile     string   `json:"key_file"`     // AES key sealing personal data; default DataDir/seal.key
-	Language    string   `json:"language"`     // "zh" (default) or "en"
-	IdleTimeout Duration `json:"idle_timeout"` // a session idle this long ends; default 60s
-	SyncWait    Duration `json:"sync_wait"`    // how long a receipt waits for the hall's ack; default 3s
-	IDCard      Serial   `json:"idcard"`
-	Printer     Printer  `json:"printer"`
-	Scanner     Scanner  `json:"scanner"`
-	GPIO        GPIO     `json:"gpio"`
+	KioskID     string            `json:"kiosk_id"`     // unique in the hall, e.g. "WD-01"
+	HallName    string            `json:"hall_name"`    // printed on receipts
+	HallURL     string            `json:"hall_url"`     // the hall server, e.g. https://10.1.2.3:8600 (see CheckHallURL)
+	DataDir     string            `json:"data_dir"`     // holds the outbox and the key file
+	KeyFile     string            `json:"key_file"`     // AES key sealing personal data; default DataDir/seal.key
+	Language    string            `json:"language"`     // "zh" (default) or "en"
+	IdleTimeout jsontime.Duration `json:"idle_timeout"` // a session idle this long ends; default 60s
+	SyncWait    jsontime.Duration `json:"sync_wait"`    // how long a receipt waits for the hall's ack; default 3s
+	IDCard      Serial            `json:"idcard"`
+	Printer     Printer           `json:"printer"`
+	Scanner     Scanner           `json:"scanner"`
+	GPIO        GPIO              `json:"gpio"`
 	// CertsDir holds the kiosk's client certificate and Ed25519 key for an https hall
 	// (made by `hall certs issue`); default DataDir/certs.
 	CertsDir string `json:"certs_dir"`
@@ -126,8 +109,8 @@ func Default() Config {
 		HallURL:        "https://127.0.0.1:8600",
 		DataDir:        DefaultDataDir(),
 		Language:       "zh",
-		IdleTimeout:    Duration{60 * time.Second},
-		SyncWait:       Duration{3 * time.Second},
+		IdleTimeout:    jsontime.Duration(60 * time.Second),
+		SyncWait:       jsontime.Duration(3 * time.Second),
 		IDCard:         Serial{Port: "/dev/ttyUSB0", Baud: 115200},
 		Printer:        Printer{Serial: Serial{Port: "/dev/ttyUSB1", Baud: 115200}, PaperWidthMM: 80, ReceiptsPerRoll: DefaultReceiptsPerRoll},
 		Scanner:        Scanner{Serial: Serial{Port: "/dev/ttyUSB2", Baud: 9600}},
@@ -256,9 +239,9 @@ func (c Config) Validate() error {
 		return bad("data_dir", "must be set")
 	case c.Language != "zh" && c.Language != "en":
 		return bad("language", `must be "zh" or "en"`)
-	case c.IdleTimeout.Duration < 15*time.Second || c.IdleTimeout.Duration > 10*time.Minute:
+	case c.IdleTimeout.Std() < 15*time.Second || c.IdleTimeout.Std() > 10*time.Minute:
 		return bad("idle_timeout", "must be between 15s and 10m")
-	case c.SyncWait.Duration < 0 || c.SyncWait.Duration > 30*time.Second:
+	case c.SyncWait.Std() < 0 || c.SyncWait.Std() > 30*time.Second:
 		return bad("sync_wait", "must be between 0s and 30s")
 	case c.Printer.PaperWidthMM != 0 && c.Printer.PaperWidthMM != 58 && c.Printer.PaperWidthMM != 80:
 		return bad("printer.paper_width_mm", "must be 58 or 80")

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"taxkiosk/kiosk/jsontime"
 )
 
 func TestLoadMissingFileGivesDefaults(t *testing.T) {
@@ -14,7 +16,7 @@ func TestLoadMissingFileGivesDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.IdleTimeout.Duration != 60*time.Second || c.Language != "zh" {
+	if c.IdleTimeout.Std() != 60*time.Second || c.Language != "zh" {
 		t.Fatalf("defaults: %+v", c)
 	}
 }
@@ -23,7 +25,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "kiosk.json")
 	c := Default()
 	c.KioskID = "WD-07"
-	c.IdleTimeout = Duration{90 * time.Second}
+	c.IdleTimeout = jsontime.Duration(90 * time.Second)
 	c.Printer.PaperWidthMM = 58
 	if err := c.Save(path); err != nil {
 		t.Fatal(err)
@@ -32,7 +34,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.KioskID != "WD-07" || got.IdleTimeout.Duration != 90*time.Second || got.Printer.PaperWidthMM != 58 {
+	if got.KioskID != "WD-07" || got.IdleTimeout.Std() != 90*time.Second || got.Printer.PaperWidthMM != 58 {
 		t.Fatalf("round trip: %+v", got)
 	}
 	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
@@ -45,7 +47,7 @@ func TestValidateNamesTheField(t *testing.T) {
 		"kiosk_id":               func(c *Config) { c.KioskID = "a:b" },
 		"hall_url":               func(c *Config) { c.HallURL = "ftp://x" },
 		"language":               func(c *Config) { c.Language = "fr" },
-		"idle_timeout":           func(c *Config) { c.IdleTimeout = Duration{time.Second} },
+		"idle_timeout":           func(c *Config) { c.IdleTimeout = jsontime.Duration(time.Second) },
 		"printer.paper_width_mm": func(c *Config) { c.Printer.PaperWidthMM = 76 },
 		"idcard.baud":            func(c *Config) { c.IDCard.Baud = 1234 },
 		"scanner.suffix":         func(c *Config) { c.Scanner.Suffix = "\t" },

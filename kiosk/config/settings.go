@@ -8,6 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"taxkiosk/kiosk/jsontime"
 	"taxkiosk/kiosk/money"
 	"taxkiosk/kiosk/policy"
 	"taxkiosk/kiosk/tech"
@@ -46,8 +47,8 @@ func fields() []field {
 		text("hall_name", true, func(c *Config) *string { return &c.HallName }),
 		{key: "hall_url", typ: TypeURL, get: func(c *Config) string { return c.HallURL },
 			set: func(c *Config, v string) error { c.HallURL = strings.TrimSpace(v); return nil }},
-		duration("idle_timeout", true, func(c *Config) *time.Duration { return &c.IdleTimeout.Duration }),
-		duration("sync_wait", true, func(c *Config) *time.Duration { return &c.SyncWait.Duration }),
+		duration("idle_timeout", true, func(c *Config) *time.Duration { return (*time.Duration)(&c.IdleTimeout) }),
+		duration("sync_wait", true, func(c *Config) *time.Duration { return (*time.Duration)(&c.SyncWait) }),
 		path("idcard.port", func(c *Config) *string { return &c.IDCard.Port }),
 		integer("idcard.baud", false, func(c *Config) *int { return &c.IDCard.Baud }),
 		path("printer.port", func(c *Config) *string { return &c.Printer.Port }),
@@ -167,7 +168,7 @@ func policyFields(service string) []field {
 					}
 				}
 				r := rule(c)
-				r.MaxAge = policy.Duration(d)
+				r.MaxAge = jsontime.Duration(d)
 				put(c, r)
 				return nil
 			}},

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"taxkiosk/kiosk/jsontime"
 	"taxkiosk/kiosk/money"
 	"taxkiosk/kiosk/policy"
 )
@@ -30,10 +31,10 @@ func TestValidateEveryRule(t *testing.T) {
 		{"hall_url", func(c *Config) { c.HallURL = "hall:8600" }},
 		{"data_dir", func(c *Config) { c.DataDir = "" }},
 		{"language", func(c *Config) { c.Language = "fr" }},
-		{"idle_timeout", func(c *Config) { c.IdleTimeout = Duration{14 * time.Second} }},
-		{"idle_timeout", func(c *Config) { c.IdleTimeout = Duration{11 * time.Minute} }},
-		{"sync_wait", func(c *Config) { c.SyncWait = Duration{-time.Second} }},
-		{"sync_wait", func(c *Config) { c.SyncWait = Duration{31 * time.Second} }},
+		{"idle_timeout", func(c *Config) { c.IdleTimeout = jsontime.Duration(14 * time.Second) }},
+		{"idle_timeout", func(c *Config) { c.IdleTimeout = jsontime.Duration(11 * time.Minute) }},
+		{"sync_wait", func(c *Config) { c.SyncWait = jsontime.Duration(-time.Second) }},
+		{"sync_wait", func(c *Config) { c.SyncWait = jsontime.Duration(31 * time.Second) }},
 		{"printer.paper_width_mm", func(c *Config) { c.Printer.PaperWidthMM = 76 }},
 		{"printer.receipts_per_roll", func(c *Config) { c.Printer.ReceiptsPerRoll = 19 }},
 		{"printer.receipts_per_roll", func(c *Config) { c.Printer.ReceiptsPerRoll = 5001 }},
@@ -192,7 +193,7 @@ func TestEdit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.IdleTimeout.Duration != 2*time.Minute || ch.Old != "1m0s" || ch.New != "2m0s" || ch.By != "screen" || !ch.At.Equal(at) {
+	if c.IdleTimeout.Std() != 2*time.Minute || ch.Old != "1m0s" || ch.New != "2m0s" || ch.By != "screen" || !ch.At.Equal(at) {
 		t.Fatalf("edit: %+v %+v", c.IdleTimeout, ch)
 	}
 	if _, _, err := Edit(path, logPath, "printer.baud", "9600", "kioskctl", at.Add(time.Minute)); err != nil {
@@ -202,7 +203,7 @@ func TestEdit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if back.KioskID != "WD-03" || back.IdleTimeout.Duration != 2*time.Minute || back.Printer.Baud != 9600 {
+	if back.KioskID != "WD-03" || back.IdleTimeout.Std() != 2*time.Minute || back.Printer.Baud != 9600 {
 		t.Fatalf("file after edits: %+v", back)
 	}
 	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {

@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"taxkiosk/drivers/device"
+	"taxkiosk/drivers/mask"
 	"taxkiosk/kiosk/hallsync"
+	"taxkiosk/kiosk/jsontime"
 	"taxkiosk/kiosk/money"
 	"taxkiosk/kiosk/outbox"
 	"taxkiosk/kiosk/readiness"
@@ -65,9 +67,6 @@ type Response struct {
 	Count       int               `json:"count,omitempty"` // outbox.export_to: records in it
 }
 
-// Duration is a time.Duration that reads as "1h2m3s" in JSON.
-type Duration = tech.Duration
-
 // Status is the outbox and sync loop at a glance.
 type Status struct {
 	KioskID      string            `json:"kiosk_id"`
@@ -75,7 +74,7 @@ type Status struct {
 	Counts       map[txn.State]int `json:"counts"`
 	Total        int               `json:"total"`
 	Pending      int               `json:"pending"`       // queued + sending
-	OldestQueued Duration          `json:"oldest_queued"` // age of the oldest queued record
+	OldestQueued jsontime.Duration `json:"oldest_queued"` // age of the oldest queued record
 	LastError    string            `json:"last_error,omitempty"`
 	LastSync     time.Time         `json:"last_sync,omitzero"`
 	OutOfService string            `json:"out_of_service,omitempty"` // see outbox.Healthy
@@ -128,7 +127,7 @@ func Items(recs []outbox.Record, reveal bool) []Item {
 		if tp := r.Txn.Taxpayer; tp != nil {
 			it.Taxpayer = &Taxpayer{Name: tp.Name, IDNumber: tp.IDNumber, CardType: tp.CardType, Address: tp.Address}
 			if !reveal {
-				it.Taxpayer = &Taxpayer{Name: txn.MaskName(tp.Name), IDNumber: txn.MaskID(tp.IDNumber),
+				it.Taxpayer = &Taxpayer{Name: mask.Name(tp.Name), IDNumber: mask.ID(tp.IDNumber),
 					CardType: tp.CardType, Address: maskAddress(tp.Address), Masked: true}
 			}
 		}
@@ -179,7 +178,7 @@ var _ Handler = Kiosk{}
 func (k Kiosk) Status(context.Context) (Status, error) {
 	st := k.Outbox.Stats()
 	out := Status{KioskID: k.Outbox.KioskID(), Source: "file", Counts: st.Counts, Total: st.Total,
-		Pending: st.Pending(), OldestQueued: Duration(st.OldestQueued), LastError: st.LastError,
+		Pending: st.Pending(), OldestQueued: jsontime.Duration(st.OldestQueued), LastError: st.LastError,
 		LastSync: st.LastSync.UTC(), OutOfService: st.OutOfService, Quarantined: st.Quarantined}
 	if k.Sync != nil {
 		ss := k.Sync.Status()

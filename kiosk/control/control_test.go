@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"taxkiosk/kiosk/hallsync"
+	"taxkiosk/kiosk/jsontime"
 	"taxkiosk/kiosk/outbox"
 	"taxkiosk/kiosk/seal"
 	"taxkiosk/kiosk/txn"
@@ -126,7 +127,7 @@ func TestSocketOps(t *testing.T) {
 		t.Fatal(err)
 	}
 	if st.KioskID != "K001" || st.Source != "kiosk" || st.Counts[txn.Queued] != 2 || st.Counts[txn.Acknowledged] != 1 ||
-		st.Pending != 2 || st.Total != 3 || st.OldestQueued != Duration(10*time.Minute) ||
+		st.Pending != 2 || st.Total != 3 || st.OldestQueued != jsontime.Duration(10*time.Minute) ||
 		st.Online == nil || *st.Online || st.Failures != 3 || st.LastError != "hall unreachable" || st.LastSync.IsZero() {
 		t.Fatalf("status %+v", st)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"taxkiosk/kiosk/config"
+	"taxkiosk/kiosk/jsontime"
 	"taxkiosk/kiosk/readiness"
 	"taxkiosk/kiosk/tech"
 )
@@ -47,7 +48,7 @@ func (f *fakeTech) SetOutput(_ context.Context, name string, on bool) error {
 	return nil
 }
 func (f *fakeTech) CheckNetwork(context.Context) tech.NetReport {
-	return tech.NetReport{HallURL: "http://hall:8600", Reachable: true, RoundTrip: tech.Duration(3 * time.Millisecond)}
+	return tech.NetReport{HallURL: "http://hall:8600", Reachable: true, RoundTrip: jsontime.Duration(3 * time.Millisecond)}
 }
 func (f *fakeTech) Settings() []tech.Setting { return f.settings }
 func (f *fakeTech) ChangeSetting(_ context.Context, key, value, by string) error {
@@ -132,7 +133,7 @@ func TestTechOps(t *testing.T) {
 	if _, err := c.Call(ctx, Request{Op: OpSetOutput}); !errors.Is(err, ErrRefused) {
 		t.Fatalf("output without a name: %v", err)
 	}
-	if r, err := c.Network(ctx); err != nil || !r.Reachable || r.RoundTrip != tech.Duration(3*time.Millisecond) {
+	if r, err := c.Network(ctx); err != nil || !r.Reachable || r.RoundTrip != jsontime.Duration(3*time.Millisecond) {
 		t.Fatalf("network %+v %v", r, err)
 	}
 	if l, err := c.Logs(ctx, 2); err != nil || len(l) != 2 || l[1].Text != "c" {

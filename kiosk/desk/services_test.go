@@ -17,6 +17,7 @@ import (
 	"taxkiosk/kiosk/hall/registry"
 	"taxkiosk/kiosk/hallapi"
 	"taxkiosk/kiosk/i18n"
+	"taxkiosk/kiosk/jsontime"
 	"taxkiosk/kiosk/money"
 	"taxkiosk/kiosk/outbox"
 	"taxkiosk/kiosk/policy"
@@ -220,7 +221,7 @@ func TestCollectInvoicesOnline(t *testing.T) {
 }
 
 func TestCollectInvoicesOfflineThenLinkReturns(t *testing.T) {
-	k := newKiosk(t, func(c *config.Config) { c.SyncWait = config.Duration{Duration: time.Second} })
+	k := newKiosk(t, func(c *config.Config) { c.SyncWait = jsontime.Duration(time.Second) })
 	k.identify("resident-elderly") // Defu Housekeeping: "04" up to 5
 	k.offline()
 	for _, a := range k.term.Desk.Services() {
@@ -387,7 +388,7 @@ func TestPayTaxesTwiceAtOnce(t *testing.T) {
 func TestPayTaxesPendingOffline(t *testing.T) {
 	limit := money.Yuan(5000)
 	k := newKiosk(t, func(c *config.Config) {
-		c.SyncWait = config.Duration{Duration: time.Second}
+		c.SyncWait = jsontime.Duration(time.Second)
 		c.OfflinePolicy.Services["tax_payment"] = policy.Rule{Mode: policy.OfflineLimited, MaxQueued: 5, MaxAmount: &limit}
 	})
 	k.identify("resident-male")

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"taxkiosk/kiosk/hallapi"
+	"taxkiosk/kiosk/jsontime"
 	"taxkiosk/kiosk/tech"
 )
 
@@ -24,7 +25,7 @@ const DefaultTimeout = 10 * time.Second
 
 // Opts configures a check. A nil *Opts means every zero value below.
 type Opts struct {
-	// TLS is the kiosk's client configuration for an https hall (hall/certs.ClientConfig):
+	// TLS is the kiosk's client configuration for an https hall (mtls.ClientConfig):
 	// the CA it trusts and its own certificate. Nil over https means the system's roots and no
 	// client certificate, which a hall requiring kiosk certificates refuses (net.check.tls).
 	TLS *tls.Config
@@ -84,13 +85,13 @@ func Check(ctx context.Context, hallURL string, opts *Opts) tech.NetReport {
 	}
 	defer resp.Body.Close()
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	r.RoundTrip = tech.Duration(took)
+	r.RoundTrip = jsontime.Duration(took)
 	if resp.TLS != nil && len(resp.TLS.PeerCertificates) > 0 {
 		r.HallCertExpires = resp.TLS.PeerCertificates[0].NotAfter
 	}
 	if d, err := http.ParseTime(resp.Header.Get("Date")); err == nil {
 		mid := clockSent.Add(clockGot.Sub(clockSent) / 2)
-		r.ClockSkew = tech.Duration(mid.Sub(d).Round(time.Second))
+		r.ClockSkew = jsontime.Duration(mid.Sub(d).Round(time.Second))
 		r.SkewKnown = true
 	}
 	if resp.StatusCode != http.StatusOK {

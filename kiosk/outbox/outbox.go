@@ -123,12 +123,9 @@ type Stats struct {
 	OutOfService string
 }
 
-// KindPending is what waits for the hall (queued or sending) of one kind of transaction.
-type KindPending struct {
-	Count  int
-	Amount money.Amount // sum of the records' Amount
-	Oldest time.Time    // CreatedAt of the oldest; zero when Count is 0
-}
+// KindPending is what waits for the hall (queued or sending) of one kind of transaction. The
+// type lives in kiosk/txn so that the offline policy reads it without linking the outbox.
+type KindPending = txn.Pending
 
 // Pending is the number of records not yet acknowledged by the hall.
 func (s Stats) Pending() int { return s.Counts[txn.Queued] + s.Counts[txn.Sending] }

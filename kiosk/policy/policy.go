@@ -1,13 +1,12 @@
 package policy
 
 import (
-	"encoding/json"
 	"fmt"
 	"sort"
 	"time"
 
+	"taxkiosk/kiosk/jsontime"
 	"taxkiosk/kiosk/money"
-	"taxkiosk/kiosk/outbox"
 	"taxkiosk/kiosk/txn"
 )
 
@@ -29,24 +28,6 @@ const (
 	ReasonOutOfService = "policy.out_of_service"
 )
 
-// Duration is a time.Duration written as "72h" in JSON.
-type Duration time.Duration
-
-func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
-
-func (d *Duration) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("duration must be a string like \"72h\": %w", err)
-	}
-	v, err := time.ParseDuration(s)
-	if err != nil {
-		return err
-	}
-	*d = Duration(v)
-	return nil
-}
-
 // Rule is one service's offline policy. The limits are for offline_limited only.
 type Rule struct {
 	Mode Mode `json:"mode"`
@@ -55,7 +36,7 @@ type Rule struct {
 	MaxQueued int `json:"max_queued,omitempty"`
 	// MaxAge: refuse once the oldest waiting transaction of the service is older. Zero: no
 	// limit on age.
-	MaxAge Duration `json:"max_offline_age,omitempty"`
+	MaxAge jsontime.Duration `json:"max_offline_age,omitempty"`
 	// MaxAmount: the amounts waiting, the new one included, stay at or below it. Nil: no
 	// limit on the sum; "0.00" allows only transactions without an amount (zero returns).
 	MaxAmount *money.Amount `json:"max_offline_amount,omitempty"`
@@ -75,8 +56,8 @@ func Defaults() Policy {
 	return Policy{
 		Default: Rule{Mode: OnlineOnly},
 		Services: map[string]Rule{
-			string(txn.KindVATReturn):         {Mode: OfflineLimited, MaxQueued: 200, MaxAge: Duration(72 * time.Hour), MaxAmount: &amount},
-			string(txn.KindInvoiceCollection): {Mode: OfflineLimited, MaxQueued: 200, MaxAge: Duration(72 * time.Hour)},
+			string(txn.KindVATReturn):         {Mode: OfflineLimited, MaxQueued: 200, MaxAge: jsontime.Duration(72 * time.Hour), MaxAmount: &amount},
+			string(txn.KindInvoiceCollection): {Mode: OfflineLimited, MaxQueued: 200, MaxAge: jsontime.Duration(72 * time.Hour)},
 			string(txn.KindTaxPayment):        {Mode: OnlineOnly},
 		},
 	}
@@ -150,8 +131,9 @@ type Snapshot struct {
 	Pending      map[string]Pending // by service
 }
 
-// SnapshotOf builds a Snapshot from the outbox's PendingByKind.
-func SnapshotOf(online, outOfService bool, now time.Time, pending map[txn.Kind]outbox.KindPending) Snapshot {
+// SnapshotOf builds a Snapshot from what waits per kind of transaction (the outbox's
+// PendingByKind).
+func SnapshotOf(online, outOfService bool, now time.Time, pending map[txn.Kind]txn.Pending) Snapshot {
 	s := Snapshot{Online: online, OutOfService: outOfService, Now: now, Pending: make(map[string]Pending, len(pending))}
 	for k, p := range pending {
 		s.Pending[string(k)] = Pending{Count: p.Count, Amount: p.Amount, Oldest: p.Oldest}

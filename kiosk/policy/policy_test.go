@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"taxkiosk/kiosk/jsontime"
 	"taxkiosk/kiosk/money"
-	"taxkiosk/kiosk/outbox"
 	"taxkiosk/kiosk/txn"
 )
 
@@ -84,7 +84,7 @@ func TestConfigFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := p.Rule("vat_return")
-	if r.Mode != OfflineLimited || r.MaxQueued != 2 || r.MaxAge != Duration(90*time.Minute) || r.MaxAmount == nil || *r.MaxAmount != 0 {
+	if r.Mode != OfflineLimited || r.MaxQueued != 2 || r.MaxAge != jsontime.Duration(90*time.Minute) || r.MaxAmount == nil || *r.MaxAmount != 0 {
 		t.Fatalf("vat rule %+v", r)
 	}
 	st := Snapshot{Now: now, Pending: map[string]Pending{"vat_return": {Count: 1, Oldest: now.Add(-time.Hour)}}}
@@ -105,10 +105,10 @@ func TestConfigFile(t *testing.T) {
 	if err := json.Unmarshal(b, &back); err != nil || back.Validate() != nil {
 		t.Fatalf("defaults round trip: %v %s", err, b)
 	}
-	if got := back.Rule("vat_return"); got.MaxQueued != 200 || got.MaxAge != Duration(72*time.Hour) || *got.MaxAmount != money.Yuan(50000) {
+	if got := back.Rule("vat_return"); got.MaxQueued != 200 || got.MaxAge != jsontime.Duration(72*time.Hour) || *got.MaxAmount != money.Yuan(50000) {
 		t.Fatalf("defaults after round trip %+v (%s)", got, b)
 	}
-	if got := back.Rule("invoice_collection"); got.Mode != OfflineLimited || got.MaxQueued != 200 || got.MaxAge != Duration(72*time.Hour) || got.MaxAmount != nil {
+	if got := back.Rule("invoice_collection"); got.Mode != OfflineLimited || got.MaxQueued != 200 || got.MaxAge != jsontime.Duration(72*time.Hour) || got.MaxAmount != nil {
 		t.Fatalf("invoice collection defaults after round trip %+v (%s)", got, b)
 	}
 	if got := back.Rule("tax_payment"); got.Mode != OnlineOnly {
@@ -142,7 +142,7 @@ func TestValidate(t *testing.T) {
 }
 
 func TestSnapshotOf(t *testing.T) {
-	st := SnapshotOf(false, false, now, map[txn.Kind]outbox.KindPending{txn.KindVATReturn: {Count: 200, Amount: 5, Oldest: now}})
+	st := SnapshotOf(false, false, now, map[txn.Kind]txn.Pending{txn.KindVATReturn: {Count: 200, Amount: 5, Oldest: now}})
 	if d := Defaults().Check("vat_return", 0, st); d.ReasonKey != ReasonTooMany {
 		t.Fatalf("%+v", d)
 	}

@@ -5,11 +5,12 @@ import (
 	"fmt"
 	"time"
 
+	"taxkiosk/kiosk/jsontime"
 	"taxkiosk/kiosk/tech"
 )
 
 func ExampleNetReport() {
-	r := tech.NetReport{HallURL: "https://hall:8600", Reachable: true, RoundTrip: tech.Duration(12 * time.Millisecond), SkewKnown: true, ClockSkew: tech.Duration(-2 * time.Second)}
+	r := tech.NetReport{HallURL: "https://hall:8600", Reachable: true, RoundTrip: jsontime.Duration(12 * time.Millisecond), SkewKnown: true, ClockSkew: jsontime.Duration(-2 * time.Second)}
 	b, _ := json.Marshal(r)
 	var back tech.NetReport
 	if err := json.Unmarshal(b, &back); err != nil {

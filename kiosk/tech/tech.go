@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"taxkiosk/kiosk/jsontime"
 	"taxkiosk/kiosk/readiness"
 )
 
@@ -24,9 +25,9 @@ type SelfTest struct {
 	MessageKey string `json:"message_key,omitempty"`
 	// Fields are what the test read, masked: the card's name and number, a scanned code's
 	// kind and length, the inputs' levels. Keys are catalogue keys' last parts ("name").
-	Fields []Field   `json:"fields,omitempty"`
-	At     time.Time `json:"at"`
-	Took   Duration  `json:"took"`
+	Fields []Field           `json:"fields,omitempty"`
+	At     time.Time         `json:"at"`
+	Took   jsontime.Duration `json:"took"`
 }
 
 // Field is one labelled value of a self-test. Label is a catalogue key.
@@ -51,18 +52,18 @@ type NetReport struct {
 	Reachable bool      `json:"reachable"`
 	// ErrorKey is the catalogue key of why the hall could not be reached ("net.check.refused",
 	// "net.check.timeout", "net.check.tls", "net.check.dns", "net.check.error"), or "".
-	ErrorKey  string   `json:"error_key,omitempty"`
-	Error     string   `json:"error,omitempty"` // the technical error, for the technician only
-	RoundTrip Duration `json:"round_trip"`
-	TLS       bool     `json:"tls"` // the hall is reached over HTTPS with mutual TLS
+	ErrorKey  string            `json:"error_key,omitempty"`
+	Error     string            `json:"error,omitempty"` // the technical error, for the technician only
+	RoundTrip jsontime.Duration `json:"round_trip"`
+	TLS       bool              `json:"tls"` // the hall is reached over HTTPS with mutual TLS
 	// HallCertExpires is when the hall's server certificate expires; zero without TLS.
 	HallCertExpires time.Time `json:"hall_cert_expires,omitzero"`
 	// KioskCertExpires is when this kiosk's client certificate expires; zero without TLS.
 	KioskCertExpires time.Time `json:"kiosk_cert_expires,omitzero"`
 	// ClockSkew is the kiosk's clock minus the hall's (from the hall's Date header, to the
 	// second); SkewKnown is false when the hall did not answer.
-	ClockSkew Duration `json:"clock_skew"`
-	SkewKnown bool     `json:"skew_known"`
+	ClockSkew jsontime.Duration `json:"clock_skew"`
+	SkewKnown bool              `json:"skew_known"`
 }
 
 // Setting is one editable configuration field.

@@ -16,8 +16,8 @@ import (
 	"taxkiosk/kiosk/boltfile/bolttest"
 	"taxkiosk/kiosk/config"
 	"taxkiosk/kiosk/demo"
-	"taxkiosk/kiosk/hall/certs"
 	"taxkiosk/kiosk/i18n"
+	"taxkiosk/kiosk/mtls"
 	"taxkiosk/kiosk/outbox"
 	"taxkiosk/kiosk/seal"
 	"taxkiosk/kiosk/terminal"
@@ -101,7 +101,7 @@ func TestTLSKeyReadableByOthersRefused(t *testing.T) {
 	c := config.Default()
 	c.DataDir = filepath.Join(dir, "kiosk")
 	d.Configure(&c)
-	_, keyName := certs.KioskFiles(c.KioskID)
+	_, keyName := mtls.KioskFiles(c.KioskID)
 	keyPath := filepath.Join(c.Certs(), keyName)
 	if err := os.Chmod(keyPath, 0o644); err != nil {
 		t.Fatal(err)

@@ -20,8 +20,9 @@ import (
 	"taxkiosk/kiosk/config"
 	"taxkiosk/kiosk/control"
 	"taxkiosk/kiosk/desk"
-	"taxkiosk/kiosk/hall/certs"
 	"taxkiosk/kiosk/i18n"
+	"taxkiosk/kiosk/jsontime"
+	"taxkiosk/kiosk/mtls"
 	"taxkiosk/kiosk/netcheck"
 	"taxkiosk/kiosk/outbox"
 	"taxkiosk/kiosk/tech"
@@ -74,7 +75,7 @@ func (t *Terminal) SelfTest(ctx context.Context, dev string) tech.SelfTest {
 		}
 	}
 	st.OK = st.MessageKey == ""
-	st.Took = tech.Duration(time.Since(start))
+	st.Took = jsontime.Duration(time.Since(start))
 	// Fields are left out of the audit: a card's masked name is still more than the hall
 	// needs to know that the reader works.
 	t.Desk.Audit(ctx, "selftest", map[string]any{"device": dev, "ok": st.OK, "reason": st.MessageKey})
@@ -226,7 +227,7 @@ func (t *Terminal) SetOutput(ctx context.Context, name string, on bool) error {
 func (t *Terminal) CheckNetwork(ctx context.Context) tech.NetReport {
 	opts := &netcheck.Opts{}
 	if strings.HasPrefix(t.Config.HallURL, "https://") {
-		cfg, _, err := certs.ClientConfig(t.Config.Certs(), t.Config.KioskID)
+		cfg, _, err := mtls.ClientConfig(t.Config.Certs(), t.Config.KioskID)
 		if err != nil {
 			return tech.NetReport{HallURL: t.Config.HallURL, CheckedAt: time.Now(), TLS: true,
 				ErrorKey: netcheck.KeyTLS, Error: "kiosk certificate: " + err.Error()}
@@ -274,7 +275,7 @@ func (t *Terminal) ChangeSetting(ctx context.Context, key, value, by string) err
 	}
 	if config.LiveKey(key) && key != "printer.receipts_per_roll" {
 		e := t.edited
-		t.Desk.Reconfigure(desk.Live{IdleTimeout: e.IdleTimeout.Duration, SyncWait: e.SyncWait.Duration, HallName: e.HallName, Policy: e.OfflinePolicy})
+		t.Desk.Reconfigure(desk.Live{IdleTimeout: e.IdleTimeout.Std(), SyncWait: e.SyncWait.Std(), HallName: e.HallName, Policy: e.OfflinePolicy})
 	}
 	t.Desk.Audit(ctx, "config_change", map[string]any{"key": ch.Key, "old": ch.Old, "new": ch.New, "by": by, "restart": !t.applied(key)})
 	t.log.Info("terminal: setting changed", "key", ch.Key, "by", by)

@@ -20,12 +20,12 @@ import (
 	"taxkiosk/kiosk/control"
 	"taxkiosk/kiosk/desk"
 	"taxkiosk/kiosk/entcache"
-	"taxkiosk/kiosk/hall/certs"
 	"taxkiosk/kiosk/hallapi"
 	"taxkiosk/kiosk/hallsync"
 	"taxkiosk/kiosk/i18n"
 	"taxkiosk/kiosk/journal"
 	"taxkiosk/kiosk/logring"
+	"taxkiosk/kiosk/mtls"
 	"taxkiosk/kiosk/outbox"
 	"taxkiosk/kiosk/readiness"
 	"taxkiosk/kiosk/seal"
@@ -175,8 +175,8 @@ func Open(c config.Config, opts Opts) (t *Terminal, err error) {
 	t.Sync = hallsync.New(t.Outbox, client, &hallsync.Opts{MaxBackoff: opts.MaxBackoff, ProbeEvery: opts.ProbeEvery, Log: opts.Log})
 	t.printer = countingPrinter{Printer: t.Printer, journal: t.Journal, log: opts.Log}
 	t.Desk = desk.New(t.Reader, t.printer, t.Outbox, t.Sync, desk.Opts{
-		KioskID: c.KioskID, HallName: c.HallName, IdleTimeout: c.IdleTimeout.Duration,
-		SyncWait: c.SyncWait.Duration, Catalog: opts.Catalog, Log: opts.Log, Now: opts.Now,
+		KioskID: c.KioskID, HallName: c.HallName, IdleTimeout: c.IdleTimeout.Std(),
+		SyncWait: c.SyncWait.Std(), Catalog: opts.Catalog, Log: opts.Log, Now: opts.Now,
 		Cabinet: opts.Cabinet, LiftGrace: opts.LiftGrace, Policy: c.OfflinePolicy, Journal: t.Journal,
 		TechnicianPINs: c.TechnicianPINs, TechnicianCards: c.TechnicianCards, Hall: client, Enterprises: t.entCache(),
 		Devices: t.DeviceStatuses, PollEvery: opts.PollEvery, SuperviseEvery: opts.SuperviseEvery, OutOfServiceAfter: opts.OutOfServiceAfter,
@@ -195,7 +195,7 @@ func hallClient(c config.Config) (*hallapi.Client, error) {
 		return &hallapi.Client{BaseURL: c.HallURL}, nil
 	}
 	// The TLS key signs every batch: the same rule as the sealing key (seal.CheckKeyFile).
-	_, keyName := certs.KioskFiles(c.KioskID)
+	_, keyName := mtls.KioskFiles(c.KioskID)
 	if _, err := seal.CheckKeyFile(filepath.Join(c.Certs(), keyName)); err != nil {
 		return nil, fmt.Errorf("terminal: hall client key: %w", err)
 	}

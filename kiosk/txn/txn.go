@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"taxkiosk/drivers/mask"
+	"taxkiosk/kiosk/money"
 )
 
 // Kind names a service's transaction type.
@@ -47,7 +50,7 @@ func (t *Taxpayer) String() string {
 	if t == nil {
 		return "<nobody>"
 	}
-	return fmt.Sprintf("%s %s", MaskName(t.Name), MaskID(t.IDNumber))
+	return fmt.Sprintf("%s %s", mask.Name(t.Name), mask.ID(t.IDNumber))
 }
 
 // State is where a transaction stands on its way to the hall and back.
@@ -87,3 +90,11 @@ func NewID() string {
 // ReceiptCode is what the receipt's QR code carries: the kiosk and transaction ids.
 // The scanner recognises it by its "TK1:" prefix.
 func ReceiptCode(kioskID, txnID string) string { return "TK1:" + kioskID + ":" + txnID }
+
+// Pending is what waits for the hall (queued or sending) of one kind of transaction, as the
+// outbox counts it and the offline policy (kiosk/policy) judges it.
+type Pending struct {
+	Count  int
+	Amount money.Amount // sum of the transactions' amounts
+	Oldest time.Time    // CreatedAt of the oldest; zero when Count is 0
+}

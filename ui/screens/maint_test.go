@@ -15,6 +15,7 @@ import (
 
 	"taxkiosk/drivers/device"
 	"taxkiosk/kiosk/desk"
+	"taxkiosk/kiosk/jsontime"
 	"taxkiosk/kiosk/maint"
 	"taxkiosk/kiosk/tech"
 	"taxkiosk/kiosk/txn"
@@ -404,10 +405,10 @@ func TestNetworkVerdicts(t *testing.T) {
 	h.app.mt.page = pageNetwork
 	h.app.mt.net = &tech.NetReport{
 		HallURL: "https://hall.example:8600", CheckedAt: fixedNow, Reachable: true,
-		RoundTrip: tech.Duration(12 * time.Millisecond), TLS: true,
+		RoundTrip: jsontime.Duration(12 * time.Millisecond), TLS: true,
 		HallCertExpires:  fixedNow.Add(10*24*time.Hour + time.Hour),
 		KioskCertExpires: fixedNow.Add(-2*24*time.Hour - time.Hour),
-		ClockSkew:        tech.Duration(45 * time.Second), SkewKnown: true,
+		ClockSkew:        jsontime.Duration(45 * time.Second), SkewKnown: true,
 	}
 	h.render()
 	for _, want := range []string{"剩 10 天", "已过期 2 天", "本机比大厅 45s"} {

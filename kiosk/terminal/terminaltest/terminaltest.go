@@ -11,6 +11,7 @@ import (
 	"taxkiosk/kiosk/config"
 	"taxkiosk/kiosk/demo"
 	"taxkiosk/kiosk/i18n"
+	"taxkiosk/kiosk/jsontime"
 	"taxkiosk/kiosk/logring"
 	"taxkiosk/kiosk/terminal"
 )
@@ -63,7 +64,7 @@ func Start(t testing.TB, o Options) *Kiosk {
 	c := config.Default()
 	c.KioskID = o.KioskID
 	c.DataDir = filepath.Join(k.Dir, "kiosk")
-	c.SyncWait = config.Duration{Duration: 8 * time.Second}
+	c.SyncWait = jsontime.Duration(8 * time.Second)
 	d.Configure(&c)
 	k.ConfigPath = filepath.Join(k.Dir, "kiosk.json")
 	if err := c.Save(k.ConfigPath); err != nil {
