@@ -31,7 +31,7 @@ const (
 // Via is how changes and maintenance made over the socket are recorded ("by", "via").
 const Via = "kioskctl"
 
-// Technician is the running kiosk's maintenance side (*terminal.Terminal).
+// Technician is the running kiosk's maintenance side (*techmenu.Menu).
 type Technician interface {
 	tech.Menu
 	InMaintenance() bool

@@ -59,7 +59,7 @@ func (k *kiosk) identify(persona string) {
 	deadline := time.After(20 * time.Second)
 	for !started || !loaded {
 		select {
-		case e := <-k.term.Desk.Events():
+		case e := <-k.term.Desk().Events():
 			switch e.(type) {
 			case desk.SessionStarted:
 				started = true
@@ -77,7 +77,7 @@ func (k *kiosk) offline() {
 	k.t.Helper()
 	k.demo.SetLink(false)
 	deadline := time.Now().Add(20 * time.Second)
-	for k.term.Sync.Status().Online {
+	for k.term.Link().Online {
 		if time.Now().After(deadline) {
 			k.t.Fatal("the sync loop never noticed the cut link")
 		}
@@ -89,7 +89,7 @@ func (k *kiosk) offline() {
 func (k *kiosk) online() {
 	k.t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
-	for !k.term.Sync.Status().Online {
+	for !k.term.Link().Online {
 		if time.Now().After(deadline) {
 			k.t.Fatal("the sync loop never reached the hall")
 		}
@@ -128,7 +128,7 @@ func (k *kiosk) hallEntry(id string, within time.Duration) (txn.Result, bool) {
 // accepted counts the outbox's transactions of kind: a refusal must leave none behind.
 func (k *kiosk) accepted(kind txn.Kind) int {
 	k.t.Helper()
-	recs, err := k.term.Outbox.List(outbox.Filter{})
+	recs, err := k.term.Records(outbox.Filter{})
 	if err != nil {
 		k.t.Fatal(err)
 	}
@@ -156,7 +156,7 @@ func (k *kiosk) refused(name string, err, want error) {
 func TestCollectInvoicesRefusals(t *testing.T) {
 	k := newKiosk(t, nil)
 	ctx := context.Background()
-	if _, err := k.term.Desk.CollectInvoices(ctx, registry.JianguoHardware, "04", 1, i18n.ZH); !errors.Is(err, desk.ErrNoSession) {
+	if _, err := k.term.Desk().CollectInvoices(ctx, registry.JianguoHardware, "04", 1, i18n.ZH); !errors.Is(err, desk.ErrNoSession) {
 		t.Fatalf("without a card: %v", err)
 	}
 	k.identify("resident-male") // Jianguo Hardware: "04" up to 25, "11" up to 10; no "01"
@@ -174,7 +174,7 @@ func TestCollectInvoicesRefusals(t *testing.T) {
 		{"one over the limit", registry.JianguoHardware, "04", 26, desk.ErrQuantity},
 		{"over the other type's limit", registry.JianguoHardware, "11", 11, desk.ErrQuantity},
 	} {
-		_, err := k.term.Desk.CollectInvoices(ctx, c.code, c.typ, c.qty, i18n.ZH)
+		_, err := k.term.Desk().CollectInvoices(ctx, c.code, c.typ, c.qty, i18n.ZH)
 		k.refused(c.name, err, c.want)
 	}
 	if n := k.accepted(txn.KindInvoiceCollection); n != 0 {
@@ -189,7 +189,7 @@ func TestCollectInvoicesOnline(t *testing.T) {
 	k := newKiosk(t, nil)
 	k.online()
 	k.identify("resident-male")
-	out, err := k.term.Desk.CollectInvoices(context.Background(), registry.JianguoHardware, "04", 25, i18n.ZH) // the limit itself
+	out, err := k.term.Desk().CollectInvoices(context.Background(), registry.JianguoHardware, "04", 25, i18n.ZH) // the limit itself
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +214,7 @@ func TestCollectInvoicesOnline(t *testing.T) {
 	if strings.Contains(rs[0].Text, "410403196804153016") {
 		t.Error("the receipt shows the full ID number")
 	}
-	hist := k.term.Desk.History()
+	hist := k.term.Desk().History()
 	if len(hist) != 1 || hist[0].Kind != txn.KindInvoiceCollection || hist[0].Code != hallapi.ResultAccepted {
 		t.Fatalf("history %+v", hist)
 	}
@@ -224,12 +224,12 @@ func TestCollectInvoicesOfflineThenLinkReturns(t *testing.T) {
 	k := newKiosk(t, func(c *config.Config) { c.SyncWait = jsontime.Duration(time.Second) })
 	k.identify("resident-elderly") // Defu Housekeeping: "04" up to 5
 	k.offline()
-	for _, a := range k.term.Desk.Services() {
+	for _, a := range k.term.Desk().Services() {
 		if a.Service == desk.ServiceInvoice && !a.Available {
 			t.Fatalf("invoice collection refused offline: %+v", a)
 		}
 	}
-	out, err := k.term.Desk.CollectInvoices(context.Background(), registry.DefuHousekeeping, "04", 5, i18n.EN)
+	out, err := k.term.Desk().CollectInvoices(context.Background(), registry.DefuHousekeeping, "04", 5, i18n.EN)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,7 +249,7 @@ func TestCollectInvoicesOfflineThenLinkReturns(t *testing.T) {
 func TestPayTaxesRefusals(t *testing.T) {
 	k := newKiosk(t, nil)
 	ctx := context.Background()
-	if _, err := k.term.Desk.PayTaxes(ctx, registry.JianguoHardware, []string{"JG-2026Q3-VAT"}, i18n.ZH); !errors.Is(err, desk.ErrNoSession) {
+	if _, err := k.term.Desk().PayTaxes(ctx, registry.JianguoHardware, []string{"JG-2026Q3-VAT"}, i18n.ZH); !errors.Is(err, desk.ErrNoSession) {
 		t.Fatalf("without a card: %v", err)
 	}
 	k.identify("resident-male")
@@ -264,7 +264,7 @@ func TestPayTaxesRefusals(t *testing.T) {
 		{"another enterprise's item", registry.JianguoHardware, []string{"GY-2026-11-VAT"}, desk.ErrNotOutstanding},
 		{"an item twice", registry.JianguoHardware, []string{"JG-2026Q3-VAT", "JG-2026Q3-VAT"}, desk.ErrNotOutstanding},
 	} {
-		_, err := k.term.Desk.PayTaxes(ctx, c.code, c.items, i18n.ZH)
+		_, err := k.term.Desk().PayTaxes(ctx, c.code, c.items, i18n.ZH)
 		k.refused(c.name, err, c.want)
 	}
 	if n := k.accepted(txn.KindTaxPayment); n != 0 {
@@ -275,7 +275,7 @@ func TestPayTaxesRefusals(t *testing.T) {
 func TestPayTaxesNeedsAnAgreement(t *testing.T) {
 	k := newKiosk(t, nil)
 	k.identify("resident-elderly") // Defu Housekeeping has no tripartite agreement
-	_, err := k.term.Desk.PayTaxes(context.Background(), registry.DefuHousekeeping, []string{"X"}, i18n.ZH)
+	_, err := k.term.Desk().PayTaxes(context.Background(), registry.DefuHousekeeping, []string{"X"}, i18n.ZH)
 	k.refused("no agreement", err, desk.ErrNoAgreement)
 }
 
@@ -284,7 +284,7 @@ func TestPayTaxesOfflineRefusedByPolicy(t *testing.T) {
 	k.identify("resident-male")
 	k.offline()
 	var pay desk.Availability
-	for _, a := range k.term.Desk.Services() {
+	for _, a := range k.term.Desk().Services() {
 		if a.Service == desk.ServicePayment {
 			pay = a
 		}
@@ -292,7 +292,7 @@ func TestPayTaxesOfflineRefusedByPolicy(t *testing.T) {
 	if pay.Available || pay.ReasonKey != policy.ReasonOnlineOnly {
 		t.Fatalf("payment offline: %+v, want disabled with %s", pay, policy.ReasonOnlineOnly)
 	}
-	_, err := k.term.Desk.PayTaxes(context.Background(), registry.JianguoHardware, []string{"JG-2026Q3-VAT"}, i18n.ZH)
+	_, err := k.term.Desk().PayTaxes(context.Background(), registry.JianguoHardware, []string{"JG-2026Q3-VAT"}, i18n.ZH)
 	var r *desk.RefusedError
 	if !errors.As(err, &r) || r.ReasonKey != policy.ReasonOnlineOnly {
 		t.Fatalf("offline payment: %v", err)
@@ -308,7 +308,7 @@ func TestPayTaxesOnceOnline(t *testing.T) {
 	k.identify("resident-male")
 	ctx := context.Background()
 	items := []string{"JG-2026Q3-VAT", "JG-2026Q3-UMT", "JG-2026Q3-EDU", "JG-2026-11-STAMP"}
-	out, err := k.term.Desk.PayTaxes(ctx, registry.JianguoHardware, items, i18n.ZH)
+	out, err := k.term.Desk().PayTaxes(ctx, registry.JianguoHardware, items, i18n.ZH)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -333,11 +333,11 @@ func TestPayTaxesOnceOnline(t *testing.T) {
 	}
 
 	// The same selection again, or one overlapping it, is refused: the hall approved it.
-	_, err = k.term.Desk.PayTaxes(ctx, registry.JianguoHardware, items, i18n.ZH)
+	_, err = k.term.Desk().PayTaxes(ctx, registry.JianguoHardware, items, i18n.ZH)
 	k.refused("the same payment again", err, desk.ErrAlreadyPaid)
-	_, err = k.term.Desk.PayTaxes(ctx, registry.JianguoHardware, []string{"JG-2026-11-STAMP"}, i18n.ZH)
+	_, err = k.term.Desk().PayTaxes(ctx, registry.JianguoHardware, []string{"JG-2026-11-STAMP"}, i18n.ZH)
 	k.refused("one item again", err, desk.ErrAlreadyPaid)
-	for _, it := range k.term.Desk.PayableItems(registry.JianguoHardware) {
+	for _, it := range k.term.Desk().PayableItems(registry.JianguoHardware) {
 		if !it.Submitted {
 			t.Errorf("%s offered again after it was paid", it.ID)
 		}
@@ -345,7 +345,7 @@ func TestPayTaxesOnceOnline(t *testing.T) {
 	if n := k.accepted(txn.KindTaxPayment); n != 1 {
 		t.Fatalf("%d payments accepted", n)
 	}
-	hist := k.term.Desk.History()
+	hist := k.term.Desk().History()
 	if len(hist) != 1 || hist[0].Kind != txn.KindTaxPayment || hist[0].State != txn.Approved || hist[0].Code != hallapi.ResultPaid {
 		t.Fatalf("history %+v", hist)
 	}
@@ -364,7 +364,7 @@ func TestPayTaxesTwiceAtOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, errs[i] = k.term.Desk.PayTaxes(context.Background(), registry.GangyingTrading, items, i18n.ZH)
+			_, errs[i] = k.term.Desk().PayTaxes(context.Background(), registry.GangyingTrading, items, i18n.ZH)
 		}()
 	}
 	wg.Wait()
@@ -394,17 +394,17 @@ func TestPayTaxesPendingOffline(t *testing.T) {
 	k.identify("resident-male")
 	k.offline()
 	ctx := context.Background()
-	out, err := k.term.Desk.PayTaxes(ctx, registry.JianguoHardware, []string{"JG-2026Q3-VAT"}, i18n.ZH)
+	out, err := k.term.Desk().PayTaxes(ctx, registry.JianguoHardware, []string{"JG-2026Q3-VAT"}, i18n.ZH)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if out.Delivered {
 		t.Fatalf("delivered through a cut link: %+v", out)
 	}
-	_, err = k.term.Desk.PayTaxes(ctx, registry.JianguoHardware, []string{"JG-2026Q3-UMT", "JG-2026Q3-VAT"}, i18n.ZH)
+	_, err = k.term.Desk().PayTaxes(ctx, registry.JianguoHardware, []string{"JG-2026Q3-UMT", "JG-2026Q3-VAT"}, i18n.ZH)
 	k.refused("an item of a payment waiting for the hall", err, desk.ErrPaymentPending)
 	var submitted []string
-	for _, it := range k.term.Desk.PayableItems(registry.JianguoHardware) {
+	for _, it := range k.term.Desk().PayableItems(registry.JianguoHardware) {
 		if it.Submitted {
 			submitted = append(submitted, it.ID)
 		}
@@ -413,7 +413,7 @@ func TestPayTaxesPendingOffline(t *testing.T) {
 		t.Fatalf("items shown as submitted: %v", submitted)
 	}
 	// The other items are still payable.
-	out2, err := k.term.Desk.PayTaxes(ctx, registry.JianguoHardware, []string{"JG-2026Q3-UMT"}, i18n.ZH)
+	out2, err := k.term.Desk().PayTaxes(ctx, registry.JianguoHardware, []string{"JG-2026Q3-UMT"}, i18n.ZH)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -446,14 +446,14 @@ func TestRatingIsAnonymous(t *testing.T) {
 	k := newKiosk(t, nil)
 	k.identify("resident-male")
 	ctx := context.Background()
-	out, err := k.term.Desk.SubmitVATReturn(ctx, vatreturn.Zero(vatreturn.Period{Type: vatreturn.Monthly, Year: 2026, Index: 11}), i18n.ZH)
+	out, err := k.term.Desk().SubmitVATReturn(ctx, vatreturn.Zero(vatreturn.Period{Type: vatreturn.Monthly, Year: 2026, Index: 11}), i18n.ZH)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := k.term.Desk.Rate(ctx, 4, []string{"fast"}, out.Kind); err != nil {
+	if err := k.term.Desk().Rate(ctx, 4, []string{"fast"}, out.Kind); err != nil {
 		t.Fatal(err)
 	}
-	recs, err := k.term.Outbox.List(outbox.Filter{})
+	recs, err := k.term.Records(outbox.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -490,7 +490,7 @@ func TestFiledReturnPayableSameVisit(t *testing.T) {
 	ctx := context.Background()
 	q3 := vatreturn.Period{Type: vatreturn.Quarterly, Year: 2026, Index: 3}
 	r := vatreturn.Return{Period: q3, Filer: vatreturn.Filer{Kind: vatreturn.FilerEnterprise, CreditCode: registry.JianguoHardware}, Sales: money.Yuan(400000)}
-	out, err := k.term.Desk.SubmitVATReturn(ctx, r, i18n.ZH)
+	out, err := k.term.Desk().SubmitVATReturn(ctx, r, i18n.ZH)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -502,15 +502,15 @@ func TestFiledReturnPayableSameVisit(t *testing.T) {
 		t.Fatalf("outcome %+v owed %+v, want %+v", out, out.Owed, want)
 	}
 	var offered money.Amount
-	for _, it := range k.term.Desk.PayableItems(registry.JianguoHardware) {
+	for _, it := range k.term.Desk().PayableItems(registry.JianguoHardware) {
 		if strings.HasPrefix(it.ID, f) && it.Due == want.Due && !it.Submitted {
 			offered += it.Amount
 		}
 	}
 	if offered != want.Amount {
-		t.Fatalf("the return's taxes offered: %s of %s: %+v", offered, want.Amount, k.term.Desk.PayableItems(registry.JianguoHardware))
+		t.Fatalf("the return's taxes offered: %s of %s: %+v", offered, want.Amount, k.term.Desk().PayableItems(registry.JianguoHardware))
 	}
-	pay, err := k.term.Desk.PayTaxes(ctx, registry.JianguoHardware, want.ItemIDs, i18n.ZH)
+	pay, err := k.term.Desk().PayTaxes(ctx, registry.JianguoHardware, want.ItemIDs, i18n.ZH)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -519,7 +519,7 @@ func TestFiledReturnPayableSameVisit(t *testing.T) {
 	}
 
 	// One's own return owes to the person: due date, no item (no tripartite agreement).
-	own, err := k.term.Desk.SubmitVATReturn(ctx, vatreturn.Return{Period: q3, Filer: vatreturn.Filer{Kind: vatreturn.FilerSelf}, Sales: money.Yuan(400000)}, i18n.ZH)
+	own, err := k.term.Desk().SubmitVATReturn(ctx, vatreturn.Return{Period: q3, Filer: vatreturn.Filer{Kind: vatreturn.FilerSelf}, Sales: money.Yuan(400000)}, i18n.ZH)
 	if err != nil || own.Owed == nil || own.Owed.CreditCode != "" || own.Owed.ItemIDs != nil || own.Owed.Due != "2026-10-15" {
 		t.Fatalf("own return: %+v %+v %v", own, own.Owed, err)
 	}
@@ -531,7 +531,7 @@ func next[T desk.Event](k *kiosk) T {
 	deadline := time.After(20 * time.Second)
 	for {
 		select {
-		case e := <-k.term.Desk.Events():
+		case e := <-k.term.Desk().Events():
 			if v, ok := e.(T); ok {
 				return v
 			}
@@ -550,7 +550,7 @@ func next[T desk.Event](k *kiosk) T {
 func TestAnotherCardEndsTheSession(t *testing.T) {
 	k := newKiosk(t, nil)
 	k.identify("hk-resident")
-	first, _ := k.term.Desk.Person()
+	first, _ := k.term.Desk().Person()
 
 	// The same card back: the session goes on.
 	k.demo.LiftCard()
@@ -559,14 +559,14 @@ func TestAnotherCardEndsTheSession(t *testing.T) {
 		t.Fatal(err)
 	}
 	next[desk.CardReturned](k)
-	if p, ok := k.term.Desk.Person(); !ok || p != first {
+	if p, ok := k.term.Desk().Person(); !ok || p != first {
 		t.Fatalf("after the same card: %+v %t, want %+v", p, ok, first)
 	}
 
 	// Another card, after the taxpayer chose to go on without theirs.
 	k.demo.LiftCard()
 	next[desk.CardLifted](k)
-	k.term.Desk.KeepSession()
+	k.term.Desk().KeepSession()
 	if err := k.demo.PlaceCard("foreign-permanent"); err != nil {
 		t.Fatal(err)
 	}
@@ -574,11 +574,11 @@ func TestAnotherCardEndsTheSession(t *testing.T) {
 		t.Fatalf("ended %+v", e)
 	}
 	started := next[desk.SessionStarted](k)
-	p, ok := k.term.Desk.Person()
+	p, ok := k.term.Desk().Person()
 	if !ok || p == first || p != started.Person || !strings.HasPrefix(p.MaskedID, "CAN") {
 		t.Fatalf("after another card: %+v (first %+v)", p, first)
 	}
-	for _, e := range k.term.Desk.Enterprises() {
+	for _, e := range k.term.Desk().Enterprises() {
 		if e.CreditCode == registry.GangyingTrading && e.Role == hallapi.RoleLegalRepresentative {
 			t.Fatalf("the new session holds the last person's role: %+v", e)
 		}
@@ -590,7 +590,7 @@ func TestAnotherCardEndsTheSession(t *testing.T) {
 func TestCardLeftOnReader(t *testing.T) {
 	k := newKiosk(t, nil)
 	k.identify("resident-male")
-	k.term.Desk.EndSession(session.Finished)
+	k.term.Desk().EndSession(session.Finished)
 	if e := next[desk.CardOnReader](k); !e.On {
 		t.Fatalf("%+v with the card still there", e)
 	}

@@ -1,6 +1,6 @@
 // Package tech holds what the technician's side of the kiosk reports, shared by the
 // maintenance screens (ui/screens), the control socket (kiosk/control, for kioskctl) and the
-// terminal that produces it (kiosk/terminal): self-test results, the network check, the
+// menu that produces it (kiosk/techmenu): self-test results, the network check, the
 // configuration as editable settings with their change log, the masked log tail and the
 // paper counter. It has types only, and Menu, the one interface both the screens and the
 // control socket reach the technician's side through, so that every side speaks the same

@@ -107,7 +107,7 @@ type Consumables struct {
 }
 
 // Menu is what the maintenance menu does beyond the desk, as the running kiosk implements it
-// (*terminal.Terminal): the screens' pages and kioskctl's commands over the control socket
+// (*techmenu.Menu): the screens' pages and kioskctl's commands over the control socket
 // both reach it. Methods with a context wait on hardware, the disk or the network; the others
 // answer from memory or a small local file.
 type Menu interface {

@@ -73,6 +73,7 @@ func fillOutbox(t *testing.T, c config.Config, n int) []string {
 
 // The review: with an http:// hall the kiosk posted names, ID numbers and addresses in clear.
 func TestClearTextHallRefusedAtOpen(t *testing.T) {
+	t.Parallel()
 	for _, u := range []string{"http://10.1.2.3:8600", "http://hall.example:8600"} {
 		c := config.Default()
 		c.DataDir = t.TempDir()
@@ -87,6 +88,7 @@ func TestClearTextHallRefusedAtOpen(t *testing.T) {
 // The review: the kiosk's TLS and signing key loaded at 0644 while seal.key was held to
 // 0600; and the demo made its data directory 0755.
 func TestTLSKeyReadableByOthersRefused(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	d, err := demo.Start(demo.Opts{Dir: filepath.Join(dir, "demo"), KioskID: "KEY-01"})
 	if err != nil {
@@ -121,6 +123,7 @@ func TestTLSKeyReadableByOthersRefused(t *testing.T) {
 // The review: a leaf page with flags 0x7777 crashed the kiosk at start, since bbolt's check
 // panicked on a goroutine of its own.
 func TestDamagedOutboxPageRefusesToStart(t *testing.T) {
+	t.Parallel()
 	c := stoppedKiosk(t, 50)
 	bolttest.CorruptLeaf(t, c.OutboxPath())
 	before, _ := os.ReadFile(c.OutboxPath())
@@ -136,6 +139,7 @@ func TestDamagedOutboxPageRefusesToStart(t *testing.T) {
 // The review: with seal.key lost the kiosk made a new key and stayed in service, and nothing
 // queued under the old one could be delivered again.
 func TestLostSealKeyWithQueuedWorkRefusesToStart(t *testing.T) {
+	t.Parallel()
 	c := stoppedKiosk(t, 1)
 	os.Remove(c.KeyPath())
 	_, err := terminal.Open(c, terminal.Opts{Catalog: catalog(t)})
@@ -151,14 +155,15 @@ func TestLostSealKeyWithQueuedWorkRefusesToStart(t *testing.T) {
 // return. Now no service can be started while the data directory's disk is nearly full,
 // with a plain message, and the services come back when space is freed.
 func TestNearlyFullDiskRefusesBeforeTheTaxpayerStarts(t *testing.T) {
+	t.Parallel()
 	var free atomic.Uint64
 	free.Store(1 << 30)
 	k := newKioskWith(t, func(o *terminal.Opts) {
 		o.FreeSpace = func(string) (uint64, error) { return free.Load(), nil }
 	})
-	k.waitFor("services open", func() bool { return k.term.Desk.Services()[0].Available })
+	k.waitFor("services open", func() bool { return k.term.Desk().Services()[0].Available })
 	free.Store(5 << 20) // 5 MiB left, 64 MiB wanted
-	for _, s := range k.term.Desk.Services() {
+	for _, s := range k.term.Desk().Services() {
 		if s.Available || s.ReasonKey != "policy.out_of_service" {
 			t.Fatalf("nearly full disk: %+v", s)
 		}
@@ -169,11 +174,11 @@ func TestNearlyFullDiskRefusesBeforeTheTaxpayerStarts(t *testing.T) {
 			t.Fatalf("%s: no text for the refusal", l)
 		}
 	}
-	if st := k.term.OutboxStats(); !strings.Contains(st.OutOfService, "MiB free") {
+	if st := k.term.Menu().OutboxStats(); !strings.Contains(st.OutOfService, "MiB free") {
 		t.Fatalf("the technician's board does not say why: %+v", st)
 	}
 	free.Store(1 << 30)
-	if s := k.term.Desk.Services()[0]; !s.Available {
+	if s := k.term.Desk().Services()[0]; !s.Available {
 		t.Fatalf("space freed: %+v", s)
 	}
 }
@@ -181,6 +186,7 @@ func TestNearlyFullDiskRefusesBeforeTheTaxpayerStarts(t *testing.T) {
 // The review: one unreadable record stalled the whole queue. Now it is set aside, the rest
 // is delivered, and the hall hears of it as an audit transaction.
 func TestUnreadableRecordQuarantinedAndReportedToTheHall(t *testing.T) {
+	t.Parallel()
 	var queued string
 	k := newKioskConfigured(t, nil, func(c *config.Config) {
 		queued = fillOutbox(t, *c, 2)[1]
@@ -199,18 +205,20 @@ func TestUnreadableRecordQuarantinedAndReportedToTheHall(t *testing.T) {
 		}
 	})
 	k.waitFor("the sound record delivered and the quarantine reported", func() bool {
-		st := k.term.Outbox.Stats()
+		st := k.term.Menu().OutboxStats()
 		if st.Quarantined != 1 || st.Pending() != 0 {
 			return false
 		}
-		recs, _ := k.term.Outbox.List(outbox.Filter{})
-		reported := false
+		recs, _ := k.term.Records(outbox.Filter{})
+		reported, delivered := false, false
 		for _, r := range recs {
 			if r.Txn.Kind == txn.KindAudit && bytes.Contains(r.Txn.Body, []byte(`"outbox_quarantine"`)) && r.State != txn.Queued {
 				reported = true
 			}
+			if r.Txn.ID == queued && r.State != txn.Queued && r.State != txn.Sending {
+				delivered = true
+			}
 		}
-		r, _ := k.term.Outbox.Get(queued)
-		return reported && r.State != txn.Queued && r.State != txn.Sending
+		return reported && delivered
 	})
 }

@@ -24,7 +24,7 @@ func supervised(t *testing.T, outOfServiceAfter time.Duration) *kiosk {
 }
 
 func (k *kiosk) facility(f desk.Facility) desk.FacilityState {
-	for _, s := range k.term.Desk.Facilities() {
+	for _, s := range k.term.Desk().Facilities() {
 		if s.Facility == f {
 			return s
 		}
@@ -35,7 +35,7 @@ func (k *kiosk) facility(f desk.Facility) desk.FacilityState {
 
 func (k *kiosk) allServices(available bool, reason string) func() bool {
 	return func() bool {
-		for _, s := range k.term.Desk.Services() {
+		for _, s := range k.term.Desk().Services() {
 			if s.Available != available || s.ReasonKey != reason {
 				return false
 			}
@@ -48,7 +48,7 @@ func (k *kiosk) allServices(available bool, reason string) func() bool {
 func (k *kiosk) drain() {
 	for {
 		select {
-		case <-k.term.Desk.Events():
+		case <-k.term.Desk().Events():
 		default:
 			return
 		}
@@ -79,6 +79,7 @@ func (k *kiosk) plug(dev string, in bool) {
 }
 
 func TestRulePaperOutDisablesEveryServiceUntilReloaded(t *testing.T) {
+	t.Parallel()
 	k := supervised(t, time.Hour)
 	if err := k.demo.SetPaper("end"); err != nil {
 		t.Fatal(err)
@@ -87,7 +88,7 @@ func TestRulePaperOutDisablesEveryServiceUntilReloaded(t *testing.T) {
 	if f := k.facility(desk.FacilityQueue); f.Available || f.ReasonKey != "service.blocked.paper_out" {
 		t.Fatalf("queue tickets while out of paper: %+v", f)
 	}
-	if k.term.Desk.OutOfService() != "" {
+	if k.term.Desk().OutOfService() != "" {
 		t.Fatal("out of service before the grace ran out")
 	}
 	k.demo.SetPaper("ok")
@@ -96,22 +97,23 @@ func TestRulePaperOutDisablesEveryServiceUntilReloaded(t *testing.T) {
 }
 
 func TestRuleNoPrintingTakesTheKioskOutOfService(t *testing.T) {
+	t.Parallel()
 	k := supervised(t, time.Second)
 	k.plug(demo.DevPrinter, false)
-	k.waitFor("the kiosk to go out of service", func() bool { return k.term.Desk.OutOfService() == "service.blocked.offline" })
+	k.waitFor("the kiosk to go out of service", func() bool { return k.term.Desk().OutOfService() == "service.blocked.offline" })
 	if got := k.demo.TowerLight(); got != gpio.TowerOn {
 		t.Fatalf("tower light %s while out of service", got)
 	}
 	// A card placed now is not read: nobody starts what cannot end with a receipt.
 	k.demo.PlaceCard("resident-male")
 	time.Sleep(time.Second)
-	if _, ok := k.term.Desk.Person(); ok {
+	if _, ok := k.term.Desk().Person(); ok {
 		t.Fatal("a session started while out of service")
 	}
 	k.demo.LiftCard()
 
 	k.plug(demo.DevPrinter, true)
-	k.waitFor("the kiosk back in service", func() bool { return k.term.Desk.OutOfService() == "" })
+	k.waitFor("the kiosk back in service", func() bool { return k.term.Desk().OutOfService() == "" })
 	k.waitFor("the tower light off", func() bool { return k.demo.TowerLight() == gpio.TowerOff })
 	k.waitFor("both changes recorded for the hall", func() bool {
 		a := k.auditActions()
@@ -121,20 +123,22 @@ func TestRuleNoPrintingTakesTheKioskOutOfService(t *testing.T) {
 }
 
 func TestRuleOutOfServiceNeverCutsASession(t *testing.T) {
+	t.Parallel()
 	k := supervised(t, time.Second)
 	k.identify("resident-male")
 	k.plug(demo.DevPrinter, false)
-	k.waitFor("the kiosk to go out of service", func() bool { return k.term.Desk.OutOfService() != "" })
+	k.waitFor("the kiosk to go out of service", func() bool { return k.term.Desk().OutOfService() != "" })
 	time.Sleep(time.Second)
-	if _, ok := k.term.Desk.Person(); !ok {
+	if _, ok := k.term.Desk().Person(); !ok {
 		t.Fatal("going out of service ended the taxpayer's session")
 	}
-	if k.term.Desk.Services()[0].Available {
+	if k.term.Desk().Services()[0].Available {
 		t.Fatal("a service offered while nothing can print")
 	}
 }
 
 func TestRuleReaderDownDisablesIdentification(t *testing.T) {
+	t.Parallel()
 	k := supervised(t, time.Hour)
 	k.plug(demo.DevIDCard, false)
 	k.waitFor("identification to be disabled", func() bool {
@@ -148,6 +152,7 @@ func TestRuleReaderDownDisablesIdentification(t *testing.T) {
 }
 
 func TestRuleScannerDownDisablesScanning(t *testing.T) {
+	t.Parallel()
 	k := supervised(t, time.Hour)
 	k.plug(demo.DevScanner, false)
 	k.waitFor("scanning to be disabled", func() bool {
@@ -159,9 +164,10 @@ func TestRuleScannerDownDisablesScanning(t *testing.T) {
 }
 
 func TestRuleLinkDownDisablesOnlineOnlyServices(t *testing.T) {
+	t.Parallel()
 	k := supervised(t, time.Hour)
 	cert := func() desk.Availability {
-		for _, s := range k.term.Desk.Services() {
+		for _, s := range k.term.Desk().Services() {
 			if s.Service == desk.ServiceCertificate {
 				return s
 			}

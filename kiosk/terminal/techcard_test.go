@@ -15,12 +15,13 @@ import (
 // list opens maintenance without a PIN; any other card is refused once per placing, counted
 // towards the lockout, and starts no taxpayer session.
 func TestTechnicianCardOpensMaintenance(t *testing.T) {
+	t.Parallel()
 	hash, err := maint.HashCard("410403196804153016") // the resident-male persona
 	if err != nil {
 		t.Fatal(err)
 	}
 	k := newKioskConfigured(t, nil, func(c *config.Config) { c.TechnicianCards = []string{hash} })
-	d := k.term.Desk
+	d := k.term.Desk()
 
 	d.AwaitTechnician(true)
 	k.demo.PlaceCard("resident-female")

@@ -27,41 +27,31 @@ import (
 	"taxkiosk/kiosk/logring"
 	"taxkiosk/kiosk/mtls"
 	"taxkiosk/kiosk/outbox"
-	"taxkiosk/kiosk/readiness"
 	"taxkiosk/kiosk/seal"
+	"taxkiosk/kiosk/techmenu"
 	"taxkiosk/kiosk/txn"
 )
 
-// Terminal is an assembled kiosk.
+// Terminal is an assembled kiosk: the desk for the screens, the technician's menu for the
+// maintenance pages and the control socket, and the loops Start runs until Close.
 type Terminal struct {
-	Config  config.Config
-	Desk    *desk.Desk
-	Reader  *idcard.Reader
-	Printer *escpos.Printer
-	Scanner *scanner.Scanner
-	Outbox  *outbox.Outbox
-	Journal *journal.Journal
-	Sync    *hallsync.Syncer
-	// Enterprises caches the hall's lookups for when it cannot be reached.
-	Enterprises *entcache.Cache
+	cfg     config.Config
+	desk    *desk.Desk
+	menu    *techmenu.Menu
+	reader  *idcard.Reader
+	printer *escpos.Printer
+	scanner *scanner.Scanner
+	outbox  *outbox.Outbox
+	journal *journal.Journal
+	sync    *hallsync.Syncer
+	// enterprises caches the hall's lookups for when it cannot be reached; nil when its file
+	// is unusable.
+	enterprises *entcache.Cache
 
-	lines   []*serialport.Line
-	log     *slog.Logger
-	catalog *i18n.Catalog
-	cabinet desk.Cabinet
-	cancel  context.CancelFunc
-	wg      sync.WaitGroup
-
-	printer     countingPrinter // the printer as every job reaches it: counted for the paper
-	logs        *logring.Ring
-	configPath  string
-	exportRoots []string
-
-	scanMu   sync.Mutex
-	scanTest chan scanner.Code // a scanner self-test waiting for the next code
-
-	cfgMu  sync.Mutex
-	edited config.Config // Config with the technician's changes since the start
+	lines  []*serialport.Line
+	log    *slog.Logger
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
 }
 
 // Opts are what Open needs beyond the configuration.
@@ -100,12 +90,9 @@ type Opts struct {
 	// file system's own figure. Tests stand a full disk in here.
 	FreeSpace func(dir string) (uint64, error)
 	// ExportRoots are glob patterns of where USB sticks are mounted, offered for exports;
-	// nil means DefaultExportRoots.
+	// nil means techmenu.DefaultExportRoots.
 	ExportRoots []string
 }
-
-// DefaultExportRoots are where desktop automounters and technicians mount USB sticks.
-func DefaultExportRoots() []string { return []string{"/media/*/*", "/mnt/*"} }
 
 // Open builds the kiosk described by c. Start runs it.
 func Open(c config.Config, opts Opts) (t *Terminal, err error) {
@@ -121,11 +108,7 @@ func Open(c config.Config, opts Opts) (t *Terminal, err error) {
 	if opts.ProbeEvery == 0 {
 		opts.ProbeEvery = 5 * time.Second
 	}
-	if opts.ExportRoots == nil {
-		opts.ExportRoots = DefaultExportRoots()
-	}
-	t = &Terminal{Config: c, log: opts.Log, catalog: opts.Catalog, cabinet: opts.Cabinet, logs: opts.Logs,
-		configPath: opts.ConfigPath, exportRoots: opts.ExportRoots, edited: c}
+	t = &Terminal{cfg: c, log: opts.Log}
 	built := t // the named result is nil by the time a failed return's defer runs
 	defer func() {
 		if err != nil {
@@ -140,46 +123,53 @@ func Open(c config.Config, opts Opts) (t *Terminal, err error) {
 		return nil, fmt.Errorf("terminal: sealing key: %w", err)
 	}
 	amounts := outbox.AmountField(map[txn.Kind]string{txn.KindVATReturn: "tax_payable", txn.KindTaxPayment: "total"})
-	if t.Outbox, err = outbox.Open(c.OutboxPath(), &outbox.Opts{KioskID: c.KioskID, Key: key, AmountOf: amounts, Quarantined: t.quarantined,
+	if t.outbox, err = outbox.Open(c.OutboxPath(), &outbox.Opts{KioskID: c.KioskID, Key: key, AmountOf: amounts, Quarantined: t.quarantined,
 		MinFree: uint64(c.MinFreeMB) << 20, FreeSpace: opts.FreeSpace}); err != nil {
 		return nil, fmt.Errorf("terminal: outbox: %w", err)
 	}
-	if t.Journal, err = journal.Open(c.JournalPath(), nil); err != nil {
+	if t.journal, err = journal.Open(c.JournalPath(), nil); err != nil {
 		return nil, fmt.Errorf("terminal: printer journal: %w", err)
 	}
 	// The cache only spares a taxpayer typing a credit code offline: a kiosk whose cache
 	// file is damaged goes on without one, and says so to the technician.
-	if t.Enterprises, err = entcache.Open(c.EnterprisesPath(), key, &entcache.Opts{Now: opts.Now}); err != nil {
+	if t.enterprises, err = entcache.Open(c.EnterprisesPath(), key, &entcache.Opts{Now: opts.Now}); err != nil {
 		opts.Log.Error("terminal: enterprise cache unusable; lookups need the hall", "err", err)
-		t.Enterprises, err = nil, nil
+		t.enterprises, err = nil, nil
 	}
 	line := func(s config.Serial) *serialport.Line {
 		l := serialport.NewLine(s.Port, &serialport.Opts{Baud: s.Baud})
 		t.lines = append(t.lines, l)
 		return l
 	}
-	if t.Reader, err = idcard.New(line(c.IDCard), nil); err != nil {
+	if t.reader, err = idcard.New(line(c.IDCard), nil); err != nil {
 		return nil, fmt.Errorf("terminal: ID-card reader: %w", err)
 	}
 	width := c.Printer.PaperWidthMM
-	if t.Printer, err = escpos.New(line(c.Printer.Serial), &escpos.Opts{Render: escpos.RenderOpts{PaperMM: width}}); err != nil {
+	if t.printer, err = escpos.New(line(c.Printer.Serial), &escpos.Opts{Render: escpos.RenderOpts{PaperMM: width}}); err != nil {
 		return nil, fmt.Errorf("terminal: printer: %w", err)
 	}
-	if t.Scanner, err = scanner.New(line(c.Scanner.Serial), &scanner.Opts{Suffix: c.Scanner.Suffix}); err != nil {
+	if t.scanner, err = scanner.New(line(c.Scanner.Serial), &scanner.Opts{Suffix: c.Scanner.Suffix}); err != nil {
 		return nil, fmt.Errorf("terminal: scanner: %w", err)
 	}
 	client, err := hallClient(c)
 	if err != nil {
 		return nil, err
 	}
-	t.Sync = hallsync.New(t.Outbox, client, &hallsync.Opts{MaxBackoff: opts.MaxBackoff, ProbeEvery: opts.ProbeEvery, Log: opts.Log})
-	t.printer = countingPrinter{Printer: t.Printer, journal: t.Journal, log: opts.Log}
-	t.Desk = desk.New(t.Reader, t.printer, t.Outbox, t.Sync, desk.Opts{
+	t.sync = hallsync.New(t.outbox, client, &hallsync.Opts{MaxBackoff: opts.MaxBackoff, ProbeEvery: opts.ProbeEvery, Log: opts.Log})
+	paper := techmenu.NewPaperCounter(t.printer, t.journal, opts.Log)
+	t.desk = desk.New(t.reader, paper, t.outbox, t.sync, desk.Opts{
 		KioskID: c.KioskID, HallName: c.HallName, IdleTimeout: c.IdleTimeout.Std(),
 		SyncWait: c.SyncWait.Std(), Catalog: opts.Catalog, Log: opts.Log, Now: opts.Now,
-		Cabinet: opts.Cabinet, LiftGrace: opts.LiftGrace, Policy: c.OfflinePolicy, Journal: t.Journal,
+		Cabinet: opts.Cabinet, LiftGrace: opts.LiftGrace, Policy: c.OfflinePolicy, Journal: t.journal,
 		TechnicianPINs: c.TechnicianPINs, TechnicianCards: c.TechnicianCards, Hall: client, Enterprises: t.entCache(),
-		Devices: t.DeviceStatuses, PollEvery: opts.PollEvery, SuperviseEvery: opts.SuperviseEvery, OutOfServiceAfter: opts.OutOfServiceAfter,
+		Devices: t.deviceStatuses, PollEvery: opts.PollEvery, SuperviseEvery: opts.SuperviseEvery, OutOfServiceAfter: opts.OutOfServiceAfter,
+	})
+	t.menu = techmenu.New(techmenu.Parts{Config: c, Desk: t.desk, Reader: t.reader, Printer: paper, Scanner: t.scanner,
+		Cabinet: opts.Cabinet, Outbox: t.outbox, Sync: t.sync}, &techmenu.Opts{
+		Catalog: opts.Catalog, Log: opts.Log, Logs: opts.Logs, ConfigPath: opts.ConfigPath, ExportRoots: opts.ExportRoots,
+		Now: opts.Now, Live: func(e config.Config) {
+			t.desk.Reconfigure(desk.Live{IdleTimeout: e.IdleTimeout.Std(), SyncWait: e.SyncWait.Std(), HallName: e.HallName, Policy: e.OfflinePolicy})
+		},
 	})
 	return t, nil
 }
@@ -212,17 +202,17 @@ func hallClient(c config.Config) (*hallapi.Client, error) {
 // why, never its content.
 func (t *Terminal) quarantined(seq uint64, id, reason string) {
 	t.log.Error("terminal: unreadable outbox record quarantined", "seq", seq, "id", id, "reason", reason)
-	if t.Desk != nil {
-		t.Desk.Audit(context.Background(), "outbox_quarantine", map[string]any{"seq": seq, "id": id, "reason": reason})
+	if t.desk != nil {
+		t.desk.Audit(context.Background(), "outbox_quarantine", map[string]any{"seq": seq, "id": id, "reason": reason})
 	}
 }
 
 // entCache is the cache as the desk takes it: a nil *Cache must be a nil interface.
 func (t *Terminal) entCache() desk.EnterpriseCache {
-	if t.Enterprises == nil {
+	if t.enterprises == nil {
 		return nil
 	}
-	return t.Enterprises
+	return t.enterprises
 }
 
 // Start runs the sync loop and the desk until Close.
@@ -230,20 +220,20 @@ func (t *Terminal) Start() {
 	ctx, cancel := context.WithCancel(context.Background())
 	t.cancel = cancel
 	t.wg.Add(5)
-	go func() { defer t.wg.Done(); t.Sync.Run(ctx) }()
-	go func() { defer t.wg.Done(); t.Desk.Run(ctx) }()
+	go func() { defer t.wg.Done(); t.sync.Run(ctx) }()
+	go func() { defer t.wg.Done(); t.desk.Run(ctx) }()
 	go func() { defer t.wg.Done(); t.scan(ctx) }()
 	go func() { // kioskctl outbox|sync talk to the running kiosk here
 		defer t.wg.Done()
-		err := control.Serve(ctx, control.SocketPath(t.Config.DataDir), control.Kiosk{Outbox: t.Outbox, Sync: t.Sync, Devices: t.DeviceStatuses, Tech: t, Audit: t.Desk.Audit})
+		err := control.Serve(ctx, control.SocketPath(t.cfg.DataDir), control.Kiosk{Outbox: t.outbox, Sync: t.sync, Devices: t.deviceStatuses, Tech: t.menu, Audit: t.desk.Audit})
 		if err != nil && !errors.Is(err, context.Canceled) {
 			t.log.Error("terminal: control socket", "err", err)
 		}
 	}()
 	go func() {
 		defer t.wg.Done()
-		keep := time.Duration(t.Config.PurgeAfterDays) * 24 * time.Hour
-		t.Outbox.RunPurge(ctx, &outbox.PurgeOpts{Keep: keep, Log: t.log})
+		keep := time.Duration(t.cfg.PurgeAfterDays) * 24 * time.Hour
+		t.outbox.RunPurge(ctx, &outbox.PurgeOpts{Keep: keep, Log: t.log})
 	}()
 }
 
@@ -251,7 +241,7 @@ func (t *Terminal) Start() {
 // keeps at it when the scanner goes away.
 func (t *Terminal) scan(ctx context.Context) {
 	for ctx.Err() == nil {
-		if err := t.Scanner.Run(ctx, t.deliverScan); err != nil && ctx.Err() == nil {
+		if err := t.scanner.Run(ctx, t.deliverScan); err != nil && ctx.Err() == nil {
 			select { // the scanner's own status says why; try again shortly
 			case <-ctx.Done():
 			case <-time.After(time.Second):
@@ -260,78 +250,38 @@ func (t *Terminal) scan(ctx context.Context) {
 	}
 }
 
-// DeviceStatuses is every device in the common status model, for the maintenance board.
-func (t *Terminal) DeviceStatuses() []device.Status {
-	out := []device.Status{t.Reader.Status(), t.Printer.DeviceStatus(), t.Scanner.Status()}
-	if s, ok := t.cabinet.(interface{ Status() device.Status }); ok {
-		out = append(out, s.Status())
+// deliverScan hands a code to a waiting scanner self-test, or else to the desk.
+func (t *Terminal) deliverScan(c scanner.Code) {
+	if t.menu.TakeScan(c) {
+		return
 	}
-	return out
+	t.desk.HandleScan(c)
 }
 
-// OutboxStats summarises the queue for the maintenance menu.
-// While the hall cannot be reached the sync loop only probes, so no delivery fails; the
-// probe's error is then the one a technician needs.
-func (t *Terminal) OutboxStats() outbox.Stats {
-	s := t.Outbox.Stats()
-	if st := t.Sync.Status(); !st.Online && st.LastError != "" {
-		s.LastError = st.LastError
-	}
-	return s
-}
+// deviceStatuses is every device in the common status model, for the desk's supervision
+// and the control socket.
+func (t *Terminal) deviceStatuses() []device.Status { return t.menu.DeviceStatuses() }
 
-// SyncNow asks the sync loop to deliver at once.
-func (t *Terminal) SyncNow() { t.Sync.Wake() }
+// Desk is the front desk the taxpayer screens drive.
+func (t *Terminal) Desk() *desk.Desk { return t.desk }
 
-// TestPrint prints the technician's test page and records it for the hall; it returns the
-// printer's message key when the page did not print.
-func (t *Terminal) TestPrint(ctx context.Context) string {
-	key := t.testPage(ctx)
-	t.Desk.Audit(ctx, "test_print", map[string]any{"printed": key == "", "reason": key})
-	return key
-}
+// Menu is the technician's side: the maintenance pages and the control socket drive it.
+func (t *Terminal) Menu() *techmenu.Menu { return t.menu }
 
-// Readiness runs the opening checklist on the kiosk as it is now.
-func (t *Terminal) Readiness() []readiness.Item {
-	st := t.Outbox.Stats()
-	return readiness.Check(readiness.Input{Devices: t.DeviceStatuses(), Online: t.Sync.Status().Online,
-		Pending: st.Pending(), OldestQueued: st.OldestQueued, OutOfService: st.OutOfService})
-}
+// Config is the configuration the kiosk was opened with (changes the technician saves
+// apply to the file, see techmenu).
+func (t *Terminal) Config() config.Config { return t.cfg }
 
-// PrintReadiness prints the opening checklist in Chinese and records it for the hall; it
-// returns the printer's message key when the page did not print.
-func (t *Terminal) PrintReadiness(ctx context.Context) string {
-	T := func(k string, kv ...any) string { return t.catalog.T(i18n.ZH, k, kv...) }
-	items := t.Readiness()
-	d := &escpos.Document{}
-	d.Title(T("readiness.title")).
-		Pair(T("receipt.kiosk"), t.Config.KioskID).
-		Pair(T("receipt.time"), time.Now().Format("2006-01-02 15:04:05")).
-		Separator()
-	for _, it := range items {
-		d.Pair(T(it.Key), T("readiness.level."+string(it.Level))+" "+it.Detail)
-	}
-	verdict := T("readiness.ready")
-	if !readiness.Ready(items) {
-		verdict = T("readiness.not_ready")
-	}
-	d.Separator().Paragraph(verdict).Feed(2).Cut()
-	res, err := t.printer.Print(ctx, &escpos.Job{ID: "readiness-" + time.Now().Format("20060102T150405"), Doc: d})
-	key := ""
-	switch {
-	case err != nil:
-		key = escpos.MessageKey(err)
-	case res.State != escpos.JobPrinted:
-		key = escpos.MessageKey(res.Err)
-	}
-	t.Desk.Audit(ctx, "readiness", map[string]any{"ready": readiness.Ready(items), "printed": key == ""})
-	return key
-}
+// Link is how the sync loop finds the hall now.
+func (t *Terminal) Link() hallsync.SyncStatus { return t.sync.Status() }
+
+// Records lists the transactions the kiosk holds, personal data sealed, as outbox.List.
+func (t *Terminal) Records(f outbox.Filter) ([]outbox.Record, error) { return t.outbox.List(f) }
 
 // NetState is the network indicator's view: is the hall reachable, how much waits.
 func (t *Terminal) NetState() (online, connecting bool, pending int) {
-	st := t.Sync.Status()
-	return st.Online, !st.Tried, t.Outbox.Stats().Pending()
+	st := t.sync.Status()
+	return st.Online, !st.Tried, t.outbox.Stats().Pending()
 }
 
 // Close stops everything and closes the devices and the outbox.
@@ -340,26 +290,26 @@ func (t *Terminal) Close() error {
 		t.cancel()
 		t.wg.Wait()
 	}
-	if t.Reader != nil {
-		t.Reader.Close()
+	if t.reader != nil {
+		t.reader.Close()
 	}
-	if t.Printer != nil {
-		t.Printer.Close()
+	if t.printer != nil {
+		t.printer.Close()
 	}
-	if t.Scanner != nil {
-		t.Scanner.Close()
+	if t.scanner != nil {
+		t.scanner.Close()
 	}
 	for _, l := range t.lines {
 		l.Close()
 	}
-	if t.Journal != nil {
-		t.Journal.Close()
+	if t.journal != nil {
+		t.journal.Close()
 	}
-	if t.Enterprises != nil {
-		t.Enterprises.Close()
+	if t.enterprises != nil {
+		t.enterprises.Close()
 	}
-	if t.Outbox != nil {
-		return t.Outbox.Close()
+	if t.outbox != nil {
+		return t.outbox.Close()
 	}
 	return nil
 }

@@ -17,6 +17,7 @@ import (
 	"taxkiosk/kiosk/demo"
 	"taxkiosk/kiosk/desk"
 	"taxkiosk/kiosk/i18n"
+	"taxkiosk/kiosk/jsontime"
 	"taxkiosk/kiosk/outbox"
 	"taxkiosk/kiosk/policy"
 	"taxkiosk/kiosk/session"
@@ -52,7 +53,7 @@ func newKioskConfigured(t *testing.T, tweak func(*terminal.Opts), configure func
 func (k *kiosk) event(within time.Duration) desk.Event {
 	k.t.Helper()
 	select {
-	case e := <-k.term.Desk.Events():
+	case e := <-k.term.Desk().Events():
 		return e
 	case <-time.After(within):
 		k.t.Fatalf("no desk event within %s", within)
@@ -111,6 +112,7 @@ func (k *kiosk) hallHas(id string, within time.Duration) bool {
 }
 
 func TestThinPathOnline(t *testing.T) {
+	t.Parallel()
 	k := newKiosk(t)
 	p := k.identify("resident-male")
 	if !strings.Contains(p.MaskedID, "*") || !strings.Contains(p.MaskedName, "*") {
@@ -118,11 +120,11 @@ func TestThinPathOnline(t *testing.T) {
 	}
 	// The card stays on the reader while the taxpayer works: the session must hold.
 	time.Sleep(1500 * time.Millisecond)
-	if _, ok := k.term.Desk.Person(); !ok {
+	if _, ok := k.term.Desk().Person(); !ok {
 		t.Fatal("session ended while the card lay on the reader")
 	}
-	draft := k.term.Desk.VATDraft()
-	out, err := k.term.Desk.SubmitVATReturn(context.Background(), draft, i18n.ZH)
+	draft := k.term.Desk().VATDraft()
+	out, err := k.term.Desk().SubmitVATReturn(context.Background(), draft, i18n.ZH)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,16 +155,18 @@ func TestThinPathOnline(t *testing.T) {
 	if e, ok := k.sessionEvent(5 * time.Second).(desk.SessionEnded); !ok || e.Reason != session.CardLifted {
 		t.Fatalf("unanswered: %#v", e)
 	}
-	if _, ok := k.term.Desk.Person(); ok {
+	if _, ok := k.term.Desk().Person(); ok {
 		t.Fatal("personal data kept after the card was lifted")
 	}
 }
 
 func TestThinPathOfflineThenLinkReturns(t *testing.T) {
-	k := newKiosk(t)
+	t.Parallel()
+	// The receipt waits a second for the hall, not the usual eight: the link is cut.
+	k := newKioskConfigured(t, nil, func(c *config.Config) { c.SyncWait = jsontime.Duration(time.Second) })
 	k.identify("resident-female")
 	k.demo.SetLink(false)
-	out, err := k.term.Desk.SubmitVATReturn(context.Background(), k.term.Desk.VATDraft(), i18n.ZH)
+	out, err := k.term.Desk().SubmitVATReturn(context.Background(), k.term.Desk().VATDraft(), i18n.ZH)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,13 +186,14 @@ func TestThinPathOfflineThenLinkReturns(t *testing.T) {
 }
 
 func TestPersonalDataNotInPlaintextOnDisk(t *testing.T) {
+	t.Parallel()
 	k := newKiosk(t)
 	k.identify("resident-male")
-	if _, err := k.term.Desk.SubmitVATReturn(context.Background(), k.term.Desk.VATDraft(), i18n.ZH); err != nil {
+	if _, err := k.term.Desk().SubmitVATReturn(context.Background(), k.term.Desk().VATDraft(), i18n.ZH); err != nil {
 		t.Fatal(err)
 	}
 	k.term.Close()
-	raw, err := os.ReadFile(k.term.Config.OutboxPath())
+	raw, err := os.ReadFile(k.term.Config().OutboxPath())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,6 +209,7 @@ func TestPersonalDataNotInPlaintextOnDisk(t *testing.T) {
 }
 
 func TestIdleTimeoutEndsSession(t *testing.T) {
+	t.Parallel()
 	now := time.Now()
 	var mu sync.Mutex
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
@@ -213,7 +219,7 @@ func TestIdleTimeoutEndsSession(t *testing.T) {
 	now = now.Add(59 * time.Second)
 	mu.Unlock()
 	time.Sleep(time.Second)
-	if _, ok := k.term.Desk.Person(); !ok {
+	if _, ok := k.term.Desk().Person(); !ok {
 		t.Fatal("session ended before the idle timeout")
 	}
 	mu.Lock()
@@ -222,7 +228,7 @@ func TestIdleTimeoutEndsSession(t *testing.T) {
 	if e, ok := k.sessionEvent(5 * time.Second).(desk.SessionEnded); !ok || e.Reason != session.Idle {
 		t.Fatalf("after 61 s idle: %#v", e)
 	}
-	if _, ok := k.term.Desk.Person(); ok {
+	if _, ok := k.term.Desk().Person(); ok {
 		t.Fatal("personal data kept after the idle timeout")
 	}
 }
@@ -252,6 +258,7 @@ func (k *kiosk) waitFor(what string, ok func() bool) {
 }
 
 func TestHelpButtonCallsTheSeat(t *testing.T) {
+	t.Parallel()
 	k := newKiosk(t)
 	k.demo.PressHelp()
 	for {
@@ -264,6 +271,7 @@ func TestHelpButtonCallsTheSeat(t *testing.T) {
 }
 
 func TestCabinetDoorRaisesTamperAlarm(t *testing.T) {
+	t.Parallel()
 	k := newKiosk(t)
 	k.demo.SetDoor(true)
 	k.waitFor("the tower light on", func() bool { return k.demo.TowerLight() == gpio.TowerOn })
@@ -273,57 +281,60 @@ func TestCabinetDoorRaisesTamperAlarm(t *testing.T) {
 }
 
 func TestGoOnWithoutTheCard(t *testing.T) {
+	t.Parallel()
 	k := newKiosk(t)
 	k.identify("resident-male")
 	k.demo.LiftCard()
 	if _, ok := k.sessionEvent(5 * time.Second).(desk.CardLifted); !ok {
 		t.Fatal("no question after the card was lifted")
 	}
-	k.term.Desk.KeepSession()
+	k.term.Desk().KeepSession()
 	time.Sleep(2 * time.Second) // past the grace time
-	if _, ok := k.term.Desk.Person(); !ok {
+	if _, ok := k.term.Desk().Person(); !ok {
 		t.Fatal("the session ended although the taxpayer chose to go on")
 	}
-	if _, err := k.term.Desk.SubmitVATReturn(context.Background(), k.term.Desk.VATDraft(), i18n.ZH); err != nil {
+	if _, err := k.term.Desk().SubmitVATReturn(context.Background(), k.term.Desk().VATDraft(), i18n.ZH); err != nil {
 		t.Fatal(err)
 	}
 }
 
 func TestOfflinePolicyRefusesBeforeTheTaxpayerStarts(t *testing.T) {
+	t.Parallel()
 	k := newKioskConfigured(t, nil, func(c *config.Config) {
 		c.OfflinePolicy.Services[string(txn.KindVATReturn)] = policy.Rule{Mode: policy.OnlineOnly}
 	})
 	k.identify("resident-male")
 	k.demo.SetLink(false)
 	k.waitFor("the return to wait for the network", func() bool {
-		s := k.term.Desk.Services()[0]
+		s := k.term.Desk().Services()[0]
 		return !s.Available && s.ReasonKey == "policy.online_only"
 	})
-	_, err := k.term.Desk.SubmitVATReturn(context.Background(), k.term.Desk.VATDraft(), i18n.ZH)
+	_, err := k.term.Desk().SubmitVATReturn(context.Background(), k.term.Desk().VATDraft(), i18n.ZH)
 	if desk.MessageKey(err) != "policy.online_only" {
 		t.Fatalf("offline submission of an online-only service: %v", err)
 	}
 	k.demo.SetLink(true)
-	k.waitFor("the return to come back", func() bool { return k.term.Desk.Services()[0].Available })
+	k.waitFor("the return to come back", func() bool { return k.term.Desk().Services()[0].Available })
 }
 
 // TestPrinterUnpluggedAndBack: the printer's adapter is pulled mid-day; the service waits
 // with the reason on screen, and comes back by itself when the adapter is plugged in again.
 func TestPrinterUnpluggedAndBack(t *testing.T) {
-	k := newKiosk(t)
+	t.Parallel()
+	k := newKioskWith(t, func(o *terminal.Opts) { o.SuperviseEvery = 200 * time.Millisecond })
 	k.identify("resident-male")
 	if err := k.demo.SetPlugged(demo.DevPrinter, false); err != nil {
 		t.Fatal(err)
 	}
 	k.waitFor("the service to wait for the printer", func() bool {
-		s := k.term.Desk.Services()[0]
+		s := k.term.Desk().Services()[0]
 		return !s.Available && s.ReasonKey == "service.blocked.offline"
 	})
 	if err := k.demo.SetPlugged(demo.DevPrinter, true); err != nil {
 		t.Fatal(err)
 	}
-	k.waitFor("the printer back", func() bool { return k.term.Desk.Services()[0].Available })
-	out, err := k.term.Desk.SubmitVATReturn(context.Background(), k.term.Desk.VATDraft(), i18n.ZH)
+	k.waitFor("the printer back", func() bool { return k.term.Desk().Services()[0].Available })
+	out, err := k.term.Desk().SubmitVATReturn(context.Background(), k.term.Desk().VATDraft(), i18n.ZH)
 	if err != nil || !out.Printed {
 		t.Fatalf("after replug: %+v %v", out, err)
 	}
@@ -332,6 +343,7 @@ func TestPrinterUnpluggedAndBack(t *testing.T) {
 // TestCorruptOutboxRefusesToStart: a damaged outbox file stops the kiosk from accepting
 // anything, with an error that says so, and the file is left for a technician.
 func TestCorruptOutboxRefusesToStart(t *testing.T) {
+	t.Parallel()
 	c := config.Default()
 	c.DataDir = t.TempDir()
 	garbage := []byte("not a bbolt file: a technician must see it as it is")

@@ -95,7 +95,7 @@ func TestMaintenanceByGestureAndPIN(t *testing.T) {
 	h.shot("maint_menu")
 	h.demo.PlaceCard("resident-male") // out of service: the card is not read
 	time.Sleep(time.Second)
-	if _, ok := h.term.Desk.Person(); ok {
+	if _, ok := h.term.Desk().Person(); ok {
 		t.Fatal("a taxpayer session started during maintenance")
 	}
 	h.demo.LiftCard()
@@ -126,7 +126,7 @@ func TestMaintenancePages(t *testing.T) {
 	h.app.SetNetwork(NetState{Online: true})
 	h.steady()
 	h.waitFor("every device online", func() bool {
-		for _, s := range h.term.DeviceStatuses() {
+		for _, s := range h.term.Menu().DeviceStatuses() {
 			if s.State != device.Online {
 				return false
 			}
@@ -158,7 +158,7 @@ func TestMaintenancePages(t *testing.T) {
 
 	// Every step above queued an audit transaction: the checklist's upload line passes only
 	// once the hall has them all, which on a loaded machine takes a moment.
-	h.waitFor("the audit trail delivered", func() bool { return h.term.OutboxStats().Pending() == 0 })
+	h.waitFor("the audit trail delivered", func() bool { return h.term.Menu().OutboxStats().Pending() == 0 })
 	h.touch("maint.page.readiness")
 	h.see("结论")
 	h.shot("maint_readiness")
@@ -246,7 +246,7 @@ func outboxPage(h *harness) {
 	h.touch("maint.page.outbox")
 	h.touch("maint.sync_now")
 	h.see("已通知同步")
-	h.waitFor("the queue emptied", func() bool { return h.term.OutboxStats().Pending() == 0 })
+	h.waitFor("the queue emptied", func() bool { return h.term.Menu().OutboxStats().Pending() == 0 })
 	h.render()
 	h.touch("maint.export.dir0") // ExportDirs lists the stick first, then DataDir/exports
 	h.see("已导出")
@@ -264,7 +264,7 @@ func outboxPage(h *harness) {
 	// The export is audited too: wait until the hall has answered every transaction, so the
 	// counts on the golden image are the same on every run.
 	h.waitFor("the hall answered everything", func() bool {
-		s := h.term.OutboxStats()
+		s := h.term.Menu().OutboxStats()
 		return s.Pending() == 0 && s.Counts[txn.Acknowledged] == 0
 	})
 	h.render()
@@ -292,7 +292,7 @@ func configPages(h *harness) {
 	if strings.Contains(h.text(), "config:") {
 		h.t.Fatalf("a Go error string on screen:\n%s", h.text())
 	}
-	for _, s := range h.term.Settings() {
+	for _, s := range h.term.Menu().Settings() {
 		if s.Key == "idcard.baud" && s.Value == "12345" {
 			h.t.Fatal("a refused baud rate was saved")
 		}
@@ -310,7 +310,7 @@ func configPages(h *harness) {
 		h.t.Fatalf("the change log does not show the change:\n%s", h.text())
 	}
 	h.shot("maint_config")
-	if ch := h.term.ConfigLog(); len(ch) != 1 || ch[0].Key != "idle_timeout" || ch[0].By != "screen" {
+	if ch := h.term.Menu().ConfigLog(); len(ch) != 1 || ch[0].Key != "idle_timeout" || ch[0].By != "screen" {
 		h.t.Fatalf("change log %+v", ch)
 	}
 
@@ -390,7 +390,7 @@ func consumablesPage(h *harness) {
 	h.see("计数将清零")
 	h.touch("maint.paper.confirm_yes")
 	h.see("纸卷计数已清零")
-	if c := h.term.Consumables(); c.Printed != 0 || c.ReplacedAt.IsZero() {
+	if c := h.term.Menu().Consumables(); c.Printed != 0 || c.ReplacedAt.IsZero() {
 		h.t.Fatalf("consumables after the roll was replaced: %+v", c)
 	}
 	h.touch("maint.menu")
@@ -468,11 +468,11 @@ func TestMaintenanceNeverInterruptsATaxpayer(t *testing.T) {
 	h := newHarness(t)
 	h.demo.PlaceCard("resident-female")
 	pumpUntil[desk.SessionStarted](h)
-	err := h.term.Desk.EnterMaintenance(context.Background(), testPIN, "kioskctl")
+	err := h.term.Desk().EnterMaintenance(context.Background(), testPIN, "kioskctl")
 	if !errors.Is(err, desk.ErrSessionActive) {
 		t.Fatalf("maintenance during a session: %v", err)
 	}
-	if _, ok := h.term.Desk.Person(); !ok || h.app.Screen() != ScreenWelcome {
+	if _, ok := h.term.Desk().Person(); !ok || h.app.Screen() != ScreenWelcome {
 		t.Fatal("the taxpayer's session was disturbed")
 	}
 }
@@ -502,10 +502,10 @@ func TestMaintenanceWhenThingsFail(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.demo.SetLink(false)
-	h.waitFor("the sync loop noticed the cut link", func() bool { st := h.term.Sync.Status(); return !st.Online && st.LastError != "" })
+	h.waitFor("the sync loop noticed the cut link", func() bool { st := h.term.Link(); return !st.Online && st.LastError != "" })
 	h.app.SetNetwork(NetState{Online: false})
 	h.waitFor("the printer reports no paper", func() bool {
-		for _, s := range h.term.DeviceStatuses() {
+		for _, s := range h.term.Menu().DeviceStatuses() {
 			if s.Device == "printer" {
 				return s.Paper == device.PaperOut
 			}
@@ -523,7 +523,7 @@ func TestMaintenanceWhenThingsFail(t *testing.T) {
 
 	h.touch("maint.page.outbox")
 	// Entering maintenance is audited: that transaction waits for the hall.
-	if h.term.OutboxStats().Pending() == 0 || strings.Contains(h.text(), "待上传：0") {
+	if h.term.Menu().OutboxStats().Pending() == 0 || strings.Contains(h.text(), "待上传：0") {
 		t.Fatalf("outbox while the hall is away:\n%s", h.text())
 	}
 	h.shot("maint_outbox_offline")
@@ -578,7 +578,7 @@ func BenchmarkMaintPage(b *testing.B) {
 	h.enterMaint()
 	h.app.mt.net = &tech.NetReport{HallURL: "https://hall.example:8600", CheckedAt: fixedNow, Reachable: true, TLS: true,
 		HallCertExpires: fixedNow.Add(400 * 24 * time.Hour), KioskCertExpires: fixedNow.Add(20 * 24 * time.Hour), SkewKnown: true}
-	h.app.mt.pins = h.term.Pins()
+	h.app.mt.pins = h.term.Menu().Pins()
 	h.app.mt.pinsAt = fixedNow.Add(time.Hour) // no reading of the cabinet while measuring
 	pages := []maintPage{pageMenu, pageDevices, pageSelfTest, pageOutbox, pageNetwork, pageConfig, pageLogs, pageConsumables, pageReadiness}
 	for _, p := range pages {

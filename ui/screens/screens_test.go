@@ -69,7 +69,7 @@ func newHarnessTuned(t testing.TB, before func(*demo.Demo), tune func(*config.Co
 		},
 	})
 	ui := make(chan func(), 256)
-	app := New(k.Term.Desk, k.Catalog, th, Opts{Now: func() time.Time { return fixedNow }, Technician: k.Term, Do: func(f func()) { ui <- f }})
+	app := New(k.Term.Desk(), k.Catalog, th, Opts{Now: func() time.Time { return fixedNow }, Technician: k.Term.Menu(), Do: func(f func()) { ui <- f }})
 	w := test.NewTempWindow(t, app.Content())
 	w.Resize(fyne.NewSize(1280, 800))
 	return &harness{t: t, demo: k.Demo, term: k.Term, app: app, win: w, logs: k.Logs, usb: k.USB, ui: ui}
@@ -94,7 +94,7 @@ func (h *harness) pump() desk.Event {
 	timeout := time.After(10 * time.Second)
 	for {
 		select {
-		case e := <-h.term.Desk.Events():
+		case e := <-h.term.Desk().Events():
 			h.runUI()
 			h.app.HandleEvent(e)
 			return e
@@ -258,7 +258,7 @@ func TestOfflineResultAndCardLifted(t *testing.T) {
 	pumpUntil[desk.CardLifted](h)
 	h.golden("result_card_lifted")
 	h.tap("lift.keep") // go on without the card
-	if _, ok := h.term.Desk.Person(); !ok || h.app.Button("lift.keep") != nil {
+	if _, ok := h.term.Desk().Person(); !ok || h.app.Button("lift.keep") != nil {
 		t.Fatal("going on did not keep the session, or the question stayed")
 	}
 	h.tap("common.finish")
@@ -292,7 +292,7 @@ func TestPaperOutStillAccepts(t *testing.T) {
 	// A technician loads paper; the taxpayer, still there, prints the receipt from the
 	// welcome screen, where the return is listed with the hall's answer.
 	h.demo.SetPaper("ok")
-	for !h.term.Desk.Services()[0].Available { // the desk sees the paper back
+	for !h.term.Desk().Services()[0].Available { // the desk sees the paper back
 		pumpUntil[desk.ServicesChanged](h)
 	}
 	h.tap("common.home")
@@ -560,7 +560,7 @@ func TestEnterpriseFromTheHallWithRiskReminders(t *testing.T) {
 	h.demo.PlaceCard("resident-female")
 	pumpUntil[desk.SessionStarted](h)
 	pumpUntil[desk.EnterprisesLoaded](h)
-	ents := h.term.Desk.Enterprises()
+	ents := h.term.Desk().Enterprises()
 	if len(ents) == 0 || len(ents[0].Reminders) == 0 {
 		t.Fatalf("the hall's registry gave %+v", ents)
 	}
@@ -579,7 +579,7 @@ func TestEnterpriseFromTheHallWithRiskReminders(t *testing.T) {
 	h.waitScreen(ScreenResult)
 	deadline := time.Now().Add(15 * time.Second)
 	for {
-		hist := h.term.Desk.History()
+		hist := h.term.Desk().History()
 		if len(hist) == 1 && hist[0].State == txn.Approved {
 			break // the hall saw the acknowledgement and approved
 		}
@@ -593,7 +593,7 @@ func TestEnterpriseFromTheHallWithRiskReminders(t *testing.T) {
 func TestQueueTicket(t *testing.T) {
 	h := newHarness(t)
 	h.app.SetNetwork(NetState{Online: true})
-	for !h.term.Sync.Status().Online { // the sync loop's first probe
+	for !h.term.Link().Online { // the sync loop's first probe
 		time.Sleep(20 * time.Millisecond)
 	}
 	h.tap("queue.button")
@@ -608,7 +608,7 @@ func TestQueueTicket(t *testing.T) {
 
 	h.demo.SetLink(false) // the calling system is the hall's: offline, no number
 	deadline := time.Now().Add(20 * time.Second)
-	for h.term.Sync.Status().Online {
+	for h.term.Link().Online {
 		if time.Now().After(deadline) {
 			t.Fatal("the sync loop never noticed the cut link")
 		}
@@ -622,13 +622,13 @@ func TestQueueTicket(t *testing.T) {
 func TestCertificatePrinting(t *testing.T) {
 	h := newHarness(t)
 	h.app.SetNetwork(NetState{Online: true})
-	for !h.term.Sync.Status().Online { // the sync loop's first probe: the service needs the hall
+	for !h.term.Link().Online { // the sync loop's first probe: the service needs the hall
 		time.Sleep(20 * time.Millisecond)
 	}
 	h.demo.PlaceCard("resident-male")
 	pumpUntil[desk.SessionStarted](h)
 	pumpUntil[desk.EnterprisesLoaded](h)
-	certs := h.term.Desk.Certificates()
+	certs := h.term.Desk().Certificates()
 	if len(certs) == 0 {
 		t.Fatal("the hall listed no certificate for resident-male")
 	}

@@ -32,7 +32,7 @@ func (h *harness) svcIdentify(persona string) {
 func (h *harness) svcOnline(online bool) {
 	h.t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
-	for h.term.Sync.Status().Online != online {
+	for h.term.Link().Online != online {
 		if time.Now().After(deadline) {
 			h.t.Fatalf("the sync loop never saw the link %s", map[bool]string{true: "up", false: "cut"}[online])
 		}
@@ -253,7 +253,7 @@ func TestTaxPaymentOnline(t *testing.T) {
 		t.Fatal("paid items offered again, or unpaid ones not offered")
 	}
 	h.svcShot("pay_items_submitted")
-	if _, err := h.term.Desk.PayTaxes(context.Background(), registry.JianguoHardware, []string{"JG-2026Q3-VAT"}, h.app.Lang()); !errors.Is(err, desk.ErrAlreadyPaid) {
+	if _, err := h.term.Desk().PayTaxes(context.Background(), registry.JianguoHardware, []string{"JG-2026Q3-VAT"}, h.app.Lang()); !errors.Is(err, desk.ErrAlreadyPaid) {
 		t.Fatalf("the same item again: %v", err)
 	}
 

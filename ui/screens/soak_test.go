@@ -79,7 +79,7 @@ func TestSoak(t *testing.T) {
 	visits := soakVisits(t)
 	h := newHarnessTuned(t, nil, func(_ *config.Config, o *terminal.Opts) { o.PollEvery = 50 * time.Millisecond })
 	h.app.SetNetwork(NetState{Online: true})
-	for !h.term.Sync.Status().Online {
+	for !h.term.Link().Online {
 		time.Sleep(20 * time.Millisecond)
 	}
 	var start soakFigures

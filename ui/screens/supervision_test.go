@@ -35,7 +35,7 @@ func (h *harness) pumpWhile(what string, ok func() bool) {
 			h.t.Fatalf("timed out waiting for %s:\n%s", what, h.text())
 		}
 		select {
-		case e := <-h.term.Desk.Events():
+		case e := <-h.term.Desk().Events():
 			h.app.HandleEvent(e)
 		case f := <-h.ui:
 			f()
@@ -109,13 +109,13 @@ func TestTechnicianCardAtThePINPad(t *testing.T) {
 	h.waitScreen(ScreenPIN)
 	h.demo.PlaceCard("resident-female")
 	h.pumpWhile("the refusal", h.shows("此证件未登记为本机技术员"))
-	if _, ok := h.term.Desk.Person(); ok {
+	if _, ok := h.term.Desk().Person(); ok {
 		t.Fatal("a card at the PIN pad started a taxpayer session")
 	}
 	h.demo.LiftCard()
 	h.demo.PlaceCard("resident-male")
 	h.pumpWhile("the maintenance menu", func() bool { return h.app.Screen() == ScreenMaint })
-	h.term.Desk.ExitMaintenance(context.Background())
+	h.term.Desk().ExitMaintenance(context.Background())
 	pumpUntil[desk.MaintenanceChanged](h)
 	h.waitScreen(ScreenIdle)
 }
@@ -125,13 +125,13 @@ func TestTechnicianCardAtThePINPad(t *testing.T) {
 func TestMaintenanceFromKioskctl(t *testing.T) {
 	h := newHarness(t)
 	h.app.SetNetwork(NetState{Online: true})
-	if err := h.term.Desk.EnterMaintenanceAs(context.Background(), "kioskctl"); err != nil {
+	if err := h.term.Desk().EnterMaintenanceAs(context.Background(), "kioskctl"); err != nil {
 		t.Fatal(err)
 	}
 	h.pumpWhile("the out-of-service screen", h.shows("技术人员正在维护本机"))
 	if h.app.Screen() != ScreenIdle || h.app.Button("queue.button") != nil {
 		t.Fatalf("screen %s offers service during maintenance", h.app.Screen())
 	}
-	h.term.Desk.ExitMaintenance(context.Background())
+	h.term.Desk().ExitMaintenance(context.Background())
 	h.pumpWhile("service back", h.shows("请将身份证放在读卡区"))
 }

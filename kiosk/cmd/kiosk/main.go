@@ -153,7 +153,7 @@ func run() error {
 		return nil
 	}
 	term.Start()
-	ui := screens.New(term.Desk, cat, th, screens.Opts{Lang: lang, Technician: term, Refresh: func() { a.Settings().SetTheme(th) }})
+	ui := screens.New(term.Desk(), cat, th, screens.Opts{Lang: lang, Technician: term.Menu(), Refresh: func() { a.Settings().SetTheme(th) }})
 	w := a.NewWindow(cat.T(lang, "app.title"))
 	w.SetContent(ui.Content())
 	if *windowed {
@@ -163,7 +163,7 @@ func run() error {
 	}
 	w.SetMaster()
 
-	go bridge.Pump(ctx, term.Desk.Events(), ui.HandleEvent)
+	go bridge.Pump(ctx, term.Desk().Events(), ui.HandleEvent)
 	panelTick := func() {}
 	if rig != nil {
 		panelTick = rig.panel(a, i18n.Translator{C: cat, Lang: lang})

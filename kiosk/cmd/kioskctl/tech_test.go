@@ -35,7 +35,7 @@ func runningKiosk(t *testing.T) (*terminal.Terminal, *demo.Demo, string) {
 			o.ExportRoots = []string{filepath.Join(filepath.Dir(o.ConfigPath), "media", "*", "*")}
 		},
 	})
-	dataDir := k.Term.Config.DataDir
+	dataDir := k.Term.Config().DataDir
 	cl := &control.Client{Path: control.SocketPath(dataDir)}
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -78,7 +78,7 @@ func TestTechnicianCommands(t *testing.T) {
 	if out := run(exitOK, "selftest", "gpio"); !strings.Contains(out, "gpio self-test: OK") || !strings.Contains(out, "tower_light") {
 		t.Fatalf("gpio:\n%s", out)
 	}
-	if err := term.Desk.EnterMaintenance(context.Background(), techPIN, "screen"); err != nil {
+	if err := term.Desk().EnterMaintenance(context.Background(), techPIN, "screen"); err != nil {
 		t.Fatal(err)
 	}
 	if out := run(exitOK, "maint", "status"); !strings.Contains(out, "maintenance:") {
@@ -187,18 +187,18 @@ func TestTechnicianCommands(t *testing.T) {
 	}
 	run(exitFailed, "outbox", "save", filepath.Join(usb, "missing"))
 
-	if out := run(exitOK, "maint", "exit"); !strings.Contains(out, "in service") || term.Desk.InMaintenance() {
+	if out := run(exitOK, "maint", "exit"); !strings.Contains(out, "in service") || term.Desk().InMaintenance() {
 		t.Fatalf("maint exit:\n%s", out)
 	}
 	// Entering without a PIN needs the desk's PIN-less entry; without it the technician is
 	// told to use the screen.
-	if _, ok := any(term.Desk).(interface {
+	if _, ok := any(term.Desk()).(interface {
 		EnterMaintenanceAs(context.Context, string) error
 	}); ok {
-		if out := run(exitOK, "maint", "enter"); !strings.Contains(out, "maintenance:") || !term.Desk.InMaintenance() {
+		if out := run(exitOK, "maint", "enter"); !strings.Contains(out, "maintenance:") || !term.Desk().InMaintenance() {
 			t.Fatalf("maint enter:\n%s", out)
 		}
-	} else if out := run(exitFailed, "maint", "enter"); !strings.Contains(out, "enter it on the screen") || term.Desk.InMaintenance() {
+	} else if out := run(exitFailed, "maint", "enter"); !strings.Contains(out, "enter it on the screen") || term.Desk().InMaintenance() {
 		t.Fatalf("maint enter without the desk's entry:\n%s", out)
 	}
 }
