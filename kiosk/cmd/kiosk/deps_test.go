@@ -7,7 +7,8 @@ import (
 )
 
 // TestFirmwareLinksNoDemo: the binary that ships links no simulator, netsim, demo or hall
-// server package; they belong to the demo build (-tags demo) alone.
+// package (kiosk/hall and all below it, its PKI included); they belong to the demo build
+// (-tags demo) alone. kiosk/layers checks the other floors.
 func TestFirmwareLinksNoDemo(t *testing.T) {
 	out, err := exec.Command("go", "list", "-deps", ".").Output()
 	if err != nil {
@@ -30,15 +31,13 @@ func TestFirmwareLinksNoDemo(t *testing.T) {
 	}
 }
 
-// demoOnly names the packages only the demo may link. kiosk/hall/certs is still linked
-// through hallapi's client certificates (issue 11, room 4 moves it below both sides).
+// demoOnly names the packages only the demo may link: simulators, the demo rig, the hall
+// (the kiosk's certificates come from kiosk/mtls, below both sides).
 func demoOnly(pkg string) bool {
 	switch {
 	case strings.HasSuffix(pkg, "sim"), pkg == "taxkiosk/kiosk/demo", pkg == "taxkiosk/kiosk/netsim",
 		pkg == "taxkiosk/ui/simpanel":
 		return true
-	case pkg == "taxkiosk/kiosk/hall/certs":
-		return false
 	case pkg == "taxkiosk/kiosk/hall", strings.HasPrefix(pkg, "taxkiosk/kiosk/hall/"):
 		return true
 	}
