@@ -180,3 +180,38 @@ func TestTerminalHandsOutNoParts(t *testing.T) {
 		t.Fatal("no Terminal type in kiosk/terminal")
 	}
 }
+
+// TestKioskctlOneParserOneClient: kioskctl reads command lines with parseArgs and opens the
+// control socket in kioskFlags.ask, both in cli.go, and nowhere else. update.go (`kioskctl
+// update apply`) still has its own flag set until its owner moves it onto parseArgs.
+func TestKioskctlOneParserOneClient(t *testing.T) {
+	p := module(t)["taxkiosk/kiosk/cmd/kioskctl"]
+	for _, file := range p.files {
+		base := filepath.Base(file)
+		if base == "cli.go" {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), file, nil, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.CompositeLit:
+				if sel, ok := n.Type.(*ast.SelectorExpr); ok && sel.Sel.Name == "Client" && isIdent(sel.X, "control") {
+					t.Errorf("%s makes its own control.Client: ask the kiosk through kioskFlags.ask", base)
+				}
+			case *ast.CallExpr:
+				if sel, ok := n.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "NewFlagSet" && isIdent(sel.X, "flag") && base != "update.go" {
+					t.Errorf("%s parses flags itself: use parseArgs", base)
+				}
+			}
+			return true
+		})
+	}
+}
+
+func isIdent(e ast.Expr, name string) bool {
+	id, ok := e.(*ast.Ident)
+	return ok && id.Name == name
+}

@@ -31,21 +31,18 @@ type gpioFlags struct {
 }
 
 func parseGPIO(name string, args []string) (*gpioFlags, error) {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	f := &gpioFlags{}
-	fs.StringVar(&f.names.Presence, "presence", "", "presence sensor pin, e.g. GPIO17")
-	fs.StringVar(&f.names.Door, "door", "", "cabinet door switch pin")
-	fs.StringVar(&f.names.Help, "help", "", "help button pin")
-	fs.StringVar(&f.names.TowerLight, "tower", "", "tower light pin")
-	fs.StringVar(&f.activeLow, "active-low", "", "comma-separated functions wired active low: presence,door,help,tower")
-	fs.BoolVar(&f.json, "json", false, "print JSON")
-	fs.DurationVar(&f.blinkFor, "for", 0, "with blink: stop after this long; 0 means until Ctrl-C")
-	if err := fs.Parse(args); err != nil {
-		return nil, usage("%v", err)
-	}
-	if fs.NArg() > 0 {
-		return nil, usage("unexpected argument %q", fs.Arg(0))
+	_, err := parseArgs(name, args, 0, func(fs *flag.FlagSet) {
+		fs.StringVar(&f.names.Presence, "presence", "", "presence sensor pin, e.g. GPIO17")
+		fs.StringVar(&f.names.Door, "door", "", "cabinet door switch pin")
+		fs.StringVar(&f.names.Help, "help", "", "help button pin")
+		fs.StringVar(&f.names.TowerLight, "tower", "", "tower light pin")
+		fs.StringVar(&f.activeLow, "active-low", "", "comma-separated functions wired active low: presence,door,help,tower")
+		fs.BoolVar(&f.json, "json", false, "print JSON")
+		fs.DurationVar(&f.blinkFor, "for", 0, "with blink: stop after this long; 0 means until Ctrl-C")
+	})
+	if err != nil {
+		return nil, err
 	}
 	return f, nil
 }

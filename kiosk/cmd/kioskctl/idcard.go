@@ -30,24 +30,20 @@ type serialFlags struct {
 }
 
 func parseSerial(name string, args []string, defBaud int, defTimeout time.Duration, extra func(*flag.FlagSet)) (*serialFlags, error) {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	f := &serialFlags{}
-	fs.StringVar(&f.port, "port", "", "serial device path")
-	fs.IntVar(&f.baud, "baud", defBaud, "line speed")
-	fs.BoolVar(&f.json, "json", false, "print JSON")
-	fs.DurationVar(&f.timeout, "timeout", defTimeout, "how long to wait for the device")
-	if extra != nil {
-		extra(fs)
-	}
-	if err := fs.Parse(args); err != nil {
-		return nil, usage("%v", err)
+	if _, err := parseArgs(name, args, 0, func(fs *flag.FlagSet) {
+		fs.StringVar(&f.port, "port", "", "serial device path")
+		fs.IntVar(&f.baud, "baud", defBaud, "line speed")
+		fs.BoolVar(&f.json, "json", false, "print JSON")
+		fs.DurationVar(&f.timeout, "timeout", defTimeout, "how long to wait for the device")
+		if extra != nil {
+			extra(fs)
+		}
+	}); err != nil {
+		return nil, err
 	}
 	if f.port == "" {
 		return nil, usage("--port PATH is required")
-	}
-	if fs.NArg() > 0 {
-		return nil, usage("unexpected argument %q", fs.Arg(0))
 	}
 	return f, nil
 }

@@ -21,6 +21,12 @@
 // The commands of the second group talk to the running kiosk over its control socket
 // (DIR/control.sock, open to the kiosk's user and root only), as the maintenance menu does.
 //
+// Each area's file (idcard.go, printer.go, tech.go, update.go, ...) lists its commands in one
+// function that commands() gathers; a command reads its line with parseArgs (cli.go), and one
+// that asks the running kiosk is a kioskCmd: parse, one call over the socket, a table or
+// --json. Adding a command is one entry in its area's list (a new area: one function, named
+// in commands()).
+//
 // Exit status: 0 done, 1 failed, 2 usage, 3 the device is not ready (no card on the reader,
 // printer out of paper or cover open, no code scanned in time, no kiosk running, kiosk not
 // in maintenance for a card or scanner test, hall unreachable, checklist not passed).
@@ -63,7 +69,8 @@ type command struct {
 	run              func(args []string, stdout io.Writer) error
 }
 
-// commands is every command, gathered from the file of each area (idcard.go, printer.go, ...).
+// commands is every command, gathered from the file of each area (idcard.go, printer.go, ...),
+// in the order usage lists them.
 func commands() []command {
 	var all []command
 	for _, group := range [][]command{idcardCommands(), printerCommands(), scannerCommands(), simCommands(), outboxCommands(), gpioCommands(), pinCommands(), statusCommands(), techCommands(), updateCommands()} {

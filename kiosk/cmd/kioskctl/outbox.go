@@ -29,29 +29,26 @@ func outboxCommands() []command {
 	}
 }
 
-// outboxFlags are the flags of the outbox commands.
+// outboxFlags are the flags of the outbox commands: the running kiosk's, and the sealing
+// key for reading the file when the kiosk is stopped.
 type outboxFlags struct {
-	data, key, state, out string
-	limit                 int
-	json, reveal          bool
-	timeout               time.Duration
+	kioskFlags
+	key, state, out string
+	limit           int
+	reveal          bool
 }
 
+// parseOutbox reads an outbox command's line; extra adds the command's own flags.
 func parseOutbox(name string, args []string, extra func(*flag.FlagSet, *outboxFlags)) (*outboxFlags, error) {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	f := &outboxFlags{}
-	fs.StringVar(&f.data, "data", config.DefaultDataDir(), "the kiosk's data directory")
-	fs.StringVar(&f.key, "key", "", "the sealing key file when the kiosk is stopped; default DIR/seal.key")
-	fs.DurationVar(&f.timeout, "timeout", 30*time.Second, "how long to wait for the kiosk")
-	if extra != nil {
-		extra(fs, f)
-	}
-	if err := fs.Parse(args); err != nil {
-		return nil, usage("%v", err)
-	}
-	if fs.NArg() > 0 {
-		return nil, usage("unexpected argument %q", fs.Arg(0))
+	if _, err := parseArgs(name, args, 0, func(fs *flag.FlagSet) {
+		f.define(fs, 30*time.Second)
+		keyFlag(fs, &f.key)
+		if extra != nil {
+			extra(fs, f)
+		}
+	}); err != nil {
+		return nil, err
 	}
 	if f.state != "" && !knownState(txn.State(f.state)) {
 		return nil, usage("--state must be one of queued, sending, acknowledged, approved, rejected, counter_visit, quarantined")
@@ -59,10 +56,21 @@ func parseOutbox(name string, args []string, extra func(*flag.FlagSet, *outboxFl
 	if f.limit < 0 {
 		return nil, usage("--limit must not be negative")
 	}
-	if f.key == "" {
-		f.key = config.Config{DataDir: f.data}.KeyPath()
-	}
+	f.key = keyOr(f.key, f.data)
 	return f, nil
+}
+
+// keyFlag is --key: the sealing key file, for reading the outbox while the kiosk is stopped.
+func keyFlag(fs *flag.FlagSet, key *string) {
+	fs.StringVar(key, "key", "", "the sealing key file when the kiosk is stopped; default DIR/seal.key")
+}
+
+// keyOr is the key file given, or the data directory's.
+func keyOr(key, data string) string {
+	if key == "" {
+		return config.Config{DataDir: data}.KeyPath()
+	}
+	return key
 }
 
 func knownState(s txn.State) bool {
@@ -73,38 +81,44 @@ func knownState(s txn.State) bool {
 	return false
 }
 
-// ask puts the request to the running kiosk, or, when none runs, answers it from the outbox
-// file opened read-only. needKey: the answer holds records, whose personal data needs the key
-// (masked or not) when read from the file.
-func ask(f *outboxFlags, req control.Request, needKey bool) (control.Response, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), f.timeout)
-	defer cancel()
-	c := &control.Client{Path: control.SocketPath(f.data)}
-	resp, err := c.Call(ctx, req)
-	if !errors.Is(err, control.ErrNoKiosk) {
-		return resp, err
-	}
-	if req.Op == control.OpSyncNow {
-		return resp, notReady("no kiosk is running (nothing answers on %s)", c.Path)
-	}
+// request puts the request to the running kiosk, or, when none runs, answers it from the
+// outbox file opened read-only. needKey: the answer holds records, whose personal data needs
+// the key (masked or not) when read from the file.
+func request(f *outboxFlags, req control.Request, needKey bool) (resp control.Response, err error) {
+	err = f.ask(func(ctx context.Context, c *control.Client) (err error) {
+		resp, err = c.Call(ctx, req)
+		if !errors.Is(err, control.ErrNoKiosk) {
+			return err
+		}
+		if req.Op == control.OpSyncNow {
+			return notReady("no kiosk is running (nothing answers on %s)", c.Path)
+		}
+		resp, err = fromFile(ctx, f, req, needKey)
+		return err
+	})
+	return resp, err
+}
+
+// fromFile answers req from the stopped kiosk's outbox file.
+func fromFile(ctx context.Context, f *outboxFlags, req control.Request, needKey bool) (control.Response, error) {
 	path := config.Config{DataDir: f.data}.OutboxPath()
 	opts := &outbox.Opts{ReadOnly: true}
 	if key, kerr := seal.LoadKey(f.key); kerr == nil {
 		opts.Key = key
 	} else if needKey {
-		return resp, fmt.Errorf("kiosk stopped, reading %s needs its key: %w", path, kerr)
+		return control.Response{}, fmt.Errorf("kiosk stopped, reading %s needs its key: %w", path, kerr)
 	}
 	ob, err := outbox.Open(path, opts)
 	switch {
 	case errors.Is(err, outbox.ErrLocked):
-		return resp, fmt.Errorf("the kiosk holds %s but does not answer on %s: %w", path, c.Path, err)
+		return control.Response{}, fmt.Errorf("the kiosk holds %s but does not answer on %s: %w", path, control.SocketPath(f.data), err)
 	case errors.Is(err, outbox.ErrStorage) && errors.Is(err, os.ErrNotExist):
-		return resp, notReady("no kiosk is running and there is no outbox at %s", path)
+		return control.Response{}, notReady("no kiosk is running and there is no outbox at %s", path)
 	case err != nil:
-		return resp, err
+		return control.Response{}, err
 	}
 	defer ob.Close()
-	resp = control.Handle(ctx, control.Kiosk{Outbox: ob}, req)
+	resp := control.Handle(ctx, control.Kiosk{Outbox: ob}, req)
 	if resp.Error != "" {
 		return resp, fmt.Errorf("%w: %s", control.ErrRefused, resp.Error)
 	}
@@ -112,13 +126,11 @@ func ask(f *outboxFlags, req control.Request, needKey bool) (control.Response, e
 }
 
 func outboxStatus(args []string, stdout io.Writer) error {
-	f, err := parseOutbox("outbox status", args, func(fs *flag.FlagSet, f *outboxFlags) {
-		fs.BoolVar(&f.json, "json", false, "print JSON")
-	})
+	f, err := parseOutbox("outbox status", args, nil)
 	if err != nil {
 		return err
 	}
-	resp, err := ask(f, control.Request{Op: control.OpStatus}, false)
+	resp, err := request(f, control.Request{Op: control.OpStatus}, false)
 	if err != nil {
 		return err
 	}
@@ -176,14 +188,13 @@ func outboxStatus(args []string, stdout io.Writer) error {
 
 func outboxList(args []string, stdout io.Writer) error {
 	f, err := parseOutbox("outbox list", args, func(fs *flag.FlagSet, f *outboxFlags) {
-		fs.BoolVar(&f.json, "json", false, "print JSON")
 		fs.StringVar(&f.state, "state", "", "only transactions in this state")
 		fs.IntVar(&f.limit, "limit", 100, "at most this many")
 	})
 	if err != nil {
 		return err
 	}
-	resp, err := ask(f, control.Request{Op: control.OpList, State: txn.State(f.state), Limit: f.limit}, true)
+	resp, err := request(f, control.Request{Op: control.OpList, State: txn.State(f.state), Limit: f.limit}, true)
 	if err != nil {
 		return err
 	}
@@ -225,11 +236,11 @@ func outboxExport(args []string, stdout io.Writer) error {
 	if f.out == "" {
 		return usage("--out PATH is required")
 	}
-	st, err := ask(f, control.Request{Op: control.OpStatus}, false)
+	st, err := request(f, control.Request{Op: control.OpStatus}, false)
 	if err != nil {
 		return err
 	}
-	resp, err := ask(f, control.Request{Op: control.OpExport, State: txn.State(f.state), Reveal: f.reveal}, true)
+	resp, err := request(f, control.Request{Op: control.OpExport, State: txn.State(f.state), Reveal: f.reveal}, true)
 	if err != nil {
 		return err
 	}
@@ -282,15 +293,9 @@ func syncNow(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if _, err := ask(f, control.Request{Op: control.OpSyncNow}, false); err != nil {
+	if _, err := request(f, control.Request{Op: control.OpSyncNow}, false); err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout, "sync loop woken")
 	return nil
-}
-
-func printJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
 }

@@ -147,36 +147,35 @@ func openJournal(dataDir string, readOnly bool) (*journal.Journal, error) {
 }
 
 func printerJournal(args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("printer journal", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	data := fs.String("data", config.DefaultDataDir(), "the kiosk's data directory")
-	asJSON := fs.Bool("json", false, "print JSON")
-	failed := fs.Bool("failed", false, "only the receipts still to print: failed and reprintable, or of unknown fate")
-	limit := fs.Int("limit", 0, "only the newest N entries; 0 means all")
-	if err := fs.Parse(args); err != nil {
-		return usage("%v", err)
+	var data string
+	var asJSON, failed bool
+	var limit int
+	if _, err := parseArgs("printer journal", args, 0, func(fs *flag.FlagSet) {
+		fs.StringVar(&data, "data", config.DefaultDataDir(), "the kiosk's data directory")
+		fs.BoolVar(&asJSON, "json", false, "print JSON")
+		fs.BoolVar(&failed, "failed", false, "only the receipts still to print: failed and reprintable, or of unknown fate")
+		fs.IntVar(&limit, "limit", 0, "only the newest N entries; 0 means all")
+	}); err != nil {
+		return err
 	}
-	if fs.NArg() > 0 {
-		return usage("unexpected argument %q", fs.Arg(0))
-	}
-	j, err := openJournal(*data, true)
+	j, err := openJournal(data, true)
 	if err != nil {
 		return err
 	}
 	defer j.Close()
 	var entries []*journal.Entry
-	if *failed {
+	if failed {
 		entries, err = j.Unprinted()
-		if *limit > 0 && len(entries) > *limit {
-			entries = entries[len(entries)-*limit:]
+		if limit > 0 && len(entries) > limit {
+			entries = entries[len(entries)-limit:]
 		}
 	} else {
-		entries, err = j.List(journal.Filter{Limit: *limit})
+		entries, err = j.List(journal.Filter{Limit: limit})
 	}
 	if err != nil {
 		return err
 	}
-	if *asJSON {
+	if asJSON {
 		if entries == nil {
 			entries = []*journal.Entry{}
 		}

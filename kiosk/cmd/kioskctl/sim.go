@@ -38,17 +38,16 @@ type simFlags struct {
 }
 
 func parseSim(name string, args []string, withPersona bool) (*simFlags, error) {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	f := &simFlags{}
-	fs.StringVar(&f.link, "link", "", "path of the symlink to the simulator's pty")
-	fs.IntVar(&f.baud, "baud", 0, "pace output at this line speed (0: as fast as the pty goes)")
-	if withPersona {
-		fs.StringVar(&f.persona, "persona", "", "persona whose card lies on the reader at start")
-		fs.BoolVar(&f.bare, "bare", false, "answer find and select without the CVR-100's zero padding")
-	}
-	if err := fs.Parse(args); err != nil {
-		return nil, usage("%v", err)
+	if _, err := parseArgs(name, args, 0, func(fs *flag.FlagSet) {
+		fs.StringVar(&f.link, "link", "", "path of the symlink to the simulator's pty")
+		fs.IntVar(&f.baud, "baud", 0, "pace output at this line speed (0: as fast as the pty goes)")
+		if withPersona {
+			fs.StringVar(&f.persona, "persona", "", "persona whose card lies on the reader at start")
+			fs.BoolVar(&f.bare, "bare", false, "answer find and select without the CVR-100's zero padding")
+		}
+	}); err != nil {
+		return nil, err
 	}
 	if f.link == "" {
 		return nil, usage("--link PATH is required")

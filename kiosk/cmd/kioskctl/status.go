@@ -14,33 +14,52 @@ import (
 	"taxkiosk/kiosk/control"
 	"taxkiosk/kiosk/outbox"
 	"taxkiosk/kiosk/readiness"
+	"taxkiosk/kiosk/tech"
 )
 
 func statusCommands() []command {
+	var print bool // readiness --print
 	return []command{
 		{"status", "[--data DIR] [--json]", "the running kiosk: every device, the hall link and the outbox", kioskStatus},
-		{"readiness", "[--print] [--data DIR] [--json]", "the opening checklist (--print: on the kiosk's printer too); exit 3 when not ready", kioskReadiness},
+		{"readiness", "[--print] [--data DIR] [--json]", "the opening checklist (--print: on the kiosk's printer too); exit 3 when not ready", kioskCmd[checklist]{
+			name: "readiness", flag: func(fs *flag.FlagSet) {
+				fs.BoolVar(&print, "print", false, "print the checklist on the kiosk's printer too")
+			},
+			call: func(ctx context.Context, c *control.Client, _ []string) (checklist, error) {
+				return kioskReadiness(ctx, c, print)
+			},
+			show: showChecklist, check: checkChecklist}.run},
 	}
 }
 
 // kioskStatus is the technician's first look over SSH: the same board as the maintenance
 // menu, from the running kiosk.
 func kioskStatus(args []string, stdout io.Writer) error {
-	var asJSON bool
-	f, err := parseOutbox("status", args, func(fs *flag.FlagSet, _ *outboxFlags) {
-		fs.BoolVar(&asJSON, "json", false, "print JSON")
-	})
-	if err != nil {
+	var f kioskFlags
+	var key string
+	if _, err := parseArgs("status", args, 0, func(fs *flag.FlagSet) {
+		f.define(fs, 30*time.Second)
+		keyFlag(fs, &key)
+	}); err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), f.timeout)
-	defer cancel()
-	c := &control.Client{Path: control.SocketPath(f.data)}
-	st, err := c.Status(ctx)
+	var st control.Status
+	var paper *tech.Consumables
+	err := f.ask(func(ctx context.Context, c *control.Client) (err error) {
+		if st, err = c.Status(ctx); err != nil {
+			return err
+		}
+		// The paper counter is one more cheap question; the network check is not (it may
+		// wait seconds for the hall) and has its own command.
+		if p, err := c.Consumables(ctx); err == nil {
+			paper = &p
+		}
+		return nil
+	})
 	if errors.Is(err, control.ErrNoKiosk) {
 		// A kiosk that refused to start says why on its screen only as 暂停服务; the reasons
 		// a technician can act on are checked here again.
-		if kerr := outbox.CheckKey(config.Config{DataDir: f.data}.OutboxPath(), f.key); kerr != nil {
+		if kerr := outbox.CheckKey(config.Config{DataDir: f.data}.OutboxPath(), keyOr(key, f.data)); kerr != nil {
 			return notReady("no kiosk is running with data directory %s: OUT OF SERVICE: %v", f.data, kerr)
 		}
 		return notReady("no kiosk is running with data directory %s", f.data)
@@ -48,7 +67,7 @@ func kioskStatus(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if asJSON {
+	if f.json {
 		return json.NewEncoder(stdout).Encode(st)
 	}
 	online := "unknown"
@@ -65,59 +84,54 @@ func kioskStatus(args []string, stdout io.Writer) error {
 	for _, d := range st.Devices {
 		fmt.Fprintln(stdout, "  "+d.String())
 	}
-	// The paper counter is one more cheap question; the network check is not (it may wait
-	// seconds for the hall) and has its own command.
-	if p, err := c.Consumables(ctx); err == nil {
-		printPaper(stdout, p)
+	if paper != nil {
+		return showPaper(stdout, *paper)
 	}
 	return nil
 }
 
-// kioskReadiness runs the opening checklist on the running kiosk's status; with --print the
+// checklist is the opening checklist as the kiosk answered it, and whether it printed.
+type checklist struct {
+	items    []readiness.Item
+	printed  bool
+	printKey string // why it did not print, with --print
+}
+
+// MarshalJSON keeps --json what it has always been: the items alone.
+func (c checklist) MarshalJSON() ([]byte, error) { return json.Marshal(c.items) }
+
+// kioskReadiness runs the opening checklist on the running kiosk's status; with print the
 // kiosk prints it as well, like the button on the maintenance menu.
-func kioskReadiness(args []string, stdout io.Writer) error {
-	f, _, err := parseTech("readiness", args, 0, func(fs *flag.FlagSet, f *techFlags) {
-		fs.BoolVar(&f.print, "print", false, "print the checklist on the kiosk's printer too")
-	})
+func kioskReadiness(ctx context.Context, c *control.Client, print bool) (checklist, error) {
+	if print {
+		items, key, err := c.Readiness(ctx, true)
+		return checklist{items: items, printed: key == "", printKey: key}, err
+	}
+	// The same checklist the kiosk would make, from its status: this answers a kiosk that
+	// serves the socket without the technician's side too.
+	st, err := c.Status(ctx)
 	if err != nil {
-		return err
+		return checklist{}, err
 	}
-	var items []readiness.Item
-	var printKey string
-	if err := f.call(func(ctx context.Context, c *control.Client) error {
-		if f.print {
-			var err error
-			items, printKey, err = c.Readiness(ctx, true)
-			return err
-		}
-		// The same checklist the kiosk would make, from its status: this answers a kiosk that
-		// serves the socket without the technician's side too.
-		st, err := c.Status(ctx)
-		if err != nil {
-			return err
-		}
-		items = readiness.Check(readiness.Input{Devices: st.Devices, Online: st.Online != nil && *st.Online,
-			Pending: st.Pending, OldestQueued: time.Duration(st.OldestQueued), OutOfService: st.OutOfService})
-		return nil
-	}); err != nil {
-		return err
+	return checklist{items: readiness.Check(readiness.Input{Devices: st.Devices, Online: st.Online != nil && *st.Online,
+		Pending: st.Pending, OldestQueued: time.Duration(st.OldestQueued), OutOfService: st.OutOfService})}, nil
+}
+
+func showChecklist(w io.Writer, c checklist) error {
+	for _, it := range c.items {
+		fmt.Fprintf(w, "%-4s  %-28s %s\n", it.Level, strings.TrimPrefix(it.Key, "readiness."), it.Detail)
 	}
-	if f.json {
-		if err := json.NewEncoder(stdout).Encode(items); err != nil {
-			return err
-		}
-	} else {
-		for _, it := range items {
-			fmt.Fprintf(stdout, "%-4s  %-28s %s\n", it.Level, strings.TrimPrefix(it.Key, "readiness."), it.Detail)
-		}
-		if f.print && printKey == "" {
-			fmt.Fprintln(stdout, "printed on the kiosk")
-		}
+	if c.printed {
+		fmt.Fprintln(w, "printed on the kiosk")
 	}
-	if f.print && printKey != "" {
-		return fmt.Errorf("the checklist did not print: %s", printKey)
+	return nil
+}
+
+func checkChecklist(c checklist) error {
+	if c.printKey != "" {
+		return fmt.Errorf("the checklist did not print: %s", c.printKey)
 	}
-	if !readiness.Ready(items) {
+	if !readiness.Ready(c.items) {
 		return notReady("not ready to open: clear the fail items")
 	}
 	return nil
