@@ -32,7 +32,8 @@
 // its Index in the batch when its id could not be given back as sent.
 //
 // A hall that requires kiosk certificates (hall.Opts.RequireKiosk) is reached with
-// NewTLSClient: mutual TLS with the kiosk's certificate, every batch signed with its key.
+// NewTLSClient: mutual TLS with the kiosk's certificate (read by kiosk/mtls, so that the
+// kiosk links no hall package), every batch signed with its key.
 //
 // Every client call takes a context; at its deadline the request is abandoned and the call
 // returns ErrUnreachable wrapping the context's error. Whether the hall stored an abandoned

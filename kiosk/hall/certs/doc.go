@@ -11,6 +11,9 @@
 //	server.crt server.key    the hall's server certificate
 //	kiosk-ID.crt kiosk-ID.key one per kiosk; copy both and ca.crt to that kiosk
 //
+// The kiosk reads ca.crt and its own pair through kiosk/mtls, which this package uses for
+// those file names, so that the firmware links nothing of the hall.
+//
 // TLS 1.3 only. Caveats: there is no revocation list; a lost kiosk is cut off by issuing a
 // new CA or by a deny list in front of the hall. Nothing here waits on the network, so no
 // call takes a context.
