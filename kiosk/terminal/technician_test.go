@@ -54,6 +54,7 @@ func newTechKiosk(t *testing.T) *techKiosk {
 		o.Logs = tk.ring
 		o.Log = slog.New(tk.ring)
 		o.ExportRoots = []string{filepath.Join(tk.usb, "*", "*")}
+		o.SelfTestWait = 20 * time.Second // a loaded machine reads a card slowly; the card comes at once
 	}, func(c *config.Config) {
 		c.TechnicianPINs = []string{hash}
 	})

@@ -92,6 +92,9 @@ type Opts struct {
 	// ExportRoots are glob patterns of where USB sticks are mounted, offered for exports;
 	// nil means techmenu.DefaultExportRoots.
 	ExportRoots []string
+	// SelfTestWait is how long the card and scanner self-tests wait for the technician;
+	// zero means techmenu's defaults (5 s for a card, 15 s for a code).
+	SelfTestWait time.Duration
 }
 
 // Open builds the kiosk described by c. Start runs it.
@@ -167,7 +170,7 @@ func Open(c config.Config, opts Opts) (t *Terminal, err error) {
 	t.menu = techmenu.New(techmenu.Parts{Config: c, Desk: t.desk, Reader: t.reader, Printer: paper, Scanner: t.scanner,
 		Cabinet: opts.Cabinet, Outbox: t.outbox, Sync: t.sync}, &techmenu.Opts{
 		Catalog: opts.Catalog, Log: opts.Log, Logs: opts.Logs, ConfigPath: opts.ConfigPath, ExportRoots: opts.ExportRoots,
-		Now: opts.Now, Live: func(e config.Config) {
+		Now: opts.Now, CardWait: opts.SelfTestWait, ScanWait: opts.SelfTestWait, Live: func(e config.Config) {
 			t.desk.Reconfigure(desk.Live{IdleTimeout: e.IdleTimeout.Std(), SyncWait: e.SyncWait.Std(), HallName: e.HallName, Policy: e.OfflinePolicy})
 		},
 	})
