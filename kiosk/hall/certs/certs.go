@@ -152,6 +152,12 @@ func ServerConfig(dir string) (*tls.Config, error) {
 	}, nil
 }
 
+// ClientConfig is mtls.ClientConfig, for the hall's side when it stands in for a kiosk (its
+// tests, tools): the kiosk itself reads its files through kiosk/mtls and links nothing here.
+func ClientConfig(dir, kioskID string) (*tls.Config, ed25519.PrivateKey, error) {
+	return mtls.ClientConfig(dir, kioskID)
+}
+
 // Peer returns the kiosk id and signing key of a verified client certificate.
 func Peer(cs *tls.ConnectionState) (kioskID string, pub ed25519.PublicKey, ok bool) {
 	if cs == nil || len(cs.VerifiedChains) == 0 || len(cs.VerifiedChains[0]) == 0 {
