@@ -155,7 +155,7 @@ func (t *Terminal) testScan(ctx context.Context) ([]tech.Field, string) {
 	}
 }
 
-// deliverScan hands a code to a waiting self-test, or else to the desk.
+// deliverScan hands a code to a waiting self-test, or else to the scan service.
 func (t *Terminal) deliverScan(c scanner.Code) {
 	t.scanMu.Lock()
 	ch := t.scanTest
@@ -165,7 +165,7 @@ func (t *Terminal) deliverScan(c scanner.Code) {
 		ch <- c // buffered for one; the test that set it takes only one
 		return
 	}
-	t.Desk.HandleScan(c)
+	t.Services.Scan.Handle(c)
 }
 
 // cabinet's richer side, as *gpio.Aux has it; a simpler Cabinet lacks it.

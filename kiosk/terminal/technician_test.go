@@ -405,7 +405,7 @@ func TestExportOutbox(t *testing.T) {
 	k := newTechKiosk(t)
 	ctx := context.Background()
 	k.identify("resident-male")
-	if _, err := k.term.Desk.SubmitVATReturn(ctx, k.term.Desk.VATDraft(), "zh"); err != nil {
+	if _, err := k.term.Services.Filing.Submit(ctx, k.term.Services.Filing.Draft(), "zh"); err != nil {
 		t.Fatal(err)
 	}
 	dirs := k.term.ExportDirs()

@@ -16,6 +16,7 @@ import (
 	"taxkiosk/drivers/idcard"
 	"taxkiosk/drivers/scanner"
 	"taxkiosk/drivers/serialport"
+	"taxkiosk/kiosk/clock"
 	"taxkiosk/kiosk/config"
 	"taxkiosk/kiosk/control"
 	"taxkiosk/kiosk/desk"
@@ -29,6 +30,7 @@ import (
 	"taxkiosk/kiosk/outbox"
 	"taxkiosk/kiosk/readiness"
 	"taxkiosk/kiosk/seal"
+	"taxkiosk/kiosk/services"
 	"taxkiosk/kiosk/txn"
 )
 
@@ -44,6 +46,8 @@ type Terminal struct {
 	Sync    *hallsync.Syncer
 	// Enterprises caches the hall's lookups for when it cannot be reached.
 	Enterprises *entcache.Cache
+	// Services are the taxpayer services over Desk.
+	Services services.Set
 
 	lines   []*serialport.Line
 	log     *slog.Logger
@@ -176,12 +180,21 @@ func Open(c config.Config, opts Opts) (t *Terminal, err error) {
 	t.printer = countingPrinter{Printer: t.Printer, journal: t.Journal, log: opts.Log}
 	t.Desk = desk.New(t.Reader, t.printer, t.Outbox, t.Sync, desk.Opts{
 		KioskID: c.KioskID, HallName: c.HallName, IdleTimeout: c.IdleTimeout.Duration,
-		SyncWait: c.SyncWait.Duration, Catalog: opts.Catalog, Log: opts.Log, Now: opts.Now,
+		SyncWait: c.SyncWait.Duration, Log: opts.Log, Clock: deskClock(opts.Now),
 		Cabinet: opts.Cabinet, LiftGrace: opts.LiftGrace, Policy: c.OfflinePolicy, Journal: t.Journal,
 		TechnicianPINs: c.TechnicianPINs, TechnicianCards: c.TechnicianCards, Hall: client, Enterprises: t.entCache(),
 		Devices: t.DeviceStatuses, PollEvery: opts.PollEvery, SuperviseEvery: opts.SuperviseEvery, OutOfServiceAfter: opts.OutOfServiceAfter,
 	})
+	t.Services = services.New(t.Desk, services.Opts{Catalog: opts.Catalog, Hall: client, Records: t.Outbox, Journal: t.Journal, Log: opts.Log})
 	return t, nil
+}
+
+// deskClock is the desk's clock: the system's, dated by now when a demo or a test fixes the day.
+func deskClock(now func() time.Time) clock.Clock {
+	if now == nil {
+		return clock.Real()
+	}
+	return clock.WithNow(now)
 }
 
 // hallClient is the one place the kiosk's hall client is made: mutual TLS with signed batches

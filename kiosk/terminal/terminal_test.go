@@ -19,6 +19,7 @@ import (
 	"taxkiosk/kiosk/i18n"
 	"taxkiosk/kiosk/outbox"
 	"taxkiosk/kiosk/policy"
+	"taxkiosk/kiosk/services/counter"
 	"taxkiosk/kiosk/session"
 	"taxkiosk/kiosk/terminal"
 	"taxkiosk/kiosk/terminal/terminaltest"
@@ -121,8 +122,8 @@ func TestThinPathOnline(t *testing.T) {
 	if _, ok := k.term.Desk.Person(); !ok {
 		t.Fatal("session ended while the card lay on the reader")
 	}
-	draft := k.term.Desk.VATDraft()
-	out, err := k.term.Desk.SubmitVATReturn(context.Background(), draft, i18n.ZH)
+	draft := k.term.Services.Filing.Draft()
+	out, err := k.term.Services.Filing.Submit(context.Background(), draft, i18n.ZH)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +163,7 @@ func TestThinPathOfflineThenLinkReturns(t *testing.T) {
 	k := newKiosk(t)
 	k.identify("resident-female")
 	k.demo.SetLink(false)
-	out, err := k.term.Desk.SubmitVATReturn(context.Background(), k.term.Desk.VATDraft(), i18n.ZH)
+	out, err := k.term.Services.Filing.Submit(context.Background(), k.term.Services.Filing.Draft(), i18n.ZH)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +185,7 @@ func TestThinPathOfflineThenLinkReturns(t *testing.T) {
 func TestPersonalDataNotInPlaintextOnDisk(t *testing.T) {
 	k := newKiosk(t)
 	k.identify("resident-male")
-	if _, err := k.term.Desk.SubmitVATReturn(context.Background(), k.term.Desk.VATDraft(), i18n.ZH); err != nil {
+	if _, err := k.term.Services.Filing.Submit(context.Background(), k.term.Services.Filing.Draft(), i18n.ZH); err != nil {
 		t.Fatal(err)
 	}
 	k.term.Close()
@@ -284,7 +285,7 @@ func TestGoOnWithoutTheCard(t *testing.T) {
 	if _, ok := k.term.Desk.Person(); !ok {
 		t.Fatal("the session ended although the taxpayer chose to go on")
 	}
-	if _, err := k.term.Desk.SubmitVATReturn(context.Background(), k.term.Desk.VATDraft(), i18n.ZH); err != nil {
+	if _, err := k.term.Services.Filing.Submit(context.Background(), k.term.Services.Filing.Draft(), i18n.ZH); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -299,8 +300,8 @@ func TestOfflinePolicyRefusesBeforeTheTaxpayerStarts(t *testing.T) {
 		s := k.term.Desk.Services()[0]
 		return !s.Available && s.ReasonKey == "policy.online_only"
 	})
-	_, err := k.term.Desk.SubmitVATReturn(context.Background(), k.term.Desk.VATDraft(), i18n.ZH)
-	if desk.MessageKey(err) != "policy.online_only" {
+	_, err := k.term.Services.Filing.Submit(context.Background(), k.term.Services.Filing.Draft(), i18n.ZH)
+	if counter.MessageKey(err) != "policy.online_only" {
 		t.Fatalf("offline submission of an online-only service: %v", err)
 	}
 	k.demo.SetLink(true)
@@ -323,7 +324,7 @@ func TestPrinterUnpluggedAndBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	k.waitFor("the printer back", func() bool { return k.term.Desk.Services()[0].Available })
-	out, err := k.term.Desk.SubmitVATReturn(context.Background(), k.term.Desk.VATDraft(), i18n.ZH)
+	out, err := k.term.Services.Filing.Submit(context.Background(), k.term.Services.Filing.Draft(), i18n.ZH)
 	if err != nil || !out.Printed {
 		t.Fatalf("after replug: %+v %v", out, err)
 	}
