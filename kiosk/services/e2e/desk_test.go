@@ -1,4 +1,4 @@
-package desk_test
+package e2e_test
 
 import (
 	"strings"
@@ -7,7 +7,6 @@ import (
 	"taxkiosk/kiosk/desk"
 	"taxkiosk/kiosk/hall/registry"
 	"taxkiosk/kiosk/hallapi"
-	"taxkiosk/kiosk/services/servicestest"
 	"taxkiosk/kiosk/session"
 )
 
@@ -17,32 +16,32 @@ import (
 // went on as 陈** with his enterprises).
 func TestAnotherCardEndsTheSession(t *testing.T) {
 	t.Parallel()
-	k := servicestest.Start(t, nil)
+	k := start(t, nil)
 	k.Identify("hk-resident")
 	first, _ := k.Term.Desk.Person()
 
 	// The same card back: the session goes on.
 	k.Demo.LiftCard()
-	servicestest.Next[desk.CardLifted](k)
+	next[desk.CardLifted](k)
 	if err := k.Demo.PlaceCard("hk-resident"); err != nil {
 		t.Fatal(err)
 	}
-	servicestest.Next[desk.CardReturned](k)
+	next[desk.CardReturned](k)
 	if p, ok := k.Term.Desk.Person(); !ok || p != first {
 		t.Fatalf("after the same card: %+v %t, want %+v", p, ok, first)
 	}
 
 	// Another card, after the taxpayer chose to go on without theirs.
 	k.Demo.LiftCard()
-	servicestest.Next[desk.CardLifted](k)
+	next[desk.CardLifted](k)
 	k.Term.Desk.KeepSession()
 	if err := k.Demo.PlaceCard("foreign-permanent"); err != nil {
 		t.Fatal(err)
 	}
-	if e := servicestest.Next[desk.SessionEnded](k); e.Reason != session.CardChanged {
+	if e := next[desk.SessionEnded](k); e.Reason != session.CardChanged {
 		t.Fatalf("ended %+v", e)
 	}
-	started := servicestest.Next[desk.SessionStarted](k)
+	started := next[desk.SessionStarted](k)
 	p, ok := k.Term.Desk.Person()
 	if !ok || p == first || p != started.Person || !strings.HasPrefix(p.MaskedID, "CAN") {
 		t.Fatalf("after another card: %+v (first %+v)", p, first)
@@ -58,14 +57,14 @@ func TestAnotherCardEndsTheSession(t *testing.T) {
 // card is taken, for the idle screen's headline.
 func TestCardLeftOnReader(t *testing.T) {
 	t.Parallel()
-	k := servicestest.Start(t, nil)
+	k := start(t, nil)
 	k.Identify("resident-male")
 	k.Term.Desk.EndSession(session.Finished)
-	if e := servicestest.Next[desk.CardOnReader](k); !e.On {
+	if e := next[desk.CardOnReader](k); !e.On {
 		t.Fatalf("%+v with the card still there", e)
 	}
 	k.Demo.LiftCard()
-	if e := servicestest.Next[desk.CardOnReader](k); e.On {
+	if e := next[desk.CardOnReader](k); e.On {
 		t.Fatalf("%+v after the card was taken", e)
 	}
 }

@@ -1,4 +1,4 @@
-package rating_test
+package e2e_test
 
 import (
 	"context"
@@ -9,7 +9,6 @@ import (
 
 	"taxkiosk/kiosk/i18n"
 	"taxkiosk/kiosk/outbox"
-	"taxkiosk/kiosk/services/servicestest"
 	"taxkiosk/kiosk/services/vatreturn"
 	"taxkiosk/kiosk/txn"
 )
@@ -18,7 +17,7 @@ import (
 // leads back to the return or the person (issue 12: it once carried after_txn).
 func TestRatingIsAnonymous(t *testing.T) {
 	t.Parallel()
-	k := servicestest.Start(t, nil)
+	k := start(t, nil)
 	k.Identify("resident-male")
 	ctx := context.Background()
 	out, err := k.Term.Services.Filing.Submit(ctx, vatreturn.Zero(vatreturn.Period{Type: vatreturn.Monthly, Year: 2026, Index: 11}), i18n.ZH)

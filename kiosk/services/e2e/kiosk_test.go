@@ -1,4 +1,4 @@
-package servicestest
+package e2e_test
 
 import (
 	"context"
@@ -29,8 +29,8 @@ type Kiosk struct {
 // days late.
 var Day = time.Date(2026, 12, 5, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
 
-// Start starts a kiosk; configure, if not nil, changes its configuration first.
-func Start(t *testing.T, configure func(*config.Config)) *Kiosk {
+// start starts a kiosk; configure, if not nil, changes its configuration first.
+func start(t *testing.T, configure func(*config.Config)) *Kiosk {
 	t.Helper()
 	k := terminaltest.Start(t, terminaltest.Options{Configure: configure,
 		Tune: func(o *terminal.Opts) { o.Now = func() time.Time { return Day } }})
@@ -145,8 +145,8 @@ func (k *Kiosk) Refused(name string, err, want error) {
 	}
 }
 
-// Next waits for the desk's next event of type T, skipping others.
-func Next[T desk.Event](k *Kiosk) T {
+// next waits for the desk's next event of type T, skipping others.
+func next[T desk.Event](k *Kiosk) T {
 	k.T.Helper()
 	deadline := time.After(20 * time.Second)
 	for {

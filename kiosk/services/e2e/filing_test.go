@@ -1,4 +1,4 @@
-package filing_test
+package e2e_test
 
 import (
 	"context"
@@ -12,7 +12,6 @@ import (
 	"taxkiosk/kiosk/i18n"
 	"taxkiosk/kiosk/money"
 	"taxkiosk/kiosk/services/counter"
-	"taxkiosk/kiosk/services/servicestest"
 	"taxkiosk/kiosk/services/vatreturn"
 )
 
@@ -21,7 +20,7 @@ import (
 // the same session (issue 12: 缴纳税款 once said 没有待缴税款).
 func TestFiledReturnPayableSameVisit(t *testing.T) {
 	t.Parallel()
-	k := servicestest.Start(t, nil)
+	k := start(t, nil)
 	k.Online()
 	k.Identify("resident-male")
 	ctx := context.Background()

@@ -1,4 +1,4 @@
-package payment_test
+package e2e_test
 
 import (
 	"context"
@@ -18,13 +18,12 @@ import (
 	"taxkiosk/kiosk/policy"
 	"taxkiosk/kiosk/services/counter"
 	"taxkiosk/kiosk/services/payment"
-	"taxkiosk/kiosk/services/servicestest"
 	"taxkiosk/kiosk/txn"
 )
 
 func TestPayTaxesRefusals(t *testing.T) {
 	t.Parallel()
-	k := servicestest.Start(t, nil)
+	k := start(t, nil)
 	ctx := context.Background()
 	if _, err := k.Term.Services.Payment.Pay(ctx, registry.JianguoHardware, []string{"JG-2026Q3-VAT"}, i18n.ZH); !errors.Is(err, counter.ErrNoSession) {
 		t.Fatalf("without a card: %v", err)
@@ -51,7 +50,7 @@ func TestPayTaxesRefusals(t *testing.T) {
 
 func TestPayTaxesNeedsAnAgreement(t *testing.T) {
 	t.Parallel()
-	k := servicestest.Start(t, nil)
+	k := start(t, nil)
 	k.Identify("resident-elderly") // Defu Housekeeping has no tripartite agreement
 	_, err := k.Term.Services.Payment.Pay(context.Background(), registry.DefuHousekeeping, []string{"X"}, i18n.ZH)
 	k.Refused("no agreement", err, payment.ErrNoAgreement)
@@ -59,7 +58,7 @@ func TestPayTaxesNeedsAnAgreement(t *testing.T) {
 
 func TestPayTaxesOfflineRefusedByPolicy(t *testing.T) {
 	t.Parallel()
-	k := servicestest.Start(t, nil)
+	k := start(t, nil)
 	k.Identify("resident-male")
 	k.Offline()
 	var pay desk.Availability
@@ -83,7 +82,7 @@ func TestPayTaxesOfflineRefusedByPolicy(t *testing.T) {
 
 func TestPayTaxesOnceOnline(t *testing.T) {
 	t.Parallel()
-	k := servicestest.Start(t, nil)
+	k := start(t, nil)
 	k.Online()
 	k.Identify("resident-male")
 	ctx := context.Background()
@@ -135,7 +134,7 @@ func TestPayTaxesOnceOnline(t *testing.T) {
 // is accepted.
 func TestPayTaxesTwiceAtOnce(t *testing.T) {
 	t.Parallel()
-	k := servicestest.Start(t, nil)
+	k := start(t, nil)
 	k.Online()
 	k.Identify("foreign-permanent") // financial officer of Gangying Trading, large taxes due
 	items := []string{"GY-2026-11-VAT", "GY-2026-11-UMT"}
@@ -169,7 +168,7 @@ func TestPayTaxesTwiceAtOnce(t *testing.T) {
 func TestPayTaxesPendingOffline(t *testing.T) {
 	t.Parallel()
 	limit := money.Yuan(5000)
-	k := servicestest.Start(t, func(c *config.Config) {
+	k := start(t, func(c *config.Config) {
 		c.SyncWait = config.Duration{Duration: time.Second}
 		c.OfflinePolicy.Services["tax_payment"] = policy.Rule{Mode: policy.OfflineLimited, MaxQueued: 5, MaxAmount: &limit}
 	})
@@ -206,18 +205,4 @@ func TestPayTaxesPendingOffline(t *testing.T) {
 			t.Fatalf("after the link returned: %+v (stored %t)", res, ok)
 		}
 	}
-}
-
-func ExampleBill() {
-	e := registry.Demo()
-	jg, _ := e.Enterprise(registry.JianguoHardware)
-	paid := time.Date(2026, 12, 5, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
-	// 220.50 and 94.50 yuan due 2026-10-23, 43 days late: surcharges 4.74 and 2.03.
-	bill, ok := payment.Bill(jg, []string{"JG-2026Q3-UMT", "JG-2026Q3-EDU", "JG-2026-11-STAMP"}, paid)
-	fmt.Println(bill.Tax, bill.Surcharge, bill.Total(), ok)
-	_, ok = payment.Bill(jg, []string{"JG-2026Q3-UMT", "JG-2026Q3-UMT"}, paid)
-	fmt.Println(ok)
-	// Output:
-	// 352.80 6.77 359.57 true
-	// false
 }

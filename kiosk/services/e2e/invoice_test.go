@@ -1,4 +1,4 @@
-package invoice_test
+package e2e_test
 
 import (
 	"context"
@@ -14,13 +14,12 @@ import (
 	"taxkiosk/kiosk/i18n"
 	"taxkiosk/kiosk/services/counter"
 	"taxkiosk/kiosk/services/invoice"
-	"taxkiosk/kiosk/services/servicestest"
 	"taxkiosk/kiosk/txn"
 )
 
 func TestCollectInvoicesRefusals(t *testing.T) {
 	t.Parallel()
-	k := servicestest.Start(t, nil)
+	k := start(t, nil)
 	ctx := context.Background()
 	if _, err := k.Term.Services.Invoice.Collect(ctx, registry.JianguoHardware, "04", 1, i18n.ZH); !errors.Is(err, counter.ErrNoSession) {
 		t.Fatalf("without a card: %v", err)
@@ -53,7 +52,7 @@ func TestCollectInvoicesRefusals(t *testing.T) {
 
 func TestCollectInvoicesOnline(t *testing.T) {
 	t.Parallel()
-	k := servicestest.Start(t, nil)
+	k := start(t, nil)
 	k.Online()
 	k.Identify("resident-male")
 	out, err := k.Term.Services.Invoice.Collect(context.Background(), registry.JianguoHardware, "04", 25, i18n.ZH) // the limit itself
@@ -89,7 +88,7 @@ func TestCollectInvoicesOnline(t *testing.T) {
 
 func TestCollectInvoicesOfflineThenLinkReturns(t *testing.T) {
 	t.Parallel()
-	k := servicestest.Start(t, func(c *config.Config) { c.SyncWait = config.Duration{Duration: time.Second} })
+	k := start(t, func(c *config.Config) { c.SyncWait = config.Duration{Duration: time.Second} })
 	k.Identify("resident-elderly") // Defu Housekeeping: "04" up to 5
 	k.Offline()
 	for _, a := range k.Term.Desk.Services() {
