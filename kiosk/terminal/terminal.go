@@ -75,7 +75,8 @@ type Opts struct {
 	// MaxBackoff bounds the sync loop's wait between failed attempts; zero means 10 s, so a
 	// returning link is noticed within seconds even when nobody taps anything.
 	MaxBackoff time.Duration
-	// Now is the desk's clock (sessions, receipts); nil means time.Now.
+	// Now dates the desk's clock (sessions, receipts, and the grace periods measured by it:
+	// a frozen Now never lets one elapse); nil means the system clock.
 	Now func() time.Time
 	// ProbeEvery is how often the idle sync loop asks whether the hall is there; zero means
 	// 5 s, so the network indicator follows a pulled cable within seconds.

@@ -87,7 +87,7 @@ func TestSubmitHandsInTheComputedReturn(t *testing.T) {
 	a := f.Accepted[0]
 	want, _ := s.Compute(r)
 	want.Filer.Kind = vatreturn.FilerSelf // a return without a filer is one's own
-	if a.Txn.Kind != txn.KindVATReturn || a.Amount != int64(want.TaxPayable) || want.TaxPayable <= 0 || string(a.Txn.Body) != string(want.Body()) {
+	if a.Txn.Kind != txn.KindVATReturn || a.Amount != want.TaxPayable || want.TaxPayable <= 0 || string(a.Txn.Body) != string(want.Body()) {
 		t.Fatalf("handed in %+v (amount %d), want the computed return with %s payable", a.Txn, a.Amount, want.TaxPayable)
 	}
 	if out.Owed == nil || out.Owed.Amount != want.Total() || out.Owed.Due != "2026-12-15" || out.Owed.ItemIDs != nil {

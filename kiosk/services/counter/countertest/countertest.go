@@ -9,6 +9,7 @@ import (
 
 	"taxkiosk/drivers/escpos"
 	"taxkiosk/kiosk/hallapi"
+	"taxkiosk/kiosk/money"
 	"taxkiosk/kiosk/outbox"
 	"taxkiosk/kiosk/services/counter"
 	"taxkiosk/kiosk/txn"
@@ -50,7 +51,7 @@ type Fake struct {
 type Accepted struct {
 	Txn     txn.Txn
 	Always  bool
-	Amount  int64
+	Amount  money.Amount // what the offline policy was to count
 	Receipt *escpos.Document
 }
 
@@ -99,7 +100,7 @@ func (f *Fake) Submit(ctx context.Context, s counter.Submission) (counter.Outcom
 		}
 	}
 	out := counter.Outcome{TxnID: t.ID, Kind: t.Kind, Seq: t.Seq, AcceptedAt: at}
-	a := Accepted{Txn: t, Always: s.Always, Amount: int64(s.Amount)}
+	a := Accepted{Txn: t, Always: s.Always, Amount: s.Amount}
 	if s.Receipt != nil {
 		out.Delivered = delivered
 		a.Receipt = s.Receipt(t, delivered)
