@@ -9,6 +9,7 @@ import (
 	"taxkiosk/drivers/escpos"
 	"taxkiosk/drivers/gpio"
 	"taxkiosk/kiosk/desk"
+	"taxkiosk/kiosk/maint"
 	"taxkiosk/kiosk/outbox"
 	"taxkiosk/kiosk/services/counter"
 	"taxkiosk/kiosk/session"
@@ -196,5 +197,40 @@ func TestHelpBlinksForItsTime(t *testing.T) {
 		if m == gpio.TowerOff {
 			break
 		}
+	}
+}
+
+// TestPINLockoutOnTheClock: five wrong PINs lock entry for a minute of the clock, each
+// attempt audited; the right PIN is refused while locked and opens maintenance after,
+// which a taxpayer's session in progress would have prevented.
+func TestPINLockoutOnTheClock(t *testing.T) {
+	t.Parallel()
+	hash, err := maint.HashPIN("246810")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := newDesk(t, func(o *desk.Opts) { o.TechnicianPINs = []string{hash} })
+	ctx := context.Background()
+	for i := 1; i <= 5; i++ {
+		err := k.EnterMaintenance(ctx, "000000", "screen")
+		var locked *desk.LockedError
+		switch {
+		case i < 5 && !errors.Is(err, desk.ErrWrongPIN):
+			t.Fatalf("wrong PIN %d: %v", i, err)
+		case i == 5 && (!errors.As(err, &locked) || locked.Wait != maint.FirstLock):
+			t.Fatalf("fifth wrong PIN: %v", err)
+		}
+	}
+	k.clock.Advance(maint.FirstLock - time.Second)
+	var locked *desk.LockedError
+	if err := k.EnterMaintenance(ctx, "246810", "screen"); !errors.As(err, &locked) || locked.Wait != time.Second {
+		t.Fatalf("the right PIN while locked: %v", err)
+	}
+	k.clock.Advance(time.Second)
+	if err := k.EnterMaintenance(ctx, "246810", "screen"); err != nil || !k.InMaintenance() || k.cabinet.light() != gpio.TowerOn {
+		t.Fatalf("after the lock: %v, in maintenance %t, light %s", err, k.InMaintenance(), k.cabinet.light())
+	}
+	if recs, _ := k.outbox.List(outbox.Filter{}); len(recs) != 6 {
+		t.Fatalf("%d audit records, want five failures and the entry", len(recs))
 	}
 }
