@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"taxkiosk/drivers/gpio"
+	"taxkiosk/kiosk/clock"
+	"taxkiosk/kiosk/services/counter"
 	"taxkiosk/kiosk/txn"
 )
 
@@ -39,14 +41,15 @@ func (d *Desk) cabinetEvent(ctx context.Context, e gpio.Event) {
 // and the tower light blinks. The number identifies the call for the screen.
 func (d *Desk) CallHelp(ctx context.Context, source string) (number string, err error) {
 	tp, _ := d.sess.Taxpayer()
-	t, err := d.accept(ctx, txn.KindHelpRequest, tp, map[string]any{"source": source, "session": tp != nil})
+	out, err := d.record(ctx, txn.KindHelpRequest, tp, map[string]any{"source": source, "session": tp != nil})
 	if err != nil {
 		return "", err
 	}
-	d.tower.update(func(t *towerState) { t.helpUntil = time.Now().Add(helpLight) })
-	time.AfterFunc(helpLight, func() { d.tower.update(nil) })
-	d.emit(HelpCalled{Number: ReceiptNumber(t.Seq)})
-	return ReceiptNumber(t.Seq), nil
+	d.tower.update(func(t *towerState) { t.helpUntil = d.clock.Now().Add(helpLight) })
+	d.clock.AfterFunc(helpLight, func() { d.tower.update(nil) })
+	number = counter.ReceiptNumber(out.Seq)
+	d.emit(HelpCalled{Number: number})
+	return number, nil
 }
 
 // doorChanged records the cabinet door opening as a tamper alarm for the hall and keeps the
@@ -62,7 +65,7 @@ func (d *Desk) doorChanged(ctx context.Context, open bool) {
 		return
 	}
 	d.log.Warn("desk: cabinet door opened: tamper alarm")
-	d.accept(ctx, txn.KindTamper, nil, map[string]any{"door": "open", "session": d.sess.Active()}) // logs a failure
+	d.record(ctx, txn.KindTamper, nil, map[string]any{"door": "open", "session": d.sess.Active()}) // logs a failure
 }
 
 // towerState is every reason the tower light shows something. The light is derived from all
@@ -91,6 +94,7 @@ type tower struct {
 	st    towerState
 	shown gpio.TowerMode
 	cab   Cabinet
+	clock clock.Clock
 	log   interface{ Warn(string, ...any) }
 }
 
@@ -102,7 +106,7 @@ func (t *tower) update(f func(*towerState)) {
 	if f != nil {
 		f(&t.st)
 	}
-	mode := t.st.mode(time.Now())
+	mode := t.st.mode(t.clock.Now())
 	if t.cab == nil || mode == t.shown {
 		return
 	}

@@ -1,59 +1,23 @@
 package desk
 
-import "errors"
-
-var (
-	// ErrNoSession is returned for a service call when no taxpayer has identified.
-	ErrNoSession = errors.New("desk: no taxpayer session")
-	// ErrNotAccepted wraps a storage failure: the transaction was not committed, so nothing
-	// may report success.
-	ErrNotAccepted = errors.New("desk: transaction not accepted")
+import (
+	"errors"
+	"time"
 )
 
-// RefusedError: the offline policy or the storage's state does not let this transaction be
-// accepted now; ReasonKey says why and what to do.
-type RefusedError struct{ ReasonKey string }
-
-func (e *RefusedError) Error() string { return "desk: not accepted now: " + e.ReasonKey }
-
-// MessageKey names the translation of a desk error for the taxpayer's screen.
-func MessageKey(err error) string {
-	switch {
-	case err == nil:
-		return ""
-	case errors.As(err, new(*RefusedError)):
-		var r *RefusedError
-		errors.As(err, &r)
-		return r.ReasonKey
-	case errors.Is(err, ErrNoSession):
-		return "error.no_session"
-	case errors.Is(err, ErrNotAccepted):
-		return "error.store_failed"
-	}
-	return "error.unexpected"
-}
-
-// Refusals of invoice collection and tax payment: the request does not fit what the hall said
-// of the taxpayer's enterprises, so nothing was accepted. Each carries the key the screen
-// shows; the screens normally prevent them, so they guard against a stale or forged choice.
 var (
-	// ErrInvoiceEnterprise: the enterprise is not one the taxpayer acts for.
-	ErrInvoiceEnterprise = &RefusedError{ReasonKey: "invoice.unknown_enterprise"}
-	// ErrTypeNotApproved: the enterprise holds no approval for this invoice type.
-	ErrTypeNotApproved = &RefusedError{ReasonKey: "invoice.type_not_approved"}
-	// ErrQuantity: the quantity is below one or above the approval's limit per collection.
-	ErrQuantity = &RefusedError{ReasonKey: "invoice.bad_quantity"}
-	// ErrPayEnterprise: the enterprise is not one the taxpayer acts for.
-	ErrPayEnterprise = &RefusedError{ReasonKey: "pay.unknown_enterprise"}
-	// ErrNoAgreement: the enterprise has no tripartite debit agreement to pay through.
-	ErrNoAgreement = &RefusedError{ReasonKey: "pay.no_agreement"}
-	// ErrNoItems: a payment must name at least one outstanding tax, each once.
-	ErrNoItems = &RefusedError{ReasonKey: "pay.no_items"}
-	// ErrNotOutstanding: an item is not among the enterprise's outstanding taxes.
-	ErrNotOutstanding = &RefusedError{ReasonKey: "pay.not_outstanding"}
-	// ErrPaymentPending: an item is already in a payment accepted here that the hall has
-	// not answered; paying it again could debit the account twice.
-	ErrPaymentPending = &RefusedError{ReasonKey: "pay.in_progress"}
-	// ErrAlreadyPaid: an item is in a payment the hall approved.
-	ErrAlreadyPaid = &RefusedError{ReasonKey: "pay.already_paid"}
+	// ErrSessionActive: maintenance waits until the taxpayer at the kiosk has finished;
+	// a session in progress is never cut off.
+	ErrSessionActive = errors.New("desk: a taxpayer is being served")
+	// ErrWrongPIN: the PIN matched no technician.
+	ErrWrongPIN = errors.New("desk: wrong PIN")
+	// ErrNoPINs: no technician PIN is configured; maintenance is only open from kioskctl.
+	ErrNoPINs = errors.New("desk: no technician PIN configured")
+	// ErrUnknownCard: the card placed at the PIN pad is not on the technicians' allow list.
+	ErrUnknownCard = errors.New("desk: card not on the technicians' allow list")
 )
+
+// LockedError: too many wrong PINs; entry is refused for Wait.
+type LockedError struct{ Wait time.Duration }
+
+func (e *LockedError) Error() string { return "desk: maintenance entry locked for " + e.Wait.String() }

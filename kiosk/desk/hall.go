@@ -7,18 +7,14 @@ import (
 	"sync"
 	"time"
 
-	"taxkiosk/drivers/scanner"
 	"taxkiosk/kiosk/hallapi"
-	"taxkiosk/kiosk/txn"
 )
 
-// HallServices are the hall's answers a taxpayer waits for at the kiosk: whom they may act
-// for, and whether an invoice is genuine. Offline, the desk goes on without them: the
-// taxpayer types a credit code, and invoice checks are queued.
-type HallServices interface {
+// EnterpriseLookup is the hall's answer a taxpayer waits for at the kiosk: whom they may act
+// for. Offline, the desk goes on without it: the cache answers, or the taxpayer types a
+// credit code.
+type EnterpriseLookup interface {
 	Lookup(ctx context.Context, idNumber string, sess hallapi.Session) ([]hallapi.Enterprise, error)
-	VerifyInvoice(ctx context.Context, q hallapi.InvoiceQuery) (hallapi.Verification, error)
-	TakeTicket(ctx context.Context, business string) (hallapi.Ticket, error)
 }
 
 // hallAsk bounds a question to the hall asked while a taxpayer waits.
@@ -64,11 +60,14 @@ func (d *Desk) beginSession(ctx context.Context) {
 		cancel()
 	}
 	d.ents.mu.Lock()
-	d.ents.sam, d.ents.card = sam, hallapi.Session{CardReadAt: d.opts.Now().UTC(), SAMID: sam}
+	d.ents.sam, d.ents.card = sam, hallapi.Session{CardReadAt: d.clock.Now().UTC(), SAMID: sam}
 	d.ents.mu.Unlock()
 }
 
-// cardSession is the current card session as the hall is told about it.
+// CardSession is the current card session as the hall is told about it: lookups and
+// payments carry it, and the hall answers only within it.
+func (d *Desk) CardSession() hallapi.Session { return d.ents.cardSession() }
+
 func (e *enterprises) cardSession() hallapi.Session {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -122,7 +121,7 @@ func (d *Desk) askHallOrCache(ctx context.Context, idNumber string) ([]hallapi.E
 		cancel()
 		if err == nil {
 			if d.opts.Enterprises != nil {
-				if perr := d.opts.Enterprises.Put(idNumber, list, d.opts.Now()); perr != nil {
+				if perr := d.opts.Enterprises.Put(idNumber, list, d.clock.Now()); perr != nil {
 					d.log.Warn("desk: enterprise cache not updated", "err", perr)
 				}
 			}
@@ -162,32 +161,19 @@ func (d *Desk) EnterprisesCachedAt() time.Time {
 	return at.In(d.opts.Location) // as the receipts show times
 }
 
-// Verification is the hall's verdict on a scanned invoice, or Queued when the hall could not
-// be asked and the check was accepted for later.
-type Verification struct {
-	Result  string // hallapi.InvoiceGenuine, InvoiceNotFound, InvoiceMismatch, or "" when queued
-	Message hallapi.Text
-	Queued  bool
-	Number  string // the queued check's number, to follow it up by its receipt
-}
-
-// VerifyInvoice checks a scanned invoice with the hall; offline, the check becomes a
-// transaction whose result comes later.
-func (d *Desk) VerifyInvoice(ctx context.Context, inv *scanner.Invoice) (Verification, error) {
-	q := hallapi.InvoiceQuery{TypeCode: inv.TypeCode, InvoiceCode: inv.InvoiceCode, InvoiceNumber: inv.InvoiceNumber,
-		Amount: inv.Amount, Date: inv.Date, CheckCode: inv.CheckCode}
-	if d.opts.Hall != nil && d.uplink.Status().Online {
-		qctx, cancel := context.WithTimeout(ctx, hallAsk)
-		v, err := d.opts.Hall.VerifyInvoice(qctx, q)
-		cancel()
-		if err == nil {
-			return Verification{Result: v.Result, Message: v.Message}, nil
-		}
-		d.log.Info("desk: invoice check queued", "err", err)
+// RefreshEnterprises asks the hall again whom the taxpayer acts for (after a return the hall
+// accepted with tax payable, so that the payment screens list what it now owes) and keeps the
+// answer for the session. live is false when the hall could not be asked: a cached list
+// predates what was just filed, so it is neither kept nor returned.
+func (d *Desk) RefreshEnterprises(ctx context.Context) (list []hallapi.Enterprise, live bool) {
+	tp, ok := d.sess.Taxpayer()
+	if !ok {
+		return nil, false
 	}
-	t, err := d.accept(ctx, txn.KindInvoiceVerification, nil, q)
-	if err != nil {
-		return Verification{}, err
+	list, cachedAt, err := d.askHallOrCache(ctx, tp.IDNumber)
+	if err != nil || !cachedAt.IsZero() {
+		return nil, false
 	}
-	return Verification{Queued: true, Number: ReceiptNumber(t.Seq)}, nil
+	d.ents.set(list, cachedAt)
+	return list, true
 }

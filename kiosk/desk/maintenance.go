@@ -2,34 +2,15 @@ package desk
 
 import (
 	"context"
-	"errors"
-	"time"
 
 	"taxkiosk/kiosk/maint"
 	"taxkiosk/kiosk/txn"
 )
 
-var (
-	// ErrSessionActive: maintenance waits until the taxpayer at the kiosk has finished;
-	// a session in progress is never cut off.
-	ErrSessionActive = errors.New("desk: a taxpayer is being served")
-	// ErrWrongPIN: the PIN matched no technician.
-	ErrWrongPIN = errors.New("desk: wrong PIN")
-	// ErrNoPINs: no technician PIN is configured; maintenance is only open from kioskctl.
-	ErrNoPINs = errors.New("desk: no technician PIN configured")
-	// ErrUnknownCard: the card placed at the PIN pad is not on the technicians' allow list.
-	ErrUnknownCard = errors.New("desk: card not on the technicians' allow list")
-)
-
-// LockedError: too many wrong PINs; entry is refused for Wait.
-type LockedError struct{ Wait time.Duration }
-
-func (e *LockedError) Error() string { return "desk: maintenance entry locked for " + e.Wait.String() }
-
 // EnterMaintenance takes the kiosk out of taxpayer service for a technician with a right
 // PIN. Every attempt, right or wrong, is an audit transaction for the hall.
 func (d *Desk) EnterMaintenance(ctx context.Context, pin, via string) error {
-	now := d.opts.Now()
+	now := d.clock.Now()
 	if w := d.lockout.Wait(now); w > 0 {
 		return &LockedError{Wait: w}
 	}
@@ -89,5 +70,5 @@ func (d *Desk) Audit(ctx context.Context, action string, detail map[string]any) 
 
 func (d *Desk) audit(ctx context.Context, action string, detail map[string]any) {
 	d.log.Info("desk: technician", "action", action)
-	d.accept(ctx, txn.KindAudit, nil, map[string]any{"action": action, "detail": detail}) // logs a failure
+	d.record(ctx, txn.KindAudit, nil, map[string]any{"action": action, "detail": detail}) // logs a failure
 }

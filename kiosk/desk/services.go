@@ -80,7 +80,7 @@ func (d *Desk) Services() []Availability {
 		case d.sup.printer() != nil:
 			a.Available, a.ReasonKey = false, blockedByPrinter(d.sup.printer())
 		default:
-			if dec := d.policyCheck(s, 0); !dec.Allowed {
+			if dec := d.policyCheck(serviceKinds[s], 0); !dec.Allowed {
 				a.Available, a.ReasonKey = false, dec.ReasonKey
 			}
 		}
@@ -108,14 +108,14 @@ var serviceKinds = map[Service]txn.Kind{
 // services are the services a taxpayer can start, in screen order.
 var services = []Service{ServiceVAT, ServiceInvoice, ServicePayment, ServiceCertificate}
 
-// policyCheck asks the offline policy whether service may take amount now.
-func (d *Desk) policyCheck(s Service, amount money.Amount) policy.Decision {
+// policyCheck asks the offline policy whether a transaction of kind may take amount now.
+func (d *Desk) policyCheck(kind txn.Kind, amount money.Amount) policy.Decision {
 	pending, err := d.outbox.PendingByKind()
 	if err != nil {
 		return policy.Decision{ReasonKey: "policy.out_of_service"}
 	}
-	snap := policy.SnapshotOf(d.uplink.Status().Online, d.outbox.Healthy() != nil, d.opts.Now(), pending)
-	return d.policy().Check(string(serviceKinds[s]), amount, snap)
+	snap := policy.SnapshotOf(d.uplink.Status().Online, d.outbox.Healthy() != nil, d.clock.Now(), pending)
+	return d.policy().Check(string(kind), amount, snap)
 }
 
 // blockedByPrinter names the text that explains a service waiting for the printer:

@@ -74,7 +74,7 @@ func (d *Desk) superviseDevices(ctx context.Context, printErr error) (changed bo
 		facilities[2].ReasonKey = blockedByPrinter(printErr)
 	}
 
-	now := time.Now() // the grace is real time, whatever clock the receipts use
+	now := d.clock.Now()
 	d.health.mu.Lock()
 	if d.health.downFor == nil {
 		d.health.downFor = map[Facility]int{}

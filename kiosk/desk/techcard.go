@@ -27,7 +27,7 @@ func (d *Desk) technicianCard(ctx context.Context, card *idcard.Card) {
 	if seen == d.techSeen {
 		return // the refused card still lies there
 	}
-	now := d.opts.Now()
+	now := d.clock.Now()
 	if w := d.lockout.Wait(now); w > 0 {
 		d.techSeen = seen
 		d.emit(TechnicianRefused{Err: &LockedError{Wait: w}})

@@ -15,6 +15,10 @@
 // While transactions are acknowledged but have no result yet (a hall that decides later),
 // Run also pulls GET /v1/results every Opts.ResultsEvery from a cursor kept in the outbox.
 //
+// Settled signals the hall's answer on one transaction once it is committed to the outbox:
+// the front desk's receipt waits on it to say "delivered" instead of asking the outbox over
+// and over.
+//
 // Delivery is at-least-once (a batch whose answer was lost is resent) and the hall
 // deduplicates on (kiosk id, transaction id), so every accepted transaction is stored at the
 // hall exactly once.

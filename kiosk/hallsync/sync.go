@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"time"
 
@@ -54,6 +56,8 @@ type Syncer struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 	batch  int // current batch size; shrinks when the hall says a batch is too large
+	// settled are the receipts waiting for the hall's answer on a transaction (Settled).
+	settled map[string][]chan struct{}
 }
 
 // New makes a Syncer; Start or Run it to deliver.
@@ -327,7 +331,11 @@ func refusesTxns(e *hallapi.Error) bool {
 func (s *Syncer) refuse(id string, e *hallapi.Error) error {
 	now := s.o.Now()
 	s.logf("hall refused transaction", "id", id, "status", e.Status, "code", e.Code)
-	return s.ob.Settle(now, nil, map[string]txn.Result{id: {State: txn.Rejected, Code: e.Code, Message: e.Message, At: now}})
+	if err := s.ob.Settle(now, nil, map[string]txn.Result{id: {State: txn.Rejected, Code: e.Code, Message: e.Message, At: now}}); err != nil {
+		return err
+	}
+	s.answered([]string{id})
+	return nil
 }
 
 // apply records the hall's answer to a batch of ids.
@@ -372,6 +380,8 @@ func (s *Syncer) apply(ids []string, resp hallapi.BatchResponse) error {
 	if err := s.ob.Settle(now, acked, results); err != nil {
 		return err
 	}
+	s.answered(acked)
+	s.answered(slices.Collect(maps.Keys(results)))
 	if len(pending) > 0 {
 		rest := make([]string, 0, len(pending))
 		for _, id := range ids {

@@ -5,27 +5,29 @@ import (
 	"time"
 
 	"taxkiosk/drivers/idcard"
+	"taxkiosk/kiosk/clock/clocktest"
 )
 
 func TestIdleAndWipe(t *testing.T) {
-	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
-	m := New(60*time.Second, func() time.Time { return now })
+	t.Parallel()
+	clock := clocktest.New(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
+	m := New(60*time.Second, clock.Now)
 	photo := []byte{1, 2, 3, 4}
 	card := &idcard.Card{Name: "张伟", IDNumber: "41040219800101123X", Photo: photo}
 	p := m.Begin(card)
 	if p.MaskedName != "张*" || p.MaskedID != "4104**********123X" {
 		t.Fatalf("person %+v", p)
 	}
-	now = now.Add(45 * time.Second)
+	clock.Advance(45 * time.Second)
 	if m.Expired() || m.Remaining() != 15*time.Second {
 		t.Fatalf("remaining %v", m.Remaining())
 	}
 	m.Touch()
-	now = now.Add(59 * time.Second)
+	clock.Advance(59 * time.Second)
 	if m.Expired() {
 		t.Fatal("expired although touched 59 s ago")
 	}
-	now = now.Add(time.Second)
+	clock.Advance(time.Second)
 	if !m.Expired() {
 		t.Fatal("not expired after 60 s idle")
 	}

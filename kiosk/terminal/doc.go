@@ -8,7 +8,7 @@
 // A Terminal hands out what its callers drive, not its parts: Desk for the taxpayer screens,
 // Menu for the maintenance pages and the control socket, NetState and Link for the network
 // indicator, Records for what the kiosk holds. Scanned codes go to a scanner self-test
-// waiting in the menu (techmenu.Menu.TakeScan), else to the desk.
+// waiting in the menu (techmenu.Menu.TakeScan), else to the scan service.
 //
 // Devices that are absent at start are not an error: their lines reopen by themselves when
 // the device appears, and the desk reports them unavailable meanwhile. Storage that cannot

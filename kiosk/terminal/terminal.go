@@ -16,6 +16,7 @@ import (
 	"taxkiosk/drivers/idcard"
 	"taxkiosk/drivers/scanner"
 	"taxkiosk/drivers/serialport"
+	"taxkiosk/kiosk/clock"
 	"taxkiosk/kiosk/config"
 	"taxkiosk/kiosk/control"
 	"taxkiosk/kiosk/desk"
@@ -28,6 +29,7 @@ import (
 	"taxkiosk/kiosk/mtls"
 	"taxkiosk/kiosk/outbox"
 	"taxkiosk/kiosk/seal"
+	"taxkiosk/kiosk/services"
 	"taxkiosk/kiosk/techmenu"
 	"taxkiosk/kiosk/txn"
 )
@@ -44,6 +46,8 @@ type Terminal struct {
 	outbox  *outbox.Outbox
 	journal *journal.Journal
 	sync    *hallsync.Syncer
+	// services are the taxpayer services over the desk.
+	services services.Set
 	// enterprises caches the hall's lookups for when it cannot be reached; nil when its file
 	// is unusable.
 	enterprises *entcache.Cache
@@ -61,7 +65,8 @@ type Opts struct {
 	// MaxBackoff bounds the sync loop's wait between failed attempts; zero means 10 s, so a
 	// returning link is noticed within seconds even when nobody taps anything.
 	MaxBackoff time.Duration
-	// Now is the desk's clock (sessions, receipts); nil means time.Now.
+	// Now dates the desk's clock (sessions, receipts, and the grace periods measured by it:
+	// a frozen Now never lets one elapse); nil means the system clock.
 	Now func() time.Time
 	// ProbeEvery is how often the idle sync loop asks whether the hall is there; zero means
 	// 5 s, so the network indicator follows a pulled cable within seconds.
@@ -162,7 +167,7 @@ func Open(c config.Config, opts Opts) (t *Terminal, err error) {
 	paper := techmenu.NewPaperCounter(t.printer, t.journal, opts.Log)
 	t.desk = desk.New(t.reader, paper, t.outbox, t.sync, desk.Opts{
 		KioskID: c.KioskID, HallName: c.HallName, IdleTimeout: c.IdleTimeout.Std(),
-		SyncWait: c.SyncWait.Std(), Catalog: opts.Catalog, Log: opts.Log, Now: opts.Now,
+		SyncWait: c.SyncWait.Std(), Log: opts.Log, Clock: deskClock(opts.Now),
 		Cabinet: opts.Cabinet, LiftGrace: opts.LiftGrace, Policy: c.OfflinePolicy, Journal: t.journal,
 		TechnicianPINs: c.TechnicianPINs, TechnicianCards: c.TechnicianCards, Hall: client, Enterprises: t.entCache(),
 		Devices: t.deviceStatuses, PollEvery: opts.PollEvery, SuperviseEvery: opts.SuperviseEvery, OutOfServiceAfter: opts.OutOfServiceAfter,
@@ -174,7 +179,16 @@ func Open(c config.Config, opts Opts) (t *Terminal, err error) {
 			t.desk.Reconfigure(desk.Live{IdleTimeout: e.IdleTimeout.Std(), SyncWait: e.SyncWait.Std(), HallName: e.HallName, Policy: e.OfflinePolicy})
 		},
 	})
+	t.services = services.New(t.desk, services.Opts{Catalog: opts.Catalog, Hall: client, Records: t.outbox, Journal: t.journal, Log: opts.Log})
 	return t, nil
+}
+
+// deskClock is the desk's clock: the system's, dated by now when a demo or a test fixes the day.
+func deskClock(now func() time.Time) clock.Clock {
+	if now == nil {
+		return clock.Real()
+	}
+	return clock.WithNow(now)
 }
 
 // hallClient is the one place the kiosk's hall client is made: mutual TLS with signed batches
@@ -253,12 +267,12 @@ func (t *Terminal) scan(ctx context.Context) {
 	}
 }
 
-// deliverScan hands a code to a waiting scanner self-test, or else to the desk.
+// deliverScan hands a code to a waiting scanner self-test, or else to the scan service.
 func (t *Terminal) deliverScan(c scanner.Code) {
 	if t.menu.TakeScan(c) {
 		return
 	}
-	t.desk.HandleScan(c)
+	t.services.Scan.Handle(c)
 }
 
 // deviceStatuses is every device in the common status model, for the desk's supervision
@@ -267,6 +281,9 @@ func (t *Terminal) deviceStatuses() []device.Status { return t.menu.DeviceStatus
 
 // Desk is the front desk the taxpayer screens drive.
 func (t *Terminal) Desk() *desk.Desk { return t.desk }
+
+// Services are the taxpayer services, each over the desk.
+func (t *Terminal) Services() services.Set { return t.services }
 
 // Menu is the technician's side: the maintenance pages and the control socket drive it.
 func (t *Terminal) Menu() *techmenu.Menu { return t.menu }
@@ -277,6 +294,11 @@ func (t *Terminal) Config() config.Config { return t.cfg }
 
 // Link is how the sync loop finds the hall now.
 func (t *Terminal) Link() hallsync.SyncStatus { return t.sync.Status() }
+
+// LinkChanges delivers the sync loop's status after every change until stop is called.
+func (t *Terminal) LinkChanges() (changes <-chan hallsync.SyncStatus, stop func()) {
+	return t.sync.Subscribe()
+}
 
 // Records lists the transactions the kiosk holds, personal data sealed, as outbox.List.
 func (t *Terminal) Records(f outbox.Filter) ([]outbox.Record, error) { return t.outbox.List(f) }

@@ -20,6 +20,7 @@ import (
 	"taxkiosk/kiosk/jsontime"
 	"taxkiosk/kiosk/outbox"
 	"taxkiosk/kiosk/policy"
+	"taxkiosk/kiosk/services/counter"
 	"taxkiosk/kiosk/session"
 	"taxkiosk/kiosk/terminal"
 	"taxkiosk/kiosk/terminal/terminaltest"
@@ -123,8 +124,8 @@ func TestThinPathOnline(t *testing.T) {
 	if _, ok := k.term.Desk().Person(); !ok {
 		t.Fatal("session ended while the card lay on the reader")
 	}
-	draft := k.term.Desk().VATDraft()
-	out, err := k.term.Desk().SubmitVATReturn(context.Background(), draft, i18n.ZH)
+	draft := k.term.Services().Filing.Draft()
+	out, err := k.term.Services().Filing.Submit(context.Background(), draft, i18n.ZH)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +167,7 @@ func TestThinPathOfflineThenLinkReturns(t *testing.T) {
 	k := newKioskConfigured(t, nil, func(c *config.Config) { c.SyncWait = jsontime.Duration(time.Second) })
 	k.identify("resident-female")
 	k.demo.SetLink(false)
-	out, err := k.term.Desk().SubmitVATReturn(context.Background(), k.term.Desk().VATDraft(), i18n.ZH)
+	out, err := k.term.Services().Filing.Submit(context.Background(), k.term.Services().Filing.Draft(), i18n.ZH)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +190,7 @@ func TestPersonalDataNotInPlaintextOnDisk(t *testing.T) {
 	t.Parallel()
 	k := newKiosk(t)
 	k.identify("resident-male")
-	if _, err := k.term.Desk().SubmitVATReturn(context.Background(), k.term.Desk().VATDraft(), i18n.ZH); err != nil {
+	if _, err := k.term.Services().Filing.Submit(context.Background(), k.term.Services().Filing.Draft(), i18n.ZH); err != nil {
 		t.Fatal(err)
 	}
 	k.term.Close()
@@ -293,7 +294,7 @@ func TestGoOnWithoutTheCard(t *testing.T) {
 	if _, ok := k.term.Desk().Person(); !ok {
 		t.Fatal("the session ended although the taxpayer chose to go on")
 	}
-	if _, err := k.term.Desk().SubmitVATReturn(context.Background(), k.term.Desk().VATDraft(), i18n.ZH); err != nil {
+	if _, err := k.term.Services().Filing.Submit(context.Background(), k.term.Services().Filing.Draft(), i18n.ZH); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -309,8 +310,8 @@ func TestOfflinePolicyRefusesBeforeTheTaxpayerStarts(t *testing.T) {
 		s := k.term.Desk().Services()[0]
 		return !s.Available && s.ReasonKey == "policy.online_only"
 	})
-	_, err := k.term.Desk().SubmitVATReturn(context.Background(), k.term.Desk().VATDraft(), i18n.ZH)
-	if desk.MessageKey(err) != "policy.online_only" {
+	_, err := k.term.Services().Filing.Submit(context.Background(), k.term.Services().Filing.Draft(), i18n.ZH)
+	if counter.MessageKey(err) != "policy.online_only" {
 		t.Fatalf("offline submission of an online-only service: %v", err)
 	}
 	k.demo.SetLink(true)
@@ -334,7 +335,7 @@ func TestPrinterUnpluggedAndBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	k.waitFor("the printer back", func() bool { return k.term.Desk().Services()[0].Available })
-	out, err := k.term.Desk().SubmitVATReturn(context.Background(), k.term.Desk().VATDraft(), i18n.ZH)
+	out, err := k.term.Services().Filing.Submit(context.Background(), k.term.Services().Filing.Draft(), i18n.ZH)
 	if err != nil || !out.Printed {
 		t.Fatalf("after replug: %+v %v", out, err)
 	}

@@ -12,19 +12,20 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
-	"taxkiosk/drivers/scanner"
 	"taxkiosk/kiosk/desk"
 	"taxkiosk/kiosk/hallapi"
 	"taxkiosk/kiosk/i18n"
-	"taxkiosk/kiosk/money"
+	"taxkiosk/kiosk/services"
+	"taxkiosk/kiosk/services/counter"
+	"taxkiosk/kiosk/services/scan"
 	"taxkiosk/kiosk/services/vatreturn"
 	"taxkiosk/kiosk/session"
-	"taxkiosk/kiosk/txn"
 	"taxkiosk/ui/bridge"
 	kt "taxkiosk/ui/theme"
 )
 
-// Desk is the kiosk core as the screens use it.
+// Desk is the kiosk core as the screens use it; the taxpayer services come beside it
+// (services.Set).
 type Desk interface {
 	Touch()
 	Remaining() time.Duration
@@ -35,26 +36,12 @@ type Desk interface {
 	ExitMaintenance(ctx context.Context)
 	CallHelp(ctx context.Context, source string) (number string, err error)
 	Services() []desk.Availability
-	History() []desk.HistoryItem
 	Enterprises() []hallapi.Enterprise
 	EnterprisesCachedAt() time.Time
 	OutOfService() string
 	InMaintenance() bool
 	AwaitTechnician(on bool)
 	Facilities() []desk.FacilityState
-	VerifyInvoice(ctx context.Context, inv *scanner.Invoice) (desk.Verification, error)
-	TakeTicket(ctx context.Context, business string, lang i18n.Lang) (desk.Ticket, error)
-	Certificates() []desk.CertificateItem
-	PrintCertificate(ctx context.Context, creditCode, certID string, lang i18n.Lang) (printKey string, err error)
-	Reprint(ctx context.Context, txnID string) (printKey string, err error)
-	Rate(ctx context.Context, level int, reasons []string, service txn.Kind) error
-	VATDraft() vatreturn.Return
-	ComputeVAT(r vatreturn.Return) (vatreturn.Return, error)
-	VATThreshold(r vatreturn.Return) money.Amount
-	SubmitVATReturn(ctx context.Context, r vatreturn.Return, lang i18n.Lang) (desk.Outcome, error)
-	CollectInvoices(ctx context.Context, creditCode, typeCode string, qty int, lang i18n.Lang) (desk.Outcome, error)
-	PayableItems(creditCode string) []desk.PayableItem
-	PayTaxes(ctx context.Context, creditCode string, itemIDs []string, lang i18n.Lang) (desk.Outcome, error)
 }
 
 // NetState is what the network indicator shows.
@@ -89,6 +76,7 @@ const (
 // the UI thread (main wires core events in through package bridge).
 type App struct {
 	desk    Desk
+	svc     services.Set
 	cat     *i18n.Catalog
 	theme   *kt.Theme
 	refresh func()       // re-applies the theme after a size change
@@ -110,10 +98,10 @@ type App struct {
 	vatEdit     vatEdit // what the keypad is typing into
 	code        codeEdit
 	ent         *hallapi.Enterprise // the enterprise filed for, as the hall knows it; nil otherwise
-	verify      *desk.Verification  // the hall's answer on the scanned invoice
-	outcome     desk.Outcome
+	verify      *scan.Verification  // the hall's answer on the scanned invoice
+	outcome     counter.Outcome
 	errKey      string
-	scan        desk.ScanView
+	scan        scan.View
 	inv         invoiceEdit
 	pay         payEdit
 	banner      string    // a translated line shown above the current screen until the next one
@@ -156,7 +144,7 @@ type Opts struct {
 }
 
 // New builds the app on the idle screen.
-func New(d Desk, cat *i18n.Catalog, th *kt.Theme, opts Opts) *App {
+func New(d Desk, svc services.Set, cat *i18n.Catalog, th *kt.Theme, opts Opts) *App {
 	if opts.Lang == "" {
 		opts.Lang = i18n.ZH
 	}
@@ -166,7 +154,7 @@ func New(d Desk, cat *i18n.Catalog, th *kt.Theme, opts Opts) *App {
 	if opts.Do == nil {
 		opts.Do = bridge.Do
 	}
-	a := &App{desk: d, cat: cat, theme: th, lang: opts.Lang, defaultLang: opts.Lang, refresh: opts.Refresh, now: opts.Now, tech: opts.Technician, do: opts.Do, screen: ScreenIdle, net: NetState{Connecting: true}}
+	a := &App{desk: d, svc: svc, cat: cat, theme: th, lang: opts.Lang, defaultLang: opts.Lang, refresh: opts.Refresh, now: opts.Now, tech: opts.Technician, do: opts.Do, screen: ScreenIdle, net: NetState{Connecting: true}}
 	a.root = container.NewStack()
 	a.render()
 	return a
@@ -214,7 +202,7 @@ func (a *App) HandleEvent(e desk.Event) {
 		if a.screen == ScreenWelcome || a.screen == ScreenIdle {
 			a.render()
 		}
-	case desk.Scanned:
+	case scan.Scanned:
 		switch a.screen { // never in the middle of a return: the form would be lost
 		case ScreenIdle, ScreenWelcome, ScreenScan, ScreenResult, ScreenError, ScreenInvoiceResult, ScreenPayResult:
 			a.scan, a.verify = e.View, nil
@@ -335,9 +323,9 @@ func (a *App) wipe() {
 	a.code = codeEdit{}
 	a.ent = nil
 	a.verify = nil
-	a.outcome = desk.Outcome{}
+	a.outcome = counter.Outcome{}
 	a.errKey = ""
-	a.scan = desk.ScanView{}
+	a.scan = scan.View{}
 	a.inv = invoiceEdit{}
 	a.pay = payEdit{}
 	a.mt = maintState{}
@@ -541,7 +529,7 @@ func (a *App) navButton(key string, f func()) fyne.CanvasObject {
 // goHome returns to the start: the service menu while a taxpayer is identified (their card
 // still lies on the reader), the idle screen otherwise. Finish is what ends a session.
 func (a *App) goHome() {
-	a.draft, a.errKey, a.scan = vatreturn.Return{}, "", desk.ScanView{}
+	a.draft, a.errKey, a.scan = vatreturn.Return{}, "", scan.View{}
 	if p, ok := a.desk.Person(); ok {
 		a.person = p
 		a.show(ScreenWelcome)

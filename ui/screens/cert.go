@@ -7,14 +7,14 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
-	"taxkiosk/kiosk/desk"
+	"taxkiosk/kiosk/services/counter"
 )
 
 // certScreen lists the tax payment certificates the hall holds for the taxpayer's
 // enterprises, each printable with one tap.
 func (a *App) certScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
 	items := []fyne.CanvasObject{a.heading(a.T("service.cert.title"))}
-	list := a.desk.Certificates()
+	list := a.svc.Certificate.List()
 	if len(list) == 0 {
 		items = append(items, a.para(a.T("cert.none"), widget.WarningImportance))
 	} else {
@@ -48,11 +48,11 @@ func (a *App) printCertificate(code, id string) {
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
 		defer cancel()
-		key, err := a.desk.PrintCertificate(ctx, code, id, lang)
+		key, err := a.svc.Certificate.Print(ctx, code, id, lang)
 		a.do(func() {
 			switch {
 			case err != nil:
-				a.banner = a.T(desk.MessageKey(err))
+				a.banner = a.T(counter.MessageKey(err))
 			case key != "":
 				a.banner = a.T("cert.print_failed", "reason", a.T(key))
 			default:

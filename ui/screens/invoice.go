@@ -10,8 +10,10 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
-	"taxkiosk/kiosk/desk"
 	"taxkiosk/kiosk/hallapi"
+	"taxkiosk/kiosk/services/counter"
+	"taxkiosk/kiosk/services/history"
+	"taxkiosk/kiosk/services/invoice"
 	"taxkiosk/kiosk/txn"
 	kt "taxkiosk/ui/theme"
 )
@@ -39,7 +41,7 @@ func (e *invoiceEdit) approval() (hallapi.InvoiceApproval, bool) {
 	if e.ent == nil {
 		return hallapi.InvoiceApproval{}, false
 	}
-	return desk.Approval(*e.ent, e.typ)
+	return invoice.Approval(*e.ent, e.typ)
 }
 
 // quantity is the number typed; 0 while nothing is.
@@ -79,7 +81,7 @@ func (a *App) startInvoice() {
 }
 
 // entName is an enterprise's name in the language on show.
-func (a *App) entName(e hallapi.Enterprise) string { return desk.EnterpriseName(e, a.lang) }
+func (a *App) entName(e hallapi.Enterprise) string { return counter.EnterpriseName(e, a.lang) }
 
 // invoiceEnterprises offers, one tap each, the enterprises the taxpayer may collect
 // invoices for: those with an approved invoice type.
@@ -117,7 +119,7 @@ func (a *App) invoiceTypes() (fyne.CanvasObject, []fyne.CanvasObject) {
 		items = append(items, a.para(a.entName(*e), widget.MediumImportance), a.para(a.T("invoice.choose_type"), widget.MediumImportance))
 		for _, ap := range e.Approvals {
 			desc := a.T("invoice.type.desc", "max", ap.MaxPerCollection, "amount", ap.MaxAmount.String())
-			items = append(items, container.NewCenter(a.tileText("invoice.type."+ap.TypeCode, desk.TextIn(ap.Name, a.lang), desc, func() {
+			items = append(items, container.NewCenter(a.tileText("invoice.type."+ap.TypeCode, counter.TextIn(ap.Name, a.lang), desc, func() {
 				a.inv.typ, a.inv.qty, a.inv.over = ap.TypeCode, "", false
 				a.show(ScreenInvoiceQty)
 			})))
@@ -156,7 +158,7 @@ func (a *App) invoiceQuantity() (fyne.CanvasObject, []fyne.CanvasObject) {
 		next.Disable()
 	}
 	left := container.NewVBox(
-		a.para(desk.TextIn(ap.Name, a.lang), widget.MediumImportance),
+		a.para(counter.TextIn(ap.Name, a.lang), widget.MediumImportance),
 		display,
 		note,
 		container.NewCenter(touchSized(next, 280)),
@@ -202,7 +204,7 @@ func (a *App) invoiceConfirm() (fyne.CanvasObject, []fyne.CanvasObject) {
 	form := widget.NewForm(
 		widget.NewFormItem(a.T("invoice.receipt.enterprise"), a.value(a.entName(*e))),
 		widget.NewFormItem(a.T("receipt.filer"), a.value(e.CreditCode)),
-		widget.NewFormItem(a.T("invoice.receipt.type"), a.value(desk.TextIn(ap.Name, a.lang))),
+		widget.NewFormItem(a.T("invoice.receipt.type"), a.value(counter.TextIn(ap.Name, a.lang))),
 		widget.NewFormItem(a.T("invoice.receipt.quantity"), a.value(a.T("invoice.quantity.value", "n", a.inv.quantity()))),
 	)
 	submit := touchSized(a.button("invoice.submit", widget.HighImportance, a.submitInvoice), 360)
@@ -232,18 +234,18 @@ func (a *App) submitInvoice() {
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
 		defer cancel()
-		out, err := a.desk.CollectInvoices(ctx, code, typ, qty, lang)
+		out, err := a.svc.Invoice.Collect(ctx, code, typ, qty, lang)
 		a.do(func() { a.submitted(out, err, ScreenInvoiceResult) })
 	}()
 }
 
 // submitted shows a submission's outcome on screen s, or the error screen.
-func (a *App) submitted(out desk.Outcome, err error, s Screen) {
+func (a *App) submitted(out counter.Outcome, err error, s Screen) {
 	if a.screen != ScreenSubmitting { // the session ended meanwhile; the receipt printed
 		return
 	}
 	if err != nil {
-		a.errKey = desk.MessageKey(err)
+		a.errKey = counter.MessageKey(err)
 		a.show(ScreenError)
 		return
 	}
@@ -262,11 +264,11 @@ func (a *App) serviceResult(prefix string) (fyne.CanvasObject, []fyne.CanvasObje
 	o := a.outcome
 	items := []fyne.CanvasObject{
 		a.heading("✓ " + a.T(prefix+"title")),
-		a.para(a.T("result.number", "number", desk.ReceiptNumber(o.Seq)), widget.MediumImportance),
+		a.para(a.T("result.number", "number", counter.ReceiptNumber(o.Seq)), widget.MediumImportance),
 	}
 	if o.Delivered {
 		items = append(items, a.para(a.T(prefix+"delivered"), widget.SuccessImportance))
-		for _, h := range a.desk.History() {
+		for _, h := range a.svc.History.List() {
 			if ans := a.hallAnswer(h); h.TxnID == o.TxnID && ans != "" {
 				imp := widget.SuccessImportance
 				if h.State != txn.Approved {
@@ -303,7 +305,7 @@ func hallAnswers(kind txn.Kind) string {
 
 // hallAnswer words the hall's answer on an invoice application or a payment, or "" before
 // it came (and for other kinds, whose state says enough).
-func (a *App) hallAnswer(h desk.HistoryItem) string { return a.hallText(h.Kind, h.Code, h.Message) }
+func (a *App) hallAnswer(h history.Item) string { return a.hallText(h.Kind, h.Code, h.Message) }
 
 // hallText words the hall's result code of a transaction of kind, with its parameter
 // message (a total, a limit), or "" when there is no wording for it.

@@ -12,6 +12,8 @@ import (
 
 	"taxkiosk/assets"
 	"taxkiosk/kiosk/desk"
+	"taxkiosk/kiosk/services/counter"
+	"taxkiosk/kiosk/services/filing"
 	"taxkiosk/kiosk/services/vatreturn"
 	"taxkiosk/kiosk/txn"
 )
@@ -93,7 +95,7 @@ func (a *App) welcome() (fyne.CanvasObject, []fyne.CanvasObject) {
 		switch s.Service {
 		case desk.ServiceVAT:
 			t = a.tile("service.vat.title", "service.vat.desc", s.Available, func() {
-				a.draft = a.desk.VATDraft()
+				a.draft = a.svc.Filing.Draft()
 				a.vatEdit = vatEdit{field: fieldSales}
 				a.code = codeEdit{}
 				a.show(ScreenFiler)
@@ -141,7 +143,7 @@ func sharedReason(services []desk.Availability) string {
 
 func (a *App) confirm() (fyne.CanvasObject, []fyne.CanvasObject) {
 	r := a.draft
-	summary := a.T("service.vat.title") + " · " + desk.PeriodText(a.cat, a.lang, r.Period) + " · " +
+	summary := a.T("service.vat.title") + " · " + filing.PeriodText(a.cat, a.lang, r.Period) + " · " +
 		a.T("vat.tax") + " " + a.T("vat.yuan", "amount", r.TaxPayable.String())
 	items := []fyne.CanvasObject{a.heading(a.T("confirm.title")), a.para(summary, widget.MediumImportance)}
 	if r.TaxPayable > 0 { // the surcharges (附加税费) the title promises, and what it all owes
@@ -186,7 +188,7 @@ func (a *App) submit() {
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
 		defer cancel()
-		out, err := a.desk.SubmitVATReturn(ctx, r, lang)
+		out, err := a.svc.Filing.Submit(ctx, r, lang)
 		a.do(func() { a.submitted(out, err, ScreenResult) })
 	}()
 }
@@ -200,12 +202,12 @@ func (a *App) result() (fyne.CanvasObject, []fyne.CanvasObject) {
 	o := a.outcome
 	items := []fyne.CanvasObject{
 		a.heading("✓ " + a.T("result.title")),
-		a.para(a.T("result.number", "number", desk.ReceiptNumber(o.Seq)), widget.MediumImportance),
+		a.para(a.T("result.number", "number", counter.ReceiptNumber(o.Seq)), widget.MediumImportance),
 	}
 	refused := false
 	if o.Delivered {
 		items = append(items, a.para(a.T("result.delivered"), widget.SuccessImportance))
-		for _, h := range a.desk.History() { // the hall's answer, when it already came
+		for _, h := range a.svc.History.List() { // the hall's answer, when it already came
 			if ans := a.hallAnswer(h); h.TxnID == o.TxnID && ans != "" && h.State != txn.Approved {
 				items, refused = append(items, a.para(ans, widget.DangerImportance)), true
 			}
@@ -229,7 +231,7 @@ func (a *App) result() (fyne.CanvasObject, []fyne.CanvasObject) {
 
 // owed says what a filed return owes and by when, and how to pay it: "pay now" when the
 // hall lists it for an enterprise with a tripartite agreement, else why not here.
-func (a *App) owed(o *desk.Owed) []fyne.CanvasObject {
+func (a *App) owed(o *counter.Owed) []fyne.CanvasObject {
 	if o == nil {
 		return nil
 	}
@@ -283,7 +285,7 @@ const historyShown = 3
 // history lists the taxpayer's recent transactions here with the hall's answers, and offers
 // to print again a receipt that never printed in full.
 func (a *App) history() fyne.CanvasObject {
-	items := a.desk.History()
+	items := a.svc.History.List()
 	if len(items) == 0 {
 		return nil
 	}
@@ -309,7 +311,7 @@ func (a *App) reprint(txnID string) {
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
 		defer cancel()
-		key, err := a.desk.Reprint(ctx, txnID)
+		key, err := a.svc.History.Reprint(ctx, txnID)
 		a.do(func() {
 			switch {
 			case err != nil:

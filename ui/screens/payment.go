@@ -10,10 +10,11 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"taxkiosk/kiosk/desk"
 	"taxkiosk/kiosk/hallapi"
 	"taxkiosk/kiosk/money"
+	"taxkiosk/kiosk/services/counter"
 	"taxkiosk/kiosk/services/latepay"
+	"taxkiosk/kiosk/services/payment"
 )
 
 // The payment's screens, in the order the taxpayer meets them.
@@ -50,7 +51,7 @@ func (p *payEdit) bill(at time.Time) latepay.Bill {
 	if p.ent == nil {
 		return latepay.Bill{}
 	}
-	b, _ := desk.PaymentBill(*p.ent, p.items(), at) // items() names each outstanding item once
+	b, _ := payment.Bill(*p.ent, p.items(), at) // items() names each outstanding item once
 	return b
 }
 
@@ -76,7 +77,7 @@ func (a *App) payEnterprises() (fyne.CanvasObject, []fyne.CanvasObject) {
 			for i, it := range e.Outstanding {
 				ids[i] = it.ID
 			}
-			all, _ := desk.PaymentBill(e, ids, a.now()) // surcharges of overdue items included
+			all, _ := payment.Bill(e, ids, a.now()) // surcharges of overdue items included
 			desc := a.T("pay.ent.desc", "n", len(e.Outstanding), "amount", all.Total().String())
 			tiles = append(tiles, container.NewCenter(a.tileText("pay.ent."+e.CreditCode, a.entName(e), desc, func() {
 				a.pay = payEdit{ent: &e, chosen: map[string]bool{}}
@@ -112,10 +113,10 @@ func (a *App) payItems() (fyne.CanvasObject, []fyne.CanvasObject) {
 		a.heading(a.entName(*e)),
 		a.para(a.T("pay.choose_items"), widget.MediumImportance),
 	}
-	for _, it := range a.desk.PayableItems(e.CreditCode) {
-		text := a.T("pay.item", "name", desk.TextIn(it.Name, a.lang), "period", it.Period, "amount", it.Amount.String(), "due", it.Due)
+	for _, it := range a.svc.Payment.Items(e.CreditCode) {
+		text := a.T("pay.item", "name", counter.TextIn(it.Name, a.lang), "period", it.Period, "amount", it.Amount.String(), "due", it.Due)
 		if it.Overdue() {
-			text = a.T("pay.item.overdue", "name", desk.TextIn(it.Name, a.lang), "period", it.Period, "amount", it.Amount.String(),
+			text = a.T("pay.item.overdue", "name", counter.TextIn(it.Name, a.lang), "period", it.Period, "amount", it.Amount.String(),
 				"due", it.Due, "days", it.DaysLate, "surcharge", it.Surcharge.String())
 		}
 		id := it.ID
@@ -131,7 +132,7 @@ func (a *App) payItems() (fyne.CanvasObject, []fyne.CanvasObject) {
 		switch {
 		case it.Submitted:
 			delete(a.pay.chosen, id)
-			text = a.T("pay.item.submitted", "name", desk.TextIn(it.Name, a.lang), "period", it.Period, "amount", it.Amount.String())
+			text = a.T("pay.item.submitted", "name", counter.TextIn(it.Name, a.lang), "period", it.Period, "amount", it.Amount.String())
 			b.SetIcon(theme.CheckButtonCheckedIcon())
 			b.Disable()
 		case a.pay.chosen[id]:
@@ -173,11 +174,11 @@ func (a *App) payConfirm() (fyne.CanvasObject, []fyne.CanvasObject) {
 	for _, it := range bill.Lines {
 		// Each item's surcharge is on the items screen and the receipt; here the total
 		// says how much of it is surcharge, so that the lines stay one each.
-		lines = append(lines, desk.TextIn(it.Name, a.lang)+" "+it.Period+" · "+yuan(it.Amount))
+		lines = append(lines, counter.TextIn(it.Name, a.lang)+" "+it.Period+" · "+yuan(it.Amount))
 	}
 	who := widget.NewForm(
 		widget.NewFormItem(a.T("pay.field.enterprise"), a.value(a.entName(*e)+"\n"+e.CreditCode)),
-		widget.NewFormItem(a.T("pay.receipt.account"), a.value(desk.TextIn(e.Agreement.Bank, a.lang)+"\n"+e.Agreement.Account)),
+		widget.NewFormItem(a.T("pay.receipt.account"), a.value(counter.TextIn(e.Agreement.Bank, a.lang)+"\n"+e.Agreement.Account)),
 	)
 	what := widget.NewForm(
 		widget.NewFormItem(a.T("pay.field.items"), a.value(strings.Join(lines, "\n"))),
@@ -209,7 +210,7 @@ func (a *App) submitPayment() {
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
 		defer cancel()
-		out, err := a.desk.PayTaxes(ctx, code, ids, lang)
+		out, err := a.svc.Payment.Pay(ctx, code, ids, lang)
 		a.do(func() {
 			if err == nil {
 				a.pay.chosen = map[string]bool{}

@@ -6,13 +6,14 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 
-	"taxkiosk/kiosk/desk"
+	"taxkiosk/kiosk/services/counter"
+	"taxkiosk/kiosk/services/queue"
 )
 
 // queueScreen offers a counter queue ticket by business type; no ID card is needed.
 func (a *App) queueScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
 	grid := container.NewGridWithColumns(2)
-	for _, b := range desk.QueueBusinesses() {
+	for _, b := range queue.Businesses() {
 		grid.Add(a.tile("queue."+b, "queue."+b+".desc", true, func() { a.takeTicket(b) }))
 	}
 	back := func() {
@@ -32,10 +33,10 @@ func (a *App) takeTicket(business string) {
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
 		defer cancel()
-		t, err := a.desk.TakeTicket(ctx, business, lang)
+		t, err := a.svc.Queue.Take(ctx, business, lang)
 		a.do(func() {
 			if err != nil {
-				a.banner = a.T(desk.MessageKey(err))
+				a.banner = a.T(counter.MessageKey(err))
 				a.render()
 				return
 			}

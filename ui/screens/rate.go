@@ -10,7 +10,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
-	"taxkiosk/kiosk/desk"
+	ratings "taxkiosk/kiosk/services/rating"
 	"taxkiosk/kiosk/txn"
 )
 
@@ -38,7 +38,7 @@ func (a *App) rateScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
 		levels.Add(touchSized(a.button(key, imp, func() { a.rating.level = l; a.render() }), 160))
 	}
 	reasons := container.NewGridWithColumns(3)
-	for _, r := range desk.RatingReasons() {
+	for _, r := range ratings.Reasons() {
 		key := "rate.reason." + r
 		imp := widget.MediumImportance
 		if slices.Contains(a.rating.reasons, r) {
@@ -76,7 +76,7 @@ func (a *App) sendRating() {
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		_ = a.desk.Rate(ctx, r.level, r.reasons, r.service) // the desk logs a failure
+		_ = a.svc.Rating.Rate(ctx, r.level, r.reasons, r.service) // the desk logs a failure
 	}()
 }
 

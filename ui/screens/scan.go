@@ -9,7 +9,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"taxkiosk/drivers/scanner"
-	"taxkiosk/kiosk/desk"
+	"taxkiosk/kiosk/services/counter"
+	"taxkiosk/kiosk/services/scan"
 )
 
 // scanScreen shows what a scanned code is: an invoice's fields, checked for form, or where
@@ -18,7 +19,7 @@ func (a *App) scanScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
 	v := a.scan
 	var items []fyne.CanvasObject
 	switch v.Kind {
-	case desk.ScanInvoice:
+	case scan.KindInvoice:
 		inv := v.Invoice
 		orNone := func(s string) string {
 			if s == "" {
@@ -49,7 +50,7 @@ func (a *App) scanScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
 			}
 			items = append(items, a.para(a.T("scan.invoice.invalid", "problems", strings.Join(problems, a.T("scan.list_sep"))), widget.DangerImportance))
 		}
-	case desk.ScanReceipt:
+	case scan.KindReceipt:
 		r := v.Receipt
 		fields := []*widget.FormItem{
 			widget.NewFormItem(a.T("scan.receipt.number"), widget.NewLabel(r.Number)),
@@ -63,13 +64,13 @@ func (a *App) scanScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
 			fields = append(fields, widget.NewFormItem(a.T("scan.receipt.message"), widget.NewLabel(r.Message)))
 		}
 		items = append(items, a.heading(a.T("scan.title.receipt")), widget.NewForm(fields...))
-	case desk.ScanForeign:
+	case scan.KindForeign:
 		items = append(items, a.heading(a.T("scan.title.foreign")), a.para(a.T("scan.foreign"), widget.MediumImportance))
 	default:
 		items = append(items, a.heading(a.T("scan.title.unknown")), a.para(a.T("scan.unknown"), widget.MediumImportance))
 	}
 	back := func() {
-		a.scan = desk.ScanView{}
+		a.scan = scan.View{}
 		if _, ok := a.desk.Person(); ok {
 			a.show(ScreenWelcome)
 		} else {
@@ -87,13 +88,13 @@ func (a *App) verification(inv *scanner.Invoice) []fyne.CanvasObject {
 			go func() {
 				ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
 				defer cancel()
-				res, err := a.desk.VerifyInvoice(ctx, inv)
+				res, err := a.svc.Scan.Verify(ctx, inv)
 				a.do(func() {
 					if a.screen != ScreenScan {
 						return
 					}
 					if err != nil {
-						a.banner = a.T(desk.MessageKey(err))
+						a.banner = a.T(counter.MessageKey(err))
 					} else {
 						a.verify = &res
 					}

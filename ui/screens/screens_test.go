@@ -17,6 +17,7 @@ import (
 	"taxkiosk/kiosk/i18n"
 	"taxkiosk/kiosk/logring"
 	"taxkiosk/kiosk/maint"
+	"taxkiosk/kiosk/services/scan"
 	"taxkiosk/kiosk/terminal"
 	"taxkiosk/kiosk/terminal/terminaltest"
 	"taxkiosk/kiosk/txn"
@@ -69,7 +70,7 @@ func newHarnessTuned(t testing.TB, before func(*demo.Demo), tune func(*config.Co
 		},
 	})
 	ui := make(chan func(), 256)
-	app := New(k.Term.Desk(), k.Catalog, th, Opts{Now: func() time.Time { return fixedNow }, Technician: k.Term.Menu(), Do: func(f func()) { ui <- f }})
+	app := New(k.Term.Desk(), k.Term.Services(), k.Catalog, th, Opts{Now: func() time.Time { return fixedNow }, Technician: k.Term.Menu(), Do: func(f func()) { ui <- f }})
 	w := test.NewTempWindow(t, app.Content())
 	w.Resize(fyne.NewSize(1280, 800))
 	return &harness{t: t, demo: k.Demo, term: k.Term, app: app, win: w, logs: k.Logs, usb: k.USB, ui: ui}
@@ -350,7 +351,7 @@ func TestScanInvoiceAndReceipt(t *testing.T) {
 	if err := h.demo.ScanSample(0); err != nil { // an ordinary invoice, from the idle screen
 		t.Fatal(err)
 	}
-	pumpUntil[desk.Scanned](h)
+	pumpUntil[scan.Scanned](h)
 	h.waitScreen(ScreenScan)
 	if !strings.Contains(h.text(), "发票信息") {
 		t.Fatalf("invoice scan:\n%s", h.text())
@@ -375,7 +376,7 @@ func TestScanInvoiceAndReceipt(t *testing.T) {
 	if err := h.demo.Scanner.Scan([]byte(rs[0].QRs[0])); err != nil { // the receipt's own QR
 		t.Fatal(err)
 	}
-	pumpUntil[desk.Scanned](h)
+	pumpUntil[scan.Scanned](h)
 	h.waitScreen(ScreenScan)
 	if !strings.Contains(h.text(), "00000001") || strings.Contains(h.text(), "张") {
 		t.Fatalf("receipt scan (number shown, no name):\n%s", h.text())
@@ -387,7 +388,7 @@ func TestScanInvoiceAndReceipt(t *testing.T) {
 	if err := h.demo.Scanner.Scan(scannersim.ReceiptCode("OTHER-09", "00000000-0000-4000-8000-000000000000")); err != nil {
 		t.Fatal(err)
 	}
-	pumpUntil[desk.Scanned](h)
+	pumpUntil[scan.Scanned](h)
 	h.waitScreen(ScreenScan)
 	if !strings.Contains(h.text(), "不是本终端开具") {
 		t.Fatalf("foreign receipt:\n%s", h.text())
@@ -579,7 +580,7 @@ func TestEnterpriseFromTheHallWithRiskReminders(t *testing.T) {
 	h.waitScreen(ScreenResult)
 	deadline := time.Now().Add(15 * time.Second)
 	for {
-		hist := h.term.Desk().History()
+		hist := h.term.Services().History.List()
 		if len(hist) == 1 && hist[0].State == txn.Approved {
 			break // the hall saw the acknowledgement and approved
 		}
@@ -628,7 +629,7 @@ func TestCertificatePrinting(t *testing.T) {
 	h.demo.PlaceCard("resident-male")
 	pumpUntil[desk.SessionStarted](h)
 	pumpUntil[desk.EnterprisesLoaded](h)
-	certs := h.term.Desk().Certificates()
+	certs := h.term.Services().Certificate.List()
 	if len(certs) == 0 {
 		t.Fatal("the hall listed no certificate for resident-male")
 	}

@@ -13,6 +13,8 @@ import (
 	"taxkiosk/kiosk/desk"
 	"taxkiosk/kiosk/hall/registry"
 	"taxkiosk/kiosk/hallapi"
+	"taxkiosk/kiosk/services/payment"
+	"taxkiosk/kiosk/services/scan"
 	"taxkiosk/kiosk/txn"
 )
 
@@ -253,7 +255,7 @@ func TestTaxPaymentOnline(t *testing.T) {
 		t.Fatal("paid items offered again, or unpaid ones not offered")
 	}
 	h.svcShot("pay_items_submitted")
-	if _, err := h.term.Desk().PayTaxes(context.Background(), registry.JianguoHardware, []string{"JG-2026Q3-VAT"}, h.app.Lang()); !errors.Is(err, desk.ErrAlreadyPaid) {
+	if _, err := h.term.Services().Payment.Pay(context.Background(), registry.JianguoHardware, []string{"JG-2026Q3-VAT"}, h.app.Lang()); !errors.Is(err, payment.ErrAlreadyPaid) {
 		t.Fatalf("the same item again: %v", err)
 	}
 
@@ -263,7 +265,7 @@ func TestTaxPaymentOnline(t *testing.T) {
 	if err := h.demo.Scanner.Scan([]byte(rs[0].QRs[0])); err != nil {
 		t.Fatal(err)
 	}
-	pumpUntil[desk.Scanned](h)
+	pumpUntil[scan.Scanned](h)
 	h.waitScreen(ScreenScan)
 	if !strings.Contains(h.text(), "缴纳税款") || !strings.Contains(h.text(), "已受理扣款 3436.23 元") || strings.Contains(h.text(), "张") {
 		t.Fatalf("scanned payment receipt:\n%s", h.text())

@@ -11,6 +11,7 @@ import (
 
 	"taxkiosk/kiosk/config"
 	"taxkiosk/kiosk/desk"
+	"taxkiosk/kiosk/services/scan"
 	"taxkiosk/kiosk/terminal"
 )
 
@@ -148,7 +149,7 @@ func (h *harness) visit(i int) {
 		if err := h.demo.ScanSample(0); err != nil {
 			h.t.Fatal(err)
 		}
-		pumpUntil[desk.Scanned](h)
+		pumpUntil[scan.Scanned](h)
 		h.waitScreen(ScreenScan)
 		h.tap("verify.ask")
 		h.waitFor("the hall's answer", func() bool { return h.app.verify != nil })

@@ -15,9 +15,11 @@ import (
 )
 
 // supervisedHarness supervises the devices every 200 ms and takes the kiosk out of service
-// after a second without printing.
+// after a second without printing, on the system's clock: the harness's fixed day would
+// never let that second pass.
 func supervisedHarness(t *testing.T, configure func(*config.Config)) *harness {
 	return newHarnessTuned(t, nil, func(c *config.Config, o *terminal.Opts) {
+		o.Now = nil
 		o.SuperviseEvery = 200 * time.Millisecond
 		o.OutOfServiceAfter = time.Second
 		if configure != nil {

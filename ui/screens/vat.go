@@ -7,8 +7,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
-	"taxkiosk/kiosk/desk"
 	"taxkiosk/kiosk/money"
+	"taxkiosk/kiosk/services/filing"
 	"taxkiosk/kiosk/services/vatreturn"
 )
 
@@ -106,7 +106,7 @@ func (a *App) vatForm() (fyne.CanvasObject, []fyne.CanvasObject) {
 	}
 	form := widget.NewForm(
 		widget.NewFormItem(a.T("vat.filer"), widget.NewLabel(filer)),
-		widget.NewFormItem(a.T("vat.period"), widget.NewLabel(desk.PeriodText(a.cat, a.lang, r.Period))),
+		widget.NewFormItem(a.T("vat.period"), widget.NewLabel(filing.PeriodText(a.cat, a.lang, r.Period))),
 		widget.NewFormItem(a.T("vat.sales"), field("vat.sales", fieldSales, r.Sales)),
 		widget.NewFormItem(a.T("vat.exempt"), field("vat.exempt", fieldExempt, r.ExemptSales)),
 		widget.NewFormItem(a.T("vat.small_exempt"), widget.NewLabel(yuan(r.SmallExempt.String()))),
@@ -120,7 +120,7 @@ func (a *App) vatForm() (fyne.CanvasObject, []fyne.CanvasObject) {
 	case r.Zero:
 		note = a.para(a.T("vat.zero_note"), widget.WarningImportance)
 	case r.SmallExempt > 0:
-		note = a.para(a.T("vat.threshold_note", "threshold", a.desk.VATThreshold(r).String()), widget.SuccessImportance)
+		note = a.para(a.T("vat.threshold_note", "threshold", a.svc.Filing.Threshold(r).String()), widget.SuccessImportance)
 	default:
 		note = a.para(a.T("vat.edit_hint"), widget.LowImportance)
 	}
@@ -160,7 +160,7 @@ func (a *App) typeKey(k string) {
 	a.vatEdit.press(k)
 	r := a.draft
 	r.Sales, r.ExemptSales = a.vatEdit.amount(fieldSales), a.vatEdit.amount(fieldExempt)
-	if c, err := a.desk.ComputeVAT(r); err == nil {
+	if c, err := a.svc.Filing.Compute(r); err == nil {
 		a.draft = c
 	}
 	a.render()

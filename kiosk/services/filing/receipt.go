@@ -1,11 +1,10 @@
-package desk
+package filing
 
 import (
-	"fmt"
-
 	"taxkiosk/drivers/escpos"
 	"taxkiosk/kiosk/i18n"
 	"taxkiosk/kiosk/money"
+	"taxkiosk/kiosk/services/counter"
 	"taxkiosk/kiosk/services/vatreturn"
 	"taxkiosk/kiosk/txn"
 )
@@ -18,10 +17,9 @@ func PeriodText(c *i18n.Catalog, l i18n.Lang, p vatreturn.Period) string {
 	return c.T(l, "vat.period.monthly", "year", p.Year, "month", p.Index)
 }
 
-// vatReceipt lays out the receipt of an accepted VAT return. It shows the taxpayer masked:
+// receipt lays out the receipt of an accepted VAT return. It shows the taxpayer masked:
 // a receipt left on the counter must not give a stranger a name and an ID number.
-func (d *Desk) vatReceipt(t txn.Txn, r vatreturn.Return, tp *txn.Taxpayer, delivered bool, l i18n.Lang) *escpos.Document {
-	c := d.opts.Catalog
+func receipt(c *i18n.Catalog, l i18n.Lang, head counter.Letterhead, t txn.Txn, r vatreturn.Return, tp *txn.Taxpayer, delivered bool) *escpos.Document {
 	T := func(k string, kv ...any) string { return c.T(l, k, kv...) }
 	service := T("receipt.service.vat")
 	if r.Zero {
@@ -29,7 +27,7 @@ func (d *Desk) vatReceipt(t txn.Txn, r vatreturn.Return, tp *txn.Taxpayer, deliv
 	}
 	doc := &escpos.Document{}
 	doc.Title(T("receipt.title")).
-		Paragraph(d.hallName()).
+		Paragraph(head.HallName).
 		Separator().
 		Pair(T("receipt.service"), service).
 		Pair(T("receipt.period"), PeriodText(c, l, r.Period)).
@@ -57,32 +55,5 @@ func (d *Desk) vatReceipt(t txn.Txn, r vatreturn.Return, tp *txn.Taxpayer, deliv
 		}
 		doc.Amount(T("vat.total"), yuan(r.Total()))
 	}
-	return d.finishReceipt(doc, t, delivered, T)
+	return head.Finish(doc, t, delivered, T)
 }
-
-// finishReceipt ends every service's receipt the same way: when and where the transaction was
-// accepted, its number, whether the hall already has it, the QR code that finds it again, the
-// service's own notes, and how to use the receipt.
-func (d *Desk) finishReceipt(doc *escpos.Document, t txn.Txn, delivered bool, T func(string, ...any) string, notes ...string) *escpos.Document {
-	status := T("receipt.status.queued")
-	if delivered {
-		status = T("receipt.status.delivered")
-	}
-	doc.Separator().
-		Pair(T("receipt.time"), t.CreatedAt.In(d.opts.Location).Format("2006-01-02 15:04:05")).
-		Pair(T("receipt.kiosk"), d.opts.KioskID).
-		Pair(T("receipt.number"), ReceiptNumber(t.Seq)).
-		Pair(T("receipt.status"), status).
-		QR(txn.ReceiptCode(d.opts.KioskID, t.ID), 0)
-	for _, n := range notes {
-		doc.Paragraph(n)
-	}
-	return doc.Paragraph(T("receipt.scan")).
-		Paragraph(T("receipt.keep")).
-		Feed(2).
-		Cut()
-}
-
-// ReceiptNumber is the number a taxpayer quotes at a counter: the kiosk's sequence number,
-// zero-padded ("00000042"), printed beside the kiosk id.
-func ReceiptNumber(seq uint64) string { return fmt.Sprintf("%08d", seq) }

@@ -1,0 +1,236 @@
+package desk_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"taxkiosk/drivers/escpos"
+	"taxkiosk/drivers/gpio"
+	"taxkiosk/kiosk/desk"
+	"taxkiosk/kiosk/maint"
+	"taxkiosk/kiosk/outbox"
+	"taxkiosk/kiosk/services/counter"
+	"taxkiosk/kiosk/session"
+	"taxkiosk/kiosk/txn"
+)
+
+const poll = 100 * time.Millisecond
+
+// TestIdleTimeoutOnTheClock: a session untouched for the idle timeout ends by itself, and
+// not a poll before; a touch starts the timeout again.
+func TestIdleTimeoutOnTheClock(t *testing.T) {
+	t.Parallel()
+	k := newDesk(t, func(o *desk.Opts) { o.IdleTimeout = 60 * time.Second })
+	k.run()
+	k.reader.place(card)
+	next[desk.SessionStarted](k, poll)
+	k.clock.Advance(50 * time.Second)
+	k.Touch()
+	k.clock.Advance(59 * time.Second)
+	if _, ok := k.Person(); !ok {
+		t.Fatal("the session ended within the idle timeout of a touch")
+	}
+	began := k.clock.Now()
+	if e := next[desk.SessionEnded](k, poll); e.Reason != session.Idle {
+		t.Fatalf("ended %+v", e)
+	}
+	if waited := k.clock.Now().Sub(began); waited > 2*time.Second {
+		t.Fatalf("ended %v after the timeout was due", waited)
+	}
+}
+
+// TestLiftGraceOnTheClock: a lifted card is asked about after two "no card" answers; without
+// an answer the session ends after the grace, and "go on" keeps it.
+func TestLiftGraceOnTheClock(t *testing.T) {
+	t.Parallel()
+	for _, keep := range []bool{false, true} {
+		k := newDesk(t, func(o *desk.Opts) { o.LiftGrace = 20 * time.Second })
+		k.run()
+		k.reader.place(card)
+		next[desk.SessionStarted](k, poll)
+		k.reader.lift()
+		lifted := next[desk.CardLifted](k, poll)
+		if lifted.Grace != 20*time.Second {
+			t.Fatalf("grace %v", lifted.Grace)
+		}
+		if keep {
+			k.KeepSession()
+			k.clock.Advance(50 * time.Second) // past the grace, within the idle timeout
+			if _, ok := k.Person(); !ok {
+				t.Fatal("the session ended though the taxpayer chose to go on")
+			}
+			continue
+		}
+		k.clock.Advance(19 * time.Second)
+		if _, ok := k.Person(); !ok {
+			t.Fatal("the session ended within the grace")
+		}
+		if e := next[desk.SessionEnded](k, poll); e.Reason != session.CardLifted {
+			t.Fatalf("ended %+v", e)
+		}
+	}
+}
+
+// TestOutOfServiceAfterTheGrace: with nothing able to print, the services wait with the
+// reason; only after OutOfServiceAfter does the kiosk go out of service (tower light on, an
+// audit record for the hall), and it comes back by itself when the printer prints again.
+func TestOutOfServiceAfterTheGrace(t *testing.T) {
+	t.Parallel()
+	k := newDesk(t, func(o *desk.Opts) { o.OutOfServiceAfter = 2 * time.Minute })
+	k.run()
+	k.printer.set(escpos.Status{Online: true, Paper: escpos.PaperEnd})
+	next[desk.ServicesChanged](k, poll)
+	for _, a := range k.Services() {
+		if a.Available || a.ReasonKey != "service.blocked.paper_out" {
+			t.Fatalf("%+v while the paper is out", a)
+		}
+	}
+	k.clock.Advance(time.Minute + 50*time.Second)
+	if k.OutOfService() != "" || k.cabinet.light() != gpio.TowerOff {
+		t.Fatalf("out of service %q, light %s, before the grace ran out", k.OutOfService(), k.cabinet.light())
+	}
+	next[desk.ServicesChanged](k, poll)
+	if k.OutOfService() != "service.blocked.paper_out" || k.cabinet.light() != gpio.TowerOn {
+		t.Fatalf("out of service %q, light %s, after the grace", k.OutOfService(), k.cabinet.light())
+	}
+	k.printer.set(escpos.Status{Online: true, Paper: escpos.PaperOK})
+	next[desk.ServicesChanged](k, poll)
+	if k.OutOfService() != "" || k.cabinet.light() != gpio.TowerOff {
+		t.Fatalf("out of service %q, light %s, with the printer back", k.OutOfService(), k.cabinet.light())
+	}
+	audits := 0
+	recs, err := k.outbox.List(outbox.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range recs {
+		if r.Txn.Kind == txn.KindAudit {
+			audits++
+		}
+	}
+	if audits != 2 {
+		t.Fatalf("%d audit records, want out of service and back", audits)
+	}
+}
+
+// TestSubmitWaitsForTheSignal: the receipt says "delivered" when the sync loop signals the
+// hall's answer within SyncWait, "queued" when the wait runs out on the clock; either way
+// the transaction was committed before the receipt printed.
+func TestSubmitWaitsForTheSignal(t *testing.T) {
+	t.Parallel()
+	k := newDesk(t, func(o *desk.Opts) { o.SyncWait = 3 * time.Second })
+	receipt := func(_ txn.Txn, delivered bool) *escpos.Document {
+		return (&escpos.Document{}).Paragraph(map[bool]string{true: "delivered", false: "queued"}[delivered])
+	}
+	submit := func() chan counter.Outcome {
+		done := make(chan counter.Outcome, 1)
+		go func() {
+			out, err := k.Submit(context.Background(), counter.Submission{Kind: txn.KindRating, Always: true, Body: map[string]int{"level": 5}, Receipt: receipt})
+			if err != nil {
+				t.Error(err)
+			}
+			done <- out
+		}()
+		<-k.uplink.woken
+		return done
+	}
+
+	done := submit()
+	k.clock.WaitFor(1) // the wait's timer
+	recs, _ := k.outbox.List(outbox.Filter{})
+	if len(recs) != 1 || recs[0].State != txn.Queued {
+		t.Fatalf("while waiting: %+v", recs)
+	}
+	k.uplink.deliver(t, k.outbox, recs[0].Txn.ID)
+	if out := <-done; !out.Delivered || !out.Printed || out.Receipt == "" {
+		t.Fatalf("signalled: %+v", out)
+	}
+
+	done = submit()
+	k.clock.WaitFor(1)
+	k.clock.Advance(3 * time.Second)
+	if out := <-done; out.Delivered || !out.Printed {
+		t.Fatalf("not signalled: %+v", out)
+	}
+	if k.printer.printed() != 2 {
+		t.Fatalf("%d receipts printed", k.printer.printed())
+	}
+}
+
+// TestSubmitRefusalsAcceptNothing: the service's check and the offline policy come before
+// the commit: a refusal leaves nothing in the outbox and prints nothing.
+func TestSubmitRefusalsAcceptNothing(t *testing.T) {
+	t.Parallel()
+	k := newDesk(t, nil)
+	k.uplink.online = false
+	mine := errors.New("not this one")
+	_, err := k.Submit(context.Background(), counter.Submission{Kind: txn.KindTaxPayment, Check: func() error { return mine }})
+	if !errors.Is(err, mine) {
+		t.Fatalf("the check's refusal: %v", err)
+	}
+	_, err = k.Submit(context.Background(), counter.Submission{Kind: txn.KindTaxPayment, Body: map[string]int{}})
+	if counter.MessageKey(err) != "policy.online_only" {
+		t.Fatalf("offline payment: %v", err)
+	}
+	if recs, _ := k.outbox.List(outbox.Filter{}); len(recs) != 0 || k.printer.printed() != 0 {
+		t.Fatalf("%d accepted, %d printed by refusals", len(recs), k.printer.printed())
+	}
+}
+
+// TestHelpBlinksForItsTime: a call for the expert seat is recorded and blinks the tower
+// light for three minutes of the clock, then the light goes back to what else needs it.
+func TestHelpBlinksForItsTime(t *testing.T) {
+	t.Parallel()
+	k := newDesk(t, nil)
+	number, err := k.CallHelp(context.Background(), "screen")
+	if err != nil || number != "00000001" || k.cabinet.light() != gpio.TowerBlink {
+		t.Fatalf("call %q %v, light %s", number, err, k.cabinet.light())
+	}
+	k.clock.Advance(3*time.Minute - time.Second)
+	if k.cabinet.light() != gpio.TowerBlink {
+		t.Fatal("the light stopped blinking early")
+	}
+	k.clock.Advance(time.Second)
+	for m := range k.cabinet.modes { // the timer's function runs in its own goroutine
+		if m == gpio.TowerOff {
+			break
+		}
+	}
+}
+
+// TestPINLockoutOnTheClock: five wrong PINs lock entry for a minute of the clock, each
+// attempt audited; the right PIN is refused while locked and opens maintenance after,
+// which a taxpayer's session in progress would have prevented.
+func TestPINLockoutOnTheClock(t *testing.T) {
+	t.Parallel()
+	hash, err := maint.HashPIN("246810")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := newDesk(t, func(o *desk.Opts) { o.TechnicianPINs = []string{hash} })
+	ctx := context.Background()
+	for i := 1; i <= 5; i++ {
+		err := k.EnterMaintenance(ctx, "000000", "screen")
+		var locked *desk.LockedError
+		switch {
+		case i < 5 && !errors.Is(err, desk.ErrWrongPIN):
+			t.Fatalf("wrong PIN %d: %v", i, err)
+		case i == 5 && (!errors.As(err, &locked) || locked.Wait != maint.FirstLock):
+			t.Fatalf("fifth wrong PIN: %v", err)
+		}
+	}
+	k.clock.Advance(maint.FirstLock - time.Second)
+	var locked *desk.LockedError
+	if err := k.EnterMaintenance(ctx, "246810", "screen"); !errors.As(err, &locked) || locked.Wait != time.Second {
+		t.Fatalf("the right PIN while locked: %v", err)
+	}
+	k.clock.Advance(time.Second)
+	if err := k.EnterMaintenance(ctx, "246810", "screen"); err != nil || !k.InMaintenance() || k.cabinet.light() != gpio.TowerOn {
+		t.Fatalf("after the lock: %v, in maintenance %t, light %s", err, k.InMaintenance(), k.cabinet.light())
+	}
+	if recs, _ := k.outbox.List(outbox.Filter{}); len(recs) != 6 {
+		t.Fatalf("%d audit records, want five failures and the entry", len(recs))
+	}
+}
