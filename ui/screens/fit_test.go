@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 
 	"taxkiosk/assets"
 	"taxkiosk/drivers/scanner"
@@ -170,6 +171,11 @@ func TestEveryScreenFits(t *testing.T) {
 			app.notice = "idle.ended.finished"
 			app.show(ScreenIdle)
 		}},
+		{"idle_help_called", func() {
+			d.facilities, app.notice, app.cardLeft = nil, "", false
+			app.show(ScreenIdle)
+			app.banner = app.T("help.called", "number", "00000001") // stays until the next screen
+		}},
 		{"idle_out_of_service", func() { d.facilities, d.oos = nil, "service.blocked.paper_out"; app.show(ScreenIdle) }},
 		{"welcome", func() {
 			d.oos, app.notice, app.cardLeft = "", "", false
@@ -255,8 +261,10 @@ func TestEveryScreenFits(t *testing.T) {
 			for _, l := range i18n.Langs {
 				app.SetLang(l)
 				app.render()
+				// The window is padded, in the kiosk as in the test: the content gets the rest.
+				room := w.Canvas().Size().SubtractWidthHeight(2*theme.Padding(), 2*theme.Padding())
 				got := app.Content().MinSize()
-				over := got.Width > size.Width || got.Height > size.Height
+				over := got.Width > room.Width || got.Height > room.Height
 				key := fmt.Sprintf("%s/%s/%v×%v", s.name, l, size.Width, size.Height)
 				switch {
 				case over && !overflowsToday[key]:
@@ -270,26 +278,17 @@ func TestEveryScreenFits(t *testing.T) {
 	}
 }
 
-// overflowsToday are the screens, languages and outputs whose content is still taller or
-// wider than the window (issue 11, room 2; issue 12): the test fails on any other overflow,
+// overflowsToday are the screens, languages and outputs whose content is still taller (or
+// wider) than the window (issue 11, room 2; issue 12): the test fails on any other overflow,
 // and on any of these that fits, so the list only shrinks. What overflows: the welcome
-// screen's history line (one row, as wide as the hall's answer) and four service tiles with
-// their reasons; the idle screen with reasons and a closing line under the prompt; the VAT
-// form's keypad; the scanned invoice's form; the credit-code keyboard in English.
+// screen with three history lines, or four service tiles each with its reason; the VAT form
+// (its note slides under the bottom bar at 1280×800 too); the credit-code keyboard; the
+// scanned invoice's form; the confirmations with risk reminders; most forms at 720 lines.
 var overflowsToday = map[string]bool{
-	"idle_notice/zh/1280×720":      true,
-	"idle_notice/en/1280×720":      true,
-	"idle_notice/zh/1280×800":      true,
-	"idle_notice/en/1280×800":      true,
-	"idle_reader_down/zh/1280×720": true,
-	"idle_reader_down/en/1280×720": true,
-	"idle_reader_down/zh/1280×800": true,
-	"idle_reader_down/en/1280×800": true,
 	"welcome/zh/1280×720":          true,
 	"welcome/en/1280×720":          true,
 	"welcome/zh/1280×800":          true,
 	"welcome/en/1280×800":          true,
-	"welcome/en/1920×1080":         true,
 	"welcome_reasons/zh/1280×720":  true,
 	"welcome_reasons/en/1280×720":  true,
 	"welcome_reasons/zh/1280×800":  true,
@@ -300,6 +299,7 @@ var overflowsToday = map[string]bool{
 	"filer/en/1280×720":            true,
 	"code/zh/1280×720":             true,
 	"code/en/1280×720":             true,
+	"code/zh/1280×800":             true,
 	"code/en/1280×800":             true,
 	"vat/zh/1280×720":              true,
 	"vat/en/1280×720":              true,
@@ -322,6 +322,7 @@ var overflowsToday = map[string]bool{
 	"pay_items/en/1280×720":        true,
 	"pay_confirm/zh/1280×720":      true,
 	"pay_confirm/en/1280×720":      true,
+	"pay_confirm/en/1280×800":      true,
 	"rate/zh/1280×720":             true,
 	"rate/en/1280×720":             true,
 	"card_lifted/zh/1280×720":      true,

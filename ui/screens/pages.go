@@ -34,7 +34,7 @@ func (a *App) idle() (fyne.CanvasObject, []fyne.CanvasObject) {
 	icon.FillMode = canvas.ImageFillContain
 	// 3:2 like the card; small enough that the prompt, the reasons and a closing line fit
 	// under it on a 720-line output.
-	icon.SetMinSize(fyne.NewSize(180, 120))
+	icon.SetMinSize(fyne.NewSize(156, 104))
 	queue := a.NewButton("queue.button", widget.MediumImportance, func() { a.show(ScreenQueue) })
 	readerDown := false
 	var reasons []fyne.CanvasObject
@@ -59,14 +59,21 @@ func (a *App) idle() (fyne.CanvasObject, []fyne.CanvasObject) {
 	case a.cardLeft:
 		headline = "idle.take_card"
 	}
-	items := append([]fyne.CanvasObject{container.NewCenter(icon), a.Heading(a.T(headline))}, reasons...)
-	items = append(items,
-		a.Para(a.T("app.subtitle"), widget.MediumImportance),
-		a.Para(a.T("idle.hint"), widget.LowImportance),
-		container.NewCenter(kit.TouchSized(queue, 280)))
+	var items []fyne.CanvasObject
+	if !readerDown { // a card drawn over "the reader is not available" would say the opposite
+		items = append(items, container.NewCenter(icon))
+	}
+	items = append(append(items, a.Heading(a.T(headline))), reasons...)
 	if readerDown && strings.HasPrefix(a.notice, "idcard.") {
 		a.notice = "" // the failed reads say what the reader's notice above already says
 	}
+	items = append(items, a.Para(a.T("app.subtitle"), widget.MediumImportance))
+	if len(reasons) == 0 && a.notice == "" && a.banner == "" {
+		// What can be done here, only when there is nothing more pressing to say: with a
+		// reason, a closing line or a banner as well, the screen would not fit 720 lines.
+		items = append(items, a.Para(a.T("idle.hint"), widget.LowImportance))
+	}
+	items = append(items, container.NewCenter(kit.TouchSized(queue, 280)))
 	if a.notice != "" {
 		imp := widget.WarningImportance
 		if a.notice == "idle.ended.finished" || a.notice == "rate.thanks" {
@@ -296,12 +303,15 @@ func (a *App) history() fyne.CanvasObject {
 		if ans := a.hallAnswer(h); ans != "" {
 			line += " · " + ans
 		}
-		row := container.NewHBox(widget.NewLabel(line))
+		// The line wraps beside its button: the hall's answer can be longer than the screen.
+		label := widget.NewLabelWithStyle(line, fyne.TextAlignCenter, fyne.TextStyle{})
+		label.Wrapping = fyne.TextWrapWord
+		var reprint fyne.CanvasObject
 		if h.Unprinted {
 			id := h.TxnID
-			row.Add(kit.TouchSized(a.NewButton("history.reprint", widget.WarningImportance, func() { a.reprint(id) }), 200))
+			reprint = kit.TouchSized(a.NewButton("history.reprint", widget.WarningImportance, func() { a.reprint(id) }), 200)
 		}
-		box.Add(container.NewCenter(row))
+		box.Add(container.NewBorder(nil, nil, nil, reprint, label))
 	}
 	return box
 }
