@@ -282,9 +282,11 @@ func TestEveryScreenFits(t *testing.T) {
 // wider) than the window (issue 11, room 2; issue 12): the test fails on any other overflow,
 // and on any of these that fits, so the list only shrinks. What overflows: the welcome
 // screen with three history lines, or four service tiles each with its reason; the VAT form
-// (its note slides under the bottom bar at 1280×800 too); the credit-code keyboard; the
+// at 720 lines; the credit-code keyboard; the
 // scanned invoice's form; the confirmations with risk reminders; most forms at 720 lines.
 var overflowsToday = map[string]bool{
+	"vat/zh/1280×720":              true,
+	"vat/en/1280×720":              true,
 	"welcome/zh/1280×720":          true,
 	"welcome/en/1280×720":          true,
 	"welcome/zh/1280×800":          true,
@@ -301,10 +303,6 @@ var overflowsToday = map[string]bool{
 	"code/en/1280×720":             true,
 	"code/zh/1280×800":             true,
 	"code/en/1280×800":             true,
-	"vat/zh/1280×720":              true,
-	"vat/en/1280×720":              true,
-	"vat/zh/1280×800":              true,
-	"vat/en/1280×800":              true,
 	"confirm_risk/zh/1280×720":     true,
 	"confirm_risk/en/1280×720":     true,
 	"confirm_risk/zh/1280×800":     true,

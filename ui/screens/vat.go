@@ -125,14 +125,17 @@ func (v *vatFlow) form() (fyne.CanvasObject, []fyne.CanvasObject) {
 	if r.Filer.Kind == vatreturn.FilerEnterprise {
 		filer = r.Filer.CreditCode
 	}
+	// Whom for and which period on one line above the form: a form row each made the screen
+	// taller than 800 lines.
+	about := a.Para(a.T("vat.filer")+" "+filer+" · "+a.T("vat.period")+" "+desk.PeriodText(a.Cat(), a.Lang(), r.Period), widget.MediumImportance)
 	form := widget.NewForm(
-		widget.NewFormItem(a.T("vat.filer"), widget.NewLabel(filer)),
-		widget.NewFormItem(a.T("vat.period"), widget.NewLabel(desk.PeriodText(a.Cat(), a.Lang(), r.Period))),
 		widget.NewFormItem(a.T("vat.sales"), field("vat.sales", fieldSales, r.Sales)),
 		widget.NewFormItem(a.T("vat.exempt"), field("vat.exempt", fieldExempt, r.ExemptSales)),
 		widget.NewFormItem(a.T("vat.small_exempt"), widget.NewLabel(yuan(r.SmallExempt.String()))),
-		widget.NewFormItem(a.T("vat.rate"), widget.NewLabel(a.T("vat.rate.value", "rate", vatreturn.RateText(r.RateBP)))),
-		widget.NewFormItem(a.T("vat.tax"), widget.NewLabelWithStyle(yuan(r.TaxPayable.String()), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})),
+		// The rate beside the tax it gives, in one row: a row of its own made the screen
+		// taller than 800 lines.
+		widget.NewFormItem(a.T("vat.tax"), widget.NewLabelWithStyle(yuan(r.TaxPayable.String())+" · "+a.T("vat.rate")+" "+
+			a.T("vat.rate.value", "rate", vatreturn.RateText(r.RateBP)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})),
 	)
 	var note *widget.Label
 	switch {
@@ -145,15 +148,18 @@ func (v *vatFlow) form() (fyne.CanvasObject, []fyne.CanvasObject) {
 	default:
 		note = a.Para(a.T("vat.edit_hint"), widget.LowImportance)
 	}
+	// Next in the bottom bar, beside Home: with it under the keypad the screen did not fit
+	// 800 lines.
 	next := kit.TouchSized(a.NewButton("vat.next", widget.HighImportance, func() { a.show(ScreenConfirm) }), 240)
-	right := container.NewVBox(v.keypad(), next)
 	body := kit.Centred(
 		a.Heading(a.T("vat.title")),
-		container.NewBorder(nil, nil, nil, right, container.NewVBox(form, note)),
+		about,
+		container.NewBorder(nil, nil, nil, v.keypad(), container.NewVBox(form, note)),
 	)
 	return body, []fyne.CanvasObject{
 		a.NavButton("common.back", func() { a.show(ScreenFiler) }),
 		a.NavButton("common.home", a.goHome),
+		next,
 	}
 }
 
