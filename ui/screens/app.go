@@ -3,7 +3,6 @@ package screens
 import (
 	"context"
 	"fmt"
-	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -13,36 +12,16 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"taxkiosk/kiosk/desk"
-	"taxkiosk/kiosk/hallapi"
 	"taxkiosk/kiosk/i18n"
-	"taxkiosk/kiosk/services"
 	"taxkiosk/kiosk/services/counter"
 	"taxkiosk/kiosk/services/scan"
 	"taxkiosk/kiosk/services/vatreturn"
 	"taxkiosk/kiosk/session"
 	"taxkiosk/ui/bridge"
+	"taxkiosk/ui/kit"
+	"taxkiosk/ui/techpages"
 	kt "taxkiosk/ui/theme"
 )
-
-// Desk is the kiosk core as the screens use it; the taxpayer services come beside it
-// (services.Set).
-type Desk interface {
-	Touch()
-	Remaining() time.Duration
-	Person() (session.Person, bool)
-	EndSession(session.EndReason)
-	KeepSession()
-	EnterMaintenance(ctx context.Context, pin, via string) error
-	ExitMaintenance(ctx context.Context)
-	CallHelp(ctx context.Context, source string) (number string, err error)
-	Services() []desk.Availability
-	Enterprises() []hallapi.Enterprise
-	EnterprisesCachedAt() time.Time
-	OutOfService() string
-	InMaintenance() bool
-	AwaitTechnician(on bool)
-	Facilities() []desk.FacilityState
-}
 
 // NetState is what the network indicator shows.
 type NetState struct {
@@ -75,15 +54,13 @@ const (
 // App is the taxpayer's touchscreen: one window, one screen at a time. Every method runs on
 // the UI thread (main wires core events in through package bridge).
 type App struct {
-	desk    Desk
-	svc     services.Set
-	cat     *i18n.Catalog
-	theme   *kt.Theme
-	refresh func()       // re-applies the theme after a size change
-	do      func(func()) // runs work done off the UI thread back on it (Opts.Do)
-	now     func() time.Time
+	*kit.Face // the words and buttons of the page on show
+	desk      Desk
+	svc       Services     // the taxpayer services, each over the desk
+	refresh   func()       // re-applies the theme after a size change
+	do        func(func()) // runs work done off the UI thread back on it (Opts.Do)
+	now       func() time.Time
 
-	lang   i18n.Lang
 	net    NetState
 	screen Screen
 	// per-screen state; reset whenever the session ends, so no personal data outlives it
@@ -94,37 +71,24 @@ type App struct {
 	cardLeft    bool      // the last session's card still lies on the reader
 	defaultLang i18n.Lang // the language every visit starts in
 	person      session.Person
-	draft       vatreturn.Return
-	vatEdit     vatEdit // what the keypad is typing into
-	code        codeEdit
-	ent         *hallapi.Enterprise // the enterprise filed for, as the hall knows it; nil otherwise
-	verify      *scan.Verification  // the hall's answer on the scanned invoice
-	outcome     counter.Outcome
+	outcome     counter.Outcome // the last submission's: its result screen, and the rating's service
 	errKey      string
-	scan        scan.View
-	inv         invoiceEdit
-	pay         payEdit
-	banner      string    // a translated line shown above the current screen until the next one
-	absent      bool      // the presence sensor sees nobody: the idle screen rests
-	rating      rating    // the rating screen's choices; anonymous
-	liftBy      time.Time // while the card-lifted question stands: when the session ends by itself
-	tech        Technician
-	pin         pinPad
-	gesture     []time.Time // recent taps on the idle title
-	mt          maintState  // the maintenance pages' state; reset on entry, exit and wipe
-	// varies formats values that change from run to run on the maintenance pages (times read
-	// from devices, round trips, temporary paths); nil shows them as they are. Golden-image
-	// tests set a placeholder.
-	varies func(string) string
-	// inflight counts maintenance work running off the UI thread that will come back through
-	// Opts.Do; tests wait for none before they tap, as a technician's finger would.
-	inflight atomic.Int32
+	banner      string // a translated line shown above the current screen until the next one
+	absent      bool   // the presence sensor sees nobody: the idle screen rests
+	// one screen type per service that holds state, each reset by wipe
+	vat     vatFlow
+	inv     invoiceFlow
+	pay     payFlow
+	scan    scanFlow
+	rate    rateFlow
+	liftBy  time.Time        // while the card-lifted question stands: when the session ends by itself
+	gesture []time.Time      // recent taps on the idle title
+	maint   *techpages.Pages // the PIN pad and the maintenance menu; nil without a technician
 
 	root      *fyne.Container
 	countdown *widget.Label
 	liftLabel *widget.Label
 	netLabel  *canvas.Text
-	buttons   map[string]*widget.Button // by translation key, for tests and the bridge
 }
 
 // Opts configures New.
@@ -144,7 +108,7 @@ type Opts struct {
 }
 
 // New builds the app on the idle screen.
-func New(d Desk, svc services.Set, cat *i18n.Catalog, th *kt.Theme, opts Opts) *App {
+func New(d Desk, svc Services, cat *i18n.Catalog, th *kt.Theme, opts Opts) *App {
 	if opts.Lang == "" {
 		opts.Lang = i18n.ZH
 	}
@@ -154,7 +118,13 @@ func New(d Desk, svc services.Set, cat *i18n.Catalog, th *kt.Theme, opts Opts) *
 	if opts.Do == nil {
 		opts.Do = bridge.Do
 	}
-	a := &App{desk: d, svc: svc, cat: cat, theme: th, lang: opts.Lang, defaultLang: opts.Lang, refresh: opts.Refresh, now: opts.Now, tech: opts.Technician, do: opts.Do, screen: ScreenIdle, net: NetState{Connecting: true}}
+	a := &App{desk: d, svc: svc, defaultLang: opts.Lang, refresh: opts.Refresh, now: opts.Now, do: opts.Do, screen: ScreenIdle, net: NetState{Connecting: true}}
+	a.Face = kit.NewFace(cat, th, opts.Lang, d.Touch)
+	a.wipe()
+	a.rate = rateFlow{a: a}
+	if opts.Technician != nil {
+		a.maint = techpages.New(a.Face, techHost{a}, techGate{d}, opts.Technician)
+	}
 	a.root = container.NewStack()
 	a.render()
 	return a
@@ -165,12 +135,6 @@ func (a *App) Content() fyne.CanvasObject { return a.root }
 
 // Screen is the screen on show.
 func (a *App) Screen() Screen { return a.screen }
-
-// Lang is the language on show.
-func (a *App) Lang() i18n.Lang { return a.lang }
-
-// T translates key into the current language.
-func (a *App) T(key string, kv ...any) string { return a.cat.T(a.lang, key, kv...) }
 
 // HandleEvent reacts to the core's events.
 func (a *App) HandleEvent(e desk.Event) {
@@ -205,7 +169,7 @@ func (a *App) HandleEvent(e desk.Event) {
 	case scan.Scanned:
 		switch a.screen { // never in the middle of a return: the form would be lost
 		case ScreenIdle, ScreenWelcome, ScreenScan, ScreenResult, ScreenError, ScreenInvoiceResult, ScreenPayResult:
-			a.scan, a.verify = e.View, nil
+			a.scan.view, a.scan.verify = e.View, nil
 			a.show(ScreenScan)
 		}
 	case desk.EnterprisesLoaded:
@@ -219,13 +183,13 @@ func (a *App) HandleEvent(e desk.Event) {
 			a.notice = ""
 			a.show(ScreenIdle)
 		case a.screen == ScreenPIN: // a technician's card opened it
-			a.pinAnswer(nil)
+			a.maint.Answer(nil)
 		case a.screen == ScreenIdle: // from kioskctl: taxpayers see the kiosk out of service
 			a.render()
 		}
 	case desk.TechnicianRefused:
 		if a.screen == ScreenPIN {
-			a.pinAnswer(e.Err)
+			a.maint.Answer(e.Err)
 		}
 	case desk.DoorChanged:
 		if e.Open && a.screen == ScreenIdle {
@@ -266,7 +230,9 @@ func (a *App) SetNetwork(n NetState) {
 
 // Tick updates the idle countdown; the bridge calls it every second.
 func (a *App) Tick() {
-	a.pinTick()
+	if a.screen == ScreenPIN {
+		a.maint.Tick() // closes a pad left untouched
+	}
 	if a.screen == ScreenIdle && a.notice != "" && !a.noticeUntil.IsZero() && !a.now().Before(a.noticeUntil) {
 		a.notice, a.noticeUntil = "", time.Time{} // a closing line is for the one leaving
 		a.render()
@@ -275,13 +241,15 @@ func (a *App) Tick() {
 	if a.countdown == nil {
 		return
 	}
-	defer a.maintTick() // last: it may start a redraw of its own
+	if a.screen == ScreenMaint {
+		defer a.maint.Tick() // last: it may start a redraw of its own
+	}
 	if a.liftLabel != nil {
 		left := max(0, a.liftBy.Sub(a.now()))
 		a.liftLabel.SetText(a.T("lift.ask", "s", int(left.Round(time.Second)/time.Second)))
 	}
 	if a.screen == ScreenRate {
-		left := rateTimeout - a.now().Sub(a.rating.since)
+		left := rateTimeout - a.now().Sub(a.rate.since)
 		if left <= 0 {
 			a.finishVisit("idle.ended.finished")
 			return
@@ -304,9 +272,9 @@ const noticeFor = 15 * time.Second
 // endVisit goes back to the idle screen with a closing line once a visit is over, and puts
 // back what the taxpayer set (language, text size): the next person starts afresh.
 func (a *App) endVisit(noticeKey string) {
-	a.lang = a.defaultLang
-	if a.theme.LargeText() {
-		a.theme.SetLargeText(false)
+	a.SetLang(a.defaultLang)
+	if a.Theme().LargeText() {
+		a.Theme().SetLargeText(false)
 		if a.refresh != nil {
 			a.refresh()
 		}
@@ -318,17 +286,12 @@ func (a *App) endVisit(noticeKey string) {
 // wipe forgets everything personal the screens held.
 func (a *App) wipe() {
 	a.person = session.Person{}
-	a.draft = vatreturn.Return{}
-	a.vatEdit = vatEdit{}
-	a.code = codeEdit{}
-	a.ent = nil
-	a.verify = nil
 	a.outcome = counter.Outcome{}
 	a.errKey = ""
-	a.scan = scan.View{}
-	a.inv = invoiceEdit{}
-	a.pay = payEdit{}
-	a.mt = maintState{}
+	a.vat, a.inv, a.pay, a.scan = vatFlow{a: a}, invoiceFlow{a: a}, payFlow{a: a}, scanFlow{a: a}
+	if a.maint != nil {
+		a.maint.Leave()
+	}
 }
 
 func (a *App) show(s Screen) {
@@ -337,17 +300,17 @@ func (a *App) show(s Screen) {
 	a.render()
 }
 
-// tap wraps a button action: every touch keeps the session alive.
-func (a *App) tap(f func()) func() {
-	return func() {
-		a.desk.Touch()
-		f()
-	}
-}
-
 func (a *App) render() {
-	a.buttons = map[string]*widget.Button{}
+	a.Clear()
 	build, ok := a.pages()[a.screen]
+	if a.maint != nil {
+		switch a.screen {
+		case ScreenPIN:
+			build, ok = a.maint.PINScreen, true
+		case ScreenMaint:
+			build, ok = a.maint.MenuScreen, true
+		}
+	}
 	if !ok {
 		build = a.idle
 	}
@@ -356,7 +319,7 @@ func (a *App) render() {
 		body, nav = a.resting(), nil
 	}
 	if a.banner != "" {
-		body = container.NewBorder(a.para(a.banner, widget.SuccessImportance), nil, nil, nil, body)
+		body = container.NewBorder(a.Para(a.banner, widget.SuccessImportance), nil, nil, nil, body)
 	}
 	a.liftLabel = nil
 	if !a.liftBy.IsZero() {
@@ -371,36 +334,36 @@ func (a *App) render() {
 
 func (a *App) topBar() fyne.CanvasObject {
 	title := canvas.NewText(a.T("app.title"), kt.Paper)
-	title.TextSize = a.theme.Size("text") * 1.4
+	title.TextSize = a.Theme().Size("text") * 1.4
 	title.TextStyle.Bold = true
 	a.netLabel = canvas.NewText("", kt.Paper)
-	a.netLabel.TextSize = a.theme.Size("text")
+	a.netLabel.TextSize = a.Theme().Size("text")
 	a.updateNet()
-	lang := a.button("common.lang_switch", widget.MediumImportance, func() {
-		if a.lang == i18n.ZH {
-			a.lang = i18n.EN
+	lang := a.NewButton("common.lang_switch", widget.MediumImportance, func() {
+		if a.Lang() == i18n.ZH {
+			a.SetLang(i18n.EN)
 		} else {
-			a.lang = i18n.ZH
+			a.SetLang(i18n.ZH)
 		}
 		a.render()
 	})
 	sizeKey := "common.large_text"
-	if a.theme.LargeText() {
+	if a.Theme().LargeText() {
 		sizeKey = "common.normal_text"
 	}
-	size := a.button(sizeKey, widget.MediumImportance, func() {
-		a.theme.SetLargeText(!a.theme.LargeText())
+	size := a.NewButton(sizeKey, widget.MediumImportance, func() {
+		a.Theme().SetLargeText(!a.Theme().LargeText())
 		if a.refresh != nil {
 			a.refresh()
 		}
 		a.render()
 	})
-	help := a.button("help.call", widget.WarningImportance, a.callHelp)
+	help := a.NewButton("help.call", widget.WarningImportance, a.callHelp)
 	bar := container.NewHBox(layout.NewSpacer(), a.netLabel, help, size, lang)
 	// The title doubles as the hidden maintenance gesture: an invisible button over it.
 	hidden := widget.NewButton("", a.titleTapped)
 	hidden.Importance = widget.LowImportance
-	a.buttons["hidden.gesture"] = hidden
+	a.Register("hidden.gesture", hidden)
 	left := container.NewStack(hidden, container.NewCenter(title))
 	bg := canvas.NewRectangle(kt.Brand)
 	return container.NewStack(bg, container.NewPadded(container.NewBorder(nil, nil, left, nil, bar)))
@@ -423,7 +386,7 @@ func (a *App) updateNet() {
 	a.netLabel.Text = "● " + text
 	a.netLabel.Color = kt.Paper
 	if !a.net.Online && !a.net.Connecting {
-		a.netLabel.Color = rgb(0xff, 0xd5, 0x4f)
+		a.netLabel.Color = kit.RGB(0xff, 0xd5, 0x4f)
 	}
 	a.netLabel.Refresh()
 }
@@ -445,14 +408,14 @@ func (a *App) bottomBar(nav []fyne.CanvasObject) fyne.CanvasObject {
 
 // liftQuestion asks, after the ID card left the reader, whether to finish or go on.
 func (a *App) liftQuestion() fyne.CanvasObject {
-	a.liftLabel = a.para("", widget.WarningImportance)
-	keep := a.button("lift.keep", widget.HighImportance, func() {
+	a.liftLabel = a.Para("", widget.WarningImportance)
+	keep := a.NewButton("lift.keep", widget.HighImportance, func() {
 		a.desk.KeepSession()
 		a.liftBy = time.Time{}
 		a.render()
 	})
-	finish := a.button("common.finish", widget.MediumImportance, a.finish)
-	return container.NewVBox(a.liftLabel, container.NewCenter(container.NewHBox(touchSized(finish, 240), touchSized(keep, 240))))
+	finish := a.NewButton("common.finish", widget.MediumImportance, a.finish)
+	return container.NewVBox(a.liftLabel, container.NewCenter(container.NewHBox(kit.TouchSized(finish, 240), kit.TouchSized(keep, 240))))
 }
 
 // finish ends the session on the taxpayer's word: a visit that filed something goes on to
@@ -466,20 +429,20 @@ func (a *App) finish() {
 		a.finishVisit("idle.ended.finished")
 		return
 	}
-	a.rating = rating{service: service, since: a.now()}
+	a.rate.rating = rating{service: service, since: a.now()}
 	a.show(ScreenRate)
 }
 
 // pages maps each screen to the function that builds its body and its navigation buttons.
 func (a *App) pages() map[Screen]func() (fyne.CanvasObject, []fyne.CanvasObject) {
 	return map[Screen]func() (fyne.CanvasObject, []fyne.CanvasObject){
-		ScreenIdle: a.idle, ScreenWelcome: a.welcome, ScreenFiler: a.filerScreen, ScreenCode: a.codeScreen,
-		ScreenVAT: a.vatForm, ScreenConfirm: a.confirm, ScreenSubmitting: a.submitting,
-		ScreenResult: a.result, ScreenError: a.errorScreen, ScreenScan: a.scanScreen, ScreenRate: a.rateScreen,
-		ScreenPIN: a.pinScreen, ScreenMaint: a.maintScreen, ScreenQueue: a.queueScreen, ScreenCert: a.certScreen,
-		ScreenInvoiceEnt: a.invoiceEnterprises, ScreenInvoiceType: a.invoiceTypes, ScreenInvoiceQty: a.invoiceQuantity,
-		ScreenInvoiceConfirm: a.invoiceConfirm, ScreenInvoiceResult: a.invoiceResult,
-		ScreenPayEnt: a.payEnterprises, ScreenPayItems: a.payItems, ScreenPayConfirm: a.payConfirm, ScreenPayResult: a.payResult,
+		ScreenIdle: a.idle, ScreenWelcome: a.welcome, ScreenFiler: a.vat.filer, ScreenCode: a.vat.codeScreen,
+		ScreenVAT: a.vat.form, ScreenConfirm: a.vat.confirm, ScreenSubmitting: a.submitting,
+		ScreenResult: a.vat.result, ScreenError: a.errorScreen, ScreenScan: a.scan.screen, ScreenRate: a.rate.screen,
+		ScreenQueue: a.queueScreen, ScreenCert: a.certScreen,
+		ScreenInvoiceEnt: a.inv.enterprises, ScreenInvoiceType: a.inv.types, ScreenInvoiceQty: a.inv.quantityScreen,
+		ScreenInvoiceConfirm: a.inv.confirm, ScreenInvoiceResult: a.inv.result,
+		ScreenPayEnt: a.pay.enterprises, ScreenPayItems: a.pay.itemsScreen, ScreenPayConfirm: a.pay.confirm, ScreenPayResult: a.pay.result,
 	}
 }
 
@@ -502,34 +465,18 @@ func (a *App) callHelp() {
 // presence sensor or a touch.
 func (a *App) resting() fyne.CanvasObject {
 	t := canvas.NewText(a.T("idle.attract"), kt.Muted)
-	t.TextSize = a.theme.Size("subHeadingText")
+	t.TextSize = a.Theme().Size("subHeadingText")
 	t.Alignment = fyne.TextAlignCenter
-	wake := widget.NewButton("", a.tap(func() { a.absent = false; a.render() }))
+	wake := widget.NewButton("", a.Tap(func() { a.absent = false; a.render() }))
 	wake.Importance = widget.LowImportance
-	a.buttons["idle.attract"] = wake
+	a.Register("idle.attract", wake)
 	return container.NewStack(wake, container.NewCenter(t))
-}
-
-// button makes a touch-sized button labelled with key's translation.
-func (a *App) button(key string, imp widget.Importance, f func()) *widget.Button {
-	b := widget.NewButton(a.T(key), a.tap(f))
-	b.Importance = imp
-	a.buttons[key] = b
-	return b
-}
-
-// Button returns the button labelled with key on the current screen, or nil.
-func (a *App) Button(key string) *widget.Button { return a.buttons[key] }
-
-// navButton is a Back, Home or Finish button at least MinTouch high and wide.
-func (a *App) navButton(key string, f func()) fyne.CanvasObject {
-	return touchSized(a.button(key, widget.MediumImportance, f), 200)
 }
 
 // goHome returns to the start: the service menu while a taxpayer is identified (their card
 // still lies on the reader), the idle screen otherwise. Finish is what ends a session.
 func (a *App) goHome() {
-	a.draft, a.errKey, a.scan = vatreturn.Return{}, "", scan.View{}
+	a.vat.draft, a.errKey, a.scan.view = vatreturn.Return{}, "", scan.View{}
 	if p, ok := a.desk.Person(); ok {
 		a.person = p
 		a.show(ScreenWelcome)
@@ -540,19 +487,5 @@ func (a *App) goHome() {
 	a.show(ScreenIdle)
 }
 
-func (a *App) heading(text string) fyne.CanvasObject {
-	l := widget.NewLabelWithStyle(text, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	l.SizeName = "headingText"
-	l.Wrapping = fyne.TextWrapWord
-	return l
-}
-
-func (a *App) para(text string, imp widget.Importance) *widget.Label {
-	l := widget.NewLabelWithStyle(text, fyne.TextAlignCenter, fyne.TextStyle{})
-	l.Wrapping = fyne.TextWrapWord
-	l.Importance = imp
-	return l
-}
-
 // String describes the app for logs without personal data.
-func (a *App) String() string { return fmt.Sprintf("screens.App(%s, %s)", a.screen, a.lang) }
+func (a *App) String() string { return fmt.Sprintf("screens.App(%s, %s)", a.screen, a.Lang()) }

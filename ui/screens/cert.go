@@ -8,21 +8,22 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"taxkiosk/kiosk/services/counter"
+	"taxkiosk/ui/kit"
 )
 
 // certScreen lists the tax payment certificates the hall holds for the taxpayer's
 // enterprises, each printable with one tap.
 func (a *App) certScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
-	items := []fyne.CanvasObject{a.heading(a.T("service.cert.title"))}
+	items := []fyne.CanvasObject{a.Heading(a.T("service.cert.title"))}
 	list := a.svc.Certificate.List()
 	if len(list) == 0 {
-		items = append(items, a.para(a.T("cert.none"), widget.WarningImportance))
+		items = append(items, a.Para(a.T("cert.none"), widget.WarningImportance))
 	} else {
-		items = append(items, a.para(a.T("cert.list"), widget.MediumImportance))
+		items = append(items, a.Para(a.T("cert.list"), widget.MediumImportance))
 	}
 	for _, it := range list {
 		name, kind := it.Enterprise.Name, it.Certificate.Name.ZH
-		if a.lang != "zh" {
+		if a.Lang() != "zh" {
 			kind = it.Certificate.Name.EN
 			if it.Enterprise.NameEN != "" {
 				name = it.Enterprise.NameEN
@@ -31,20 +32,20 @@ func (a *App) certScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
 		line := a.T("cert.item", "name", name, "kind", kind, "period", it.Certificate.Period,
 			"amount", it.Certificate.Amount.String(), "paid", it.Certificate.PaidOn)
 		code, id := it.Enterprise.CreditCode, it.Certificate.ID
-		b := a.button("cert.print", widget.HighImportance, func() { a.printCertificate(code, id) })
-		a.buttons["cert.print."+id] = b
+		b := a.NewButton("cert.print", widget.HighImportance, func() { a.printCertificate(code, id) })
+		a.Register("cert.print."+id, b)
 		label := widget.NewLabel(line)
 		label.Wrapping = fyne.TextWrapWord
-		items = append(items, container.NewBorder(nil, nil, nil, touchSized(b, 160), label))
+		items = append(items, container.NewBorder(nil, nil, nil, kit.TouchSized(b, 160), label))
 	}
-	return centred(items...), []fyne.CanvasObject{
-		a.navButton("common.back", func() { a.show(ScreenWelcome) }),
-		a.navButton("common.home", a.goHome),
+	return kit.Centred(items...), []fyne.CanvasObject{
+		a.NavButton("common.back", func() { a.show(ScreenWelcome) }),
+		a.NavButton("common.home", a.goHome),
 	}
 }
 
 func (a *App) printCertificate(code, id string) {
-	lang := a.lang
+	lang := a.Lang()
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
 		defer cancel()

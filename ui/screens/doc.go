@@ -1,12 +1,19 @@
-// Package screens is the kiosk's touchscreen. For taxpayers: the idle screen that asks for an
+// Package screens is the kiosk's touchscreen for taxpayers: the idle screen that asks for an
 // ID card (or says why the kiosk is out of service), the welcome screen with the masked name
-// and the services, the VAT return (vat.go, filer.go), invoice collection (invoice.go), tax
-// payment (payment.go), certificates (cert.go), scanned codes (scan.go), queue tickets
-// (queue.go), the rating (rate.go). For technicians (maint*.go): the PIN pad, and the
-// maintenance menu with device status, self-tests, outbox, network, configuration, logs,
-// consumables and the readiness checklist. Every text comes from the i18n
-// catalogue (Chinese by default, English on a tap); every screen but the idle one has a way
-// back and a way home, and shows the idle countdown.
+// and the services, and one screen type per service that holds state: the VAT return
+// (vatFlow: vat.go, filer.go, and its confirmation and result in pages.go), invoice
+// collection (invoiceFlow, invoice.go), tax payment (payFlow, payment.go), a scanned code
+// (scanFlow, scan.go) and the rating (rateFlow, rate.go). Certificates (cert.go) and queue
+// tickets (queue.go) hold nothing between taps. App keeps the navigation, the core's
+// session events and the top bar; the technician's PIN pad and maintenance menu are package
+// techpages, drawn in the same window; the widgets every page uses are package kit.
+//
+// The kiosk core is reached only through the Desk interface in desk.go, so that a change of
+// the core's API is one file's change here. Every text comes from the i18n catalogue
+// (Chinese by default, English on a tap); every screen but the idle one has a way back and a
+// way home, and shows the idle countdown. Every taxpayer screen fits 1280×720, 1280×800 and
+// 1920×1080 outputs in both languages, except the cases fit_test.go lists as still
+// overflowing.
 //
 // Screens hold personal data only in masked form, and drop it when the session ends: the
 // whole widget tree is rebuilt on every screen change, so nothing of a previous taxpayer

@@ -11,6 +11,7 @@ import (
 
 	"taxkiosk/kiosk/creditcode"
 	"taxkiosk/kiosk/services/vatreturn"
+	"taxkiosk/ui/kit"
 	kt "taxkiosk/ui/theme"
 )
 
@@ -22,108 +23,111 @@ type codeEdit struct {
 
 // filerScreen asks whom the return is for: the person at the kiosk as an individual
 // business, or an enterprise they act for.
-func (a *App) filerScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
-	self := a.tile("filer.self", "filer.self.desc", true, func() {
-		a.draft.Filer = vatreturn.Filer{Kind: vatreturn.FilerSelf}
-		a.ent = nil
+func (v *vatFlow) filer() (fyne.CanvasObject, []fyne.CanvasObject) {
+	a := v.a
+	self := a.Tile("filer.self", "filer.self.desc", true, func() {
+		v.draft.Filer = vatreturn.Filer{Kind: vatreturn.FilerSelf}
+		v.ent = nil
 		a.show(ScreenVAT)
 	})
-	items := []fyne.CanvasObject{a.heading(a.T("filer.title")), container.NewCenter(self)}
+	items := []fyne.CanvasObject{a.Heading(a.T("filer.title")), container.NewCenter(self)}
 	if at := a.desk.EnterprisesCachedAt(); !at.IsZero() && len(a.desk.Enterprises()) > 0 {
-		items = append(items, a.para(a.T("filer.cached", "time", at.Format("01-02 15:04")), widget.WarningImportance))
+		items = append(items, a.Para(a.T("filer.cached", "time", at.Format("01-02 15:04")), widget.WarningImportance))
 	}
 	// The enterprises the hall says this person acts for, one tap each; any other by code.
 	for _, e := range a.desk.Enterprises() {
 		name := e.Name
-		if a.lang != "zh" && e.NameEN != "" {
+		if a.Lang() != "zh" && e.NameEN != "" {
 			name = e.NameEN
 		}
-		tile := a.tileText("filer.ent."+e.CreditCode, name, a.T("filer.enterprise.known", "role", a.T("role."+e.Role), "code", e.CreditCode), func() {
-			a.draft.Filer = vatreturn.Filer{Kind: vatreturn.FilerEnterprise, CreditCode: e.CreditCode}
-			a.ent = &e
+		tile := a.TileText("filer.ent."+e.CreditCode, name, a.T("filer.enterprise.known", "role", a.T("role."+e.Role), "code", e.CreditCode), func() {
+			v.draft.Filer = vatreturn.Filer{Kind: vatreturn.FilerEnterprise, CreditCode: e.CreditCode}
+			v.ent = &e
 			a.show(ScreenVAT)
 		})
 		items = append(items, container.NewCenter(tile))
 	}
-	ent := a.tile("filer.enterprise", "filer.enterprise.desc", true, func() { a.ent = nil; a.show(ScreenCode) })
+	ent := a.Tile("filer.enterprise", "filer.enterprise.desc", true, func() { v.ent = nil; a.show(ScreenCode) })
 	items = append(items, container.NewCenter(ent))
-	body := centred(items...)
+	body := kit.Centred(items...)
 	return body, []fyne.CanvasObject{
-		a.navButton("common.back", func() { a.show(ScreenWelcome) }),
-		a.navButton("common.home", a.goHome),
+		a.NavButton("common.back", func() { a.show(ScreenWelcome) }),
+		a.NavButton("common.home", a.goHome),
 	}
 }
 
 // codeScreen takes a unified social credit code on an on-screen keyboard of the 31
 // characters codes use, and checks it (GB 32100) before going on.
-func (a *App) codeScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
-	shown := a.code.text + strings.Repeat("_", max(0, creditcode.Len-len(a.code.text)))
+func (v *vatFlow) codeScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
+	a := v.a
+	shown := v.code.text + strings.Repeat("_", max(0, creditcode.Len-len(v.code.text)))
 	display := canvas.NewText(spaced(shown), kt.Ink)
-	display.TextSize = a.theme.Size("subHeadingText")
+	display.TextSize = a.Theme().Size("subHeadingText")
 	display.TextStyle.Monospace = true
 	display.Alignment = fyne.TextAlignCenter
 
 	keys := container.NewGridWithColumns(11)
 	for _, c := range creditcode.Alphabet {
 		ch := string(c)
-		b := widget.NewButton(ch, a.tap(func() {
-			if len(a.code.text) < creditcode.Len {
-				a.code.text += ch
+		b := widget.NewButton(ch, a.Tap(func() {
+			if len(v.code.text) < creditcode.Len {
+				v.code.text += ch
 			}
-			a.code.errKey = ""
+			v.code.errKey = ""
 			a.render()
 		}))
-		a.buttons["code."+ch] = b
-		keys.Add(touchSized(b, 64))
+		a.Register("code."+ch, b)
+		keys.Add(kit.TouchSized(b, 64))
 	}
-	back := a.button("keypad.back", widget.MediumImportance, func() {
-		if a.code.text != "" {
-			a.code.text = a.code.text[:len(a.code.text)-1]
+	back := a.NewButton("keypad.back", widget.MediumImportance, func() {
+		if v.code.text != "" {
+			v.code.text = v.code.text[:len(v.code.text)-1]
 		}
-		a.code.errKey = ""
+		v.code.errKey = ""
 		a.render()
 	})
-	keys.Add(touchSized(back, 64))
-	clear := a.button("keypad.clear", widget.MediumImportance, func() { a.code = codeEdit{}; a.render() })
-	ok := a.button("code.ok", widget.HighImportance, a.acceptCode)
-	actions := []fyne.CanvasObject{touchSized(clear, 200), touchSized(ok, 280)}
-	if a.code.errKey == "code.bad_check" {
-		cont := a.button("code.continue", widget.WarningImportance, func() {
-			a.draft.Filer = vatreturn.Filer{Kind: vatreturn.FilerEnterprise, CreditCode: a.code.text, CheckFailed: true}
+	keys.Add(kit.TouchSized(back, 64))
+	clear := a.NewButton("keypad.clear", widget.MediumImportance, func() { v.code = codeEdit{}; a.render() })
+	ok := a.NewButton("code.ok", widget.HighImportance, v.acceptCode)
+	actions := []fyne.CanvasObject{kit.TouchSized(clear, 200), kit.TouchSized(ok, 280)}
+	if v.code.errKey == "code.bad_check" {
+		cont := a.NewButton("code.continue", widget.WarningImportance, func() {
+			v.draft.Filer = vatreturn.Filer{Kind: vatreturn.FilerEnterprise, CreditCode: v.code.text, CheckFailed: true}
 			a.show(ScreenVAT)
 		})
-		actions = append(actions, touchSized(cont, 280))
+		actions = append(actions, kit.TouchSized(cont, 280))
 	}
 	items := []fyne.CanvasObject{
-		a.heading(a.T("code.title")),
-		a.para(a.T("code.hint"), widget.LowImportance),
+		a.Heading(a.T("code.title")),
+		a.Para(a.T("code.hint"), widget.LowImportance),
 		display,
 		keys,
 		container.NewCenter(container.NewHBox(actions...)),
 	}
-	if a.code.errKey != "" {
-		items = append(items, a.para(a.T(a.code.errKey), widget.DangerImportance))
+	if v.code.errKey != "" {
+		items = append(items, a.Para(a.T(v.code.errKey), widget.DangerImportance))
 	}
-	return centred(items...), []fyne.CanvasObject{
-		a.navButton("common.back", func() { a.show(ScreenFiler) }),
-		a.navButton("common.home", a.goHome),
+	return kit.Centred(items...), []fyne.CanvasObject{
+		a.NavButton("common.back", func() { a.show(ScreenFiler) }),
+		a.NavButton("common.home", a.goHome),
 	}
 }
 
 // acceptCode checks the typed code and goes on to the return, or says what is wrong.
-func (a *App) acceptCode() {
-	code := creditcode.Normalize(a.code.text)
+func (v *vatFlow) acceptCode() {
+	a := v.a
+	code := creditcode.Normalize(v.code.text)
 	switch err := creditcode.Check(code); {
 	case err == nil:
-		a.draft.Filer = vatreturn.Filer{Kind: vatreturn.FilerEnterprise, CreditCode: code}
+		v.draft.Filer = vatreturn.Filer{Kind: vatreturn.FilerEnterprise, CreditCode: code}
 		a.show(ScreenVAT)
 		return
 	case errors.Is(err, creditcode.ErrLength):
-		a.code.errKey = "code.bad_length"
+		v.code.errKey = "code.bad_length"
 	case errors.Is(err, creditcode.ErrCheck):
-		a.code.errKey = "code.bad_check"
+		v.code.errKey = "code.bad_check"
 	default:
-		a.code.errKey = "code.bad_char"
+		v.code.errKey = "code.bad_char"
 	}
 	a.render()
 }

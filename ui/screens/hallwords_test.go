@@ -8,6 +8,7 @@ import (
 	"taxkiosk/kiosk/hallapi"
 	"taxkiosk/kiosk/i18n"
 	"taxkiosk/kiosk/txn"
+	"taxkiosk/ui/kit"
 )
 
 // TestVATRefusalsWorded: every code the hall answers a VAT return with (kiosk/hall policy
@@ -22,7 +23,7 @@ func TestVATRefusalsWorded(t *testing.T) {
 		hallapi.ResultBadAmount, hallapi.ResultBadPeriod, hallapi.ResultTaxMismatch, hallapi.ResultUnknownEnterprise,
 		hallapi.ResultNotAuthorised}
 	for _, l := range i18n.Langs {
-		a := &App{cat: cat, lang: l}
+		a := &App{Face: kit.NewFace(cat, nil, l, nil)}
 		for _, code := range codes {
 			got := a.hallText(txn.KindVATReturn, code, "2026-13")
 			if got == "" || strings.ContainsAny(got, "{}") || strings.Contains(got, code) {

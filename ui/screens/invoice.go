@@ -15,6 +15,7 @@ import (
 	"taxkiosk/kiosk/services/history"
 	"taxkiosk/kiosk/services/invoice"
 	"taxkiosk/kiosk/txn"
+	"taxkiosk/ui/kit"
 	kt "taxkiosk/ui/theme"
 )
 
@@ -26,6 +27,13 @@ const (
 	ScreenInvoiceConfirm Screen = "invoice_confirm"
 	ScreenInvoiceResult  Screen = "invoice_result"
 )
+
+// invoiceFlow is the invoice collection's screens, from the enterprise to the result, over
+// the choices made so far.
+type invoiceFlow struct {
+	a *App
+	invoiceEdit
+}
 
 // invoiceEdit is the invoice collection's choices so far. It holds the enterprise as the
 // hall described it, so App.wipe drops it with the session.
@@ -75,111 +83,116 @@ func (e *invoiceEdit) press(key string, limit int) {
 }
 
 // startInvoice begins an invoice collection from the service menu.
-func (a *App) startInvoice() {
-	a.inv = invoiceEdit{}
+func (v *invoiceFlow) start() {
+	a := v.a
+	v.invoiceEdit = invoiceEdit{}
 	a.show(ScreenInvoiceEnt)
 }
 
 // entName is an enterprise's name in the language on show.
-func (a *App) entName(e hallapi.Enterprise) string { return counter.EnterpriseName(e, a.lang) }
+func (a *App) entName(e hallapi.Enterprise) string { return counter.EnterpriseName(e, a.Lang()) }
 
 // invoiceEnterprises offers, one tap each, the enterprises the taxpayer may collect
 // invoices for: those with an approved invoice type.
-func (a *App) invoiceEnterprises() (fyne.CanvasObject, []fyne.CanvasObject) {
-	items := []fyne.CanvasObject{a.heading(a.T("service.invoice.title"))}
+func (v *invoiceFlow) enterprises() (fyne.CanvasObject, []fyne.CanvasObject) {
+	a := v.a
+	items := []fyne.CanvasObject{a.Heading(a.T("service.invoice.title"))}
 	var tiles, without []fyne.CanvasObject
 	for _, e := range a.desk.Enterprises() {
 		if len(e.Approvals) == 0 {
-			without = append(without, a.para(a.T("invoice.ent.without", "name", a.entName(e)), widget.MediumImportance))
+			without = append(without, a.Para(a.T("invoice.ent.without", "name", a.entName(e)), widget.MediumImportance))
 			continue
 		}
 		desc := a.T("filer.enterprise.known", "role", a.T("role."+e.Role), "code", e.CreditCode)
-		tiles = append(tiles, container.NewCenter(a.tileText("invoice.ent."+e.CreditCode, a.entName(e), desc, func() {
-			a.inv = invoiceEdit{ent: &e}
+		tiles = append(tiles, container.NewCenter(a.TileText("invoice.ent."+e.CreditCode, a.entName(e), desc, func() {
+			v.invoiceEdit = invoiceEdit{ent: &e}
 			a.show(ScreenInvoiceType)
 		})))
 	}
 	if len(tiles) == 0 {
-		items = append(items, a.para(a.T("invoice.no_enterprise"), widget.WarningImportance))
+		items = append(items, a.Para(a.T("invoice.no_enterprise"), widget.WarningImportance))
 	} else {
-		items = append(items, a.para(a.T("invoice.choose_enterprise"), widget.MediumImportance))
+		items = append(items, a.Para(a.T("invoice.choose_enterprise"), widget.MediumImportance))
 	}
 	items = append(items, tiles...)
 	items = append(items, without...)
-	return centred(items...), []fyne.CanvasObject{
-		a.navButton("common.back", func() { a.show(ScreenWelcome) }),
-		a.navButton("common.home", a.goHome),
+	return kit.Centred(items...), []fyne.CanvasObject{
+		a.NavButton("common.back", func() { a.show(ScreenWelcome) }),
+		a.NavButton("common.home", a.goHome),
 	}
 }
 
 // invoiceTypes offers the enterprise's approved invoice types, each with its limit.
-func (a *App) invoiceTypes() (fyne.CanvasObject, []fyne.CanvasObject) {
-	items := []fyne.CanvasObject{a.heading(a.T("service.invoice.title"))}
-	if e := a.inv.ent; e != nil {
-		items = append(items, a.para(a.entName(*e), widget.MediumImportance), a.para(a.T("invoice.choose_type"), widget.MediumImportance))
+func (v *invoiceFlow) types() (fyne.CanvasObject, []fyne.CanvasObject) {
+	a := v.a
+	items := []fyne.CanvasObject{a.Heading(a.T("service.invoice.title"))}
+	if e := v.ent; e != nil {
+		items = append(items, a.Para(a.entName(*e), widget.MediumImportance), a.Para(a.T("invoice.choose_type"), widget.MediumImportance))
 		for _, ap := range e.Approvals {
 			desc := a.T("invoice.type.desc", "max", ap.MaxPerCollection, "amount", ap.MaxAmount.String())
-			items = append(items, container.NewCenter(a.tileText("invoice.type."+ap.TypeCode, counter.TextIn(ap.Name, a.lang), desc, func() {
-				a.inv.typ, a.inv.qty, a.inv.over = ap.TypeCode, "", false
+			items = append(items, container.NewCenter(a.TileText("invoice.type."+ap.TypeCode, counter.TextIn(ap.Name, a.Lang()), desc, func() {
+				v.typ, v.qty, v.over = ap.TypeCode, "", false
 				a.show(ScreenInvoiceQty)
 			})))
 		}
 	}
-	return centred(items...), []fyne.CanvasObject{
-		a.navButton("common.back", func() { a.show(ScreenInvoiceEnt) }),
-		a.navButton("common.home", a.goHome),
+	return kit.Centred(items...), []fyne.CanvasObject{
+		a.NavButton("common.back", func() { a.show(ScreenInvoiceEnt) }),
+		a.NavButton("common.home", a.goHome),
 	}
 }
 
 // invoiceQuantity takes the number of invoices on a numeric keypad, within the approval.
-func (a *App) invoiceQuantity() (fyne.CanvasObject, []fyne.CanvasObject) {
+func (v *invoiceFlow) quantityScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
+	a := v.a
 	nav := []fyne.CanvasObject{
-		a.navButton("common.back", func() { a.show(ScreenInvoiceType) }),
-		a.navButton("common.home", a.goHome),
+		a.NavButton("common.back", func() { a.show(ScreenInvoiceType) }),
+		a.NavButton("common.home", a.goHome),
 	}
-	ap, ok := a.inv.approval()
+	ap, ok := v.approval()
 	if !ok {
-		return centred(a.heading(a.T("service.invoice.title"))), nav
+		return kit.Centred(a.Heading(a.T("service.invoice.title"))), nav
 	}
-	shown := a.inv.qty
+	shown := v.qty
 	if shown == "" {
 		shown = "0"
 	}
 	display := canvas.NewText(a.T("invoice.quantity.value", "n", shown), kt.Ink)
-	display.TextSize = a.theme.Size("headingText") * 1.4
+	display.TextSize = a.Theme().Size("headingText") * 1.4
 	display.TextStyle.Bold = true
 	display.Alignment = fyne.TextAlignCenter
-	note := a.para(a.T("invoice.qty.limit", "max", ap.MaxPerCollection), widget.MediumImportance)
-	if a.inv.over {
-		note = a.para(a.T("invoice.qty.over", "max", ap.MaxPerCollection), widget.DangerImportance)
+	note := a.Para(a.T("invoice.qty.limit", "max", ap.MaxPerCollection), widget.MediumImportance)
+	if v.over {
+		note = a.Para(a.T("invoice.qty.over", "max", ap.MaxPerCollection), widget.DangerImportance)
 	}
-	next := a.button("invoice.next", widget.HighImportance, func() { a.show(ScreenInvoiceConfirm) })
-	if a.inv.quantity() < 1 {
+	next := a.NewButton("invoice.next", widget.HighImportance, func() { a.show(ScreenInvoiceConfirm) })
+	if v.quantity() < 1 {
 		next.Disable()
 	}
 	left := container.NewVBox(
-		a.para(counter.TextIn(ap.Name, a.lang), widget.MediumImportance),
+		a.Para(counter.TextIn(ap.Name, a.Lang()), widget.MediumImportance),
 		display,
 		note,
-		container.NewCenter(touchSized(next, 280)),
+		container.NewCenter(kit.TouchSized(next, 280)),
 	)
-	body := centred(
-		a.heading(a.T("invoice.qty.title")),
-		container.NewGridWithColumns(2, container.NewCenter(touchSizedW(left, 480)), container.NewCenter(a.countPad(ap.MaxPerCollection))),
+	body := kit.Centred(
+		a.Heading(a.T("invoice.qty.title")),
+		container.NewGridWithColumns(2, container.NewCenter(kit.TouchSizedW(left, 480)), container.NewCenter(v.countPad(ap.MaxPerCollection))),
 	)
 	return body, nav
 }
 
 // countPad is the numeric keypad for a count: digits, back and clear, each finger-sized.
-func (a *App) countPad(limit int) fyne.CanvasObject {
+func (v *invoiceFlow) countPad(limit int) fyne.CanvasObject {
+	a := v.a
 	grid := container.NewGridWithColumns(3)
 	key := func(label, k string) {
-		b := widget.NewButton(label, a.tap(func() {
-			a.inv.press(k, limit)
+		b := widget.NewButton(label, a.Tap(func() {
+			v.press(k, limit)
 			a.render()
 		}))
-		a.buttons["keypad."+k] = b
-		grid.Add(touchSized(b, 96))
+		a.Register("keypad."+k, b)
+		grid.Add(kit.TouchSized(b, 96))
 	}
 	for _, d := range []string{"7", "8", "9", "4", "5", "6", "1", "2", "3"} {
 		key(d, d)
@@ -191,27 +204,28 @@ func (a *App) countPad(limit int) fyne.CanvasObject {
 }
 
 // invoiceConfirm shows the application before it is submitted.
-func (a *App) invoiceConfirm() (fyne.CanvasObject, []fyne.CanvasObject) {
+func (v *invoiceFlow) confirm() (fyne.CanvasObject, []fyne.CanvasObject) {
+	a := v.a
 	nav := []fyne.CanvasObject{
-		a.navButton("common.back", func() { a.show(ScreenInvoiceQty) }),
-		a.navButton("common.home", a.goHome),
+		a.NavButton("common.back", func() { a.show(ScreenInvoiceQty) }),
+		a.NavButton("common.home", a.goHome),
 	}
-	ap, ok := a.inv.approval()
+	ap, ok := v.approval()
 	if !ok {
-		return centred(a.heading(a.T("service.invoice.title"))), nav
+		return kit.Centred(a.Heading(a.T("service.invoice.title"))), nav
 	}
-	e := a.inv.ent
+	e := v.ent
 	form := widget.NewForm(
 		widget.NewFormItem(a.T("invoice.receipt.enterprise"), a.value(a.entName(*e))),
 		widget.NewFormItem(a.T("receipt.filer"), a.value(e.CreditCode)),
-		widget.NewFormItem(a.T("invoice.receipt.type"), a.value(counter.TextIn(ap.Name, a.lang))),
-		widget.NewFormItem(a.T("invoice.receipt.quantity"), a.value(a.T("invoice.quantity.value", "n", a.inv.quantity()))),
+		widget.NewFormItem(a.T("invoice.receipt.type"), a.value(counter.TextIn(ap.Name, a.Lang()))),
+		widget.NewFormItem(a.T("invoice.receipt.quantity"), a.value(a.T("invoice.quantity.value", "n", v.quantity()))),
 	)
-	submit := touchSized(a.button("invoice.submit", widget.HighImportance, a.submitInvoice), 360)
-	return centred(
-		a.heading(a.T("invoice.confirm.title")),
+	submit := kit.TouchSized(a.NewButton("invoice.submit", widget.HighImportance, v.submit), 360)
+	return kit.Centred(
+		a.Heading(a.T("invoice.confirm.title")),
 		form,
-		a.para(a.T("invoice.confirm.note"), widget.LowImportance),
+		a.Para(a.T("invoice.confirm.note"), widget.LowImportance),
 		container.NewCenter(submit),
 	), nav
 }
@@ -225,11 +239,12 @@ func (a *App) value(s string) fyne.CanvasObject {
 
 // submitInvoice hands the application to the core off the UI thread. The confirm screen,
 // and with it the button, is gone before the core is called, so a second tap finds nothing.
-func (a *App) submitInvoice() {
-	if a.inv.ent == nil {
+func (v *invoiceFlow) submit() {
+	a := v.a
+	if v.ent == nil {
 		return
 	}
-	code, typ, qty, lang := a.inv.ent.CreditCode, a.inv.typ, a.inv.quantity(), a.lang
+	code, typ, qty, lang := v.ent.CreditCode, v.typ, v.quantity(), a.Lang()
 	a.show(ScreenSubmitting)
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
@@ -253,7 +268,8 @@ func (a *App) submitted(out counter.Outcome, err error, s Screen) {
 	a.show(s)
 }
 
-func (a *App) invoiceResult() (fyne.CanvasObject, []fyne.CanvasObject) {
+func (v *invoiceFlow) result() (fyne.CanvasObject, []fyne.CanvasObject) {
+	a := v.a
 	return a.serviceResult("invoice.done.")
 }
 
@@ -263,31 +279,31 @@ func (a *App) invoiceResult() (fyne.CanvasObject, []fyne.CanvasObject) {
 func (a *App) serviceResult(prefix string) (fyne.CanvasObject, []fyne.CanvasObject) {
 	o := a.outcome
 	items := []fyne.CanvasObject{
-		a.heading("✓ " + a.T(prefix+"title")),
-		a.para(a.T("result.number", "number", counter.ReceiptNumber(o.Seq)), widget.MediumImportance),
+		a.Heading("✓ " + a.T(prefix+"title")),
+		a.Para(a.T("result.number", "number", counter.ReceiptNumber(o.Seq)), widget.MediumImportance),
 	}
 	if o.Delivered {
-		items = append(items, a.para(a.T(prefix+"delivered"), widget.SuccessImportance))
+		items = append(items, a.Para(a.T(prefix+"delivered"), widget.SuccessImportance))
 		for _, h := range a.svc.History.List() {
 			if ans := a.hallAnswer(h); h.TxnID == o.TxnID && ans != "" {
 				imp := widget.SuccessImportance
 				if h.State != txn.Approved {
 					imp = widget.DangerImportance
 				}
-				items = append(items, a.para(a.T("pay.done.hall", "answer", ans), imp))
+				items = append(items, a.Para(a.T("pay.done.hall", "answer", ans), imp))
 			}
 		}
 	} else {
-		items = append(items, a.para(a.T(prefix+"queued"), widget.WarningImportance))
+		items = append(items, a.Para(a.T(prefix+"queued"), widget.WarningImportance))
 	}
 	if o.Printed {
-		items = append(items, a.para(a.T("result.receipt_printed"), widget.MediumImportance))
+		items = append(items, a.Para(a.T("result.receipt_printed"), widget.MediumImportance))
 	} else {
-		items = append(items, a.para(a.T(prefix+"receipt_failed", "reason", a.T(o.PrintKey)), widget.DangerImportance))
+		items = append(items, a.Para(a.T(prefix+"receipt_failed", "reason", a.T(o.PrintKey)), widget.DangerImportance))
 	}
-	items = append(items, container.NewCenter(touchSized(a.button("common.finish", widget.HighImportance, a.finish), 320)))
+	items = append(items, container.NewCenter(kit.TouchSized(a.NewButton("common.finish", widget.HighImportance, a.finish), 320)))
 	// Home: another service in the same visit, the card still on the reader.
-	return centred(items...), []fyne.CanvasObject{a.navButton("common.home", a.goHome)}
+	return kit.Centred(items...), []fyne.CanvasObject{a.NavButton("common.home", a.goHome)}
 }
 
 // hallAnswers is the catalogue prefix of the hall's result codes for kind, or "".
@@ -311,7 +327,7 @@ func (a *App) hallAnswer(h history.Item) string { return a.hallText(h.Kind, h.Co
 // message (a total, a limit), or "" when there is no wording for it.
 func (a *App) hallText(kind txn.Kind, code, message string) string {
 	prefix := hallAnswers(kind)
-	if prefix == "" || code == "" || !a.cat.Has(prefix+code) {
+	if prefix == "" || code == "" || !a.Cat().Has(prefix+code) {
 		return ""
 	}
 	return a.T(prefix+code, "message", message)

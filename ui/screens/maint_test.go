@@ -19,6 +19,7 @@ import (
 	"taxkiosk/kiosk/maint"
 	"taxkiosk/kiosk/tech"
 	"taxkiosk/kiosk/txn"
+	"taxkiosk/ui/techpages"
 )
 
 // enterMaint opens maintenance with the PIN, as a technician does from the idle screen.
@@ -34,7 +35,7 @@ func (h *harness) enterMaint() {
 func (h *harness) settle() {
 	h.t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
-	for h.app.inflight.Load() != 0 {
+	for h.app.maint.Busy() {
 		if time.Now().After(deadline) {
 			h.t.Fatal("the screens' background work never came back")
 		}
@@ -67,7 +68,7 @@ func (h *harness) shot(name string) {
 
 // steady shows what differs from run to run (times read from devices and the hall, round
 // trips, temporary paths) as a placeholder, so the golden images compare.
-func (h *harness) steady() { h.app.varies = func(string) string { return "··" } }
+func (h *harness) steady() { h.app.maint.SetVaries(func(string) string { return "··" }) }
 
 // waitFor polls cond, which reads the kiosk, not the screen.
 func (h *harness) waitFor(what string, cond func() bool) {
@@ -82,6 +83,9 @@ func (h *harness) waitFor(what string, cond func() bool) {
 }
 
 func TestMaintenanceByGestureAndPIN(t *testing.T) {
+	if ranApart(t) {
+		return
+	}
 	h := newHarness(t)
 	h.app.SetNetwork(NetState{Online: true})
 	for i := 0; i < 5; i++ {
@@ -113,7 +117,7 @@ func TestMaintenanceByGestureAndPIN(t *testing.T) {
 	for pumpUntil[desk.MaintenanceChanged](h).On {
 	}
 	h.waitScreen(ScreenIdle)
-	if h.app.mt.page != pageMenu || h.app.mt.selfTest != nil {
+	if h.app.maint.Visiting() {
 		t.Fatal("the maintenance pages' state outlived maintenance")
 	}
 	h.waitFor("an audit transaction reached the hall", func() bool { return h.hallHasKind(txn.KindAudit) })
@@ -122,6 +126,9 @@ func TestMaintenanceByGestureAndPIN(t *testing.T) {
 // TestMaintenancePages visits every page of the menu with the real kiosk behind it and takes
 // each page's golden image in both languages.
 func TestMaintenancePages(t *testing.T) {
+	if ranApart(t) {
+		return
+	}
 	h := newHarness(t)
 	h.app.SetNetwork(NetState{Online: true})
 	h.steady()
@@ -186,7 +193,7 @@ func selfTestPage(h *harness) {
 	}
 	clock := fixedNow
 	tick := func() {
-		clock = clock.Add(pinsEvery)
+		clock = clock.Add(techpages.PinsEvery)
 		h.app.now = func() time.Time { return clock }
 		h.app.Tick()
 		h.settle()
@@ -326,7 +333,7 @@ func configPages(h *harness) {
 	}
 	h.touch("maint.kb.lower")
 	h.touch("kb.1")
-	if got := h.app.mt.edit.text; got != "/dev/ttyUSB1" {
+	if got := h.app.maint.Typed(); got != "/dev/ttyUSB1" {
 		h.t.Fatalf("typed %q", got)
 	}
 	h.shot("maint_config_keyboard")
@@ -338,8 +345,8 @@ func configPages(h *harness) {
 		h.t.Fatalf("the language is typed, not chosen:\n%s", h.text())
 	}
 	h.touch("kb.choice.en")
-	if h.app.mt.edit.text != "en" {
-		h.t.Fatalf("chose %q", h.app.mt.edit.text)
+	if got := h.app.maint.Typed(); got != "en" {
+		h.t.Fatalf("chose %q", got)
 	}
 	h.shot("maint_config_choice")
 	h.touch("common.back")
@@ -357,18 +364,15 @@ func logsPage(h *harness) {
 	if strings.Contains(h.text(), "410403196804153016") || !strings.Contains(h.text(), txn.MaskID("410403196804153016")) {
 		h.t.Fatalf("log page:\n%s", h.text())
 	}
-	real := h.app.tech
-	h.app.tech = fixedLogs{Technician: real}
+	h.tech.logs = fixedLogs
 	h.render()
 	h.shot("maint_logs")
-	h.app.tech = real
+	h.tech.logs = nil
 	h.touch("maint.menu")
 }
 
-// fixedLogs is the kiosk with a log tail written here, for a golden image that compares.
-type fixedLogs struct{ Technician }
-
-func (fixedLogs) Logs(n int) []tech.LogLine {
+// fixedLogs is a log tail written here, for a golden image that compares.
+func fixedLogs(n int) []tech.LogLine {
 	at := fixedNow.Add(-10 * time.Minute)
 	lines := []tech.LogLine{
 		{Time: at, Level: "INFO", Text: "kiosk: started kiosk=WD-01 hall=http://10.1.2.3:8600"},
@@ -399,72 +403,33 @@ func consumablesPage(h *harness) {
 // TestNetworkVerdicts renders a report from a TLS hall with a certificate in its last month,
 // an expired one and a clock off by 45 s: amber, red, amber.
 func TestNetworkVerdicts(t *testing.T) {
+	if ranApart(t) {
+		return
+	}
 	h := newHarness(t)
 	h.app.SetNetwork(NetState{Online: true})
-	h.enterMaint()
-	h.app.mt.page = pageNetwork
-	h.app.mt.net = &tech.NetReport{
+	h.tech.net = &tech.NetReport{
 		HallURL: "https://hall.example:8600", CheckedAt: fixedNow, Reachable: true,
 		RoundTrip: jsontime.Duration(12 * time.Millisecond), TLS: true,
 		HallCertExpires:  fixedNow.Add(10*24*time.Hour + time.Hour),
 		KioskCertExpires: fixedNow.Add(-2*24*time.Hour - time.Hour),
 		ClockSkew:        jsontime.Duration(45 * time.Second), SkewKnown: true,
 	}
-	h.render()
+	h.enterMaint()
+	h.touch("maint.page.network")
+	h.settle()
 	for _, want := range []string{"剩 10 天", "已过期 2 天", "本机比大厅 45s"} {
 		if !strings.Contains(h.text(), want) {
 			t.Fatalf("network page lacks %q:\n%s", want, h.text())
 		}
 	}
 	h.shot("maint_network_tls")
-
-	day := 24 * time.Hour
-	for _, c := range []struct {
-		left time.Duration
-		want tone
-	}{{-time.Second, toneBad}, {0, toneBad}, {time.Second, toneWarn}, {29 * day, toneWarn}, {30 * day, toneOK}, {365 * day, toneOK}} {
-		if got := certTone(fixedNow.Add(c.left), fixedNow); got != c.want {
-			t.Errorf("certificate with %v left: tone %d, want %d", c.left, got, c.want)
-		}
-	}
-	for _, c := range []struct {
-		skew time.Duration
-		want tone
-	}{{0, toneOK}, {30 * time.Second, toneOK}, {31 * time.Second, toneWarn}, {-31 * time.Second, toneWarn}, {-time.Hour, toneWarn}} {
-		if got := skewTone(c.skew); got != c.want {
-			t.Errorf("skew %v: tone %d, want %d", c.skew, got, c.want)
-		}
-	}
 }
 
-func TestSettingKeyboards(t *testing.T) {
-	for _, c := range []struct {
-		s       tech.Setting
-		choices string
-		keys    string
-	}{
-		{tech.Setting{Key: "idcard.baud", Type: "int"}, "", "1234567890"},
-		{tech.Setting{Key: "idle_timeout", Type: "duration"}, "", "1234567890.mssmh"},
-		{tech.Setting{Key: "language", Type: "text"}, "zh en", ""},
-		{tech.Setting{Key: "printer.paper_width_mm", Type: "int"}, "58 80", ""},
-		{tech.Setting{Key: "offline_policy.services.vat_return.mode", Type: "text"}, "offline_ok online_only offline_limited", ""},
-		{tech.Setting{Key: "offline_policy.services.vat_return.max_offline_amount", Type: "text"}, "", "1234567890."},
-		{tech.Setting{Key: "printer.port", Type: "path"}, "", "1234567890abcdefghijklmnopqrstuvwxyz/.:_-"},
-		{tech.Setting{Key: "hall_url", Type: "url"}, "", "1234567890abcdefghijklmnopqrstuvwxyz/.:_-"},
-	} {
-		if got := strings.Join(choices(c.s), " "); got != c.choices {
-			t.Errorf("%s: choices %q, want %q", c.s.Key, got, c.choices)
-		}
-		if c.choices != "" {
-			continue
-		}
-		keys, _ := keyboard(c.s)
-		if got := strings.Join(keys, ""); got != c.keys {
-			t.Errorf("%s: keys %q, want %q", c.s.Key, got, c.keys)
-		}
-	}
-}
 func TestMaintenanceNeverInterruptsATaxpayer(t *testing.T) {
+	if ranApart(t) {
+		return
+	}
 	h := newHarness(t)
 	h.demo.PlaceCard("resident-female")
 	pumpUntil[desk.SessionStarted](h)
@@ -478,6 +443,9 @@ func TestMaintenanceNeverInterruptsATaxpayer(t *testing.T) {
 }
 
 func TestPINLockout(t *testing.T) {
+	if ranApart(t) {
+		return
+	}
 	h := newHarness(t)
 	h.app.openPIN("door")
 	for i := 0; i < maint.FailuresPerLock; i++ {
@@ -496,6 +464,9 @@ func TestPINLockout(t *testing.T) {
 // TestMaintenanceWhenThingsFail is the morning a technician is called for: the printer out
 // of paper and the hall unreachable. Every page says so, in red, with the reason.
 func TestMaintenanceWhenThingsFail(t *testing.T) {
+	if ranApart(t) {
+		return
+	}
 	h := newHarness(t)
 	h.steady()
 	if err := h.demo.SetPaper("end"); err != nil {
@@ -542,30 +513,6 @@ func TestMaintenanceWhenThingsFail(t *testing.T) {
 	h.shot("maint_readiness_fail")
 }
 
-func TestDeviceTone(t *testing.T) {
-	for _, c := range []struct {
-		st   device.Status
-		want tone
-	}{
-		{device.Status{State: device.Online}, toneOK},
-		{device.Status{State: device.Online, Paper: device.PaperFull}, toneOK},
-		{device.Status{State: device.Online, Paper: device.PaperLow}, toneWarn},
-		{device.Status{State: device.Online, Paper: device.PaperOut}, toneBad},
-		{device.Status{State: device.Online, Paper: device.PaperJammed}, toneBad},
-		{device.Status{State: device.Busy}, toneWarn},
-		{device.Status{State: device.UserError}, toneWarn},
-		{device.Status{State: device.UserError, Paper: device.PaperOut}, toneBad},
-		{device.Status{State: device.Offline}, toneBad},
-		{device.Status{State: device.NoDevice}, toneBad},
-		{device.Status{State: device.HWError}, toneBad},
-		{device.Status{State: device.PowerOff}, toneBad},
-	} {
-		if got := deviceTone(c.st); got != c.want {
-			t.Errorf("%+v: tone %d, want %d", c.st, got, c.want)
-		}
-	}
-}
-
 // BenchmarkMaintPage measures drawing each maintenance page from the kiosk's current answers
 // (the reads the page makes while it is drawn: settings, change log, outbox counts, paper
 // counter), laid out ("built") and painted at 1280×800 by Fyne's software painter
@@ -576,22 +523,24 @@ func BenchmarkMaintPage(b *testing.B) {
 	h := newHarnessTuned(b, nil, nil)
 	h.app.SetNetwork(NetState{Online: true})
 	h.enterMaint()
-	h.app.mt.net = &tech.NetReport{HallURL: "https://hall.example:8600", CheckedAt: fixedNow, Reachable: true, TLS: true,
+	h.tech.net = &tech.NetReport{HallURL: "https://hall.example:8600", CheckedAt: fixedNow, Reachable: true, TLS: true,
 		HallCertExpires: fixedNow.Add(400 * 24 * time.Hour), KioskCertExpires: fixedNow.Add(20 * 24 * time.Hour), SkewKnown: true}
-	h.app.mt.pins = h.term.Menu().Pins()
-	h.app.mt.pinsAt = fixedNow.Add(time.Hour) // no reading of the cabinet while measuring
-	pages := []maintPage{pageMenu, pageDevices, pageSelfTest, pageOutbox, pageNetwork, pageConfig, pageLogs, pageConsumables, pageReadiness}
+	pages := []string{"", "devices", "selftest", "outbox", "network", "config", "logs", "consumables", "readiness"}
 	for _, p := range pages {
+		h.touch("maint.menu")
+		if p != "" {
+			h.touch("maint.page." + p)
+		}
+		h.settle()
 		for _, painted := range []bool{false, true} {
-			name := string(p) + "/built"
-			if p == pageMenu {
+			name := p + "/built"
+			if p == "" {
 				name = "menu/built"
 			}
 			if painted {
 				name = strings.TrimSuffix(name, "built") + "painted"
 			}
 			b.Run(name, func(b *testing.B) {
-				h.app.mt.page = p
 				for b.Loop() {
 					h.app.render()
 					if painted {

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"taxkiosk/kiosk/i18n"
+	"taxkiosk/ui/kit"
 	kt "taxkiosk/ui/theme"
 )
 
@@ -36,5 +37,5 @@ func OutOfService(cat *i18n.Catalog, techKey string) fyne.CanvasObject {
 		}
 		items = append(items, tech)
 	}
-	return container.NewStack(canvas.NewRectangle(kt.Paper), centred(items...))
+	return container.NewStack(canvas.NewRectangle(kt.Paper), kit.Centred(items...))
 }

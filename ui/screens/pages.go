@@ -16,6 +16,7 @@ import (
 	"taxkiosk/kiosk/services/filing"
 	"taxkiosk/kiosk/services/vatreturn"
 	"taxkiosk/kiosk/txn"
+	"taxkiosk/ui/kit"
 )
 
 // submitTimeout bounds a submission: commit, the wait for the hall, and printing.
@@ -28,13 +29,15 @@ func (a *App) idle() (fyne.CanvasObject, []fyne.CanvasObject) {
 		}
 		// Nothing can be printed: the kiosk has taken itself out of service; the help
 		// button in the top bar still calls the expert seat.
-		return centred(a.heading(a.T("oos.title")), a.para(a.T(key), widget.DangerImportance),
-			a.para(a.T("oos.body"), widget.MediumImportance)), nil
+		return kit.Centred(a.Heading(a.T("oos.title")), a.Para(a.T(key), widget.DangerImportance),
+			a.Para(a.T("oos.body"), widget.MediumImportance)), nil
 	}
 	icon := canvas.NewImageFromResource(resource("idcard.svg"))
 	icon.FillMode = canvas.ImageFillContain
-	icon.SetMinSize(fyne.NewSize(288, 192))
-	queue := a.button("queue.button", widget.MediumImportance, func() { a.show(ScreenQueue) })
+	// 3:2 like the card; small enough that the prompt, the reasons and a closing line fit
+	// under it on a 720-line output.
+	icon.SetMinSize(fyne.NewSize(156, 104))
+	queue := a.NewButton("queue.button", widget.MediumImportance, func() { a.show(ScreenQueue) })
 	readerDown := false
 	var reasons []fyne.CanvasObject
 	for _, f := range a.desk.Facilities() {
@@ -47,7 +50,7 @@ func (a *App) idle() (fyne.CanvasObject, []fyne.CanvasObject) {
 		case desk.FacilityIdentify:
 			readerDown = true
 		}
-		reasons = append(reasons, a.para(a.T(f.ReasonKey), widget.DangerImportance))
+		reasons = append(reasons, a.Para(a.T(f.ReasonKey), widget.DangerImportance))
 	}
 	// The headline says what to do now: take the card left on the reader, or that the
 	// reader cannot take one, before asking for a card.
@@ -58,30 +61,37 @@ func (a *App) idle() (fyne.CanvasObject, []fyne.CanvasObject) {
 	case a.cardLeft:
 		headline = "idle.take_card"
 	}
-	items := append([]fyne.CanvasObject{container.NewCenter(icon), a.heading(a.T(headline))}, reasons...)
-	items = append(items,
-		a.para(a.T("app.subtitle"), widget.MediumImportance),
-		a.para(a.T("idle.hint"), widget.LowImportance),
-		container.NewCenter(touchSized(queue, 280)))
+	var items []fyne.CanvasObject
+	if !readerDown { // a card drawn over "the reader is not available" would say the opposite
+		items = append(items, container.NewCenter(icon))
+	}
+	items = append(append(items, a.Heading(a.T(headline))), reasons...)
 	if readerDown && strings.HasPrefix(a.notice, "idcard.") {
 		a.notice = "" // the failed reads say what the reader's notice above already says
 	}
+	items = append(items, a.Para(a.T("app.subtitle"), widget.MediumImportance))
+	if len(reasons) == 0 && a.notice == "" && a.banner == "" {
+		// What can be done here, only when there is nothing more pressing to say: with a
+		// reason, a closing line or a banner as well, the screen would not fit 720 lines.
+		items = append(items, a.Para(a.T("idle.hint"), widget.LowImportance))
+	}
+	items = append(items, container.NewCenter(kit.TouchSized(queue, 280)))
 	if a.notice != "" {
 		imp := widget.WarningImportance
 		if a.notice == "idle.ended.finished" || a.notice == "rate.thanks" {
 			imp = widget.SuccessImportance
 		}
-		items = append(items, a.para(a.T(a.notice), imp))
+		items = append(items, a.Para(a.T(a.notice), imp))
 	}
-	return centred(items...), nil
+	return kit.Centred(items...), nil
 }
 
 func (a *App) welcome() (fyne.CanvasObject, []fyne.CanvasObject) {
 	p := a.person
 	who := container.NewVBox(
-		a.heading(a.T("welcome.hello", "name", p.MaskedName)),
+		a.Heading(a.T("welcome.hello", "name", p.MaskedName)),
 		// One label for two lines: the four services and the history must fit below.
-		a.para(a.T("card."+p.CardType)+" · "+a.T("welcome.id", "id", p.MaskedID)+"\n"+a.T("welcome.choose"), widget.MediumImportance),
+		a.Para(a.T("card."+p.CardType)+" · "+a.T("welcome.id", "id", p.MaskedID)+"\n"+a.T("welcome.choose"), widget.MediumImportance),
 	)
 	items := []fyne.CanvasObject{who}
 	// Two tiles a row, every row as tall as its own reasons: every service fits above the
@@ -94,24 +104,19 @@ func (a *App) welcome() (fyne.CanvasObject, []fyne.CanvasObject) {
 		var t fyne.CanvasObject
 		switch s.Service {
 		case desk.ServiceVAT:
-			t = a.tile("service.vat.title", "service.vat.desc", s.Available, func() {
-				a.draft = a.svc.Filing.Draft()
-				a.vatEdit = vatEdit{field: fieldSales}
-				a.code = codeEdit{}
-				a.show(ScreenFiler)
-			})
+			t = a.Tile("service.vat.title", "service.vat.desc", s.Available, a.vat.start)
 		case desk.ServiceCertificate:
-			t = a.tile("service.cert.title", "service.cert.desc", s.Available, func() { a.show(ScreenCert) })
+			t = a.Tile("service.cert.title", "service.cert.desc", s.Available, func() { a.show(ScreenCert) })
 		case desk.ServiceInvoice:
-			t = a.tile("service.invoice.title", "service.invoice.desc", s.Available, a.startInvoice)
+			t = a.Tile("service.invoice.title", "service.invoice.desc", s.Available, a.inv.start)
 		case desk.ServicePayment:
-			t = a.tile("service.pay.title", "service.pay.desc", s.Available, a.startPayment)
+			t = a.Tile("service.pay.title", "service.pay.desc", s.Available, a.pay.start)
 		default:
 			continue
 		}
 		cell := container.NewVBox(t)
 		if !s.Available && shared == "" {
-			cell.Add(a.para(a.T(s.ReasonKey), widget.DangerImportance))
+			cell.Add(a.Para(a.T(s.ReasonKey), widget.DangerImportance))
 		}
 		cells = append(cells, cell)
 	}
@@ -119,12 +124,12 @@ func (a *App) welcome() (fyne.CanvasObject, []fyne.CanvasObject) {
 		items = append(items, container.NewGridWithColumns(2, cells[i:min(i+2, len(cells))]...))
 	}
 	if shared != "" {
-		items = append(items, a.para(a.T(shared), widget.DangerImportance))
+		items = append(items, a.Para(a.T(shared), widget.DangerImportance))
 	}
 	if hist := a.history(); hist != nil {
 		items = append(items, hist)
 	}
-	return centred(items...), []fyne.CanvasObject{a.navButton("common.finish", a.finish)}
+	return kit.Centred(items...), []fyne.CanvasObject{a.NavButton("common.finish", a.finish)}
 }
 
 // sharedReason is the reason every service is unavailable for, when there are several and
@@ -141,49 +146,51 @@ func sharedReason(services []desk.Availability) string {
 	return services[0].ReasonKey
 }
 
-func (a *App) confirm() (fyne.CanvasObject, []fyne.CanvasObject) {
-	r := a.draft
-	summary := a.T("service.vat.title") + " · " + filing.PeriodText(a.cat, a.lang, r.Period) + " · " +
+func (v *vatFlow) confirm() (fyne.CanvasObject, []fyne.CanvasObject) {
+	a := v.a
+	r := v.draft
+	summary := a.T("service.vat.title") + " · " + filing.PeriodText(a.Cat(), a.Lang(), r.Period) + " · " +
 		a.T("vat.tax") + " " + a.T("vat.yuan", "amount", r.TaxPayable.String())
-	items := []fyne.CanvasObject{a.heading(a.T("confirm.title")), a.para(summary, widget.MediumImportance)}
+	items := []fyne.CanvasObject{a.Heading(a.T("confirm.title")), a.Para(summary, widget.MediumImportance)}
 	if r.TaxPayable > 0 { // the surcharges (附加税费) the title promises, and what it all owes
-		items = append(items, a.para(a.T("confirm.surcharges", "urban_rate", vatreturn.RateText(r.UrbanRateBP),
+		items = append(items, a.Para(a.T("confirm.surcharges", "urban_rate", vatreturn.RateText(r.UrbanRateBP),
 			"urban", r.UrbanTax.String(), "edu", r.EducationSurcharge.String(), "local", r.LocalEducationSurcharge.String(),
 			"pct", r.SurchargeReliefPct, "total", r.Total().String()), widget.MediumImportance))
 	}
 	submitKey := "confirm.submit"
 	// The hall's risk reminders for this enterprise come before submission: confirm or go back.
-	if a.ent != nil && len(a.ent.Reminders) > 0 {
-		items = append(items, a.para(a.T("risk.title"), widget.WarningImportance))
-		for _, rm := range a.ent.Reminders {
+	if v.ent != nil && len(v.ent.Reminders) > 0 {
+		items = append(items, a.Para(a.T("risk.title"), widget.WarningImportance))
+		for _, rm := range v.ent.Reminders {
 			msg := rm.Message.ZH
-			if a.lang != "zh" {
+			if a.Lang() != "zh" {
 				msg = rm.Message.EN
 			}
-			items = append(items, a.para("· "+msg, widget.WarningImportance))
+			items = append(items, a.Para("· "+msg, widget.WarningImportance))
 		}
-		items = append(items, a.para(a.T("risk.note"), widget.LowImportance))
+		items = append(items, a.Para(a.T("risk.note"), widget.LowImportance))
 		submitKey = "risk.ack"
 	} else {
-		items = append(items, a.para(a.T("confirm.note"), widget.LowImportance))
+		items = append(items, a.Para(a.T("confirm.note"), widget.LowImportance))
 	}
-	items = append(items, container.NewCenter(touchSized(a.button(submitKey, widget.HighImportance, a.submit), 360)))
-	return centred(items...), []fyne.CanvasObject{
-		a.navButton("common.back", func() { a.show(ScreenVAT) }),
-		a.navButton("common.home", a.goHome),
+	items = append(items, container.NewCenter(kit.TouchSized(a.NewButton(submitKey, widget.HighImportance, v.submit), 360)))
+	return kit.Centred(items...), []fyne.CanvasObject{
+		a.NavButton("common.back", func() { a.show(ScreenVAT) }),
+		a.NavButton("common.home", a.goHome),
 	}
 }
 
 // submit hands the return to the core off the UI thread: committing and printing wait on
 // disk and hardware, and the screen must stay alive meanwhile.
-func (a *App) submit() {
-	if a.ent != nil && len(a.ent.Reminders) > 0 {
-		a.draft.RiskShown, a.draft.RiskAck = nil, true
-		for _, rm := range a.ent.Reminders {
-			a.draft.RiskShown = append(a.draft.RiskShown, rm.Code)
+func (v *vatFlow) submit() {
+	a := v.a
+	if v.ent != nil && len(v.ent.Reminders) > 0 {
+		v.draft.RiskShown, v.draft.RiskAck = nil, true
+		for _, rm := range v.ent.Reminders {
+			v.draft.RiskShown = append(v.draft.RiskShown, rm.Code)
 		}
 	}
-	r, lang := a.draft, a.lang
+	r, lang := v.draft, a.Lang()
 	a.show(ScreenSubmitting)
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
@@ -195,56 +202,58 @@ func (a *App) submit() {
 
 func (a *App) submitting() (fyne.CanvasObject, []fyne.CanvasObject) {
 	bar := widget.NewProgressBarInfinite()
-	return centred(a.heading(a.T("result.submitting")), container.NewCenter(touchSizedW(bar, 480))), nil
+	return kit.Centred(a.Heading(a.T("result.submitting")), container.NewCenter(kit.TouchSizedW(bar, 480))), nil
 }
 
-func (a *App) result() (fyne.CanvasObject, []fyne.CanvasObject) {
+func (v *vatFlow) result() (fyne.CanvasObject, []fyne.CanvasObject) {
+	a := v.a
 	o := a.outcome
 	items := []fyne.CanvasObject{
-		a.heading("✓ " + a.T("result.title")),
-		a.para(a.T("result.number", "number", counter.ReceiptNumber(o.Seq)), widget.MediumImportance),
+		a.Heading("✓ " + a.T("result.title")),
+		a.Para(a.T("result.number", "number", counter.ReceiptNumber(o.Seq)), widget.MediumImportance),
 	}
 	refused := false
 	if o.Delivered {
-		items = append(items, a.para(a.T("result.delivered"), widget.SuccessImportance))
+		items = append(items, a.Para(a.T("result.delivered"), widget.SuccessImportance))
 		for _, h := range a.svc.History.List() { // the hall's answer, when it already came
 			if ans := a.hallAnswer(h); h.TxnID == o.TxnID && ans != "" && h.State != txn.Approved {
-				items, refused = append(items, a.para(ans, widget.DangerImportance)), true
+				items, refused = append(items, a.Para(ans, widget.DangerImportance)), true
 			}
 		}
 	} else {
-		items = append(items, a.para(a.T("result.queued"), widget.WarningImportance))
+		items = append(items, a.Para(a.T("result.queued"), widget.WarningImportance))
 	}
 	if o.Printed {
-		items = append(items, a.para(a.T("result.receipt_printed"), widget.MediumImportance))
+		items = append(items, a.Para(a.T("result.receipt_printed"), widget.MediumImportance))
 	} else {
-		items = append(items, a.para(a.T("result.receipt_failed", "reason", a.T(o.PrintKey)), widget.DangerImportance))
+		items = append(items, a.Para(a.T("result.receipt_failed", "reason", a.T(o.PrintKey)), widget.DangerImportance))
 	}
 	if !refused { // a refused return owes nothing
-		items = append(items, a.owed(o.Owed)...)
+		items = append(items, v.owed(o.Owed)...)
 	}
-	finish := touchSized(a.button("common.finish", widget.HighImportance, a.finish), 320)
+	finish := kit.TouchSized(a.NewButton("common.finish", widget.HighImportance, a.finish), 320)
 	items = append(items, container.NewCenter(finish))
 	// Home: another service in the same visit, the card still on the reader.
-	return centred(items...), []fyne.CanvasObject{a.navButton("common.home", a.goHome)}
+	return kit.Centred(items...), []fyne.CanvasObject{a.NavButton("common.home", a.goHome)}
 }
 
 // owed says what a filed return owes and by when, and how to pay it: "pay now" when the
 // hall lists it for an enterprise with a tripartite agreement, else why not here.
-func (a *App) owed(o *counter.Owed) []fyne.CanvasObject {
+func (v *vatFlow) owed(o *counter.Owed) []fyne.CanvasObject {
+	a := v.a
 	if o == nil {
 		return nil
 	}
-	out := []fyne.CanvasObject{a.para(a.T("result.owed", "amount", o.Amount.String(), "due", o.Due), widget.WarningImportance)}
+	out := []fyne.CanvasObject{a.Para(a.T("result.owed", "amount", o.Amount.String(), "due", o.Due), widget.WarningImportance)}
 	if o.CreditCode == "" {
-		return append(out, a.para(a.T("result.owed.self"), widget.MediumImportance))
+		return append(out, a.Para(a.T("result.owed.self"), widget.MediumImportance))
 	}
 	for _, e := range a.desk.Enterprises() {
 		if e.CreditCode != o.CreditCode {
 			continue
 		}
 		if e.Agreement == nil {
-			return append(out, a.para(a.T("result.owed.no_agreement", "name", a.entName(e)), widget.MediumImportance))
+			return append(out, a.Para(a.T("result.owed.no_agreement", "name", a.entName(e)), widget.MediumImportance))
 		}
 		if len(o.ItemIDs) == 0 {
 			break
@@ -253,21 +262,21 @@ func (a *App) owed(o *counter.Owed) []fyne.CanvasObject {
 		for _, id := range o.ItemIDs {
 			chosen[id] = true
 		}
-		pay := a.button("result.pay_now", widget.HighImportance, func() {
-			a.pay = payEdit{ent: &e, chosen: chosen}
+		pay := a.NewButton("result.pay_now", widget.HighImportance, func() {
+			a.pay.payEdit = payEdit{ent: &e, chosen: chosen}
 			a.show(ScreenPayItems)
 		})
-		return append(out, container.NewCenter(touchSized(pay, 320)))
+		return append(out, container.NewCenter(kit.TouchSized(pay, 320)))
 	}
-	return append(out, a.para(a.T("result.owed.later"), widget.MediumImportance))
+	return append(out, a.Para(a.T("result.owed.later"), widget.MediumImportance))
 }
 
 func (a *App) errorScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
-	return centred(a.heading(a.T("error.title")), a.para(a.T(a.errKey), widget.DangerImportance)), []fyne.CanvasObject{
+	return kit.Centred(a.Heading(a.T("error.title")), a.Para(a.T(a.errKey), widget.DangerImportance)), []fyne.CanvasObject{
 		// Back is the service menu while the taxpayer is still identified; an error such as
 		// "no session" must not lead to a welcome screen greeting nobody.
-		a.navButton("common.back", a.goHome),
-		a.navButton("common.home", a.goHome),
+		a.NavButton("common.back", a.goHome),
+		a.NavButton("common.home", a.goHome),
 	}
 }
 
@@ -289,19 +298,22 @@ func (a *App) history() fyne.CanvasObject {
 	if len(items) == 0 {
 		return nil
 	}
-	box := container.NewVBox(a.para(a.T("history.title"), widget.MediumImportance))
+	box := container.NewVBox(a.Para(a.T("history.title"), widget.MediumImportance))
 	for _, h := range items[:min(len(items), historyShown)] {
 		line := a.T("history.item", "number", h.Number, "kind", a.T("kind."+string(h.Kind)),
 			"time", h.AcceptedAt.Format("01-02 15:04"), "state", a.T("scan.state."+string(h.State)))
 		if ans := a.hallAnswer(h); ans != "" {
 			line += " · " + ans
 		}
-		row := container.NewHBox(widget.NewLabel(line))
+		// The line wraps beside its button: the hall's answer can be longer than the screen.
+		label := widget.NewLabelWithStyle(line, fyne.TextAlignCenter, fyne.TextStyle{})
+		label.Wrapping = fyne.TextWrapWord
+		var reprint fyne.CanvasObject
 		if h.Unprinted {
 			id := h.TxnID
-			row.Add(touchSized(a.button("history.reprint", widget.WarningImportance, func() { a.reprint(id) }), 200))
+			reprint = kit.TouchSized(a.NewButton("history.reprint", widget.WarningImportance, func() { a.reprint(id) }), 200)
 		}
-		box.Add(container.NewCenter(row))
+		box.Add(container.NewBorder(nil, nil, nil, reprint, label))
 	}
 	return box
 }

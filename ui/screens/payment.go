@@ -15,6 +15,7 @@ import (
 	"taxkiosk/kiosk/services/counter"
 	"taxkiosk/kiosk/services/latepay"
 	"taxkiosk/kiosk/services/payment"
+	"taxkiosk/ui/kit"
 )
 
 // The payment's screens, in the order the taxpayer meets them.
@@ -24,6 +25,13 @@ const (
 	ScreenPayConfirm Screen = "pay_confirm"
 	ScreenPayResult  Screen = "pay_result"
 )
+
+// payFlow is the payment's screens, from the enterprise to the result, over the choices
+// made so far.
+type payFlow struct {
+	a *App
+	payEdit
+}
 
 // payEdit is the payment's choices so far. It holds the enterprise as the hall described it,
 // so App.wipe drops it with the session.
@@ -56,22 +64,24 @@ func (p *payEdit) bill(at time.Time) latepay.Bill {
 }
 
 // startPayment begins a payment from the service menu.
-func (a *App) startPayment() {
-	a.pay = payEdit{}
+func (v *payFlow) start() {
+	a := v.a
+	v.payEdit = payEdit{}
 	a.show(ScreenPayEnt)
 }
 
 // payEnterprises offers the enterprises that can pay here (a tripartite agreement and taxes
 // outstanding), one tap each, and says why each other one cannot.
-func (a *App) payEnterprises() (fyne.CanvasObject, []fyne.CanvasObject) {
-	items := []fyne.CanvasObject{a.heading(a.T("service.pay.title"))}
+func (v *payFlow) enterprises() (fyne.CanvasObject, []fyne.CanvasObject) {
+	a := v.a
+	items := []fyne.CanvasObject{a.Heading(a.T("service.pay.title"))}
 	var tiles, others []fyne.CanvasObject
 	for _, e := range a.desk.Enterprises() {
 		switch {
 		case e.Agreement == nil:
-			others = append(others, a.para(a.T("pay.ent.no_agreement", "name", a.entName(e)), widget.MediumImportance))
+			others = append(others, a.Para(a.T("pay.ent.no_agreement", "name", a.entName(e)), widget.MediumImportance))
 		case len(e.Outstanding) == 0:
-			others = append(others, a.para(a.T("pay.ent.nothing_due", "name", a.entName(e)), widget.MediumImportance))
+			others = append(others, a.Para(a.T("pay.ent.nothing_due", "name", a.entName(e)), widget.MediumImportance))
 		default:
 			ids := make([]string, len(e.Outstanding))
 			for i, it := range e.Outstanding {
@@ -79,133 +89,136 @@ func (a *App) payEnterprises() (fyne.CanvasObject, []fyne.CanvasObject) {
 			}
 			all, _ := payment.Bill(e, ids, a.now()) // surcharges of overdue items included
 			desc := a.T("pay.ent.desc", "n", len(e.Outstanding), "amount", all.Total().String())
-			tiles = append(tiles, container.NewCenter(a.tileText("pay.ent."+e.CreditCode, a.entName(e), desc, func() {
-				a.pay = payEdit{ent: &e, chosen: map[string]bool{}}
+			tiles = append(tiles, container.NewCenter(a.TileText("pay.ent."+e.CreditCode, a.entName(e), desc, func() {
+				v.payEdit = payEdit{ent: &e, chosen: map[string]bool{}}
 				a.show(ScreenPayItems)
 			})))
 		}
 	}
 	if len(tiles) == 0 {
-		items = append(items, a.para(a.T("pay.none"), widget.WarningImportance))
+		items = append(items, a.Para(a.T("pay.none"), widget.WarningImportance))
 	} else {
-		items = append(items, a.para(a.T("pay.choose_enterprise"), widget.MediumImportance))
+		items = append(items, a.Para(a.T("pay.choose_enterprise"), widget.MediumImportance))
 	}
 	items = append(items, tiles...)
 	items = append(items, others...)
-	return centred(items...), []fyne.CanvasObject{
-		a.navButton("common.back", func() { a.show(ScreenWelcome) }),
-		a.navButton("common.home", a.goHome),
+	return kit.Centred(items...), []fyne.CanvasObject{
+		a.NavButton("common.back", func() { a.show(ScreenWelcome) }),
+		a.NavButton("common.home", a.goHome),
 	}
 }
 
 // payItems lists the outstanding taxes as large check boxes, with the running total. An item
 // already in a payment here is shown ticked off and cannot be chosen again.
-func (a *App) payItems() (fyne.CanvasObject, []fyne.CanvasObject) {
+func (v *payFlow) itemsScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
+	a := v.a
 	nav := []fyne.CanvasObject{
-		a.navButton("common.back", func() { a.show(ScreenPayEnt) }),
-		a.navButton("common.home", a.goHome),
+		a.NavButton("common.back", func() { a.show(ScreenPayEnt) }),
+		a.NavButton("common.home", a.goHome),
 	}
-	e := a.pay.ent
+	e := v.ent
 	if e == nil {
-		return centred(a.heading(a.T("service.pay.title"))), nav
+		return kit.Centred(a.Heading(a.T("service.pay.title"))), nav
 	}
 	items := []fyne.CanvasObject{
-		a.heading(a.entName(*e)),
-		a.para(a.T("pay.choose_items"), widget.MediumImportance),
+		a.Heading(a.entName(*e)),
+		a.Para(a.T("pay.choose_items"), widget.MediumImportance),
 	}
 	for _, it := range a.svc.Payment.Items(e.CreditCode) {
-		text := a.T("pay.item", "name", counter.TextIn(it.Name, a.lang), "period", it.Period, "amount", it.Amount.String(), "due", it.Due)
+		text := a.T("pay.item", "name", counter.TextIn(it.Name, a.Lang()), "period", it.Period, "amount", it.Amount.String(), "due", it.Due)
 		if it.Overdue() {
-			text = a.T("pay.item.overdue", "name", counter.TextIn(it.Name, a.lang), "period", it.Period, "amount", it.Amount.String(),
+			text = a.T("pay.item.overdue", "name", counter.TextIn(it.Name, a.Lang()), "period", it.Period, "amount", it.Amount.String(),
 				"due", it.Due, "days", it.DaysLate, "surcharge", it.Surcharge.String())
 		}
 		id := it.ID
-		b := a.button("pay.item."+id, widget.MediumImportance, func() {
-			if a.pay.chosen == nil {
-				a.pay.chosen = map[string]bool{}
+		b := a.NewButton("pay.item."+id, widget.MediumImportance, func() {
+			if v.chosen == nil {
+				v.chosen = map[string]bool{}
 			}
-			a.pay.chosen[id] = !a.pay.chosen[id]
+			v.chosen[id] = !v.chosen[id]
 			a.render()
 		})
 		b.Alignment = widget.ButtonAlignLeading
 		b.SetIcon(theme.CheckButtonIcon())
 		switch {
 		case it.Submitted:
-			delete(a.pay.chosen, id)
-			text = a.T("pay.item.submitted", "name", counter.TextIn(it.Name, a.lang), "period", it.Period, "amount", it.Amount.String())
+			delete(v.chosen, id)
+			text = a.T("pay.item.submitted", "name", counter.TextIn(it.Name, a.Lang()), "period", it.Period, "amount", it.Amount.String())
 			b.SetIcon(theme.CheckButtonCheckedIcon())
 			b.Disable()
-		case a.pay.chosen[id]:
+		case v.chosen[id]:
 			b.SetIcon(theme.CheckButtonCheckedIcon())
 			b.Importance = widget.HighImportance
 		case it.Overdue():
 			b.Importance = widget.WarningImportance // marked overdue until chosen
 		}
 		b.SetText(text)
-		items = append(items, touchSized(b, 900))
+		items = append(items, kit.TouchSized(b, 900))
 	}
-	ids := a.pay.items()
-	total := widget.NewLabelWithStyle(a.totalText(len(ids), a.pay.bill(a.now())), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	ids := v.items()
+	total := widget.NewLabelWithStyle(v.totalText(len(ids), v.bill(a.now())), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	total.Importance = widget.HighImportance
-	next := a.button("pay.next", widget.HighImportance, func() { a.show(ScreenPayConfirm) })
+	next := a.NewButton("pay.next", widget.HighImportance, func() { a.show(ScreenPayConfirm) })
 	if len(ids) == 0 {
 		next.Disable()
 	}
 	// The total beside Next, in one row: five items still fit the screen.
-	items = append(items, container.NewCenter(container.NewHBox(total, touchSized(next, 280))))
-	return centred(items...), nav
+	items = append(items, container.NewCenter(container.NewHBox(total, kit.TouchSized(next, 280))))
+	return kit.Centred(items...), nav
 }
 
 // payConfirm shows what will be debited from which account before anything is.
-func (a *App) payConfirm() (fyne.CanvasObject, []fyne.CanvasObject) {
+func (v *payFlow) confirm() (fyne.CanvasObject, []fyne.CanvasObject) {
+	a := v.a
 	nav := []fyne.CanvasObject{
-		a.navButton("common.back", func() { a.show(ScreenPayItems) }),
-		a.navButton("common.home", a.goHome),
+		a.NavButton("common.back", func() { a.show(ScreenPayItems) }),
+		a.NavButton("common.home", a.goHome),
 	}
-	e := a.pay.ent
+	e := v.ent
 	if e == nil || e.Agreement == nil {
-		return centred(a.heading(a.T("service.pay.title"))), nav
+		return kit.Centred(a.Heading(a.T("service.pay.title"))), nav
 	}
 	yuan := func(m money.Amount) string { return a.T("vat.yuan", "amount", m.String()) }
 	// Who pays from where on the left, what is paid and its total on the right: five items
 	// still fit, and names that wrap in English leave room for the button.
-	bill := a.pay.bill(a.now())
+	bill := v.bill(a.now())
 	var lines []string
 	for _, it := range bill.Lines {
 		// Each item's surcharge is on the items screen and the receipt; here the total
 		// says how much of it is surcharge, so that the lines stay one each.
-		lines = append(lines, counter.TextIn(it.Name, a.lang)+" "+it.Period+" · "+yuan(it.Amount))
+		lines = append(lines, counter.TextIn(it.Name, a.Lang())+" "+it.Period+" · "+yuan(it.Amount))
 	}
 	who := widget.NewForm(
 		widget.NewFormItem(a.T("pay.field.enterprise"), a.value(a.entName(*e)+"\n"+e.CreditCode)),
-		widget.NewFormItem(a.T("pay.receipt.account"), a.value(counter.TextIn(e.Agreement.Bank, a.lang)+"\n"+e.Agreement.Account)),
+		widget.NewFormItem(a.T("pay.receipt.account"), a.value(counter.TextIn(e.Agreement.Bank, a.Lang())+"\n"+e.Agreement.Account)),
 	)
 	what := widget.NewForm(
 		widget.NewFormItem(a.T("pay.field.items"), a.value(strings.Join(lines, "\n"))),
-		widget.NewFormItem(a.T("pay.receipt.total"), widget.NewLabelWithStyle(a.billTotal(bill), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})),
+		widget.NewFormItem(a.T("pay.receipt.total"), widget.NewLabelWithStyle(v.billTotal(bill), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})),
 	)
 	form := container.NewGridWithColumns(2, who, what)
-	submit := a.button("pay.submit", widget.HighImportance, a.submitPayment)
-	if len(a.pay.items()) == 0 {
+	submit := a.NewButton("pay.submit", widget.HighImportance, v.submit)
+	if len(v.items()) == 0 {
 		submit.Disable()
 	}
-	return centred(
-		a.heading(a.T("pay.confirm.title")),
+	return kit.Centred(
+		a.Heading(a.T("pay.confirm.title")),
 		form,
-		a.para(a.T("pay.confirm.note"), widget.WarningImportance),
-		container.NewCenter(touchSized(submit, 360)),
+		a.Para(a.T("pay.confirm.note"), widget.WarningImportance),
+		container.NewCenter(kit.TouchSized(submit, 360)),
 	), nav
 }
 
 // submitPayment hands the payment to the core off the UI thread. The confirm screen, and
 // with it the button, is gone before the core is called, so a second tap finds nothing; the
 // core refuses the same items again while this payment stands.
-func (a *App) submitPayment() {
-	ids := a.pay.items()
-	if a.pay.ent == nil || len(ids) == 0 {
+func (v *payFlow) submit() {
+	a := v.a
+	ids := v.items()
+	if v.ent == nil || len(ids) == 0 {
 		return
 	}
-	code, lang := a.pay.ent.CreditCode, a.lang
+	code, lang := v.ent.CreditCode, a.Lang()
 	a.show(ScreenSubmitting)
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
@@ -213,7 +226,7 @@ func (a *App) submitPayment() {
 		out, err := a.svc.Payment.Pay(ctx, code, ids, lang)
 		a.do(func() {
 			if err == nil {
-				a.pay.chosen = map[string]bool{}
+				v.chosen = map[string]bool{}
 			}
 			a.submitted(out, err, ScreenPayResult)
 		})
@@ -221,7 +234,8 @@ func (a *App) submitPayment() {
 }
 
 // billTotal is a bill's total, with its taxes and surcharges apart when it has any.
-func (a *App) billTotal(b latepay.Bill) string {
+func (v *payFlow) billTotal(b latepay.Bill) string {
+	a := v.a
 	if b.Surcharge > 0 {
 		return a.T("pay.bill.surcharge", "tax", b.Tax.String(), "surcharge", b.Surcharge.String(), "amount", b.Total().String())
 	}
@@ -230,13 +244,15 @@ func (a *App) billTotal(b latepay.Bill) string {
 
 // totalText is the running total of n chosen items: taxes and surcharges apart when any
 // item is overdue.
-func (a *App) totalText(n int, b latepay.Bill) string {
+func (v *payFlow) totalText(n int, b latepay.Bill) string {
+	a := v.a
 	if b.Surcharge > 0 {
 		return a.T("pay.total.surcharge", "n", n, "tax", b.Tax.String(), "surcharge", b.Surcharge.String(), "amount", b.Total().String())
 	}
 	return a.T("pay.total", "n", n, "amount", b.Total().String())
 }
 
-func (a *App) payResult() (fyne.CanvasObject, []fyne.CanvasObject) {
+func (v *payFlow) result() (fyne.CanvasObject, []fyne.CanvasObject) {
+	a := v.a
 	return a.serviceResult("pay.done.")
 }

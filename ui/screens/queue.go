@@ -8,13 +8,14 @@ import (
 
 	"taxkiosk/kiosk/services/counter"
 	"taxkiosk/kiosk/services/queue"
+	"taxkiosk/ui/kit"
 )
 
 // queueScreen offers a counter queue ticket by business type; no ID card is needed.
 func (a *App) queueScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
 	grid := container.NewGridWithColumns(2)
 	for _, b := range queue.Businesses() {
-		grid.Add(a.tile("queue."+b, "queue."+b+".desc", true, func() { a.takeTicket(b) }))
+		grid.Add(a.Tile("queue."+b, "queue."+b+".desc", true, func() { a.takeTicket(b) }))
 	}
 	back := func() {
 		if _, ok := a.desk.Person(); ok {
@@ -23,13 +24,13 @@ func (a *App) queueScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
 			a.show(ScreenIdle)
 		}
 	}
-	return centred(a.heading(a.T("queue.title")), grid), []fyne.CanvasObject{a.navButton("common.back", back), a.navButton("common.home", a.goHome)}
+	return kit.Centred(a.Heading(a.T("queue.title")), grid), []fyne.CanvasObject{a.NavButton("common.back", back), a.NavButton("common.home", a.goHome)}
 }
 
 // takeTicket asks the hall for a number off the UI thread, then goes back where the
 // taxpayer came from with the number on screen.
 func (a *App) takeTicket(business string) {
-	lang := a.lang
+	lang := a.Lang()
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
 		defer cancel()

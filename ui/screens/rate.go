@@ -12,10 +12,17 @@ import (
 
 	ratings "taxkiosk/kiosk/services/rating"
 	"taxkiosk/kiosk/txn"
+	"taxkiosk/ui/kit"
 )
 
 // rateTimeout returns an unattended rating screen to the idle screen.
 const rateTimeout = 30 * time.Second
+
+// rateFlow is the rating screen over the taxpayer's choices; anonymous.
+type rateFlow struct {
+	a *App
+	rating
+}
 
 // rating is what the taxpayer chose on the rating screen.
 type rating struct {
@@ -25,53 +32,55 @@ type rating struct {
 	since   time.Time
 }
 
-// rateScreen asks for a rating of the visit: five levels and optional quick reasons. It comes
+// screen asks for a rating of the visit: five levels and optional quick reasons. It comes
 // after the session ended, so it holds nothing personal.
-func (a *App) rateScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
+func (v *rateFlow) screen() (fyne.CanvasObject, []fyne.CanvasObject) {
+	a := v.a
 	levels := container.NewGridWithColumns(5)
 	for l := 5; l >= 1; l-- {
 		key := "rate.level." + strconv.Itoa(l)
 		imp := widget.MediumImportance
-		if a.rating.level == l {
+		if v.level == l {
 			imp = widget.HighImportance
 		}
-		levels.Add(touchSized(a.button(key, imp, func() { a.rating.level = l; a.render() }), 160))
+		levels.Add(kit.TouchSized(a.NewButton(key, imp, func() { v.level = l; a.render() }), 160))
 	}
 	reasons := container.NewGridWithColumns(3)
 	for _, r := range ratings.Reasons() {
 		key := "rate.reason." + r
 		imp := widget.MediumImportance
-		if slices.Contains(a.rating.reasons, r) {
+		if slices.Contains(v.reasons, r) {
 			imp = widget.HighImportance
 		}
-		reasons.Add(touchSized(a.button(key, imp, func() {
-			if i := slices.Index(a.rating.reasons, r); i >= 0 {
-				a.rating.reasons = slices.Delete(a.rating.reasons, i, i+1)
+		reasons.Add(kit.TouchSized(a.NewButton(key, imp, func() {
+			if i := slices.Index(v.reasons, r); i >= 0 {
+				v.reasons = slices.Delete(v.reasons, i, i+1)
 			} else {
-				a.rating.reasons = append(a.rating.reasons, r)
+				v.reasons = append(v.reasons, r)
 			}
 			a.render()
 		}), 220))
 	}
-	submit := a.button("rate.submit", widget.HighImportance, a.sendRating)
-	if a.rating.level == 0 {
+	submit := a.NewButton("rate.submit", widget.HighImportance, v.send)
+	if v.level == 0 {
 		submit.Disable()
 	}
-	body := centred(
-		a.heading(a.T("rate.title")),
+	body := kit.Centred(
+		a.Heading(a.T("rate.title")),
 		levels,
-		a.para(a.T("rate.reasons"), widget.MediumImportance),
+		a.Para(a.T("rate.reasons"), widget.MediumImportance),
 		reasons,
-		container.NewCenter(touchSized(submit, 320)),
-		a.para(a.T("rate.hint"), widget.LowImportance),
+		container.NewCenter(kit.TouchSized(submit, 320)),
+		a.Para(a.T("rate.hint"), widget.LowImportance),
 	)
-	return body, []fyne.CanvasObject{a.navButton("rate.skip", func() { a.finishVisit("idle.ended.finished") })}
+	return body, []fyne.CanvasObject{a.NavButton("rate.skip", func() { a.finishVisit("idle.ended.finished") })}
 }
 
-// sendRating records the rating off the UI thread; whatever happens, the visit ends
+// send records the rating off the UI thread; whatever happens, the visit ends
 // politely: a rating that could not be stored is not the taxpayer's problem.
-func (a *App) sendRating() {
-	r := a.rating
+func (v *rateFlow) send() {
+	a := v.a
+	r := a.rate
 	a.finishVisit("rate.thanks")
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -82,7 +91,7 @@ func (a *App) sendRating() {
 
 // finishVisit returns to the idle screen with a closing line.
 func (a *App) finishVisit(noticeKey string) {
-	a.rating = rating{}
+	a.rate.rating = rating{}
 	a.wipe()
 	a.endVisit(noticeKey)
 }

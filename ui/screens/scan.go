@@ -11,12 +11,22 @@ import (
 	"taxkiosk/drivers/scanner"
 	"taxkiosk/kiosk/services/counter"
 	"taxkiosk/kiosk/services/scan"
+	"taxkiosk/ui/kit"
 )
 
-// scanScreen shows what a scanned code is: an invoice's fields, checked for form, or where
+// scanFlow is the screen of a scanned code: what the code is, and the hall's answer on an
+// invoice once asked for.
+type scanFlow struct {
+	a      *App
+	view   scan.View
+	verify *scan.Verification // nil until the hall answered
+}
+
+// screen shows what a scanned code is: an invoice's fields, checked for form, or where
 // a receipt's transaction stands. It shows no personal data: anyone may hold a receipt.
-func (a *App) scanScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
-	v := a.scan
+func (sf *scanFlow) screen() (fyne.CanvasObject, []fyne.CanvasObject) {
+	a := sf.a
+	v := sf.view
 	var items []fyne.CanvasObject
 	switch v.Kind {
 	case scan.KindInvoice:
@@ -39,16 +49,16 @@ func (a *App) scanScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
 			widget.NewFormItem(a.T("scan.invoice.amount"), widget.NewLabel(a.T("vat.yuan", "amount", inv.Amount))),
 			widget.NewFormItem(a.T("scan.invoice.check_code"), widget.NewLabel(orNone(inv.CheckCode))),
 		)
-		items = append(items, a.heading(a.T("scan.title.invoice")), form)
+		items = append(items, a.Heading(a.T("scan.title.invoice")), form)
 		if inv.Valid {
-			items = append(items, a.para(a.T("scan.invoice.valid"), widget.SuccessImportance))
-			items = append(items, a.verification(inv)...)
+			items = append(items, a.Para(a.T("scan.invoice.valid"), widget.SuccessImportance))
+			items = append(items, sf.verification(inv)...)
 		} else {
 			problems := make([]string, len(inv.Problems))
 			for i, p := range inv.Problems {
 				problems[i] = a.T("scan.problem." + p)
 			}
-			items = append(items, a.para(a.T("scan.invoice.invalid", "problems", strings.Join(problems, a.T("scan.list_sep"))), widget.DangerImportance))
+			items = append(items, a.Para(a.T("scan.invoice.invalid", "problems", strings.Join(problems, a.T("scan.list_sep"))), widget.DangerImportance))
 		}
 	case scan.KindReceipt:
 		r := v.Receipt
@@ -63,28 +73,29 @@ func (a *App) scanScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
 		} else if r.Message != "" {
 			fields = append(fields, widget.NewFormItem(a.T("scan.receipt.message"), widget.NewLabel(r.Message)))
 		}
-		items = append(items, a.heading(a.T("scan.title.receipt")), widget.NewForm(fields...))
+		items = append(items, a.Heading(a.T("scan.title.receipt")), widget.NewForm(fields...))
 	case scan.KindForeign:
-		items = append(items, a.heading(a.T("scan.title.foreign")), a.para(a.T("scan.foreign"), widget.MediumImportance))
+		items = append(items, a.Heading(a.T("scan.title.foreign")), a.Para(a.T("scan.foreign"), widget.MediumImportance))
 	default:
-		items = append(items, a.heading(a.T("scan.title.unknown")), a.para(a.T("scan.unknown"), widget.MediumImportance))
+		items = append(items, a.Heading(a.T("scan.title.unknown")), a.Para(a.T("scan.unknown"), widget.MediumImportance))
 	}
 	back := func() {
-		a.scan = scan.View{}
+		sf.view = scan.View{}
 		if _, ok := a.desk.Person(); ok {
 			a.show(ScreenWelcome)
 		} else {
 			a.show(ScreenIdle)
 		}
 	}
-	return centred(items...), []fyne.CanvasObject{a.navButton("common.back", back), a.navButton("common.home", a.goHome)}
+	return kit.Centred(items...), []fyne.CanvasObject{a.NavButton("common.back", back), a.NavButton("common.home", a.goHome)}
 }
 
 // verification offers to check a well-formed invoice with the hall, and shows the answer.
-func (a *App) verification(inv *scanner.Invoice) []fyne.CanvasObject {
-	v := a.verify
+func (sf *scanFlow) verification(inv *scanner.Invoice) []fyne.CanvasObject {
+	a := sf.a
+	v := sf.verify
 	if v == nil {
-		ask := a.button("verify.ask", widget.HighImportance, func() {
+		ask := a.NewButton("verify.ask", widget.HighImportance, func() {
 			go func() {
 				ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
 				defer cancel()
@@ -96,28 +107,28 @@ func (a *App) verification(inv *scanner.Invoice) []fyne.CanvasObject {
 					if err != nil {
 						a.banner = a.T(counter.MessageKey(err))
 					} else {
-						a.verify = &res
+						sf.verify = &res
 					}
 					a.render()
 				})
 			}()
 		})
-		return []fyne.CanvasObject{container.NewCenter(touchSized(ask, 320))}
+		return []fyne.CanvasObject{container.NewCenter(kit.TouchSized(ask, 320))}
 	}
 	if v.Queued {
-		return []fyne.CanvasObject{a.para(a.T("verify.queued", "number", v.Number), widget.WarningImportance)}
+		return []fyne.CanvasObject{a.Para(a.T("verify.queued", "number", v.Number), widget.WarningImportance)}
 	}
 	imp := widget.DangerImportance
 	if v.Result == "genuine" {
 		imp = widget.SuccessImportance
 	}
-	out := []fyne.CanvasObject{a.para(a.T("verify."+v.Result), imp)}
+	out := []fyne.CanvasObject{a.Para(a.T("verify."+v.Result), imp)}
 	msg := v.Message.ZH
-	if a.lang != "zh" {
+	if a.Lang() != "zh" {
 		msg = v.Message.EN
 	}
 	if msg != "" {
-		out = append(out, a.para(a.T("verify.hall_says", "message", msg), widget.MediumImportance))
+		out = append(out, a.Para(a.T("verify.hall_says", "message", msg), widget.MediumImportance))
 	}
 	return out
 }

@@ -63,7 +63,9 @@ func (h *harness) measure() soakFigures {
 // visit shows over a long run.
 func TestSoak(t *testing.T) {
 	if os.Getenv("FYNE_CACHE") == "" {
-		// Fyne reads FYNE_CACHE when the process starts: run the soak in a child that has it.
+		// Fyne reads FYNE_CACHE when the process starts: run the soak in a child that has it,
+		// beside the other tests, since it touches nothing of this process.
+		t.Parallel()
 		cmd := exec.Command(os.Args[0], "-test.run=^TestSoak$", "-test.v")
 		cmd.Env = append(os.Environ(), "FYNE_CACHE=1s")
 		out, err := cmd.CombinedOutput()
@@ -152,7 +154,7 @@ func (h *harness) visit(i int) {
 		pumpUntil[scan.Scanned](h)
 		h.waitScreen(ScreenScan)
 		h.tap("verify.ask")
-		h.waitFor("the hall's answer", func() bool { return h.app.verify != nil })
+		h.waitFor("the hall's answer", func() bool { return h.app.scan.verify != nil })
 		h.tap("common.back")
 	case 3: // a queue ticket, no card needed
 		h.tap("queue.button")

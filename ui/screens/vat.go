@@ -7,10 +7,30 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"taxkiosk/kiosk/hallapi"
 	"taxkiosk/kiosk/money"
 	"taxkiosk/kiosk/services/filing"
 	"taxkiosk/kiosk/services/vatreturn"
+	"taxkiosk/ui/kit"
 )
+
+// vatFlow is the VAT return's screens and what they hold: whom it is for (filer.go), the
+// form, its confirmation and result. It is reset with the session.
+type vatFlow struct {
+	a     *App
+	draft vatreturn.Return
+	edit  vatEdit             // what the keypad is typing into
+	code  codeEdit            // the credit code typed for an enterprise the hall did not list
+	ent   *hallapi.Enterprise // the enterprise filed for, as the hall knows it; nil otherwise
+}
+
+// start opens a new return from the service menu.
+func (v *vatFlow) start() {
+	v.draft = v.a.svc.Filing.Draft()
+	v.edit = vatEdit{field: fieldSales}
+	v.code = codeEdit{}
+	v.a.show(ScreenFiler)
+}
 
 // The amounts the VAT form lets a taxpayer type.
 const (
@@ -87,62 +107,70 @@ func (e *vatEdit) shown(field string, a money.Amount) string {
 	return a.String()
 }
 
-func (a *App) vatForm() (fyne.CanvasObject, []fyne.CanvasObject) {
-	r := a.draft
+func (v *vatFlow) form() (fyne.CanvasObject, []fyne.CanvasObject) {
+	a := v.a
+	r := v.draft
 	yuan := func(s string) string { return a.T("vat.yuan", "amount", s) }
-	field := func(key, name string, v money.Amount) fyne.CanvasObject {
+	field := func(key, name string, amount money.Amount) fyne.CanvasObject {
 		imp := widget.MediumImportance
-		if a.vatEdit.field == name {
+		if v.edit.field == name {
 			imp = widget.HighImportance
 		}
-		b := a.button(key, imp, func() { a.vatEdit.field = name; a.render() })
-		b.SetText(yuan(a.vatEdit.shown(name, v)))
+		b := a.NewButton(key, imp, func() { v.edit.field = name; a.render() })
+		b.SetText(yuan(v.edit.shown(name, amount)))
 		b.Alignment = widget.ButtonAlignTrailing
-		return touchSized(b, 220)
+		return kit.TouchSized(b, 220)
 	}
 	filer := a.T("vat.filer.self")
 	if r.Filer.Kind == vatreturn.FilerEnterprise {
 		filer = r.Filer.CreditCode
 	}
+	// Whom for and which period on one line above the form: a form row each made the screen
+	// taller than 800 lines.
+	about := a.Para(a.T("vat.filer")+" "+filer+" · "+a.T("vat.period")+" "+filing.PeriodText(a.Cat(), a.Lang(), r.Period), widget.MediumImportance)
 	form := widget.NewForm(
-		widget.NewFormItem(a.T("vat.filer"), widget.NewLabel(filer)),
-		widget.NewFormItem(a.T("vat.period"), widget.NewLabel(filing.PeriodText(a.cat, a.lang, r.Period))),
 		widget.NewFormItem(a.T("vat.sales"), field("vat.sales", fieldSales, r.Sales)),
 		widget.NewFormItem(a.T("vat.exempt"), field("vat.exempt", fieldExempt, r.ExemptSales)),
 		widget.NewFormItem(a.T("vat.small_exempt"), widget.NewLabel(yuan(r.SmallExempt.String()))),
-		widget.NewFormItem(a.T("vat.rate"), widget.NewLabel(a.T("vat.rate.value", "rate", vatreturn.RateText(r.RateBP)))),
-		widget.NewFormItem(a.T("vat.tax"), widget.NewLabelWithStyle(yuan(r.TaxPayable.String()), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})),
+		// The rate beside the tax it gives, in one row: a row of its own made the screen
+		// taller than 800 lines.
+		widget.NewFormItem(a.T("vat.tax"), widget.NewLabelWithStyle(yuan(r.TaxPayable.String())+" · "+a.T("vat.rate")+" "+
+			a.T("vat.rate.value", "rate", vatreturn.RateText(r.RateBP)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})),
 	)
 	var note *widget.Label
 	switch {
-	case a.vatEdit.bad:
-		note = a.para(a.T("vat.bad_amount"), widget.DangerImportance)
+	case v.edit.bad:
+		note = a.Para(a.T("vat.bad_amount"), widget.DangerImportance)
 	case r.Zero:
-		note = a.para(a.T("vat.zero_note"), widget.WarningImportance)
+		note = a.Para(a.T("vat.zero_note"), widget.WarningImportance)
 	case r.SmallExempt > 0:
-		note = a.para(a.T("vat.threshold_note", "threshold", a.svc.Filing.Threshold(r).String()), widget.SuccessImportance)
+		note = a.Para(a.T("vat.threshold_note", "threshold", a.svc.Filing.Threshold(r).String()), widget.SuccessImportance)
 	default:
-		note = a.para(a.T("vat.edit_hint"), widget.LowImportance)
+		note = a.Para(a.T("vat.edit_hint"), widget.LowImportance)
 	}
-	next := touchSized(a.button("vat.next", widget.HighImportance, func() { a.show(ScreenConfirm) }), 240)
-	right := container.NewVBox(a.keypad(), next)
-	body := centred(
-		a.heading(a.T("vat.title")),
-		container.NewBorder(nil, nil, nil, right, container.NewVBox(form, note)),
+	// Next in the bottom bar, beside Home: with it under the keypad the screen did not fit
+	// 800 lines.
+	next := kit.TouchSized(a.NewButton("vat.next", widget.HighImportance, func() { a.show(ScreenConfirm) }), 240)
+	body := kit.Centred(
+		a.Heading(a.T("vat.title")),
+		about,
+		container.NewBorder(nil, nil, nil, v.keypad(), container.NewVBox(form, note)),
 	)
 	return body, []fyne.CanvasObject{
-		a.navButton("common.back", func() { a.show(ScreenFiler) }),
-		a.navButton("common.home", a.goHome),
+		a.NavButton("common.back", func() { a.show(ScreenFiler) }),
+		a.NavButton("common.home", a.goHome),
+		next,
 	}
 }
 
 // keypad is the on-screen numeric pad: kiosks have no keyboard.
-func (a *App) keypad() fyne.CanvasObject {
+func (v *vatFlow) keypad() fyne.CanvasObject {
+	a := v.a
 	grid := container.NewGridWithColumns(3)
 	key := func(label, k string) {
-		b := widget.NewButton(label, a.tap(func() { a.typeKey(k) }))
-		a.buttons["keypad."+k] = b
-		grid.Add(touchSized(b, 72))
+		b := widget.NewButton(label, a.Tap(func() { v.typeKey(k) }))
+		a.Register("keypad."+k, b)
+		grid.Add(kit.TouchSized(b, 72))
 	}
 	for _, d := range []string{"7", "8", "9", "4", "5", "6", "1", "2", "3"} {
 		key(d, d)
@@ -150,18 +178,19 @@ func (a *App) keypad() fyne.CanvasObject {
 	key(".", ".")
 	key("0", "0")
 	key(a.T("keypad.back"), "back")
-	clear := widget.NewButton(a.T("keypad.clear"), a.tap(func() { a.typeKey("clear") }))
-	a.buttons["keypad.clear"] = clear
-	return container.NewVBox(grid, touchSized(clear, 220))
+	clear := widget.NewButton(a.T("keypad.clear"), a.Tap(func() { v.typeKey("clear") }))
+	a.Register("keypad.clear", clear)
+	return container.NewVBox(grid, kit.TouchSized(clear, 220))
 }
 
 // typeKey types into the selected amount and recomputes the return.
-func (a *App) typeKey(k string) {
-	a.vatEdit.press(k)
-	r := a.draft
-	r.Sales, r.ExemptSales = a.vatEdit.amount(fieldSales), a.vatEdit.amount(fieldExempt)
+func (v *vatFlow) typeKey(k string) {
+	a := v.a
+	v.edit.press(k)
+	r := v.draft
+	r.Sales, r.ExemptSales = v.edit.amount(fieldSales), v.edit.amount(fieldExempt)
 	if c, err := a.svc.Filing.Compute(r); err == nil {
-		a.draft = c
+		v.draft = c
 	}
 	a.render()
 }

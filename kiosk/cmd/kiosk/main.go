@@ -153,7 +153,7 @@ func run() error {
 		return nil
 	}
 	term.Start()
-	ui := screens.New(term.Desk(), term.Services(), cat, th, screens.Opts{Lang: lang, Technician: term.Menu(), Refresh: func() { a.Settings().SetTheme(th) }})
+	ui := screens.New(term.Desk(), screens.ServicesOf(term.Services()), cat, th, screens.Opts{Lang: lang, Technician: term.Menu(), Refresh: func() { a.Settings().SetTheme(th) }})
 	w := a.NewWindow(cat.T(lang, "app.title"))
 	w.SetContent(ui.Content())
 	if *windowed {

@@ -1,4 +1,4 @@
-package screens
+package techpages
 
 import (
 	"context"
@@ -16,6 +16,7 @@ import (
 	"taxkiosk/kiosk/i18n"
 	"taxkiosk/kiosk/policy"
 	"taxkiosk/kiosk/tech"
+	"taxkiosk/ui/kit"
 	kt "taxkiosk/ui/theme"
 )
 
@@ -34,50 +35,50 @@ const policyPrefix = "offline_policy.services."
 
 // configPage lists the editable settings, each a button that opens the editor, and the
 // latest changes below.
-func (a *App) configPage() fyne.CanvasObject {
+func (p *Pages) configPage() fyne.CanvasObject {
 	grid := container.NewGridWithColumns(2)
 	varies := map[string]bool{}
-	for _, s := range a.tech.Settings() {
-		grid.Add(a.settingButton(s))
+	for _, s := range p.tech.Settings() {
+		grid.Add(p.settingButton(s))
 		varies[s.Key] = s.Type == config.TypePath || s.Type == config.TypeURL
 	}
-	log := container.NewVBox(a.para(a.T("maint.config.log"), widget.MediumImportance))
-	changes := a.tech.ConfigLog()
+	log := container.NewVBox(p.Para(p.T("maint.config.log"), widget.MediumImportance))
+	changes := p.tech.ConfigLog()
 	if len(changes) == 0 {
-		log.Add(a.para(a.T("maint.config.log_empty"), widget.LowImportance))
+		log.Add(p.Para(p.T("maint.config.log_empty"), widget.LowImportance))
 	}
 	for i := len(changes) - 1; i >= 0 && i >= len(changes)-changesShown; i-- { // newest first
 		c := changes[i]
 		old, now := shownValue(c.Old), shownValue(c.New)
 		if varies[c.Key] {
-			old, now = a.vary(old), a.vary(now)
+			old, now = p.vary(old), p.vary(now)
 		}
-		log.Add(container.NewCenter(a.smallText(a.T("maint.config.change", "time", a.stamp(c.At), "key", c.Key,
-			"old", old, "new", now, "by", a.label("maint.config.by."+c.By, c.By)), true)))
+		log.Add(container.NewCenter(p.smallText(p.T("maint.config.change", "time", p.stamp(c.At), "key", c.Key,
+			"old", old, "new", now, "by", p.TextOr("maint.config.by."+c.By, c.By)), true)))
 	}
 	return container.NewBorder(nil, log, nil, nil, container.NewVScroll(grid))
 }
 
 // settingButton is a setting's name and current value on a touch-sized button.
-func (a *App) settingButton(s tech.Setting) fyne.CanvasObject {
-	b := a.button("maint.setting."+s.Key, widget.MediumImportance, func() {
-		a.mt.edit = settingEdit{s: s, text: s.Value}
-		a.mt.page = pageEdit
-		a.mt.note = maintNote{}
-		a.render()
+func (p *Pages) settingButton(s tech.Setting) fyne.CanvasObject {
+	b := p.NewButton("maint.setting."+s.Key, widget.MediumImportance, func() {
+		p.mt.edit = settingEdit{s: s, text: s.Value}
+		p.mt.page = pageEdit
+		p.mt.note = maintNote{}
+		p.host.Render()
 	})
 	b.SetText("")
-	name := canvas.NewText(a.settingName(s.Key), kt.Ink)
-	name.TextSize = a.theme.Size(fynetheme.SizeNameCaptionText) * 1.1
+	name := canvas.NewText(p.settingName(s.Key), kt.Ink)
+	name.TextSize = p.Theme().Size(fynetheme.SizeNameCaptionText) * 1.1
 	name.TextStyle.Bold = true
 	value := shownValue(s.Value)
 	if s.Type == config.TypePath || s.Type == config.TypeURL {
-		value = a.vary(value) // device paths and the hall's address differ between kiosks (and test runs)
+		value = p.vary(value) // device paths and the hall's address differ between kiosks (and test runs)
 	}
 	if s.Restart {
-		value += "  " + a.T("maint.config.restart_mark")
+		value += "  " + p.T("maint.config.restart_mark")
 	}
-	v := a.smallText(value, true)
+	v := p.smallText(value, true)
 	r := canvas.NewRectangle(color.Transparent)
 	r.SetMinSize(fyne.NewSize(300, kt.MinTouch))
 	return container.NewStack(r, b, container.NewPadded(container.NewVBox(name, v)))
@@ -85,13 +86,13 @@ func (a *App) settingButton(s tech.Setting) fyne.CanvasObject {
 
 // settingName is a setting's name for people: from the catalogue, or composed for the
 // offline policy's per-service rules, or the key itself.
-func (a *App) settingName(key string) string {
+func (p *Pages) settingName(key string) string {
 	if rest, ok := strings.CutPrefix(key, policyPrefix); ok {
 		if service, field, ok := strings.Cut(rest, "."); ok {
-			return a.T("maint.setting.policy", "service", a.label("kind."+service, service), "field", a.label("maint.setting.policy."+field, field))
+			return p.T("maint.setting.policy", "service", p.TextOr("kind."+service, service), "field", p.TextOr("maint.setting.policy."+field, field))
 		}
 	}
-	return a.label("maint.setting."+key, key)
+	return p.TextOr("maint.setting."+key, key)
 }
 
 // shownValue makes an empty value visible.
@@ -139,11 +140,11 @@ func keyboard(s tech.Setting) (keys []string, columns int) {
 // editPage is one setting on the on-screen keyboard: a choice of values where there are
 // few, digits for numbers, digits and units for durations, and letters with "/", ".", ":",
 // "_" and "-" for names, paths and addresses.
-func (a *App) editPage() fyne.CanvasObject {
-	e := a.mt.edit
-	about := a.settingName(e.s.Key) + " · " + e.s.Key
+func (p *Pages) editPage() fyne.CanvasObject {
+	e := p.mt.edit
+	about := p.settingName(e.s.Key) + " · " + e.s.Key
 	if e.s.Restart {
-		about += " · " + a.T("maint.config.restart_mark")
+		about += " · " + p.T("maint.config.restart_mark")
 	}
 	cs := choices(e.s)
 	cursor := "▏"
@@ -151,20 +152,20 @@ func (a *App) editPage() fyne.CanvasObject {
 		cursor = ""
 	}
 	shown := canvas.NewText(shownValue(e.text)+cursor, kt.Ink)
-	shown.TextSize = a.theme.Size("subHeadingText")
+	shown.TextSize = p.Theme().Size("subHeadingText")
 	shown.TextStyle.Monospace = true
 	shown.Alignment = fyne.TextAlignCenter
-	items := []fyne.CanvasObject{a.para(about, widget.LowImportance), shown}
+	items := []fyne.CanvasObject{p.Para(about, widget.LowImportance), shown}
 
 	if cs != nil {
 		row := container.NewHBox()
 		for _, c := range cs {
-			b := a.button("kb.choice."+c, widget.MediumImportance, func() { a.mt.edit.text = c; a.render() })
-			b.SetText(a.label("maint.choice."+c, shownValue(c)))
+			b := p.NewButton("kb.choice."+c, widget.MediumImportance, func() { p.mt.edit.text = c; p.host.Render() })
+			b.SetText(p.TextOr("maint.choice."+c, shownValue(c)))
 			if c == e.text {
 				b.Importance = widget.HighImportance
 			}
-			row.Add(touchSized(b, 200))
+			row.Add(kit.TouchSized(b, 200))
 		}
 		items = append(items, container.NewCenter(row))
 	} else {
@@ -175,68 +176,68 @@ func (a *App) editPage() fyne.CanvasObject {
 			if e.upper && len(k) == 1 && k[0] >= 'a' && k[0] <= 'z' {
 				label = strings.ToUpper(k)
 			}
-			b := a.button("kb."+k, widget.MediumImportance, func() { a.typeSetting(label); a.render() })
+			b := p.NewButton("kb."+k, widget.MediumImportance, func() { p.typeSetting(label); p.host.Render() })
 			b.SetText(label)
-			grid.Add(touchSized(b, 64))
+			grid.Add(kit.TouchSized(b, 64))
 		}
 		if cols == 11 && len(keys) > 11 { // the text keyboard: capitals for device paths (ttyUSB0)
 			caseKey := "maint.kb.upper"
 			if e.upper {
 				caseKey = "maint.kb.lower"
 			}
-			grid.Add(touchSized(a.button(caseKey, widget.MediumImportance, func() { a.mt.edit.upper = !a.mt.edit.upper; a.render() }), 64))
+			grid.Add(kit.TouchSized(p.NewButton(caseKey, widget.MediumImportance, func() { p.mt.edit.upper = !p.mt.edit.upper; p.host.Render() }), 64))
 		}
-		grid.Add(touchSized(a.button("keypad.back", widget.MediumImportance, func() {
-			a.mt.note = maintNote{}
-			if r := []rune(a.mt.edit.text); len(r) > 0 {
-				a.mt.edit.text = string(r[:len(r)-1])
+		grid.Add(kit.TouchSized(p.NewButton("keypad.back", widget.MediumImportance, func() {
+			p.mt.note = maintNote{}
+			if r := []rune(p.mt.edit.text); len(r) > 0 {
+				p.mt.edit.text = string(r[:len(r)-1])
 			}
-			a.render()
+			p.host.Render()
 		}), 64))
 		items = append(items, grid)
 	}
 	buttons := []fyne.CanvasObject{}
 	if cs == nil {
-		clear := a.button("keypad.clear", widget.MediumImportance, func() { a.mt.note = maintNote{}; a.mt.edit.text = ""; a.render() })
-		buttons = append(buttons, touchSized(clear, 200))
+		clear := p.NewButton("keypad.clear", widget.MediumImportance, func() { p.mt.note = maintNote{}; p.mt.edit.text = ""; p.host.Render() })
+		buttons = append(buttons, kit.TouchSized(clear, 200))
 	}
-	save := a.button("maint.config.save", widget.HighImportance, a.saveSetting)
-	if a.mt.job != nil {
+	save := p.NewButton("maint.config.save", widget.HighImportance, p.saveSetting)
+	if p.mt.job != nil {
 		save.Disable()
 	}
-	return centred(append(items, actions(append(buttons, touchSized(save, 280))...))...)
+	return kit.Centred(append(items, kit.Actions(append(buttons, kit.TouchSized(save, 280))...))...)
 }
 
 // maxSetting bounds what can be typed: the longest sensible URL or path.
 const maxSetting = 120
 
 // typeSetting appends k to the typed text; any key clears the last save's verdict.
-func (a *App) typeSetting(k string) {
-	a.mt.note = maintNote{}
-	if len(a.mt.edit.text)+len(k) <= maxSetting {
-		a.mt.edit.text += k
+func (p *Pages) typeSetting(k string) {
+	p.mt.note = maintNote{}
+	if len(p.mt.edit.text)+len(k) <= maxSetting {
+		p.mt.edit.text += k
 	}
 }
 
 // saveSetting hands the typed value to the kiosk, which validates and saves it (and logs
 // and audits the change); a refusal shows its catalogue text, never the Go error.
-func (a *App) saveSetting() {
-	key, value, restart := a.mt.edit.s.Key, a.mt.edit.text, a.mt.edit.s.Restart
-	a.maintJob("common.please_wait", func(ctx context.Context) func() {
-		err := a.tech.ChangeSetting(ctx, key, value, "screen")
+func (p *Pages) saveSetting() {
+	key, value, restart := p.mt.edit.s.Key, p.mt.edit.text, p.mt.edit.s.Restart
+	p.maintJob("common.please_wait", func(ctx context.Context) func() {
+		err := p.tech.ChangeSetting(ctx, key, value, "screen")
 		return func() {
 			var se *config.SettingError
 			switch {
 			case err == nil && restart:
-				a.mt.edit.s.Value = value
-				a.say(widget.SuccessImportance, "maint.config.saved_restart")
+				p.mt.edit.s.Value = value
+				p.say(widget.SuccessImportance, "maint.config.saved_restart")
 			case err == nil:
-				a.mt.edit.s.Value = value
-				a.say(widget.SuccessImportance, "maint.config.saved")
-			case errors.As(err, &se) && a.cat.Has(se.MessageKey):
-				a.say(widget.DangerImportance, se.MessageKey)
+				p.mt.edit.s.Value = value
+				p.say(widget.SuccessImportance, "maint.config.saved")
+			case errors.As(err, &se) && p.Cat().Has(se.MessageKey):
+				p.say(widget.DangerImportance, se.MessageKey)
 			default:
-				a.say(widget.DangerImportance, "maint.config.failed")
+				p.say(widget.DangerImportance, "maint.config.failed")
 			}
 		}
 	})

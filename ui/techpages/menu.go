@@ -1,4 +1,4 @@
-package screens
+package techpages
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"taxkiosk/kiosk/tech"
+	"taxkiosk/ui/kit"
 	kt "taxkiosk/ui/theme"
 )
 
@@ -86,146 +87,147 @@ type maintNote struct {
 const maintJobTimeout = 30 * time.Second
 
 // maintScreen is the maintenance menu and its pages; taxpayer service is suspended meanwhile.
-func (a *App) maintScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
-	if a.mt.page == pageMenu {
-		return a.maintMenuPage(), nil
+// MenuScreen is the maintenance menu or the page chosen on it, with its navigation.
+func (p *Pages) MenuScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
+	if p.mt.page == pageMenu {
+		return p.maintMenuPage(), nil
 	}
 	var body fyne.CanvasObject
-	back := a.navButton("maint.menu", func() { a.openMaintPage(pageMenu) })
-	switch a.mt.page {
+	back := p.NavButton("maint.menu", func() { p.openMaintPage(pageMenu) })
+	switch p.mt.page {
 	case pageDevices:
-		body = a.devicesPage()
+		body = p.devicesPage()
 	case pageSelfTest:
-		body = a.selfTestPage()
+		body = p.selfTestPage()
 	case pageOutbox:
-		body = a.outboxPage()
+		body = p.outboxPage()
 	case pageNetwork:
-		body = a.networkPage()
+		body = p.networkPage()
 	case pageConfig:
-		body = a.configPage()
+		body = p.configPage()
 	case pageEdit:
-		body = a.editPage()
-		back = a.navButton("common.back", func() { a.openMaintPage(pageConfig) })
+		body = p.editPage()
+		back = p.NavButton("common.back", func() { p.openMaintPage(pageConfig) })
 	case pageLogs:
-		body = a.logsPage()
+		body = p.logsPage()
 	case pageConsumables:
-		body = a.consumablesPage()
+		body = p.consumablesPage()
 	case pageReadiness:
-		body = a.readinessPage()
+		body = p.readinessPage()
 	}
-	title := a.maintTitle(a.mt.page)
-	top := container.NewVBox(a.heading(title))
-	if n := a.maintNoteLine(); n != nil {
+	title := p.maintTitle(p.mt.page)
+	top := container.NewVBox(p.Heading(title))
+	if n := p.maintNoteLine(); n != nil {
 		top.Add(n)
 	}
-	return container.NewBorder(top, nil, nil, nil, body), []fyne.CanvasObject{back, a.exitButton(200)}
+	return container.NewBorder(top, nil, nil, nil, body), []fyne.CanvasObject{back, p.exitButton(200)}
 }
 
-func (a *App) maintTitle(p maintPage) string {
-	if p == pageEdit {
-		return a.T("maint.page.config")
+func (p *Pages) maintTitle(page maintPage) string {
+	if page == pageEdit {
+		return p.T("maint.page.config")
 	}
 	for _, m := range maintMenu() {
-		if m.page == p {
-			return a.T(m.key)
+		if m.page == page {
+			return p.T(m.key)
 		}
 	}
-	return a.T("maint.title")
+	return p.T("maint.title")
 }
 
 // maintMenuPage is the menu: one large button per page, and the way back to service.
-func (a *App) maintMenuPage() fyne.CanvasObject {
+func (p *Pages) maintMenuPage() fyne.CanvasObject {
 	grid := container.NewGridWithColumns(4)
 	for _, m := range maintMenu() {
-		p := m.page
-		grid.Add(touchSized(a.button(m.key, widget.MediumImportance, func() { a.openMaintPage(p) }), 240))
+		page := m.page
+		grid.Add(kit.TouchSized(p.NewButton(m.key, widget.MediumImportance, func() { p.openMaintPage(page) }), 240))
 	}
-	items := []fyne.CanvasObject{a.heading(a.T("maint.title")), a.para(a.T("maint.menu.hint"), widget.LowImportance), grid,
-		container.NewCenter(a.exitButton(480))}
-	if n := a.maintNoteLine(); n != nil {
+	items := []fyne.CanvasObject{p.Heading(p.T("maint.title")), p.Para(p.T("maint.menu.hint"), widget.LowImportance), grid,
+		container.NewCenter(p.exitButton(480))}
+	if n := p.maintNoteLine(); n != nil {
 		items = append(items, n)
 	}
-	return centred(items...)
+	return kit.Centred(items...)
 }
 
-func (a *App) exitButton(minWidth float32) fyne.CanvasObject {
-	return touchSized(a.button("maint.exit", widget.HighImportance, func() {
+func (p *Pages) exitButton(minWidth float32) fyne.CanvasObject {
+	return kit.TouchSized(p.NewButton("maint.exit", widget.HighImportance, func() {
 		go func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
-			a.desk.ExitMaintenance(ctx) // MaintenanceChanged brings the idle screen back
+			p.gate.ExitMaintenance(ctx) // MaintenanceChanged brings the idle screen back
 		}()
 	}), minWidth)
 }
 
 // openMaintPage goes to page p and starts what the page shows first: a page's own
 // measurement (the network check) runs on arrival, never on a mere re-render.
-func (a *App) openMaintPage(p maintPage) {
-	a.mt.page = p
-	a.mt.note = maintNote{}
-	a.mt.confirmPaper = false
-	switch p {
+func (p *Pages) openMaintPage(page maintPage) {
+	p.mt.page = page
+	p.mt.note = maintNote{}
+	p.mt.confirmPaper = false
+	switch page {
 	case pageNetwork:
-		a.checkNetwork()
+		p.checkNetwork()
 	case pageSelfTest:
-		a.mt.pins, a.mt.pinsAt = nil, a.now()
-		a.render()
-		a.readPins()
+		p.mt.pins, p.mt.pinsAt = nil, p.host.Now()
+		p.host.Render()
+		p.readPins()
 	default:
-		a.render()
+		p.host.Render()
 	}
 }
 
-// pinsEvery is how often the self-test page reads the cabinet's inputs again.
-const pinsEvery = time.Second
+// PinsEvery is how often the self-test page reads the cabinet's inputs again.
+const PinsEvery = time.Second
 
 // maintTick keeps the live parts of a page live: the GPIO levels on the self-test page.
-func (a *App) maintTick() {
-	if a.screen == ScreenMaint && a.mt.page == pageSelfTest && a.now().Sub(a.mt.pinsAt) >= pinsEvery {
-		a.readPins()
+func (p *Pages) maintTick() {
+	if p.mt.page == pageSelfTest && p.host.Now().Sub(p.mt.pinsAt) >= PinsEvery {
+		p.readPins()
 	}
 }
 
 // maintJob runs work off the UI thread (it waits on hardware, the disk or the network) and
 // applies what it returns on the UI thread, if the technician is still on the page that
 // asked. While it runs, the page says waitKey's text and other actions wait.
-func (a *App) maintJob(waitKey string, work func(ctx context.Context) (apply func())) {
-	if a.mt.job != nil {
+func (p *Pages) maintJob(waitKey string, work func(ctx context.Context) (apply func())) {
+	if p.mt.job != nil {
 		return
 	}
-	job, page := new(byte), a.mt.page
-	a.mt.job, a.mt.waitKey, a.mt.note = job, waitKey, maintNote{}
-	a.render()
-	a.inflight.Add(1)
+	job, page := new(byte), p.mt.page
+	p.mt.job, p.mt.waitKey, p.mt.note = job, waitKey, maintNote{}
+	p.host.Render()
+	p.inflight.Add(1)
 	go func() {
-		defer a.inflight.Add(-1)
+		defer p.inflight.Add(-1)
 		ctx, cancel := context.WithTimeout(context.Background(), maintJobTimeout)
 		defer cancel()
 		apply := work(ctx)
-		a.do(func() {
-			if a.screen != ScreenMaint || a.mt.job != job {
+		p.host.Do(func() {
+			if p.mode != modeMenu || p.mt.job != job {
 				return // maintenance was left meanwhile
 			}
-			a.mt.job, a.mt.waitKey = nil, ""
-			if a.mt.page == page {
+			p.mt.job, p.mt.waitKey = nil, ""
+			if p.mt.page == page {
 				apply()
 			}
-			a.render()
+			p.host.Render()
 		})
 	}()
 }
 
 // say sets the line under the page's title.
-func (a *App) say(imp widget.Importance, key string, kv ...any) {
-	a.mt.note = maintNote{key: key, kv: kv, imp: imp}
+func (p *Pages) say(imp widget.Importance, key string, kv ...any) {
+	p.mt.note = maintNote{key: key, kv: kv, imp: imp}
 }
 
-func (a *App) maintNoteLine() fyne.CanvasObject {
+func (p *Pages) maintNoteLine() fyne.CanvasObject {
 	switch {
-	case a.mt.job != nil:
-		return a.para(a.T(a.mt.waitKey), widget.WarningImportance)
-	case a.mt.note.key != "":
-		return a.para(a.T(a.mt.note.key, a.mt.note.kv...), a.mt.note.imp)
+	case p.mt.job != nil:
+		return p.Para(p.T(p.mt.waitKey), widget.WarningImportance)
+	case p.mt.note.key != "":
+		return p.Para(p.T(p.mt.note.key, p.mt.note.kv...), p.mt.note.imp)
 	}
 	return nil
 }
@@ -233,11 +235,11 @@ func (a *App) maintNoteLine() fyne.CanvasObject {
 // vary passes a value that differs from run to run (a time read from a device or the hall,
 // a measured round trip, a temporary path) through the App's varies formatter, which the
 // golden-image tests set to a placeholder; in the kiosk it is nil and values show as they are.
-func (a *App) vary(s string) string {
-	if a.varies == nil {
+func (p *Pages) vary(s string) string {
+	if p.varies == nil {
 		return s
 	}
-	return a.varies(s)
+	return p.varies(s)
 }
 
 // tone is a row's verdict at a glance.
@@ -263,12 +265,12 @@ func (t tone) color() color.Color {
 }
 
 // infoRow is one line of a maintenance page: a coloured dot, a label and a value.
-func (a *App) infoRow(t tone, label, value string) fyne.CanvasObject {
+func (p *Pages) infoRow(t tone, label, value string) fyne.CanvasObject {
 	dot := canvas.NewCircle(t.color())
-	l := canvas.NewText(label+a.T("maint.sep"), kt.Muted)
-	l.TextSize = a.theme.Size("text")
+	l := canvas.NewText(label+p.T("maint.sep"), kt.Muted)
+	l.TextSize = p.Theme().Size("text")
 	v := canvas.NewText(clip(value, 80), kt.Ink)
-	v.TextSize = a.theme.Size("text")
+	v.TextSize = p.Theme().Size("text")
 	if t == toneWarn || t == toneBad {
 		v.Color = t.color()
 	}
@@ -276,9 +278,9 @@ func (a *App) infoRow(t tone, label, value string) fyne.CanvasObject {
 }
 
 // smallText is technical detail: counters, error strings, log lines.
-func (a *App) smallText(s string, mono bool) *canvas.Text {
+func (p *Pages) smallText(s string, mono bool) *canvas.Text {
 	t := canvas.NewText(clip(s, 112), kt.Muted)
-	t.TextSize = a.theme.Size(fynetheme.SizeNameCaptionText)
+	t.TextSize = p.Theme().Size(fynetheme.SizeNameCaptionText)
 	t.TextStyle.Monospace = mono
 	return t
 }
@@ -296,24 +298,10 @@ func clip(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-// label translates key when the catalogue has it, and shows raw otherwise: names that come
-// from configuration (an indicator's name) have no catalogue entry.
-func (a *App) label(key, raw string) string {
-	if a.cat.Has(key) {
-		return a.T(key)
-	}
-	return raw
-}
-
-// actions lays touch-sized buttons out in a centred row.
-func actions(buttons ...fyne.CanvasObject) fyne.CanvasObject {
-	return container.NewCenter(container.NewHBox(buttons...))
-}
-
 // stamp formats a time read from outside the screens' own clock (a device, the hall, a file).
-func (a *App) stamp(t time.Time) string {
+func (p *Pages) stamp(t time.Time) string {
 	if t.IsZero() {
-		return a.T("maint.never")
+		return p.T("maint.never")
 	}
-	return a.vary(t.In(a.now().Location()).Format("2006-01-02 15:04:05"))
+	return p.vary(t.In(p.host.Now().Location()).Format("2006-01-02 15:04:05"))
 }

@@ -1,9 +1,11 @@
-package screens
+package techpages
 
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
+
+	"taxkiosk/ui/kit"
 )
 
 // logsShown is how much of the log's tail the page shows: what happened this morning, not
@@ -12,18 +14,18 @@ const logsShown = 30
 
 // logsPage is the log's tail, newest first, in small monospace text. The lines were masked
 // when they were written (log ring), so no name or ID number reaches this page.
-func (a *App) logsPage() fyne.CanvasObject {
-	lines := a.tech.Logs(logsShown)
+func (p *Pages) logsPage() fyne.CanvasObject {
+	lines := p.tech.Logs(logsShown)
 	box := container.NewVBox()
 	if len(lines) == 0 {
-		box.Add(a.para(a.T("maint.logs.empty"), widget.LowImportance))
+		box.Add(p.Para(p.T("maint.logs.empty"), widget.LowImportance))
 	}
 	for i := len(lines) - 1; i >= 0; i-- {
 		l := lines[i]
-		box.Add(a.smallText(a.vary(l.Time.In(a.now().Location()).Format("01-02 15:04:05"))+" "+padLevel(l.Level)+" "+l.Text, true))
+		box.Add(p.smallText(p.vary(l.Time.In(p.host.Now().Location()).Format("01-02 15:04:05"))+" "+padLevel(l.Level)+" "+l.Text, true))
 	}
-	refresh := a.button("maint.refresh", widget.MediumImportance, a.render)
-	return container.NewBorder(a.para(a.T("maint.logs.hint", "n", logsShown), widget.LowImportance), actions(touchSized(refresh, 240)), nil, nil,
+	refresh := p.NewButton("maint.refresh", widget.MediumImportance, p.host.Render)
+	return container.NewBorder(p.Para(p.T("maint.logs.hint", "n", logsShown), widget.LowImportance), kit.Actions(kit.TouchSized(refresh, 240)), nil, nil,
 		container.NewVScroll(box))
 }
 

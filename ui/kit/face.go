@@ -1,0 +1,131 @@
+package kit
+
+import (
+	"image/color"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"taxkiosk/kiosk/i18n"
+	kt "taxkiosk/ui/theme"
+)
+
+// Face is one window's words and buttons. The zero value is not usable: use NewFace.
+type Face struct {
+	cat     *i18n.Catalog
+	theme   *kt.Theme
+	lang    i18n.Lang
+	touch   func()
+	buttons map[string]*widget.Button
+}
+
+// NewFace draws with cat in lang and th; touch runs before every button's action (the
+// kiosk keeps the session alive on it), nil does nothing.
+func NewFace(cat *i18n.Catalog, th *kt.Theme, lang i18n.Lang, touch func()) *Face {
+	if touch == nil {
+		touch = func() {}
+	}
+	return &Face{cat: cat, theme: th, lang: lang, touch: touch, buttons: map[string]*widget.Button{}}
+}
+
+// Lang is the language on show.
+func (f *Face) Lang() i18n.Lang { return f.lang }
+
+// SetLang changes the language of what is drawn from now on.
+func (f *Face) SetLang(l i18n.Lang) { f.lang = l }
+
+// Cat is the catalogue.
+func (f *Face) Cat() *i18n.Catalog { return f.cat }
+
+// Theme is the theme, for its sizes and the large-text switch.
+func (f *Face) Theme() *kt.Theme { return f.theme }
+
+// T translates key into the language on show.
+func (f *Face) T(key string, kv ...any) string { return f.cat.T(f.lang, key, kv...) }
+
+// TextOr translates key when the catalogue has it, and shows raw otherwise: names that come
+// from configuration or devices (an indicator's name, a counter) may have no entry.
+func (f *Face) TextOr(key, raw string) string {
+	if f.cat.Has(key) {
+		return f.T(key)
+	}
+	return raw
+}
+
+// Clear forgets the buttons of the page before: a new page is being built.
+func (f *Face) Clear() { f.buttons = map[string]*widget.Button{} }
+
+// Button returns the button registered under key on the page on show, or nil.
+func (f *Face) Button(key string) *widget.Button { return f.buttons[key] }
+
+// Register makes b reachable under key, for a button whose label is not a translation.
+func (f *Face) Register(key string, b *widget.Button) { f.buttons[key] = b }
+
+// Tap wraps a button's action: every touch is reported first.
+func (f *Face) Tap(do func()) func() {
+	return func() {
+		f.touch()
+		do()
+	}
+}
+
+// NewButton is a button labelled with key's translation and registered under key.
+func (f *Face) NewButton(key string, imp widget.Importance, do func()) *widget.Button {
+	b := widget.NewButton(f.T(key), f.Tap(do))
+	b.Importance = imp
+	f.buttons[key] = b
+	return b
+}
+
+// NavButton is a Back, Home or Finish button at least MinTouch high and 200 wide.
+func (f *Face) NavButton(key string, do func()) fyne.CanvasObject {
+	return TouchSized(f.NewButton(key, widget.MediumImportance, do), 200)
+}
+
+// Heading is a page's title, bold, centred, wrapped.
+func (f *Face) Heading(text string) fyne.CanvasObject {
+	l := widget.NewLabelWithStyle(text, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	l.SizeName = "headingText"
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// Para is a centred paragraph that wraps, coloured by its importance.
+func (f *Face) Para(text string, imp widget.Importance) *widget.Label {
+	l := widget.NewLabelWithStyle(text, fyne.TextAlignCenter, fyne.TextStyle{})
+	l.Wrapping = fyne.TextWrapWord
+	l.Importance = imp
+	return l
+}
+
+// Tile is a large service button: a title and a line of description on the primary colour.
+func (f *Face) Tile(titleKey, descKey string, enabled bool, do func()) fyne.CanvasObject {
+	return f.tile(titleKey, f.T(titleKey), f.T(descKey), enabled, do)
+}
+
+// TileText is a tile whose texts are data (an enterprise's name), registered under key.
+func (f *Face) TileText(key, title, desc string, do func()) fyne.CanvasObject {
+	return f.tile(key, title, desc, true, do)
+}
+
+func (f *Face) tile(key, titleText, descText string, enabled bool, do func()) fyne.CanvasObject {
+	b := f.NewButton(key, widget.HighImportance, do)
+	b.SetText("")
+	ink := kt.Paper
+	if !enabled {
+		b.Disable()
+		ink = kt.Muted
+	}
+	title := canvas.NewText(titleText, ink)
+	title.TextSize = f.theme.Size("subHeadingText")
+	title.TextStyle.Bold = true
+	title.Alignment = fyne.TextAlignCenter
+	desc := canvas.NewText(descText, ink)
+	desc.TextSize = f.theme.Size("text")
+	desc.Alignment = fyne.TextAlignCenter
+	r := canvas.NewRectangle(color.Transparent)
+	r.SetMinSize(fyne.NewSize(TileWidth, TileHeight))
+	return container.NewStack(r, b, container.NewCenter(container.NewVBox(title, desc)))
+}

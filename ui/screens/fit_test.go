@@ -1,0 +1,357 @@
+package screens
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+
+	"taxkiosk/assets"
+	"taxkiosk/drivers/scanner"
+	"taxkiosk/kiosk/desk"
+	"taxkiosk/kiosk/hall/registry"
+	"taxkiosk/kiosk/hallapi"
+	"taxkiosk/kiosk/i18n"
+	"taxkiosk/kiosk/money"
+	"taxkiosk/kiosk/services/certificate"
+	"taxkiosk/kiosk/services/counter"
+	"taxkiosk/kiosk/services/history"
+	"taxkiosk/kiosk/services/payment"
+	"taxkiosk/kiosk/services/queue"
+	"taxkiosk/kiosk/services/scan"
+	"taxkiosk/kiosk/services/vatreturn"
+	"taxkiosk/kiosk/session"
+	"taxkiosk/kiosk/txn"
+	kt "taxkiosk/ui/theme"
+)
+
+// fakeDesk is an in-process core for tests of the screens alone: a taxpayer who acts for the
+// demo registry's enterprises, every service open, and answers that come back at once.
+// Facilities, services and history are fields a test sets.
+type fakeDesk struct {
+	person     *session.Person
+	ents       []hallapi.Enterprise
+	services   []desk.Availability
+	facilities []desk.FacilityState
+	history    []history.Item
+	oos        string
+}
+
+func newFakeDesk() *fakeDesk {
+	p := session.Person{MaskedName: txn.MaskName("张建国"), MaskedID: txn.MaskID("410403196804153016"), CardType: "resident"}
+	return &fakeDesk{
+		person: &p,
+		ents:   registry.Demo().Lookup("410403196804153016"),
+		services: []desk.Availability{{Service: desk.ServiceVAT, Available: true}, {Service: desk.ServiceInvoice, Available: true},
+			{Service: desk.ServicePayment, Available: true}, {Service: desk.ServiceCertificate, Available: true}},
+	}
+}
+
+func (d *fakeDesk) Touch()                   {}
+func (d *fakeDesk) Remaining() time.Duration { return 90 * time.Second }
+func (d *fakeDesk) Person() (session.Person, bool) {
+	if d.person == nil {
+		return session.Person{}, false
+	}
+	return *d.person, true
+}
+func (d *fakeDesk) EndSession(session.EndReason)                           {}
+func (d *fakeDesk) KeepSession()                                           {}
+func (d *fakeDesk) EnterMaintenance(context.Context, string, string) error { return nil }
+func (d *fakeDesk) ExitMaintenance(context.Context)                        {}
+func (d *fakeDesk) CallHelp(context.Context, string) (string, error)       { return "1", nil }
+func (d *fakeDesk) Services() []desk.Availability                          { return d.services }
+func (d *fakeDesk) Enterprises() []hallapi.Enterprise                      { return d.ents }
+func (d *fakeDesk) EnterprisesCachedAt() time.Time                         { return time.Time{} }
+func (d *fakeDesk) OutOfService() string                                   { return d.oos }
+func (d *fakeDesk) InMaintenance() bool                                    { return false }
+func (d *fakeDesk) AwaitTechnician(bool)                                   {}
+func (d *fakeDesk) Facilities() []desk.FacilityState                       { return d.facilities }
+
+// The services stand in for the kiosk's, answering at once from the fake desk's state.
+type (
+	fakeFiling      struct{ *fakeDesk }
+	fakeInvoice     struct{ *fakeDesk }
+	fakePayment     struct{ *fakeDesk }
+	fakeCertificate struct{ *fakeDesk }
+	fakeQueue       struct{ *fakeDesk }
+	fakeRating      struct{ *fakeDesk }
+	fakeScan        struct{ *fakeDesk }
+	fakeHistory     struct{ *fakeDesk }
+)
+
+func (d *fakeDesk) ports() Services {
+	return Services{Filing: fakeFiling{d}, Invoice: fakeInvoice{d}, Payment: fakePayment{d}, Certificate: fakeCertificate{d},
+		Queue: fakeQueue{d}, Rating: fakeRating{d}, Scan: fakeScan{d}, History: fakeHistory{d}}
+}
+
+func (d fakeCertificate) List() []certificate.Item                     { return d.certificates() }
+func (fakeRating) Rate(context.Context, int, []string, txn.Kind) error { return nil }
+func (d fakeHistory) List() []history.Item                             { return d.history }
+func (fakeHistory) Reprint(context.Context, string) (string, error)    { return "", nil }
+func (fakeFiling) Threshold(vatreturn.Return) money.Amount             { return money.Amount(10000000) }
+func (d fakePayment) Items(code string) []payment.Item                 { return d.payable(code) }
+func (fakeQueue) Take(context.Context, string, i18n.Lang) (queue.Ticket, error) {
+	return queue.Ticket{Number: "B001"}, nil
+}
+func (fakeScan) Verify(context.Context, *scanner.Invoice) (scan.Verification, error) {
+	return scan.Verification{}, nil
+}
+func (fakeCertificate) Print(context.Context, string, string, i18n.Lang) (string, error) {
+	return "", nil
+}
+func (fakeFiling) Draft() vatreturn.Return {
+	r := vatreturn.Zero(vatreturn.CurrentPeriod(vatreturn.Monthly, fixedNow))
+	r.Compute(vatreturn.RulesFor(vatreturn.DefaultRules(), r.Period))
+	return r
+}
+func (fakeFiling) Compute(r vatreturn.Return) (vatreturn.Return, error) {
+	err := r.Compute(vatreturn.RulesFor(vatreturn.DefaultRules(), r.Period))
+	return r, err
+}
+func (fakeFiling) Submit(context.Context, vatreturn.Return, i18n.Lang) (counter.Outcome, error) {
+	return counter.Outcome{Kind: txn.KindVATReturn, Seq: 1, Printed: true}, nil
+}
+func (fakeInvoice) Collect(context.Context, string, string, int, i18n.Lang) (counter.Outcome, error) {
+	return counter.Outcome{Kind: txn.KindInvoiceCollection, Seq: 1, Printed: true}, nil
+}
+func (fakePayment) Pay(context.Context, string, []string, i18n.Lang) (counter.Outcome, error) {
+	return counter.Outcome{Kind: txn.KindTaxPayment, Seq: 1, Printed: true}, nil
+}
+
+func (d *fakeDesk) certificates() []certificate.Item {
+	var out []certificate.Item
+	for _, e := range d.ents {
+		for _, c := range e.Certificates {
+			out = append(out, certificate.Item{Enterprise: e, Certificate: c})
+		}
+	}
+	return out
+}
+
+func (d *fakeDesk) payable(code string) []payment.Item {
+	var out []payment.Item
+	for _, e := range d.ents {
+		if e.CreditCode != code {
+			continue
+		}
+		for _, it := range e.Outstanding {
+			if b, ok := payment.Bill(e, []string{it.ID}, fixedNow); ok && len(b.Lines) == 1 {
+				out = append(out, payment.Item{Line: b.Lines[0]})
+			}
+		}
+	}
+	return out
+}
+
+// The outputs the kiosk is installed on: a 720p panel (the idle screen was cut there, under
+// cage), the usual 1280×800 and a full HD one.
+var outputs = []fyne.Size{{Width: 1280, Height: 720}, {Width: 1280, Height: 800}, {Width: 1920, Height: 1080}}
+
+// TestEveryScreenFits lays every taxpayer screen out in both languages on each output and
+// fails when its content needs more than the window: what does not fit is cut, at the top
+// under cage (the idle screen's prompt) or at the bottom (Back, Home, Finish).
+func TestEveryScreenFits(t *testing.T) {
+	a := test.NewTempApp(t)
+	th := kt.New()
+	a.Settings().SetTheme(th)
+	cat, err := i18n.Load(assets.Translations())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := newFakeDesk()
+	app := New(d, d.ports(), cat, th, Opts{Now: func() time.Time { return fixedNow }, Do: func(f func()) { f() }})
+	w := test.NewTempWindow(t, app.Content())
+	jianguo := d.ents[0]
+	for _, e := range d.ents {
+		if e.CreditCode == registry.JianguoHardware {
+			jianguo = e
+		}
+	}
+	var allItems []string
+	for _, it := range jianguo.Outstanding {
+		allItems = append(allItems, it.ID)
+	}
+	inv := &scanner.Invoice{TypeCode: "01", TypeName: "增值税专用发票", InvoiceCode: "4100224130", InvoiceNumber: "12345678",
+		Date: "20261120", Amount: "1130.00", CheckCode: "12345678901234567890", Valid: true}
+	screens := []struct {
+		name  string
+		setUp func()
+	}{
+		{"idle", func() { d.person = nil; app.show(ScreenIdle) }},
+		{"idle_notice", func() {
+			d.person = nil
+			d.facilities = []desk.FacilityState{{Facility: desk.FacilityQueue, ReasonKey: "queue.offline"}}
+			app.cardLeft, app.notice = true, "idle.ended.idle"
+			app.show(ScreenIdle)
+		}},
+		{"idle_reader_down", func() {
+			d.facilities = []desk.FacilityState{{Facility: desk.FacilityIdentify, ReasonKey: "service.blocked.reader"},
+				{Facility: desk.FacilityQueue, ReasonKey: "queue.offline"}}
+			app.notice = "idle.ended.finished"
+			app.show(ScreenIdle)
+		}},
+		{"idle_help_called", func() {
+			d.facilities, app.notice, app.cardLeft = nil, "", false
+			app.show(ScreenIdle)
+			app.banner = app.T("help.called", "number", "00000001") // stays until the next screen
+		}},
+		{"idle_out_of_service", func() { d.facilities, d.oos = nil, "service.blocked.paper_out"; app.show(ScreenIdle) }},
+		{"welcome", func() {
+			d.oos, app.notice, app.cardLeft = "", "", false
+			p, _ := newFakeDesk().Person()
+			d.person, app.person = &p, p
+			d.history = []history.Item{
+				{TxnID: "a", Number: "00000003", Kind: txn.KindVATReturn, State: txn.Rejected, Code: hallapi.ResultTaxMismatch, Message: "4000.00", AcceptedAt: fixedNow, Unprinted: true},
+				{TxnID: "b", Number: "00000002", Kind: txn.KindInvoiceCollection, State: txn.Approved, Code: hallapi.ResultAccepted, AcceptedAt: fixedNow},
+				{TxnID: "c", Number: "00000001", Kind: txn.KindTaxPayment, State: txn.Queued, AcceptedAt: fixedNow},
+			}
+			app.show(ScreenWelcome)
+		}},
+		{"welcome_reasons", func() {
+			d.services = []desk.Availability{{Service: desk.ServiceVAT, ReasonKey: "service.blocked.paper_out"}, {Service: desk.ServiceInvoice, Available: true},
+				{Service: desk.ServicePayment, ReasonKey: "policy.offline_too_long"}, {Service: desk.ServiceCertificate, ReasonKey: "policy.offline_too_long"}}
+			app.show(ScreenWelcome)
+		}},
+		{"filer", func() {
+			app.vat.draft = fakeFiling{d}.Draft()
+			app.vat.edit = vatEdit{field: fieldSales}
+			app.show(ScreenFiler)
+		}},
+		{"code", func() {
+			app.vat.code = codeEdit{text: "91350100M000100Y44", errKey: "code.bad_check"}
+			app.show(ScreenCode)
+		}},
+		{"vat", func() { app.vat.edit.bad = true; app.show(ScreenVAT) }},
+		{"confirm_risk", func() {
+			app.vat.ent = &d.ents[len(d.ents)-1]
+			app.vat.draft.TaxPayable, app.vat.draft.Zero = money.Amount(120001), false
+			app.vat.ent.Reminders = append(app.vat.ent.Reminders, hallapi.RiskReminder{Code: "R1", Message: hallapi.Text{ZH: "连续三个月零申报", EN: "Three months of zero returns in a row"}})
+			app.show(ScreenConfirm)
+		}},
+		{"submitting", func() { app.show(ScreenSubmitting) }},
+		{"result", func() {
+			app.outcome = counter.Outcome{TxnID: "a", Kind: txn.KindVATReturn, Seq: 3, Delivered: true, PrintKey: "printer.paper_out",
+				Owed: &counter.Owed{Amount: money.Amount(120001), Due: "2026-12-15", CreditCode: registry.JianguoHardware, ItemIDs: allItems[:1]}}
+			app.show(ScreenResult)
+		}},
+		{"error", func() { app.errKey = "error.no_session"; app.show(ScreenError) }},
+		{"scan_invoice", func() { app.scan.view = scan.View{Kind: scan.KindInvoice, Invoice: inv}; app.show(ScreenScan) }},
+		{"scan_receipt", func() {
+			app.scan.view = scan.View{Kind: scan.KindReceipt, Receipt: &scan.ReceiptView{Number: "00000001", Kind: txn.KindVATReturn,
+				State: txn.Rejected, Code: hallapi.ResultTaxMismatch, Message: "4000.00", AcceptedAt: fixedNow}}
+			app.show(ScreenScan)
+		}},
+		{"queue", func() { app.show(ScreenQueue) }},
+		{"cert", func() { app.show(ScreenCert) }},
+		{"invoice_enterprises", func() { app.inv.start() }},
+		{"invoice_types", func() { app.inv.invoiceEdit = invoiceEdit{ent: &jianguo}; app.show(ScreenInvoiceType) }},
+		{"invoice_quantity", func() {
+			app.inv.typ, app.inv.qty, app.inv.over = jianguo.Approvals[0].TypeCode, "2", true
+			app.show(ScreenInvoiceQty)
+		}},
+		{"invoice_confirm", func() { app.show(ScreenInvoiceConfirm) }},
+		{"invoice_result", func() {
+			app.outcome = counter.Outcome{Kind: txn.KindInvoiceCollection, Seq: 4, PrintKey: "printer.paper_out"}
+			app.show(ScreenInvoiceResult)
+		}},
+		{"pay_enterprises", func() { app.pay.start() }},
+		{"pay_items", func() {
+			chosen := map[string]bool{}
+			for _, id := range allItems {
+				chosen[id] = true
+			}
+			app.pay.payEdit = payEdit{ent: &jianguo, chosen: chosen}
+			app.show(ScreenPayItems)
+		}},
+		{"pay_confirm", func() { app.show(ScreenPayConfirm) }},
+		{"pay_result", func() { app.show(ScreenPayResult) }},
+		{"rate", func() {
+			app.rate.rating = rating{level: 4, reasons: []string{"easy"}, service: txn.KindVATReturn, since: fixedNow}
+			app.show(ScreenRate)
+		}},
+		{"card_lifted", func() {
+			app.liftBy = fixedNow.Add(30 * time.Second)
+			app.show(ScreenResult)
+		}},
+	}
+	for _, s := range screens {
+		s.setUp()
+		if app.Screen() == "" {
+			t.Fatalf("%s: no screen", s.name)
+		}
+		for _, size := range outputs {
+			w.Resize(size)
+			for _, l := range i18n.Langs {
+				app.SetLang(l)
+				app.render()
+				// The window is padded, in the kiosk as in the test: the content gets the rest.
+				room := w.Canvas().Size().SubtractWidthHeight(2*theme.Padding(), 2*theme.Padding())
+				got := app.Content().MinSize()
+				over := got.Width > room.Width || got.Height > room.Height
+				key := fmt.Sprintf("%s/%s/%v×%v", s.name, l, size.Width, size.Height)
+				switch {
+				case over && !overflowsToday[key]:
+					t.Errorf("%s (%s) in %s at %v×%v needs %v×%v", s.name, app.Screen(), l, size.Width, size.Height, got.Width, got.Height)
+				case !over && overflowsToday[key]:
+					t.Errorf("%s fits now (%v×%v): take it off overflowsToday", key, got.Width, got.Height)
+				}
+			}
+			app.SetLang(i18n.ZH)
+		}
+	}
+}
+
+// overflowsToday are the screens, languages and outputs whose content is still taller (or
+// wider) than the window (issue 11, room 2; issue 12): the test fails on any other overflow,
+// and on any of these that fits, so the list only shrinks. What overflows: the welcome
+// screen with three history lines, or four service tiles each with its reason; the VAT form
+// at 720 lines; the credit-code keyboard; the
+// scanned invoice's form; the confirmations with risk reminders; most forms at 720 lines.
+var overflowsToday = map[string]bool{
+	"vat/zh/1280×720":              true,
+	"vat/en/1280×720":              true,
+	"welcome/zh/1280×720":          true,
+	"welcome/en/1280×720":          true,
+	"welcome/zh/1280×800":          true,
+	"welcome/en/1280×800":          true,
+	"welcome_reasons/zh/1280×720":  true,
+	"welcome_reasons/en/1280×720":  true,
+	"welcome_reasons/zh/1280×800":  true,
+	"welcome_reasons/en/1280×800":  true,
+	"welcome_reasons/zh/1920×1080": true,
+	"welcome_reasons/en/1920×1080": true,
+	"filer/zh/1280×720":            true,
+	"filer/en/1280×720":            true,
+	"code/zh/1280×720":             true,
+	"code/en/1280×720":             true,
+	"code/zh/1280×800":             true,
+	"code/en/1280×800":             true,
+	"confirm_risk/zh/1280×720":     true,
+	"confirm_risk/en/1280×720":     true,
+	"confirm_risk/zh/1280×800":     true,
+	"confirm_risk/en/1280×800":     true,
+	"scan_invoice/zh/1280×720":     true,
+	"scan_invoice/en/1280×720":     true,
+	"scan_invoice/zh/1280×800":     true,
+	"scan_invoice/en/1280×800":     true,
+	"cert/zh/1280×720":             true,
+	"cert/en/1280×720":             true,
+	"cert/en/1280×800":             true,
+	"invoice_confirm/zh/1280×720":  true,
+	"invoice_confirm/en/1280×720":  true,
+	"pay_items/zh/1280×720":        true,
+	"pay_items/en/1280×720":        true,
+	"pay_confirm/zh/1280×720":      true,
+	"pay_confirm/en/1280×720":      true,
+	"pay_confirm/en/1280×800":      true,
+	"rate/zh/1280×720":             true,
+	"rate/en/1280×720":             true,
+	"card_lifted/zh/1280×720":      true,
+	"card_lifted/en/1280×720":      true,
+	"card_lifted/en/1280×800":      true,
+}
