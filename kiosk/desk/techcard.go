@@ -6,8 +6,8 @@ import (
 	"encoding/hex"
 
 	"taxkiosk/drivers/idcard"
+	"taxkiosk/drivers/mask"
 	"taxkiosk/kiosk/maint"
-	"taxkiosk/kiosk/txn"
 )
 
 // AwaitTechnician tells the desk the PIN pad is open (on) or closed: while it is, an ID card
@@ -21,7 +21,7 @@ func (d *Desk) AwaitTechnician(on bool) {
 // counts as a wrong PIN towards the lockout, once per placing.
 func (d *Desk) technicianCard(ctx context.Context, card *idcard.Card) {
 	seen := cardTag(card)
-	masked := txn.MaskID(card.IDNumber)
+	masked := mask.ID(card.IDNumber)
 	ok := len(d.opts.TechnicianCards) > 0 && seen != d.techSeen && maint.VerifyCard(d.opts.TechnicianCards, card.IDNumber)
 	wipe(card)
 	if seen == d.techSeen {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"taxkiosk/drivers/idcard"
+	"taxkiosk/drivers/mask"
 	"taxkiosk/kiosk/txn"
 )
 
@@ -59,7 +60,7 @@ func (m *Manager) Begin(card *idcard.Card) Person {
 }
 
 func personOf(c *idcard.Card) Person {
-	return Person{MaskedName: txn.MaskName(c.Name), MaskedID: txn.MaskID(c.IDNumber), CardType: c.CardType}
+	return Person{MaskedName: mask.Name(c.Name), MaskedID: mask.ID(c.IDNumber), CardType: c.CardType}
 }
 
 // Active reports whether a session is in progress.

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 
 	"taxkiosk/assets"
+	"taxkiosk/drivers/mask"
 	"taxkiosk/drivers/scanner"
 	"taxkiosk/kiosk/desk"
 	"taxkiosk/kiosk/hall/registry"
@@ -42,7 +43,7 @@ type fakeDesk struct {
 }
 
 func newFakeDesk() *fakeDesk {
-	p := session.Person{MaskedName: txn.MaskName("张建国"), MaskedID: txn.MaskID("410403196804153016"), CardType: "resident"}
+	p := session.Person{MaskedName: mask.Name("张建国"), MaskedID: mask.ID("410403196804153016"), CardType: "resident"}
 	return &fakeDesk{
 		person: &p,
 		ents:   registry.Demo().Lookup("410403196804153016"),

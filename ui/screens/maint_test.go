@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"taxkiosk/drivers/device"
+	"taxkiosk/drivers/mask"
 	"taxkiosk/kiosk/desk"
 	"taxkiosk/kiosk/jsontime"
 	"taxkiosk/kiosk/maint"
@@ -214,7 +215,7 @@ func selfTestPage(h *harness) {
 			h.t.Fatalf("the card self-test shows %q unmasked:\n%s", personal, shown)
 		}
 	}
-	for _, masked := range []string{txn.MaskName("张建国"), txn.MaskID("410403196804153016"), "居民身份证"} {
+	for _, masked := range []string{mask.Name("张建国"), mask.ID("410403196804153016"), "居民身份证"} {
 		if !strings.Contains(shown, masked) {
 			h.t.Fatalf("the card self-test lacks %q:\n%s", masked, shown)
 		}
@@ -361,7 +362,7 @@ func logsPage(h *harness) {
 	// page (or anything the ring tees on to) can show it.
 	slog.New(h.logs).Warn("a log call that forgot to mask", "id", "410403196804153016")
 	h.touch("maint.page.logs")
-	if strings.Contains(h.text(), "410403196804153016") || !strings.Contains(h.text(), txn.MaskID("410403196804153016")) {
+	if strings.Contains(h.text(), "410403196804153016") || !strings.Contains(h.text(), mask.ID("410403196804153016")) {
 		h.t.Fatalf("log page:\n%s", h.text())
 	}
 	h.tech.logs = fixedLogs

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"testing"
 
+	"taxkiosk/drivers/mask"
 	"taxkiosk/kiosk/hall/registry"
 	"taxkiosk/kiosk/hallapi"
 	"taxkiosk/kiosk/i18n"
@@ -49,8 +50,8 @@ func TestReceiptEqualsForm(t *testing.T) {
 				"receipt.period":   PeriodText(cat, l, nov),
 				"receipt.filer":    registry.JianguoHardware,
 				"receipt.tax":      yuan(r.TaxPayable),
-				"receipt.taxpayer": txn.MaskName(countertest.Taxpayer.Name),
-				"receipt.id":       txn.MaskID(countertest.Taxpayer.IDNumber),
+				"receipt.taxpayer": mask.Name(countertest.Taxpayer.Name),
+				"receipt.id":       mask.ID(countertest.Taxpayer.IDNumber),
 				"receipt.number":   counter.ReceiptNumber(a.Txn.Seq),
 				"receipt.kiosk":    "K-TEST",
 			}

@@ -2,6 +2,7 @@ package filing
 
 import (
 	"taxkiosk/drivers/escpos"
+	"taxkiosk/drivers/mask"
 	"taxkiosk/kiosk/i18n"
 	"taxkiosk/kiosk/money"
 	"taxkiosk/kiosk/services/counter"
@@ -31,8 +32,8 @@ func receipt(c *i18n.Catalog, l i18n.Lang, head counter.Letterhead, t txn.Txn, r
 		Separator().
 		Pair(T("receipt.service"), service).
 		Pair(T("receipt.period"), PeriodText(c, l, r.Period)).
-		Pair(T("receipt.taxpayer"), txn.MaskName(tp.Name)).
-		Pair(T("receipt.id"), txn.MaskID(tp.IDNumber))
+		Pair(T("receipt.taxpayer"), mask.Name(tp.Name)).
+		Pair(T("receipt.id"), mask.ID(tp.IDNumber))
 	if r.Filer.Kind == vatreturn.FilerEnterprise {
 		doc.Pair(T("receipt.filer"), r.Filer.CreditCode) // an enterprise's code is public
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"taxkiosk/drivers/escpos"
+	"taxkiosk/drivers/mask"
 	"taxkiosk/kiosk/hallapi"
 	"taxkiosk/kiosk/i18n"
 	"taxkiosk/kiosk/services/counter"
@@ -83,7 +84,7 @@ func receipt(c *i18n.Catalog, l i18n.Lang, head counter.Letterhead, t txn.Txn, e
 		Pair(T("receipt.filer"), e.CreditCode).
 		Pair(T("invoice.receipt.type"), counter.TextIn(ap.Name, l)).
 		Pair(T("invoice.receipt.quantity"), T("invoice.quantity.value", "n", qty)).
-		Pair(T("receipt.taxpayer"), txn.MaskName(tp.Name)).
-		Pair(T("receipt.id"), txn.MaskID(tp.IDNumber))
+		Pair(T("receipt.taxpayer"), mask.Name(tp.Name)).
+		Pair(T("receipt.id"), mask.ID(tp.IDNumber))
 	return head.Finish(doc, t, delivered, T, note)
 }

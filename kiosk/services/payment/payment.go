@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"taxkiosk/drivers/escpos"
+	"taxkiosk/drivers/mask"
 	"taxkiosk/kiosk/hallapi"
 	"taxkiosk/kiosk/i18n"
 	"taxkiosk/kiosk/outbox"
@@ -183,8 +184,8 @@ func receipt(c *i18n.Catalog, l i18n.Lang, head counter.Letterhead, t txn.Txn, e
 		Pair(T("receipt.service"), T("service.pay.title")).
 		Pair(T("invoice.receipt.enterprise"), counter.EnterpriseName(e, l)).
 		Pair(T("receipt.filer"), e.CreditCode).
-		Pair(T("receipt.taxpayer"), txn.MaskName(tp.Name)).
-		Pair(T("receipt.id"), txn.MaskID(tp.IDNumber)).
+		Pair(T("receipt.taxpayer"), mask.Name(tp.Name)).
+		Pair(T("receipt.id"), mask.ID(tp.IDNumber)).
 		Separator()
 	for _, it := range bill.Lines {
 		doc.Pair(counter.TextIn(it.Name, l)+" "+it.Period, yuan(it.Amount))
