@@ -234,3 +234,35 @@ func TestPINLockoutOnTheClock(t *testing.T) {
 		t.Fatalf("%d audit records, want five failures and the entry", len(recs))
 	}
 }
+
+// TestPINPadOpensDuringTheRead: a card read while the technician opens the PIN pad (a read
+// takes seconds) is the technician's, never a taxpayer's session.
+func TestPINPadOpensDuringTheRead(t *testing.T) {
+	t.Parallel()
+	k := newDesk(t, nil)
+	k.reader.mu.Lock()
+	k.reader.during = func() { k.AwaitTechnician(true) }
+	k.reader.mu.Unlock()
+	k.reader.place(card)
+	k.run()
+	for range 100 {
+		k.clock.Advance(100 * time.Millisecond)
+		for drained := false; !drained; {
+			select {
+			case e := <-k.Events():
+				switch e := e.(type) {
+				case desk.SessionStarted:
+					t.Fatal("a taxpayer session started from a card read while the PIN pad opened")
+				case desk.TechnicianRefused:
+					if !errors.Is(e.Err, desk.ErrUnknownCard) {
+						t.Fatalf("refused with %v, want the unknown card", e.Err)
+					}
+					return
+				}
+			default:
+				drained = true
+			}
+		}
+	}
+	t.Fatal("the card read at the PIN pad was neither refused nor let in")
+}

@@ -21,12 +21,22 @@ import (
 type reader struct {
 	mu   sync.Mutex
 	card *idcard.Card
+	// during, when set, runs once while a card is being read: what happens on the screen in
+	// the seconds a real read takes.
+	during func()
 }
 
 func (r *reader) place(c idcard.Card) { r.mu.Lock(); r.card = &c; r.mu.Unlock() }
 func (r *reader) lift()               { r.mu.Lock(); r.card = nil; r.mu.Unlock() }
 
 func (r *reader) ReadCard(ctx context.Context) (*idcard.Card, error) {
+	r.mu.Lock()
+	during := r.during
+	r.during = nil
+	r.mu.Unlock()
+	if during != nil {
+		during()
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.card == nil {

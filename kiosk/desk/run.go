@@ -97,7 +97,12 @@ func (d *Desk) Run(ctx context.Context) {
 		cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		card, err := d.reader.ReadCard(cctx)
 		cancel()
+		// The read blocks for up to 5 s: the PIN pad may have opened, or maintenance begun,
+		// meanwhile. A card read across either is not a taxpayer's.
+		tech = tech || d.awaitTech.Load()
 		switch {
+		case err == nil && d.maint.Load():
+			wipe(card)
 		case err == nil && tech:
 			d.technicianCard(ctx, card)
 		case err == nil && d.techSeen != "" && cardTag(card) == d.techSeen:
