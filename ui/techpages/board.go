@@ -55,7 +55,7 @@ func (p *Pages) deviceRow(st device.Status) fyne.CanvasObject {
 		value += " · " + p.T("maint.paper", "paper", p.TextOr("maint.paper."+string(st.Paper), string(st.Paper)))
 	}
 	if st.LastError != nil {
-		value += " · " + p.T("maint.last_error", "code", st.LastError.Code, "time", p.stamp(st.LastError.Time))
+		value += " · " + p.T("maint.last_error", "code", p.errorText(st.LastError.Code), "time", p.stamp(st.LastError.Time))
 	}
 	return p.infoRow(deviceTone(st), p.TextOr("maint.dev."+st.Device, st.Device), value)
 }
@@ -229,3 +229,7 @@ func (p *Pages) printed(printKey, okKey string) {
 	}
 	p.say(widget.DangerImportance, "maint.print_failed", "reason", p.T(printKey))
 }
+
+// errorText is a device's last error in words: the drivers report a code (paper_out,
+// no_answer…), each with its text under maint.error.
+func (p *Pages) errorText(code string) string { return p.TextOr("maint.error."+code, code) }

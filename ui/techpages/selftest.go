@@ -69,12 +69,13 @@ func (p *Pages) runSelfTest(device, waitKey string) {
 }
 
 // fieldLabel names a self-test field: the field's label is a catalogue key, or the last
-// part of one under maint.field.
+// part of one under maint.field, or a cabinet line's name under maint.gpio. An indicator the
+// hall named in the configuration shows by that name.
 func (p *Pages) fieldLabel(l string) string {
 	if p.Cat().Has(l) {
 		return p.T(l)
 	}
-	return p.TextOr("maint.field."+l, l)
+	return p.TextOr("maint.field."+l, p.TextOr("maint.gpio."+l, l))
 }
 
 // fieldValue translates the values a self-test reports as words (a card's type, a code's
