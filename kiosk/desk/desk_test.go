@@ -214,9 +214,14 @@ func TestPINLockoutOnTheClock(t *testing.T) {
 	for i := 1; i <= 5; i++ {
 		err := k.EnterMaintenance(ctx, "000000", "screen")
 		var locked *desk.LockedError
+		var wrong *desk.WrongPINError
 		switch {
 		case i < 5 && !errors.Is(err, desk.ErrWrongPIN):
 			t.Fatalf("wrong PIN %d: %v", i, err)
+		case i < 5 && !errors.As(err, &wrong):
+			t.Fatalf("wrong PIN %d does not say how many are left: %v", i, err)
+		case i < 5 && wrong.Left != 5-i:
+			t.Fatalf("wrong PIN %d: %d left, want %d", i, wrong.Left, 5-i)
 		case i == 5 && (!errors.As(err, &locked) || locked.Wait != maint.FirstLock):
 			t.Fatalf("fifth wrong PIN: %v", err)
 		}

@@ -2,6 +2,7 @@ package desk
 
 import (
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -16,6 +17,16 @@ var (
 	// ErrUnknownCard: the card placed at the PIN pad is not on the technicians' allow list.
 	ErrUnknownCard = errors.New("desk: card not on the technicians' allow list")
 )
+
+// WrongPINError: the PIN matched no technician; Left more wrong ones lock entry. It is
+// ErrWrongPIN to errors.Is.
+type WrongPINError struct{ Left int }
+
+func (e *WrongPINError) Error() string {
+	return fmt.Sprintf("desk: wrong PIN, %d more before entry locks", e.Left)
+}
+
+func (e *WrongPINError) Is(target error) bool { return target == ErrWrongPIN }
 
 // LockedError: too many wrong PINs; entry is refused for Wait.
 type LockedError struct{ Wait time.Duration }

@@ -23,7 +23,7 @@ func (d *Desk) EnterMaintenance(ctx context.Context, pin, via string) error {
 		if lock > 0 {
 			return &LockedError{Wait: lock}
 		}
-		return ErrWrongPIN
+		return &WrongPINError{Left: maint.FailuresPerLock - d.lockout.Failures()%maint.FailuresPerLock}
 	}
 	return d.enterMaintenance(ctx, map[string]any{"via": via})
 }

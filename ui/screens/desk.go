@@ -91,7 +91,10 @@ type techGate struct{ Desk }
 
 func (g techGate) Refusal(err error) (key string, kv []any) {
 	var locked *desk.LockedError
+	var wrong *desk.WrongPINError
 	switch {
+	case errors.As(err, &wrong):
+		return "maint.pin.wrong_left", []any{"left", wrong.Left}
 	case errors.As(err, &locked):
 		return "maint.pin.locked", []any{"min", int((locked.Wait + time.Minute - 1) / time.Minute)}
 	case errors.Is(err, desk.ErrSessionActive):
