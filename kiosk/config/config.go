@@ -224,7 +224,6 @@ func (c Config) OutboxPath() string { return filepath.Join(c.DataDir, "outbox.db
 
 // Validate reports the first field that is wrong, by its JSON name.
 func (c Config) Validate() error {
-	bad := func(field, why string) error { return fmt.Errorf("config: %s: %s", field, why) }
 	switch {
 	case strings.TrimSpace(c.KioskID) == "" || strings.ContainsAny(c.KioskID, ": /") || len(c.KioskID) > 32:
 		return bad("kiosk_id", "must be set, at most 32 characters, and hold no ':', '/' or spaces")
@@ -238,19 +237,19 @@ func (c Config) Validate() error {
 	case c.DataDir == "":
 		return bad("data_dir", "must be set")
 	case c.Language != "zh" && c.Language != "en":
-		return bad("language", `must be "zh" or "en"`)
+		return oneOf("language", "zh", "en")
 	case c.IdleTimeout.Std() < 15*time.Second || c.IdleTimeout.Std() > 10*time.Minute:
-		return bad("idle_timeout", "must be between 15s and 10m")
+		return between("idle_timeout", "15s", "10m")
 	case c.SyncWait.Std() < 0 || c.SyncWait.Std() > 30*time.Second:
-		return bad("sync_wait", "must be between 0s and 30s")
+		return between("sync_wait", "0s", "30s")
 	case c.Printer.PaperWidthMM != 0 && c.Printer.PaperWidthMM != 58 && c.Printer.PaperWidthMM != 80:
-		return bad("printer.paper_width_mm", "must be 58 or 80")
+		return oneOf("printer.paper_width_mm", "58", "80")
 	case c.Printer.ReceiptsPerRoll != 0 && (c.Printer.ReceiptsPerRoll < 20 || c.Printer.ReceiptsPerRoll > 5000):
-		return bad("printer.receipts_per_roll", "must be between 20 and 5000")
+		return between("printer.receipts_per_roll", 20, 5000)
 	case c.PurgeAfterDays < 1 || c.PurgeAfterDays > 3650:
-		return bad("purge_after_days", "must be between 1 and 3650")
+		return between("purge_after_days", 1, 3650)
 	case c.MinFreeMB < 1 || c.MinFreeMB > 1<<20:
-		return bad("min_free_mb", "must be between 1 and 1048576")
+		return between("min_free_mb", 1, 1048576)
 	}
 	if err := maint.ValidateHashes(c.TechnicianPINs); err != nil {
 		return bad("technician_pins", err.Error())
@@ -269,7 +268,7 @@ func (c Config) Validate() error {
 		switch d.s.Baud {
 		case 0, 9600, 19200, 38400, 57600, 115200:
 		default:
-			return bad(d.name+".baud", "must be 9600, 19200, 38400, 57600 or 115200")
+			return oneOf(d.name+".baud", "9600", "19200", "38400", "57600", "115200")
 		}
 		if d.s.Port == "" {
 			continue
@@ -285,7 +284,7 @@ func (c Config) Validate() error {
 	switch c.Scanner.Suffix {
 	case "", "\r", "\n", "\r\n":
 	default:
-		return bad("scanner.suffix", `must be "\r", "\n" or "\r\n"`)
+		return oneOf("scanner.suffix", `"\r"`, `"\n"`, `"\r\n"`)
 	}
 	pins := map[string]string{} // pin -> the function wired to it
 	for _, g := range []struct{ name, pin string }{

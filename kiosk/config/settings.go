@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -256,14 +257,14 @@ func (c Config) With(key, value string) (Config, error) {
 		return c, unknownKey(key)
 	}
 	if !utf8.ValidString(value) || strings.ContainsFunc(value, unicode.IsControl) {
-		return c, badValue(key, "must be printable text")
+		return c, badValue(key, errors.New("must be printable text"), Rule{Key: "maint.config.rule.printable"})
 	}
 	next := c
 	if err := f.set(&next, value); err != nil {
-		return c, badValue(key, err.Error())
+		return c, badValue(key, err, Rule{Key: "maint.config.rule.type." + f.typ})
 	}
 	if err := next.Validate(); err != nil {
-		return c, badValue(key, err.Error())
+		return c, badValue(key, err, Rule{})
 	}
 	return next, nil
 }

@@ -2,12 +2,15 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"taxkiosk/assets"
+	"taxkiosk/kiosk/i18n"
 	"taxkiosk/kiosk/jsontime"
 	"taxkiosk/kiosk/money"
 	"taxkiosk/kiosk/policy"
@@ -304,5 +307,41 @@ func TestReadChangesSkipsATornLine(t *testing.T) {
 	}
 	if log, err := ReadChanges(filepath.Join(t.TempDir(), "none")); err != nil || log != nil {
 		t.Fatalf("missing log: %+v %v", log, err)
+	}
+}
+
+// TestRefusalSaysTheRule: a refused value names the rule it broke, with the range or the
+// choices, for the screen to word; and every rule has its text in the catalogue.
+func TestRefusalSaysTheRule(t *testing.T) {
+	cat, err := i18n.Load(assets.Translations())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := Default()
+	for _, tc := range []struct {
+		key, value, rule string
+		args             []any
+	}{
+		{"idle_timeout", "5s", "maint.config.rule.between", []any{"lo", "15s", "hi", "10m"}},
+		{"idle_timeout", "soon", "maint.config.rule.type.duration", nil},
+		{"printer.baud", "1234", "maint.config.rule.one_of", []any{"choices", "9600 / 19200 / 38400 / 57600 / 115200"}},
+		{"printer.receipts_per_roll", "10", "maint.config.rule.between", []any{"lo", 20, "hi", 5000}},
+		{"printer.receipts_per_roll", "many", "maint.config.rule.type.int", nil},
+		{"hall_name", "卫东\x07", "maint.config.rule.printable", nil},
+	} {
+		_, err := c.With(tc.key, tc.value)
+		var se *SettingError
+		if !errors.As(err, &se) || se.Rule.Key != tc.rule || fmt.Sprint(se.Rule.Args) != fmt.Sprint(tc.args) {
+			t.Errorf("%s=%q: %v, rule %+v; want %s %v", tc.key, tc.value, err, se, tc.rule, tc.args)
+			continue
+		}
+		if !cat.Has(se.Rule.Key) {
+			t.Errorf("%s has no text", se.Rule.Key)
+		}
+	}
+	for _, typ := range []string{TypeText, TypeInt, TypeDuration, TypeBool, TypeURL, TypePath} {
+		if !cat.Has("maint.config.rule.type." + typ) {
+			t.Errorf("no text for a refused %s", typ)
+		}
 	}
 }

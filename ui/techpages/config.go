@@ -234,6 +234,8 @@ func (p *Pages) saveSetting() {
 			case err == nil:
 				p.mt.edit.s.Value = value
 				p.say(widget.SuccessImportance, "maint.config.saved")
+			case errors.As(err, &se) && se.Rule.Key != "" && p.Cat().Has(se.Rule.Key):
+				p.say(widget.DangerImportance, "maint.config.bad_value_why", "why", words{se.Rule.Key, se.Rule.Args})
 			case errors.As(err, &se) && p.Cat().Has(se.MessageKey):
 				p.say(widget.DangerImportance, se.MessageKey)
 			default:

@@ -78,8 +78,15 @@ type maintState struct {
 // switch translates it too.
 type maintNote struct {
 	key string
-	kv  []any
+	kv  []any // a value that is itself a text (words) is translated when the note is drawn
 	imp widget.Importance
+}
+
+// words is a catalogue text inside a note's text, translated when the page is drawn, so a
+// note says the same in the language the technician switches to.
+type words struct {
+	key string
+	kv  []any
 }
 
 // maintJobTimeout bounds any technician action; the self-tests bound themselves tighter
@@ -227,7 +234,14 @@ func (p *Pages) maintNoteLine() fyne.CanvasObject {
 	case p.mt.job != nil:
 		return p.Para(p.T(p.mt.waitKey), widget.WarningImportance)
 	case p.mt.note.key != "":
-		return p.Para(p.T(p.mt.note.key, p.mt.note.kv...), p.mt.note.imp)
+		kv := make([]any, len(p.mt.note.kv))
+		for i, v := range p.mt.note.kv {
+			if w, ok := v.(words); ok {
+				v = p.T(w.key, w.kv...)
+			}
+			kv[i] = v
+		}
+		return p.Para(p.T(p.mt.note.key, kv...), p.mt.note.imp)
 	}
 	return nil
 }
