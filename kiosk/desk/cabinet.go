@@ -55,6 +55,7 @@ func (d *Desk) CallHelp(ctx context.Context, source string) (number string, err 
 // doorChanged records the cabinet door opening as a tamper alarm for the hall and keeps the
 // tower light on while it stands open.
 func (d *Desk) doorChanged(ctx context.Context, open bool) {
+	d.doorOpen.Store(open)
 	d.emit(DoorChanged{Open: open})
 	d.tower.update(func(t *towerState) { t.door = open }) // left open after maintenance, it stays lit
 	if d.maint.Load() {

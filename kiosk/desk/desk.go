@@ -109,9 +109,11 @@ type Desk struct {
 	// against the allow list; techSeen is the last technician's card seen (refused, or
 	// opening maintenance), read again only after it has left the reader.
 	awaitTech atomic.Bool
-	techSeen  string
-	ents      enterprises
-	maint     atomic.Bool
+	// doorOpen: the cabinet door stands open; the kiosk takes no new taxpayer (OutOfService).
+	doorOpen atomic.Bool
+	techSeen string
+	ents     enterprises
+	maint    atomic.Bool
 	// checkLeft: a session ended while its card may still lie on the reader (Finish, idle
 	// timeout); cardLeft: it does, as CardOnReader last said.
 	checkLeft, cardLeft atomic.Bool

@@ -271,3 +271,33 @@ func TestPINPadOpensDuringTheRead(t *testing.T) {
 	}
 	t.Fatal("the card read at the PIN pad was neither refused nor let in")
 }
+
+// TestOpenDoorTakesNoTaxpayer: while the cabinet door stands open the kiosk is out of
+// service (a card placed starts nothing, the light is on); shut, it serves again.
+func TestOpenDoorTakesNoTaxpayer(t *testing.T) {
+	t.Parallel()
+	k := newDesk(t, nil)
+	k.run()
+	k.cabinet.events <- gpio.Event{Input: gpio.Door, Active: true}
+	if e := next[desk.DoorChanged](k, 100*time.Millisecond); !e.Open {
+		t.Fatal("the door's opening was not told")
+	}
+	if got := k.OutOfService(); got != desk.KeyDoorOpen {
+		t.Fatalf("out of service %q with the door open", got)
+	}
+	k.reader.place(card)
+	for range 50 {
+		k.clock.Advance(100 * time.Millisecond)
+	}
+	if _, ok := k.Person(); ok {
+		t.Fatal("a session started with the cabinet door open")
+	}
+	if k.cabinet.light() != gpio.TowerOn {
+		t.Fatalf("tower light %s with the door open", k.cabinet.light())
+	}
+	k.cabinet.events <- gpio.Event{Input: gpio.Door}
+	next[desk.SessionStarted](k, 100*time.Millisecond)
+	if got := k.OutOfService(); got != "" {
+		t.Fatalf("still out of service (%q) after the door shut", got)
+	}
+}

@@ -18,6 +18,9 @@ var (
 	ErrUnknownCard = errors.New("desk: card not on the technicians' allow list")
 )
 
+// KeyDoorOpen is OutOfService's reason while the cabinet door stands open.
+const KeyDoorOpen = "service.blocked.door_open"
+
 // WrongPINError: the PIN matched no technician; Left more wrong ones lock entry. It is
 // ErrWrongPIN to errors.Is.
 type WrongPINError struct{ Left int }

@@ -41,8 +41,14 @@ type health struct {
 // (printing impossible for longer than Opts.OutOfServiceAfter), or "" while it serves.
 func (d *Desk) OutOfService() string {
 	d.health.mu.Lock()
-	defer d.health.mu.Unlock()
-	return d.health.oosKey
+	key := d.health.oosKey
+	d.health.mu.Unlock()
+	if key == "" && d.doorOpen.Load() {
+		// An open cabinet exposes the devices and the paper: no new taxpayer until it is
+		// shut, also when the technician leaves maintenance (or the PIN pad) with it open.
+		return KeyDoorOpen
+	}
+	return key
 }
 
 // Facilities lists the facilities with their state, as last supervised.

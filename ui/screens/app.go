@@ -192,8 +192,11 @@ func (a *App) HandleEvent(e desk.Event) {
 			a.maint.Answer(e.Err)
 		}
 	case desk.DoorChanged:
-		if e.Open && a.screen == ScreenIdle {
+		switch {
+		case e.Open && a.screen == ScreenIdle:
 			a.openPIN("door")
+		case a.screen == ScreenIdle: // shut: the idle screen asks for a card again
+			a.render()
 		}
 	case desk.CardLifted:
 		if a.screen != ScreenIdle && a.screen != ScreenRate {
