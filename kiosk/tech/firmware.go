@@ -13,7 +13,7 @@ type Firmware struct {
 	Trial      bool      `json:"trial,omitempty"`
 	TrialUntil time.Time `json:"trial_until,omitzero"`
 	// Pending is an installed version waiting for the idle moment to be switched to; 0: none.
-	Pending uint64          `json:"pending,omitempty"`
+	Pending uint64         `json:"pending,omitempty"`
 	Steps   []FirmwareStep `json:"steps,omitempty"` // the last steps, oldest first
 }
 

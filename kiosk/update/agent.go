@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"taxkiosk/kiosk/tech"
 )
 
 // AgentOpts configures an Agent. The functions are the kiosk as the agent sees it; each may
@@ -162,19 +164,28 @@ func (a *Agent) fetchOnce(ctx context.Context) error {
 	return err
 }
 
-// Apply installs the bundle in file (copied from a USB stick by kioskctl); it switches at
-// the next idle moment like one from the hall.
-func (a *Agent) Apply(file string) (Manifest, error) {
+// Apply installs the bundle in file (copied from a USB stick by kioskctl) and returns its
+// sequence and version; the kiosk switches to it at the next idle moment like to one from
+// the hall. With Board it is the control socket's update ops (control.Firmware).
+func (a *Agent) Apply(file string) (uint64, string, error) {
 	f, err := os.Open(filepath.Clean(file))
 	if err != nil {
-		return Manifest{}, err
+		return 0, "", err
 	}
 	defer f.Close()
 	if fi, err := f.Stat(); err == nil {
 		a.o.Slots.Note(Event{Step: StepDownloaded, Detail: fmt.Sprintf("from a file, %d bytes", fi.Size())})
 	}
-	return a.o.Slots.Install(f)
+	m, err := a.o.Slots.Install(f)
+	if err != nil {
+		return 0, "", err
+	}
+	return m.Sequence, m.Version, nil
 }
+
+// Board is the firmware page of the technician's board: the running version, a trial or a
+// pending version, and the last ten steps.
+func (a *Agent) Board() tech.Firmware { return a.o.Slots.Board(10) }
 
 // installedNewest is the newest sequence installed, packaged or bundled, for asking the hall.
 func (s *Slots) installedNewest() uint64 { return max(s.opts.Policy.Installed, s.installed()) }

@@ -172,8 +172,8 @@ func TestAgentApplyRefusesBadBundles(t *testing.T) {
 		os.WriteFile(p, b.Bytes(), 0o600)
 		return p
 	}
-	if _, err := a.Apply(write("good", update.Manifest{DeviceType: "taxkiosk-test", Sequence: 5}, key)); err != nil {
-		t.Fatal(err)
+	if seq, _, err := a.Apply(write("good", update.Manifest{DeviceType: "taxkiosk-test", Sequence: 5}, key)); err != nil || seq != 5 {
+		t.Fatal(seq, err)
 	}
 	for _, tc := range []struct {
 		name string
@@ -185,7 +185,7 @@ func TestAgentApplyRefusesBadBundles(t *testing.T) {
 		{"arm", update.Manifest{DeviceType: "taxkiosk-arm64", Sequence: 6}, key, update.ErrDeviceType},
 		{"older", update.Manifest{DeviceType: "taxkiosk-test", Sequence: 4}, key, update.ErrNotNewer},
 	} {
-		if _, err := a.Apply(write(tc.name, tc.m, tc.key)); !errors.Is(err, tc.want) {
+		if _, _, err := a.Apply(write(tc.name, tc.m, tc.key)); !errors.Is(err, tc.want) {
 			t.Errorf("%s: %v, want %v", tc.name, err, tc.want)
 		}
 	}

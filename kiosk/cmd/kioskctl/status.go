@@ -70,6 +70,9 @@ func kioskStatus(args []string, stdout io.Writer) error {
 	if p, err := c.Consumables(ctx); err == nil {
 		printPaper(stdout, p)
 	}
+	if b, err := c.FirmwareBoard(ctx); err == nil {
+		printFirmware(stdout, b, false)
+	}
 	return nil
 }
 
