@@ -21,12 +21,7 @@ import (
 // a running hall process to a kiosk that has an older version, and to no other.
 func TestFirmwarePublishAndServe(t *testing.T) {
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "hall")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildHall(t, dir)
 	data := filepath.Join(dir, "data")
 	cmd := exec.Command(bin, "serve", "--data", data, "--listen", "127.0.0.1:0")
 	stdout, _ := cmd.StdoutPipe()
@@ -78,4 +73,16 @@ func TestFirmwarePublishAndServe(t *testing.T) {
 			t.Errorf("%s after %d was served a bundle (%v)", q.device, q.after, err)
 		}
 	}
+}
+
+// buildHall builds the hall command into dir, as it ships (no cgo).
+func buildHall(t *testing.T, dir string) string {
+	t.Helper()
+	bin := filepath.Join(dir, "hall")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
 }
