@@ -44,6 +44,10 @@ type Terminal struct {
 	Sync    *hallsync.Syncer
 	// Enterprises caches the hall's lookups for when it cannot be reached.
 	Enterprises *entcache.Cache
+	// Hall is the hall's client (firmware downloads use it too).
+	Hall *hallapi.Client
+	// Firmware answers kioskctl's update ops on the control socket; set it before Start.
+	Firmware control.Firmware
 
 	lines   []*serialport.Line
 	log     *slog.Logger
@@ -172,6 +176,7 @@ func Open(c config.Config, opts Opts) (t *Terminal, err error) {
 	if err != nil {
 		return nil, err
 	}
+	t.Hall = client
 	t.Sync = hallsync.New(t.Outbox, client, &hallsync.Opts{MaxBackoff: opts.MaxBackoff, ProbeEvery: opts.ProbeEvery, Log: opts.Log})
 	t.printer = countingPrinter{Printer: t.Printer, journal: t.Journal, log: opts.Log}
 	t.Desk = desk.New(t.Reader, t.printer, t.Outbox, t.Sync, desk.Opts{
@@ -235,7 +240,7 @@ func (t *Terminal) Start() {
 	go func() { defer t.wg.Done(); t.scan(ctx) }()
 	go func() { // kioskctl outbox|sync talk to the running kiosk here
 		defer t.wg.Done()
-		err := control.Serve(ctx, control.SocketPath(t.Config.DataDir), control.Kiosk{Outbox: t.Outbox, Sync: t.Sync, Devices: t.DeviceStatuses, Tech: t, Audit: t.Desk.Audit})
+		err := control.Serve(ctx, control.SocketPath(t.Config.DataDir), control.Kiosk{Outbox: t.Outbox, Sync: t.Sync, Devices: t.DeviceStatuses, Tech: t, Audit: t.Desk.Audit, Firmware: t.Firmware})
 		if err != nil && !errors.Is(err, context.Canceled) {
 			t.log.Error("terminal: control socket", "err", err)
 		}

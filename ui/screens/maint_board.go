@@ -27,6 +27,7 @@ func (a *App) devicesPage() fyne.CanvasObject {
 			board.Add(container.NewPadded(a.smallText(c, false)))
 		}
 	}
+	a.addFirmware(board)
 	refresh := a.button("maint.refresh", widget.MediumImportance, a.render)
 	return centred(container.NewCenter(board), actions(touchSized(refresh, 240)))
 }
