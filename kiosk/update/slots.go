@@ -41,7 +41,7 @@ type Event struct {
 type Opts struct {
 	Dir    string           // the firmware root (versions/, current, state.json, events.jsonl); required
 	Policy Policy           // keys and device type; Installed is read from Dir
-	Trial  time.Duration    // how long a new version has to call MarkGood; zero means 10 minutes
+	Trial  time.Duration    // how long a new version has to call MarkGood; zero or less means 10 minutes
 	Now    func() time.Time // nil means time.Now
 	Record func(Event)      // called for every step besides the event log; nil: the log only
 
@@ -76,7 +76,7 @@ func New(opts Opts) (*Slots, error) {
 	if opts.Dir == "" {
 		return nil, errors.New("update: Opts.Dir is required")
 	}
-	if opts.Trial == 0 {
+	if opts.Trial <= 0 {
 		opts.Trial = 10 * time.Minute
 	}
 	if opts.Now == nil {

@@ -19,7 +19,7 @@ import (
 // kiosk's X window was drawn (an X capture of it showed the idle screen) and the UI thread
 // turned. The likely cause (not proven: cage logs no detail) is that cage 0.1.4 hands a view
 // matching the output to it directly (scan-out) instead of compositing it, and that path
-// showed nothing of Xwayland's window here. Asked one pixel taller, 14 starts in 14 showed the idle screen over
+// showed nothing of Xwayland's window here. Asked one pixel taller, 16 starts in 16 showed the idle screen over
 // the whole output (issue 14; TestBootsUnderCage now fails on a black output).
 //
 // It must run on the main goroutine after the first NewWindow, which is when Fyne has
