@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 )
 
@@ -23,8 +24,10 @@ const HeaderFirmwareSequence = "X-Firmware-Sequence"
 const MaxFirmware = 512 << 20
 
 // Firmware asks the hall for a bundle newer than after for deviceType. It returns nil, nil
-// when the hall has none; the caller reads the bundle from the body and closes it.
-func (c *Client) Firmware(ctx context.Context, deviceType string, after uint64) (io.ReadCloser, error) {
+// when the hall has none; the caller reads the bundle from the body and closes it. skip names
+// sequences not to download again (refused before): the hall's offer of one of them is
+// answered as none, its body closed unread.
+func (c *Client) Firmware(ctx context.Context, deviceType string, after uint64, skip ...uint64) (io.ReadCloser, error) {
 	path := PathFirmware + "/" + url.PathEscape(deviceType) + "?after=" + strconv.FormatUint(after, 10)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.BaseURL+path, nil)
 	if err != nil {
@@ -40,10 +43,12 @@ func (c *Client) Firmware(ctx context.Context, deviceType string, after uint64) 
 	}
 	switch res.StatusCode {
 	case http.StatusOK:
-		return struct {
-			io.Reader
-			io.Closer
-		}{io.LimitReader(res.Body, MaxFirmware), res.Body}, nil
+		seq, _ := strconv.ParseUint(res.Header.Get(HeaderFirmwareSequence), 10, 64)
+		if seq > 0 && slices.Contains(skip, seq) {
+			res.Body.Close()
+			return nil, nil
+		}
+		return &FirmwareBody{Reader: io.LimitReader(res.Body, MaxFirmware), Closer: res.Body, seq: seq}, nil
 	case http.StatusNoContent:
 		res.Body.Close()
 		return nil, nil
@@ -51,3 +56,14 @@ func (c *Client) Firmware(ctx context.Context, deviceType string, after uint64) 
 	res.Body.Close()
 	return nil, &Error{Status: res.StatusCode, Code: "http_" + strconv.Itoa(res.StatusCode), Message: http.StatusText(res.StatusCode)}
 }
+
+// FirmwareBody is a bundle as the hall serves it.
+type FirmwareBody struct {
+	io.Reader
+	io.Closer
+	seq uint64
+}
+
+// Sequence is the bundle's sequence as the hall named it (HeaderFirmwareSequence); 0 when
+// it named none.
+func (b *FirmwareBody) Sequence() uint64 { return b.seq }

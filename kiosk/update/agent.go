@@ -17,9 +17,10 @@ import (
 // be called from the agent's goroutine at any time, so each must be safe for that.
 type AgentOpts struct {
 	Slots *Slots
-	// Fetch asks the hall for a bundle newer than after, for this kiosk's device type; it
-	// returns nil, nil when there is none. Nil means the hall is never asked (USB only).
-	Fetch func(ctx context.Context, after uint64) (io.ReadCloser, error)
+	// Fetch asks the hall for a bundle newer than after, for this kiosk's device type, other
+	// than those in refused (their sequences, as the hall names them); it returns nil, nil
+	// when there is none. Nil means the hall is never asked (USB only).
+	Fetch func(ctx context.Context, after uint64, refused []uint64) (io.ReadCloser, error)
 	// FetchEvery is how often the hall is asked; zero means 15 minutes.
 	FetchEvery time.Duration
 	// Idle reports the idle moment a switch waits for: the idle screen, no session, no
@@ -46,6 +47,9 @@ type AgentOpts struct {
 // (kioskctl update apply, from a USB stick).
 type Agent struct {
 	o AgentOpts
+	// refused are the sequences of bundles from the hall that failed a check since the
+	// kiosk started: downloaded once, not again every FetchEvery (nor audited again).
+	refused []uint64
 }
 
 // NewAgent returns an Agent; Run starts it.
@@ -141,7 +145,7 @@ func (a *Agent) switchIfIdle() bool {
 // versions and installs it from there.
 func (a *Agent) fetchOnce(ctx context.Context) error {
 	s := a.o.Slots
-	rc, err := a.o.Fetch(ctx, s.installedNewest())
+	rc, err := a.o.Fetch(ctx, s.installedNewest(), a.refused)
 	if err != nil || rc == nil {
 		return err
 	}
@@ -160,8 +164,21 @@ func (a *Agent) fetchOnce(ctx context.Context) error {
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return err
 	}
-	_, err = s.Install(f)
+	if _, err = s.Install(f); err != nil {
+		// The hall names what it offers; a refused bundle's own manifest may lie.
+		if seq := hallSequence(rc); seq > 0 {
+			a.refused = append(a.refused, seq)
+		}
+	}
 	return err
+}
+
+// hallSequence is the sequence the hall named for the bundle it served, 0 when unknown.
+func hallSequence(rc io.ReadCloser) uint64 {
+	if s, ok := rc.(interface{ Sequence() uint64 }); ok {
+		return s.Sequence()
+	}
+	return 0
 }
 
 // Apply installs the bundle in file (copied from a USB stick by kioskctl) and returns its

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"errors"
+	"fmt"
 	"io"
 	"net/http/httptest"
 	"os"
@@ -58,6 +59,32 @@ func eventually(t *testing.T, what string, cond func() bool) {
 	}
 }
 
+// hallWith starts a hall on loopback with a shelf in dir and publishes a bundle of seq
+// signed by signer there; it returns the shelf, the bundle's file and a client.
+func hallWith(t *testing.T, dir string, seq uint64, signer ed25519.PrivateKey) (hall.Firmware, string, *hallapi.Client) {
+	t.Helper()
+	hallKey, _ := seal.NewKey(bytes.Repeat([]byte{5}, seal.KeySize))
+	store, err := boltstore.Open(filepath.Join(dir, "hall.db"), &boltstore.Opts{Key: hallKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	shelf := hall.Firmware{Dir: filepath.Join(dir, "shelf")}
+	srv := httptest.NewServer(hall.New(store, &hall.Opts{Firmware: shelf}))
+	t.Cleanup(srv.Close)
+	var b bytes.Buffer
+	if err := update.Build(&b, update.Manifest{DeviceType: "taxkiosk-test", Sequence: seq, Version: fmt.Sprintf("1.%d.0", seq)},
+		map[string][]byte{"kiosk": []byte("#!/bin/sh\n")}, signer); err != nil {
+		t.Fatal(err)
+	}
+	bundle := filepath.Join(dir, fmt.Sprintf("%d.bundle", seq))
+	os.WriteFile(bundle, b.Bytes(), 0o644)
+	if _, err := shelf.Publish(bundle); err != nil {
+		t.Fatal(err)
+	}
+	return shelf, bundle, &hallapi.Client{BaseURL: srv.URL}
+}
+
 // TestAgentTakesABundleFromTheHallAndSwitchesOnlyWhenIdle: a hall on loopback serves a
 // published bundle; the agent downloads and installs it, waits while a taxpayer is served,
 // switches at the idle moment and restarts the kiosk. The new version is marked good only
@@ -66,30 +93,10 @@ func TestAgentTakesABundleFromTheHallAndSwitchesOnlyWhenIdle(t *testing.T) {
 	t.Parallel()
 	key := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{3}, ed25519.SeedSize))
 	dir := t.TempDir()
-
-	hallKey, _ := seal.NewKey(bytes.Repeat([]byte{5}, seal.KeySize))
-	store, err := boltstore.Open(filepath.Join(dir, "hall.db"), &boltstore.Opts{Key: hallKey})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	shelf := hall.Firmware{Dir: filepath.Join(dir, "shelf")}
-	srv := httptest.NewServer(hall.New(store, &hall.Opts{Firmware: shelf}))
-	defer srv.Close()
-	var b bytes.Buffer
-	if err := update.Build(&b, update.Manifest{DeviceType: "taxkiosk-test", Sequence: 9, Version: "1.9.0"},
-		map[string][]byte{"kiosk": []byte("#!/bin/sh\n")}, key); err != nil {
-		t.Fatal(err)
-	}
-	bundle := filepath.Join(dir, "9.bundle")
-	os.WriteFile(bundle, b.Bytes(), 0o644)
-	if _, err := shelf.Publish(bundle); err != nil {
-		t.Fatal(err)
-	}
+	shelf, bundle, client := hallWith(t, dir, 9, key)
 	if _, err := shelf.Publish(bundle); !errors.Is(err, hall.ErrPublished) {
 		t.Fatalf("publishing sequence 9 twice: %v", err)
 	}
-	client := &hallapi.Client{BaseURL: srv.URL}
 	if rc, err := client.Firmware(context.Background(), "taxkiosk-test", 9); rc != nil || err != nil {
 		t.Fatalf("the hall offered a bundle that is not newer: %v %v", rc, err)
 	}
@@ -103,8 +110,8 @@ func TestAgentTakesABundleFromTheHallAndSwitchesOnlyWhenIdle(t *testing.T) {
 	k.reached.Store(true)
 	agent := func() *update.Agent {
 		return update.NewAgent(update.AgentOpts{Slots: slots, Every: 5 * time.Millisecond,
-			Fetch: func(ctx context.Context, after uint64) (io.ReadCloser, error) {
-				return client.Firmware(ctx, "taxkiosk-test", after)
+			Fetch: func(ctx context.Context, after uint64, refused []uint64) (io.ReadCloser, error) {
+				return client.Firmware(ctx, "taxkiosk-test", after, refused...)
 			},
 			Idle: k.idle.Load, Ready: k.ready.Load, Reached: k.reached.Load, Report: k.report,
 			Restart: func() { close(k.restarted) }})
@@ -199,4 +206,50 @@ func TestAgentApplyRefusesBadBundles(t *testing.T) {
 	if len(refused) != 3 || refused[0] != update.ErrSignature.Error() {
 		t.Fatalf("refusals in the log: %q", refused)
 	}
+}
+
+// TestAgentDownloadsARefusedBundleOnce: a bundle on the hall that this kiosk refuses (signed
+// by a key it does not pin) is downloaded and audited once, not again at every look.
+func TestAgentDownloadsARefusedBundleOnce(t *testing.T) {
+	t.Parallel()
+	key := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{3}, ed25519.SeedSize))
+	forger := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{4}, ed25519.SeedSize))
+	dir := t.TempDir()
+	_, _, client := hallWith(t, dir, 3, forger)
+	slots, err := update.New(update.Opts{Dir: filepath.Join(dir, "firmware"),
+		Policy: update.Policy{Keys: []ed25519.PublicKey{key.Public().(ed25519.PublicKey)}, DeviceType: "taxkiosk-test"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var asked atomic.Int32
+	k := &kiosk{}
+	k.reached.Store(true)
+	a := update.NewAgent(update.AgentOpts{Slots: slots, Every: time.Millisecond, FetchEvery: time.Nanosecond,
+		Fetch: func(ctx context.Context, after uint64, refused []uint64) (io.ReadCloser, error) {
+			asked.Add(1)
+			return client.Firmware(ctx, "taxkiosk-test", after, refused...)
+		},
+		Idle: k.idle.Load, Ready: k.ready.Load, Reached: k.reached.Load, Report: k.report, Restart: func() {}})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { a.Run(ctx); close(done) }()
+	eventually(t, "the hall asked five times", func() bool { return asked.Load() >= 5 })
+	cancel()
+	<-done
+	if got := stepsOf(t, slots); !slices.Equal(got, []update.Step{update.StepDownloaded, update.StepRefused}) {
+		t.Fatalf("steps %v, want one download and one refusal", got)
+	}
+}
+
+func stepsOf(t *testing.T, s *update.Slots) []update.Step {
+	t.Helper()
+	es, err := s.Entries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []update.Step
+	for _, e := range es {
+		out = append(out, e.Step)
+	}
+	return out
 }

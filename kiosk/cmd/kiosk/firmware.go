@@ -43,10 +43,10 @@ func newFirmware(cfg config.Config, term *terminal.Terminal, log *slog.Logger, q
 		return nil, err
 	}
 	f := &firmware{}
-	var fetch func(ctx context.Context, after uint64) (io.ReadCloser, error)
+	var fetch func(ctx context.Context, after uint64, refused []uint64) (io.ReadCloser, error)
 	if len(keys) > 0 && term.Hall != nil {
-		fetch = func(ctx context.Context, after uint64) (io.ReadCloser, error) {
-			return term.Hall.Firmware(ctx, deviceType(), after)
+		fetch = func(ctx context.Context, after uint64, refused []uint64) (io.ReadCloser, error) {
+			return term.Hall.Firmware(ctx, deviceType(), after, refused...)
 		}
 	}
 	f.Agent = update.NewAgent(update.AgentOpts{
