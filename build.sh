@@ -6,6 +6,7 @@
 #   ./build.sh build   build bin/kiosk, bin/kioskctl and bin/hall
 #   ./build.sh package build the Debian packages for amd64 and arm64 into dist/
 #   ./build.sh firmware-test  build and check the packages, boot the firmware under cage
+#   ./build.sh bundle  UPDATE_KEY=FILE: a signed firmware update bundle into dist/ (README, "Updates")
 #   ./build.sh deps    install build dependencies only
 #   ./build.sh mutants break each behaviour in .ci/mutants.txt in a scratch copy; fail if one survives
 #
@@ -310,6 +311,7 @@ build_arch() {
 	say "building kioskctl and hall for $arch (no cgo)"
 	CGO_ENABLED=0 GOOS=linux GOARCH=$arch go build -trimpath -ldflags='-s -w' -o "$dir/kioskctl" ./kiosk/cmd/kioskctl
 	CGO_ENABLED=0 GOOS=linux GOARCH=$arch go build -trimpath -ldflags='-s -w' -o "$dir/hall" ./kiosk/cmd/hall
+	CGO_ENABLED=0 GOOS=linux GOARCH=$arch go build -trimpath -ldflags='-s -w' -o "$dir/kioskboot" ./kiosk/cmd/kioskboot
 	say "building the kiosk for $arch (cgo; a first cross build takes several minutes)"
 	if [ "$arch" = "$(go env GOHOSTARCH)" ]; then
 		CGO_ENABLED=1 go build -trimpath -ldflags='-s -w' -o "$dir/kiosk" ./kiosk/cmd/kiosk
@@ -320,7 +322,7 @@ build_arch() {
 			go build -trimpath -ldflags='-s -w' -o "$dir/kiosk" ./kiosk/cmd/kiosk
 	fi
 	local want; want=$([ "$arch" = arm64 ] && echo 'ARM aarch64' || echo 'x86-64')
-	for b in kiosk kioskctl hall; do
+	for b in kiosk kioskctl hall kioskboot; do
 		file "$dir/$b" | grep -q "$want" || die "$dir/$b is not a $want binary: $(file -b "$dir/$b")"
 	done
 }
@@ -344,6 +346,22 @@ package() {
 	done
 	file dist/build/*/kiosk dist/build/*/kioskctl dist/build/*/hall >&2
 	ls -l dist/*.deb >&2
+}
+
+# bundle: a signed firmware update for the kiosks of one architecture (ARCH, default this
+# machine's), made with the key of `kioskctl update keygen` (UPDATE_KEY). Its sequence is the
+# commit count, as the package version's last part, so every later build is newer.
+bundle() {
+	deps
+	[ -n "${UPDATE_KEY:-}" ] || die "UPDATE_KEY=FILE is required (make one with: kioskctl update keygen --out FILE)"
+	local arch=${ARCH:-$(go env GOHOSTARCH)}
+	local seq=${SEQUENCE:-$(git rev-list --count HEAD 2>/dev/null || echo 1)}
+	local version=${VERSION:-0.1.$seq}
+	[ "$arch" = "$(go env GOHOSTARCH)" ] || cross_deps
+	build_arch "$arch" "dist/build/$arch"
+	local out="dist/taxkiosk-firmware_${version}_$arch.bundle"
+	CGO_ENABLED=0 go run ./kiosk/cmd/kioskctl update make --key "$UPDATE_KEY" --sequence "$seq" --version "$version" \
+		--device-type "taxkiosk-$arch" --out "$out" kiosk="dist/build/$arch/kiosk" kioskctl="dist/build/$arch/kioskctl"
 }
 
 APT_FIRMWARE_TEST=(cage xwayland grim)
@@ -370,6 +388,7 @@ case "${1:-}" in
 	build) build ;;
 	package) package ;;
 	firmware-test) deps; firmware_tests ;;
+	bundle) bundle ;;
 	deps) deps ;;
 	mutants) mutants ;;
 	*) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;

@@ -99,6 +99,9 @@ type Config struct {
 	// UpdateKeys are the Ed25519 public keys (standard base64 of 32 bytes) any one of which
 	// may sign a firmware bundle; empty means this kiosk accepts no update.
 	UpdateKeys []string `json:"update_keys"`
+	// UpdateTrial is how long a new firmware version has, after the switch, to report ready
+	// and reach the hall before it is rolled back; zero means 10 minutes.
+	UpdateTrial jsontime.Duration `json:"update_trial"`
 }
 
 // Default returns the configuration used for every field a file leaves out.

@@ -42,6 +42,7 @@ type Request struct {
 	Value  string `json:"value,omitempty"`  // config.set
 	Print  bool   `json:"print,omitempty"`  // readiness: print the checklist too
 	Dir    string `json:"dir,omitempty"`    // outbox.export_to: a directory on the kiosk
+	File   string `json:"file,omitempty"`   // update.apply: a bundle on the kiosk
 }
 
 // Response is one answer. Error is set when the call failed; the other fields then are zero.
@@ -65,6 +66,8 @@ type Response struct {
 	Maintenance *bool             `json:"maintenance,omitempty"`
 	Path        string            `json:"path,omitempty"`  // outbox.export_to: the file written
 	Count       int               `json:"count,omitempty"` // outbox.export_to: records in it
+	Firmware    *tech.Firmware    `json:"firmware,omitempty"`
+	Applied     *FirmwareApplied  `json:"applied,omitempty"`
 }
 
 // Status is the outbox and sync loop at a glance.
@@ -170,6 +173,8 @@ type Kiosk struct {
 	// Audit records an export for the hall, as the maintenance menu's exports are; nil when
 	// no kiosk runs (kioskctl records a revealing export itself then).
 	Audit func(ctx context.Context, action string, detail map[string]any)
+	// Firmware installs bundles and reports updates (update.*); nil when no kiosk runs.
+	Firmware Firmware
 }
 
 var _ Handler = Kiosk{}
@@ -214,6 +219,9 @@ func (k Kiosk) SyncNow(context.Context) error {
 // directly when no kiosk runs.
 func Handle(ctx context.Context, h Handler, req Request) Response {
 	if resp, ok := handleTech(ctx, h, req); ok {
+		return resp
+	}
+	if resp, ok := handleFirmware(h, req); ok {
 		return resp
 	}
 	fail := func(err error) Response { return Response{Error: err.Error()} }

@@ -52,6 +52,8 @@ type Opts struct {
 	// that certificate's kiosk id, and a batch must carry a valid Ed25519 signature
 	// (hallapi.HeaderSignature) by the certificate's key. Zero: no checks (loopback demo).
 	RequireKiosk bool
+	// Firmware is the shelf of bundles served at hallapi.PathFirmware. Zero: none served.
+	Firmware Firmware
 }
 
 // Server is the hall's HTTP face. It starts no goroutines, so it needs no Close; the owner
@@ -106,6 +108,7 @@ func New(store Store, opts *Opts) *Server {
 	s.mux.HandleFunc("POST "+hallapi.PathQueue, s.takeTicket)
 	s.mux.HandleFunc("POST "+hallapi.PathQueueCall, s.callTicket)
 	s.mux.HandleFunc("POST "+hallapi.PathVerifyInvoice, s.verifyInvoice)
+	s.mux.HandleFunc("GET "+hallapi.PathFirmware+"/{device}", s.firmware)
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, hallapi.CodeNotFound, "no such endpoint")
 	})

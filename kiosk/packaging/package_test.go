@@ -88,6 +88,7 @@ func TestPackageContents(t *testing.T) {
 		for _, want := range []string{
 			"-rwxr-xr-x root/root .* ./usr/bin/kiosk",
 			"-rwxr-xr-x root/root .* ./usr/bin/kioskctl",
+			"-rwxr-xr-x root/root .* ./usr/lib/taxkiosk/kioskboot",
 			"-rw-r--r-- root/root .* ./usr/lib/systemd/system/taxkiosk.service",
 			"-rw-r--r-- root/root .* ./usr/lib/systemd/system/taxkiosk-out-of-service.service",
 			"-rw-r--r-- root/root .* ./usr/lib/udev/rules.d/70-taxkiosk.rules",
@@ -135,8 +136,8 @@ func TestPackageContents(t *testing.T) {
 		run(t, nil, "dpkg-deb", "-x", kiosk, root)
 		run(t, nil, "dpkg-deb", "-x", hall, root)
 		machine := map[string]string{"amd64": "x86-64", "arm64": "ARM aarch64"}[arch]
-		for _, b := range []string{"kiosk", "kioskctl", "hall"} {
-			if out := run(t, nil, "file", "-b", filepath.Join(root, "usr/bin", b)); !strings.Contains(out, machine) {
+		for _, b := range []string{"usr/bin/kiosk", "usr/bin/kioskctl", "usr/bin/hall", "usr/lib/taxkiosk/kioskboot"} {
+			if out := run(t, nil, "file", "-b", filepath.Join(root, b)); !strings.Contains(out, machine) {
 				t.Errorf("%s/%s: %s", arch, b, out)
 			}
 		}

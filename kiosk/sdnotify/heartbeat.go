@@ -3,6 +3,7 @@ package sdnotify
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"sync/atomic"
 	"time"
 )
@@ -17,6 +18,10 @@ type Heartbeat struct {
 	Watchdog bool
 	// Log reports failed sends; nil means no logging.
 	Log *slog.Logger
+	// OnReady, when set, is called on the UI thread once READY=1 has been sent (with a nil
+	// Notifier: once it would have been): the firmware's update agent waits for it before it
+	// marks a new version good.
+	OnReady func()
 
 	handled func() // tests: called once Run is done with a tick
 }
@@ -59,8 +64,12 @@ func (h *Heartbeat) tick(queued, ready *atomic.Bool) {
 		if state == "" {
 			return
 		}
-		if err := h.Notifier.Notify(state); err != nil && h.Log != nil {
+		err := h.Notifier.Notify(state)
+		if err != nil && h.Log != nil {
 			h.Log.Warn("sdnotify: heartbeat not sent", "err", err)
+		}
+		if err == nil && strings.HasPrefix(state, "READY=1") && h.OnReady != nil {
+			h.OnReady()
 		}
 	})
 }

@@ -247,3 +247,30 @@ func TestHeartbeatWithoutWatchdogSendsReadyOnce(t *testing.T) {
 		t.Fatalf("got %q, want one READY=1", got)
 	}
 }
+
+// TestHeartbeatOnReady: OnReady runs once, on the UI thread, after READY=1 has gone out, and
+// also without a service manager (the update agent waits for it either way).
+func TestHeartbeatOnReady(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "notify")
+	srv := listen(t, path)
+	for _, n := range []*Notifier{New(path), nil} {
+		ui := newUIThread(t)
+		var calls int
+		tick := runHeartbeat(t, &Heartbeat{Notifier: n, Do: ui.Do, Watchdog: true, OnReady: func() {
+			if n != nil && next(t, srv) != "READY=1\nWATCHDOG=1\n" {
+				t.Error("OnReady before READY=1 was sent")
+			}
+			calls++
+		}})
+		for range 3 {
+			tick()
+			done := make(chan struct{})
+			ui.Do(func() { close(done) }) // the UI thread has run what the tick queued
+			<-done
+		}
+		if calls != 1 {
+			t.Fatalf("notifier %v: OnReady called %d times, want once", n, calls)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"taxkiosk/drivers/device"
@@ -122,6 +123,8 @@ type Menu struct {
 
 	cfgMu  sync.Mutex
 	edited config.Config // Parts.Config with the technician's changes since the start
+
+	firmware atomic.Pointer[control.Firmware] // the update agent, once the kiosk has one
 }
 
 // New is the menu over the kiosk's parts.

@@ -51,6 +51,10 @@ type Terminal struct {
 	// enterprises caches the hall's lookups for when it cannot be reached; nil when its file
 	// is unusable.
 	enterprises *entcache.Cache
+	// hall is the hall's client (firmware downloads use it too).
+	hall *hallapi.Client
+	// firmware answers kioskctl's update operations and the board; nil without the agent.
+	firmware control.Firmware
 
 	lines  []*serialport.Line
 	log    *slog.Logger
@@ -163,6 +167,7 @@ func Open(c config.Config, opts Opts) (t *Terminal, err error) {
 	if err != nil {
 		return nil, err
 	}
+	t.hall = client
 	t.sync = hallsync.New(t.outbox, client, &hallsync.Opts{MaxBackoff: opts.MaxBackoff, ProbeEvery: opts.ProbeEvery, Log: opts.Log})
 	paper := techmenu.NewPaperCounter(t.printer, t.journal, opts.Log)
 	t.desk = desk.New(t.reader, paper, t.outbox, t.sync, desk.Opts{
@@ -242,7 +247,7 @@ func (t *Terminal) Start() {
 	go func() { defer t.wg.Done(); t.scan(ctx) }()
 	go func() { // kioskctl outbox|sync talk to the running kiosk here
 		defer t.wg.Done()
-		err := control.Serve(ctx, control.SocketPath(t.cfg.DataDir), control.Kiosk{Outbox: t.outbox, Sync: t.sync, Devices: t.deviceStatuses, Tech: t.menu, Audit: t.desk.Audit})
+		err := control.Serve(ctx, control.SocketPath(t.cfg.DataDir), control.Kiosk{Outbox: t.outbox, Sync: t.sync, Devices: t.deviceStatuses, Tech: t.menu, Audit: t.desk.Audit, Firmware: t.firmware})
 		if err != nil && !errors.Is(err, context.Canceled) {
 			t.log.Error("terminal: control socket", "err", err)
 		}

@@ -14,6 +14,17 @@
 // either the old or the new link, both bootable, and the running version's files are never
 // written. A switch starts a trial (Dir/state.json, written before the link): the new
 // version must call MarkGood before the deadline or Check rolls back to the previous one,
-// as Mender's ArtifactCommit and RAUC's mark-good do. Every step is reported to Opts.Record
-// so it can become an audit transaction.
+// as Mender's ArtifactCommit and RAUC's mark-good do. Every step is appended to
+// Dir/events.jsonl (and given to Opts.Record) so that it becomes an audit transaction.
+//
+// Three processes share Dir, each change under an flock of Dir/lock. Launch is the packaged
+// launcher (kiosk/cmd/kioskboot) the kiosk unit starts: it runs the current version, rolls a
+// trial back at its deadline, when its run ended before MarkGood, or when a rollback was cut
+// short, and starts a new version at once when the kiosk exits with ExitSwitched. Agent runs
+// inside the kiosk: it fetches bundles from the hall, switches at an idle moment, marks a
+// trial good once the kiosk is ready and reached the hall, and hands the event log to the
+// hall's audit trail. kioskctl installs a bundle from a file when no kiosk runs.
+//
+// Caveats: the packaged firmware counts as sequence 0, so any signed bundle is newer than it;
+// a reboot during a trial rolls back (a trial gets one run, as Mender's uncommitted update).
 package update

@@ -19,6 +19,4 @@ var (
 	ErrNoKeys = errors.New("update: no update key configured")
 	// ErrNoTrial: MarkGood or Rollback without a version on trial.
 	ErrNoTrial = errors.New("update: no version on trial")
-	// ErrNoPrevious: a rollback has no previous version to go back to.
-	ErrNoPrevious = errors.New("update: no previous version")
 )

@@ -28,6 +28,7 @@ func (p *Pages) devicesPage() fyne.CanvasObject {
 			board.Add(container.NewPadded(p.smallText(c, false)))
 		}
 	}
+	p.addFirmware(board)
 	refresh := p.NewButton("maint.refresh", widget.MediumImportance, p.host.Render)
 	return kit.Centred(container.NewCenter(board), kit.Actions(kit.TouchSized(refresh, 240)))
 }

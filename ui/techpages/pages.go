@@ -20,6 +20,7 @@ type Technician interface {
 	DeviceStatuses() []device.Status
 	OutboxStats() outbox.Stats
 	SyncNow()
+	FirmwareBoard() tech.Firmware
 }
 
 // Gate is the kiosk core's door into maintenance: the PIN (or a technician's card) opens

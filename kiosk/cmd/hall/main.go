@@ -37,7 +37,7 @@ func main() {
 	}
 }
 
-const usage = "usage: hall serve --listen ADDR --data DIR [--db DSN] [--tls CERTS] [--counters ADDR] [--max-conns N] [--max-conns-per-source N] | hall count|list|alarms --data DIR [--db DSN] [--json] [--reveal] | hall evidence --data DIR [--db DSN] --kiosk ID --txn ID [--out FILE] | hall certs init|issue --dir CERTS [--hosts H,H] [--kiosk ID]"
+const usage = "usage: hall serve --listen ADDR --data DIR [--db DSN] [--tls CERTS] [--counters ADDR] [--max-conns N] [--max-conns-per-source N] | hall count|list|alarms --data DIR [--db DSN] [--json] [--reveal] | hall evidence --data DIR [--db DSN] --kiosk ID --txn ID [--out FILE] | hall certs init|issue --dir CERTS [--hosts H,H] [--kiosk ID] | hall firmware publish|list --data DIR [FILE]"
 
 func run(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -45,6 +45,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	if args[0] == "certs" {
 		return certsCmd(args[1:], stdout, stderr)
+	}
+	if args[0] == "firmware" {
+		return firmwareCmd(args[1:], stdout, stderr)
 	}
 	fs := flag.NewFlagSet("hall "+args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -95,7 +98,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 				return err
 			}
 		}
-		return serve(ctx, store, reg, serveOpts{addr: *listen, counters: *counters, tls: cfg, conns: *conns, perSource: *perSource}, stdout, stderr)
+		return serve(ctx, store, reg, serveOpts{addr: *listen, counters: *counters, tls: cfg, conns: *conns, perSource: *perSource, firmware: firmwareDir(*data)}, stdout, stderr)
 	case "count":
 		n, err := store.Count(ctx)
 		if err != nil {
@@ -148,6 +151,7 @@ type serveOpts struct {
 	addr, counters   string
 	tls              *tls.Config
 	conns, perSource int
+	firmware         string // the shelf of bundles served to the kiosks (hall firmware publish)
 }
 
 func serve(ctx context.Context, store hall.Store, reg *registry.Registry, o serveOpts, stdout, stderr io.Writer) error {
@@ -169,7 +173,7 @@ func serve(ctx context.Context, store hall.Store, reg *registry.Registry, o serv
 	if o.tls != nil {
 		ln, scheme = tls.NewListener(ln, o.tls), "https"
 	}
-	h := hall.New(store, &hall.Opts{Log: log, RequireKiosk: o.tls != nil, Registry: reg})
+	h := hall.New(store, &hall.Opts{Log: log, RequireKiosk: o.tls != nil, Registry: reg, Firmware: hall.Firmware{Dir: o.firmware}})
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second, // also bounds the TLS handshake

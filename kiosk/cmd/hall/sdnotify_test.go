@@ -14,12 +14,7 @@ import (
 // arrives once it serves, and SIGTERM stops it cleanly.
 func TestServeNotifiesSystemd(t *testing.T) {
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "hall")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildHall(t, dir)
 	sock := filepath.Join(dir, "notify")
 	srv, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: sock, Net: "unixgram"})
 	if err != nil {

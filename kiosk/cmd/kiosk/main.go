@@ -14,6 +14,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -32,6 +33,7 @@ import (
 	"taxkiosk/kiosk/i18n"
 	"taxkiosk/kiosk/logring"
 	"taxkiosk/kiosk/terminal"
+	"taxkiosk/kiosk/update"
 	"taxkiosk/ui/bridge"
 	"taxkiosk/ui/screens"
 	kt "taxkiosk/ui/theme"
@@ -49,6 +51,9 @@ func main() {
 		}
 	}
 	if err := run(); err != nil {
+		if errors.Is(err, errSwitched) {
+			os.Exit(update.ExitSwitched) // the launcher starts the new version
+		}
 		fmt.Fprintln(os.Stderr, "kiosk:", err)
 		os.Exit(1)
 	}
@@ -141,7 +146,7 @@ func run() error {
 		} else {
 			fillOutput(w)
 		}
-		superviseUI(log)
+		superviseUI(log, nil)
 		w.ShowAndRun()
 		if ctx.Err() != nil {
 			return nil // stopped, as a service manager does: not a failure of this run
@@ -152,7 +157,13 @@ func run() error {
 	if ctx.Err() != nil {
 		return nil
 	}
+	fw, err := newFirmware(cfg, term, log, func() { bridge.Do(a.Driver().Quit) })
+	if err != nil {
+		return err
+	}
+	term.SetFirmware(fw)
 	term.Start()
+	go fw.Run(ctx)
 	ui := screens.New(term.Desk(), screens.ServicesOf(term.Services()), cat, th, screens.Opts{Lang: lang, Technician: term.Menu(), Refresh: func() { a.Settings().SetTheme(th) }})
 	w := a.NewWindow(cat.T(lang, "app.title"))
 	w.SetContent(ui.Content())
@@ -173,10 +184,14 @@ func run() error {
 		ui.SetNetwork(screens.NetState{Online: online, Connecting: connecting, Pending: pending})
 		ui.Tick()
 		panelTick()
+		fw.idleScreen.Store(ui.Screen() == screens.ScreenIdle)
 	})
 
-	superviseUI(log)
+	superviseUI(log, func() { fw.ready.Store(true) })
 	w.ShowAndRun()
+	if fw.switched.Load() {
+		return errSwitched
+	}
 	return nil
 }
 

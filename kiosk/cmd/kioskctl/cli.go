@@ -15,8 +15,11 @@ import (
 // parseArgs is how every kioskctl command reads its command line: define registers the
 // command's flags, which may come anywhere among the positional arguments (technicians type
 // `config set KEY VALUE --json` as often as the other way round). want is how many
-// positional arguments the command takes: exactly that many, or with -1 at most one. They
-// are returned in order.
+// positional arguments the command takes: exactly that many, with -1 at most one, with
+// anyArgs any number. They are returned in order.
+// anyArgs is parseArgs's want for a command that takes any number of positional arguments.
+const anyArgs = -2
+
 func parseArgs(name string, args []string, want int, define func(fs *flag.FlagSet)) ([]string, error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -35,6 +38,7 @@ func parseArgs(name string, args []string, want int, define func(fs *flag.FlagSe
 		args = fs.Args()[1:]
 	}
 	switch {
+	case want == anyArgs:
 	case want >= 0 && len(pos) > want:
 		return nil, usage("unexpected argument %q", pos[want])
 	case want >= 0 && len(pos) != want:

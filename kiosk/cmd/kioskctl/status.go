@@ -45,6 +45,7 @@ func kioskStatus(args []string, stdout io.Writer) error {
 	}
 	var st control.Status
 	var paper *tech.Consumables
+	var firmware *tech.Firmware
 	err := f.ask(func(ctx context.Context, c *control.Client) (err error) {
 		if st, err = c.Status(ctx); err != nil {
 			return err
@@ -53,6 +54,9 @@ func kioskStatus(args []string, stdout io.Writer) error {
 		// wait seconds for the hall) and has its own command.
 		if p, err := c.Consumables(ctx); err == nil {
 			paper = &p
+		}
+		if b, err := c.FirmwareBoard(ctx); err == nil {
+			firmware = &b
 		}
 		return nil
 	})
@@ -83,6 +87,9 @@ func kioskStatus(args []string, stdout io.Writer) error {
 	}
 	for _, d := range st.Devices {
 		fmt.Fprintln(stdout, "  "+d.String())
+	}
+	if firmware != nil {
+		printFirmware(stdout, *firmware, false)
 	}
 	if paper != nil {
 		return showPaper(stdout, *paper)
