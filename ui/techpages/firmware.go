@@ -5,7 +5,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-
 )
 
 // addFirmware adds the firmware's rows to the devices page: the running version, a version
