@@ -167,7 +167,11 @@ func TestKioskCertificateCannotCallTickets(t *testing.T) {
 // each page in both languages (STAFF_SHOTS).
 func TestStaffInBrowser(t *testing.T) {
 	h := startHall(t)
-	ctx := browsertest.New(t)
+	pair, err := tls.LoadX509KeyPair(filepath.Join(h.certDir, certs.StaffCert), filepath.Join(h.certDir, certs.StaffKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := browsertest.New(t, pair.Leaf)
 	shots := browsertest.ShotsDir(t)
 	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()

@@ -2,9 +2,13 @@ package browsertest
 
 import (
 	"context"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -32,19 +36,30 @@ func chromium(t testing.TB) string {
 }
 
 // New starts a headless Chromium for the test, at the desk screen's size, and returns a
-// context for its first tab; everything is stopped at cleanup. The hall's certificate is
-// from its own CA, which this throwaway profile does not know: certificate errors are
-// ignored (the TLS set-up itself is tested in the hall's own tests).
-func New(t testing.TB) context.Context {
+// context for its first tab; everything is stopped at cleanup. The staff pages'
+// certificate is from the hall's own CA, which this throwaway profile does not know: the
+// browser is told to accept the given server certificates by their public key (as a
+// staff PC that installed the CA would: pages and the font are cached), and refuses any
+// other. Without one, every certificate error is ignored and nothing is cached.
+func New(t testing.TB, trust ...*x509.Certificate) context.Context {
 	path := chromium(t)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path),
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(DeskW, DeskH),
-		chromedp.Flag("ignore-certificate-errors", true),
 		chromedp.Flag("disable-gpu", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
 	)
+	if len(trust) == 0 {
+		opts = append(opts, chromedp.Flag("ignore-certificate-errors", true))
+	} else {
+		var pins []string
+		for _, c := range trust {
+			sum := sha256.Sum256(c.RawSubjectPublicKeyInfo)
+			pins = append(pins, base64.StdEncoding.EncodeToString(sum[:]))
+		}
+		opts = append(opts, chromedp.Flag("ignore-certificate-errors-spki-list", strings.Join(pins, ",")))
+	}
 	if os.Geteuid() == 0 {
 		opts = append(opts, chromedp.NoSandbox) // Chromium refuses to run as root with its sandbox
 	}
@@ -85,6 +100,14 @@ func ShotsDir(t testing.TB) string {
 // and height, then restores the desk size.
 func Shot(t testing.TB, ctx context.Context, dir, name string, w, h int64) {
 	err := chromedp.Do(ctx, chromedp.EmulateViewport(w, h), chromedp.Sleep(300*time.Millisecond)) // the layout settles
+	if err == nil {
+		// The web font (the bundled CJK font) must have loaded, or the shot shows blanks.
+		var loaded bool
+		loaded, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`document.fonts.load('16px "Staff CJK"', '办').then(f => f.length > 0)`, chromedp.EvalAwaitPromise))
+		if err == nil && !loaded {
+			t.Fatalf("screenshot %s: the page's CJK web font did not load", name)
+		}
+	}
 	var png []byte
 	if err == nil {
 		png, err = chromedp.Run(ctx, chromedp.FullScreenshot(100))
