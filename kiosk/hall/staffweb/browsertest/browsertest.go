@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"taxkiosk/assets"
 )
 
 // Desk and Phone are the viewports the staff pages must be usable at.
@@ -60,6 +62,14 @@ func New(t testing.TB, trust ...*x509.Certificate) context.Context {
 		}
 		opts = append(opts, chromedp.Flag("ignore-certificate-errors-spki-list", strings.Join(pins, ",")))
 	}
+	// Chromium fails every web font when the machine has no font at all (the tests run
+	// with the system's fonts hidden, as on a kiosk image): give it the bundled one as its
+	// only system font. Screenshot checks the page's own web font loaded all the same.
+	fc, err := fontconfig(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts = append(opts, chromedp.Env("FONTCONFIG_FILE="+fc))
 	if os.Geteuid() == 0 {
 		opts = append(opts, chromedp.NoSandbox) // Chromium refuses to run as root with its sandbox
 	}
@@ -121,4 +131,22 @@ func Shot(t testing.TB, ctx context.Context, dir, name string, w, h int64) {
 	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// fontconfig writes a fontconfig configuration whose only font is the bundled CJK font,
+// and returns its path.
+func fontconfig(dir string) (string, error) {
+	fonts := filepath.Join(dir, "fonts")
+	if err := os.MkdirAll(fonts, 0o755); err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(filepath.Join(fonts, assets.CJKFontName), assets.CJKFont(), 0o644); err != nil {
+		return "", err
+	}
+	conf := filepath.Join(dir, "fonts.conf")
+	xml := `<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig><dir>` + fonts + `</dir><cachedir>` + filepath.Join(dir, "fccache") + `</cachedir></fontconfig>
+`
+	return conf, os.WriteFile(conf, []byte(xml), 0o644)
 }
