@@ -305,6 +305,10 @@ func TestStaffCommands(t *testing.T) {
 	if !strings.Contains(out.String(), "王芳") || !strings.Contains(out.String(), "counter") || strings.Contains(out.String(), "argon2") {
 		t.Fatalf("list:\n%s", out.String())
 	}
+	out.Reset()
+	if err := staffCmd([]string{"audit", "--data", data}, nil, &out, io.Discard); err != nil || !strings.Contains(out.String(), "account_added 王芳 as seat") {
+		t.Fatalf("audit: %v\n%s", err, out.String())
+	}
 	st, err := openStaff(context.Background(), data, "", "")
 	if err != nil {
 		t.Fatal(err)
