@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -190,6 +191,17 @@ func TestCountersCallAndTheDisplayShows(t *testing.T) {
 	_, page := f.get(t, clerk, "/counter")
 	if !strings.Contains(page, `id="current">A001<`) || !strings.Contains(page, "等候 2 人") {
 		t.Fatalf("counter page after the call:\n%s", page)
+	}
+	// Nothing waits for invoices: its call button is disabled; filing's is not.
+	button := func(business string) string {
+		m := regexp.MustCompile(`data-business="` + business + `"[\s\S]*?<button class="call"([^>]*)>`).FindStringSubmatch(page)
+		if m == nil {
+			t.Fatalf("no call button for %s", business)
+		}
+		return m[1]
+	}
+	if !strings.Contains(button("invoice"), "disabled") || strings.Contains(button("filing"), "disabled") {
+		t.Fatalf("call buttons: invoice %q, filing %q", button("invoice"), button("filing"))
 	}
 	_, display := f.get(t, f.client(t), "/display/display-secret")
 	if !strings.Contains(display, "请 A001 号到 3 号窗口") || !strings.Contains(display, "申报纳税：等候 2 人") {
