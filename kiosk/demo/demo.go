@@ -53,18 +53,19 @@ type Demo struct {
 	CertsDir                             string // the demo CA, the hall's and the kiosk's certificates
 	KioskID                              string
 
-	store *boltstore.Store
+	store  *boltstore.Store
+	http   *http.Server
+	dev    string
+	ctx    context.Context
+	log    *slog.Logger
+	ptys   map[string]*serialport.Pty // by device name; absent while unplugged
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
 	// The staff pages (staff-web): StaffURL and DisplayURL are printed at start.
 	StaffURL, DisplayURL string
 	staffStore           staff.Store
 	staffHTTP            *http.Server
-	http                 *http.Server
-	dev                  string
-	ctx                  context.Context
-	log                  *slog.Logger
-	ptys                 map[string]*serialport.Pty // by device name; absent while unplugged
-	cancel               context.CancelFunc
-	wg                   sync.WaitGroup
 
 	mu     sync.Mutex
 	cut    bool
