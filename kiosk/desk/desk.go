@@ -125,8 +125,9 @@ type Desk struct {
 	// timeout); cardLeft: it does, as CardOnReader last said.
 	checkLeft, cardLeft atomic.Bool
 
-	submitMu sync.Mutex            // one submission at a time
-	where    atomic.Pointer[where] // the screen and last message the UI noted, for help calls
+	submitMu sync.Mutex // one submission at a time
+
+	where atomic.Pointer[where] // the screen and last message the UI noted, for help calls (staff-web)
 }
 
 // New assembles a desk.
