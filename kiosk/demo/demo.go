@@ -25,6 +25,7 @@ import (
 	"taxkiosk/kiosk/hall"
 	"taxkiosk/kiosk/hall/boltstore"
 	"taxkiosk/kiosk/hall/certs"
+	"taxkiosk/kiosk/hall/staff"
 	"taxkiosk/kiosk/mtls"
 	"taxkiosk/kiosk/netsim"
 	"taxkiosk/kiosk/seal"
@@ -61,6 +62,11 @@ type Demo struct {
 	ptys   map[string]*serialport.Pty // by device name; absent while unplugged
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
+
+	// The staff pages (staff-web): StaffURL and DisplayURL are printed at start.
+	StaffURL, DisplayURL string
+	staffStore           staff.Store
+	staffHTTP            *http.Server
 
 	mu     sync.Mutex
 	cut    bool
@@ -140,7 +146,15 @@ func Start(opts Opts) (d *Demo, err error) {
 	if err != nil {
 		return nil, err
 	}
-	d.Hall = hall.New(d.store, &hall.Opts{Log: log, RequireKiosk: true})
+	keyBytes, err := os.ReadFile(filepath.Join(hallDir, "hall.key"))
+	if err != nil {
+		return nil, err
+	}
+	link, err := d.startStaff(hallDir, keyBytes) // the seat, counters and display (staff-web)
+	if err != nil {
+		return nil, err
+	}
+	d.Hall = hall.New(d.store, &hall.Opts{Log: log, RequireKiosk: true, Staff: link, Queue: link})
 	plain, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
@@ -355,11 +369,12 @@ func (d *Demo) Close() error {
 		p.Close()
 	}
 	d.mu.Unlock()
+	serr := d.closeStaff()
 	d.wg.Wait()
 	if d.store != nil {
-		return d.store.Close()
+		return errors.Join(d.store.Close(), serr)
 	}
-	return nil
+	return serr
 }
 
 // ScanSample scans the i-th of scannersim.SampleCodes.

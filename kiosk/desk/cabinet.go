@@ -7,6 +7,7 @@ import (
 
 	"taxkiosk/drivers/gpio"
 	"taxkiosk/kiosk/clock"
+	"taxkiosk/kiosk/hallapi"
 	"taxkiosk/kiosk/services/counter"
 	"taxkiosk/kiosk/txn"
 )
@@ -41,7 +42,8 @@ func (d *Desk) cabinetEvent(ctx context.Context, e gpio.Event) {
 // and the tower light blinks. The number identifies the call for the screen.
 func (d *Desk) CallHelp(ctx context.Context, source string) (number string, err error) {
 	tp, _ := d.sess.Taxpayer()
-	out, err := d.record(ctx, txn.KindHelpRequest, tp, map[string]any{"source": source, "session": tp != nil})
+	w := d.noted()
+	out, err := d.record(ctx, txn.KindHelpRequest, tp, hallapi.HelpBody{Source: source, Session: tp != nil, Screen: w.screen, LastError: w.lastError})
 	if err != nil {
 		return "", err
 	}
@@ -49,6 +51,7 @@ func (d *Desk) CallHelp(ctx context.Context, source string) (number string, err 
 	d.clock.AfterFunc(helpLight, func() { d.tower.update(nil) })
 	number = counter.ReceiptNumber(out.Seq)
 	d.emit(HelpCalled{Number: number})
+	go d.watchHelp(out.TxnID, number) // the seat's accept stops the blinking
 	return number, nil
 }
 

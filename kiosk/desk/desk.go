@@ -119,6 +119,8 @@ type Desk struct {
 	checkLeft, cardLeft atomic.Bool
 
 	submitMu sync.Mutex // one receipt at a time, and a service's check with its commit
+
+	where atomic.Pointer[where] // the screen and last message the UI noted, for help calls
 }
 
 // New assembles a desk.

@@ -206,6 +206,9 @@ func (a *App) HandleEvent(e desk.Event) {
 	case desk.HelpCalled:
 		a.banner = a.T("help.called", "number", e.Number)
 		a.render()
+	case desk.HelpAccepted: // the seat took the call (staff-web)
+		a.banner = a.T("help.accepted")
+		a.render()
 	case desk.PresenceChanged:
 		a.absent = !e.Present
 		if a.absent && !a.noticeUntil.IsZero() {
@@ -300,6 +303,7 @@ func (a *App) wipe() {
 func (a *App) show(s Screen) {
 	a.screen = s
 	a.banner = ""
+	a.desk.NoteScreen(string(s), a.errKey) // a help call tells the seat where the taxpayer is
 	a.render()
 }
 

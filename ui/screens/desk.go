@@ -35,6 +35,7 @@ type Desk interface {
 	EnterMaintenance(ctx context.Context, pin, via string) error
 	ExitMaintenance(ctx context.Context)
 	CallHelp(ctx context.Context, source string) (number string, err error)
+	NoteScreen(screen, lastError string)
 	Services() []desk.Availability
 	Enterprises() []hallapi.Enterprise
 	EnterprisesCachedAt() time.Time

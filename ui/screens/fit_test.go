@@ -62,6 +62,7 @@ func (d *fakeDesk) Person() (session.Person, bool) {
 }
 func (d *fakeDesk) EndSession(session.EndReason)                           {}
 func (d *fakeDesk) KeepSession()                                           {}
+func (d *fakeDesk) NoteScreen(string, string)                              {}
 func (d *fakeDesk) EnterMaintenance(context.Context, string, string) error { return nil }
 func (d *fakeDesk) ExitMaintenance(context.Context)                        {}
 func (d *fakeDesk) CallHelp(context.Context, string) (string, error)       { return "1", nil }
