@@ -52,6 +52,11 @@ type Opts struct {
 	// that certificate's kiosk id, and a batch must carry a valid Ed25519 signature
 	// (hallapi.HeaderSignature) by the certificate's key. Zero: no checks (loopback demo).
 	RequireKiosk bool
+	// Fleet says when a kiosk's heartbeat is an alarm; zero fields take FleetRules' defaults.
+	Fleet FleetRules
+	// FleetChanged is told of every heartbeat stored and every incident opened or ended
+	// (the staff pages' live updates); nil: nobody is told.
+	FleetChanged func(FleetEvent)
 }
 
 // Server is the hall's HTTP face. It starts no goroutines, so it needs no Close; the owner
@@ -66,6 +71,7 @@ type Server struct {
 	queue    queue
 	inFlight inFlight // the batch requests being served and their body bytes
 	watch    *watch   // who asked about whom: rate limits and alarms
+	fleet    Fleet    // the store's duty side, when it has one (fleet.go)
 }
 
 // New makes a Server over store.
@@ -91,6 +97,7 @@ func New(store Store, opts *Opts) *Server {
 	}
 	o.MaxInFlight = max(o.MaxInFlight, o.MaxBody) // one body of the largest size always fits
 	o.Limits = o.Limits.withDefaults()
+	o.Fleet = o.Fleet.withDefaults()
 	if o.VATRules == nil {
 		o.VATRules = vatreturn.DefaultRules()
 	}
@@ -98,6 +105,7 @@ func New(store Store, opts *Opts) *Server {
 		o.Registry = registry.Demo()
 	}
 	s := &Server{store: store, o: o, mux: http.NewServeMux(), watch: newWatch(o.Limits)}
+	s.fleet, _ = store.(Fleet)
 	s.mux.HandleFunc("POST "+hallapi.PathBatches, s.batches)
 	s.mux.HandleFunc("GET "+hallapi.PathHealth, s.health)
 	s.mux.HandleFunc("GET "+hallapi.PathResults, s.results)
@@ -106,6 +114,8 @@ func New(store Store, opts *Opts) *Server {
 	s.mux.HandleFunc("POST "+hallapi.PathQueue, s.takeTicket)
 	s.mux.HandleFunc("POST "+hallapi.PathQueueCall, s.callTicket)
 	s.mux.HandleFunc("POST "+hallapi.PathVerifyInvoice, s.verifyInvoice)
+	s.mux.HandleFunc("POST "+hallapi.PathHeartbeat, s.heartbeat)
+	s.mux.HandleFunc("GET "+hallapi.PathNotices, s.notices)
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, hallapi.CodeNotFound, "no such endpoint")
 	})
