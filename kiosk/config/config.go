@@ -96,6 +96,9 @@ type Config struct {
 	// CertsDir holds the kiosk's client certificate and Ed25519 key for an https hall
 	// (made by `hall certs issue`); default DataDir/certs.
 	CertsDir string `json:"certs_dir"`
+	// HeartbeatEvery is how often the kiosk tells the hall's duty leader how it is; zero
+	// means 30s (the hall calls a kiosk silent after 5 minutes without one).
+	HeartbeatEvery Duration `json:"heartbeat_every,omitzero"`
 	// OfflinePolicy says which services a kiosk accepts while the hall is unreachable, and
 	// within which limits.
 	OfflinePolicy policy.Policy `json:"offline_policy"`
@@ -260,6 +263,8 @@ func (c Config) Validate() error {
 		return bad("idle_timeout", "must be between 15s and 10m")
 	case c.SyncWait.Duration < 0 || c.SyncWait.Duration > 30*time.Second:
 		return bad("sync_wait", "must be between 0s and 30s")
+	case c.HeartbeatEvery.Duration != 0 && (c.HeartbeatEvery.Duration < 5*time.Second || c.HeartbeatEvery.Duration > 2*time.Minute):
+		return bad("heartbeat_every", "must be between 5s and 2m (or 0 for 30s)")
 	case c.Printer.PaperWidthMM != 0 && c.Printer.PaperWidthMM != 58 && c.Printer.PaperWidthMM != 80:
 		return bad("printer.paper_width_mm", "must be 58 or 80")
 	case c.Printer.ReceiptsPerRoll != 0 && (c.Printer.ReceiptsPerRoll < 20 || c.Printer.ReceiptsPerRoll > 5000):

@@ -26,6 +26,7 @@ import (
 	"taxkiosk/kiosk/i18n"
 	"taxkiosk/kiosk/journal"
 	"taxkiosk/kiosk/logring"
+	"taxkiosk/kiosk/notices"
 	"taxkiosk/kiosk/outbox"
 	"taxkiosk/kiosk/readiness"
 	"taxkiosk/kiosk/seal"
@@ -44,6 +45,11 @@ type Terminal struct {
 	Sync    *hallsync.Syncer
 	// Enterprises caches the hall's lookups for when it cannot be reached.
 	Enterprises *entcache.Cache
+	// Beacon tells the hall's duty leader how the kiosk is and reads the hall's notices into
+	// Notices (nil when its file is unusable: the idle screen then shows none).
+	Beacon  *hallsync.Beacon
+	Notices *notices.Cache
+	version string
 
 	lines   []*serialport.Line
 	log     *slog.Logger
@@ -102,6 +108,11 @@ type Opts struct {
 	// ExportRoots are glob patterns of where USB sticks are mounted, offered for exports;
 	// nil means DefaultExportRoots.
 	ExportRoots []string
+	// HeartbeatEvery is how often the kiosk tells the hall how it is; zero means the
+	// configuration's heartbeat_every. Version names the build in heartbeats; empty means the
+	// module version and VCS revision the binary carries.
+	HeartbeatEvery time.Duration
+	Version        string
 }
 
 // DefaultExportRoots are where desktop automounters and technicians mount USB sticks.
@@ -125,7 +136,7 @@ func Open(c config.Config, opts Opts) (t *Terminal, err error) {
 		opts.ExportRoots = DefaultExportRoots()
 	}
 	t = &Terminal{Config: c, log: opts.Log, catalog: opts.Catalog, cabinet: opts.Cabinet, logs: opts.Logs,
-		configPath: opts.ConfigPath, exportRoots: opts.ExportRoots, edited: c}
+		configPath: opts.ConfigPath, exportRoots: opts.ExportRoots, edited: c, version: buildVersion(opts.Version)}
 	built := t // the named result is nil by the time a failed return's defer runs
 	defer func() {
 		if err != nil {
@@ -173,6 +184,14 @@ func Open(c config.Config, opts Opts) (t *Terminal, err error) {
 		return nil, err
 	}
 	t.Sync = hallsync.New(t.Outbox, client, &hallsync.Opts{MaxBackoff: opts.MaxBackoff, ProbeEvery: opts.ProbeEvery, Log: opts.Log})
+	if t.Notices, err = notices.Open(filepath.Join(c.DataDir, "notices.db")); err != nil {
+		opts.Log.Error("terminal: notices cache unusable; the idle screen shows none", "err", err)
+		t.Notices, err = nil, nil
+	}
+	if opts.HeartbeatEvery == 0 {
+		opts.HeartbeatEvery = c.HeartbeatEvery.Duration // zero still: the beacon's default
+	}
+	t.Beacon = hallsync.NewBeacon(t.Outbox, client, t.heartbeat, t.noticeCache(), &hallsync.BeaconOpts{Every: opts.HeartbeatEvery, Log: opts.Log})
 	t.printer = countingPrinter{Printer: t.Printer, journal: t.Journal, log: opts.Log}
 	t.Desk = desk.New(t.Reader, t.printer, t.Outbox, t.Sync, desk.Opts{
 		KioskID: c.KioskID, HallName: c.HallName, IdleTimeout: c.IdleTimeout.Duration,
@@ -229,8 +248,9 @@ func (t *Terminal) entCache() desk.EnterpriseCache {
 func (t *Terminal) Start() {
 	ctx, cancel := context.WithCancel(context.Background())
 	t.cancel = cancel
-	t.wg.Add(5)
+	t.wg.Add(6)
 	go func() { defer t.wg.Done(); t.Sync.Run(ctx) }()
+	go func() { defer t.wg.Done(); t.Beacon.Run(ctx) }()
 	go func() { defer t.wg.Done(); t.Desk.Run(ctx) }()
 	go func() { defer t.wg.Done(); t.scan(ctx) }()
 	go func() { // kioskctl outbox|sync talk to the running kiosk here
@@ -357,6 +377,9 @@ func (t *Terminal) Close() error {
 	}
 	if t.Enterprises != nil {
 		t.Enterprises.Close()
+	}
+	if t.Notices != nil {
+		t.Notices.Close()
 	}
 	if t.Outbox != nil {
 		return t.Outbox.Close()

@@ -60,6 +60,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	txnID := fs.String("txn", "", "transaction id (evidence)")
 	out := fs.String("out", "", "file to write the signed batch to, mode 0600; it holds personal data (evidence)")
 	regFile := fs.String("registry", "", "taxpayer registry JSON (serve); empty: the demo registry matching the simulator personas")
+	silent := fs.Duration("silent-after", 5*time.Minute, "a kiosk without a heartbeat this long is an alarm on the duty leader's board (serve)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -93,7 +94,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 				return err
 			}
 		}
-		return serve(ctx, store, reg, serveOpts{addr: *listen, counters: *counters, tls: cfg, conns: *conns, perSource: *perSource}, stdout, stderr)
+		return serve(ctx, store, reg, serveOpts{addr: *listen, counters: *counters, tls: cfg, conns: *conns, perSource: *perSource, silent: *silent}, stdout, stderr)
 	case "count":
 		n, err := store.Count(ctx)
 		if err != nil {
@@ -146,6 +147,7 @@ type serveOpts struct {
 	addr, counters   string
 	tls              *tls.Config
 	conns, perSource int
+	silent           time.Duration // FleetRules.SilentAfter
 }
 
 func serve(ctx context.Context, store hall.Store, reg *registry.Registry, o serveOpts, stdout, stderr io.Writer) error {
@@ -167,7 +169,8 @@ func serve(ctx context.Context, store hall.Store, reg *registry.Registry, o serv
 	if o.tls != nil {
 		ln, scheme = tls.NewListener(ln, o.tls), "https"
 	}
-	h := hall.New(store, &hall.Opts{Log: log, RequireKiosk: o.tls != nil, Registry: reg})
+	h := hall.New(store, &hall.Opts{Log: log, RequireKiosk: o.tls != nil, Registry: reg, Fleet: hall.FleetRules{SilentAfter: o.silent}})
+	go h.RunSweeps(ctx, max(time.Second, o.silent/10)) // silent kiosks show within a tenth of the quiet
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second, // also bounds the TLS handshake
