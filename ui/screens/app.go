@@ -124,6 +124,7 @@ type App struct {
 	pin         pinPad
 	gesture     []time.Time // recent taps on the idle title
 	mt          maintState  // the maintenance pages' state; reset on entry, exit and wipe
+	ann         annState    // the hall's notices rotating on the idle screen (notices.go)
 	// varies formats values that change from run to run on the maintenance pages (times read
 	// from devices, round trips, temporary paths); nil shows them as they are. Golden-image
 	// tests set a placeholder.
@@ -279,6 +280,7 @@ func (a *App) SetNetwork(n NetState) {
 // Tick updates the idle countdown; the bridge calls it every second.
 func (a *App) Tick() {
 	a.pinTick()
+	a.annTick()
 	if a.screen == ScreenIdle && a.notice != "" && !a.noticeUntil.IsZero() && !a.now().Before(a.noticeUntil) {
 		a.notice, a.noticeUntil = "", time.Time{} // a closing line is for the one leaving
 		a.render()

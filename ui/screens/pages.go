@@ -71,6 +71,7 @@ func (a *App) idle() (fyne.CanvasObject, []fyne.CanvasObject) {
 		}
 		items = append(items, a.para(a.T(a.notice), imp))
 	}
+	items = append(items, a.noticePanel()...) // the hall's announcements: the idle screen only
 	return centred(items...), nil
 }
 

@@ -154,6 +154,9 @@ func run() error {
 	}
 	term.Start()
 	ui := screens.New(term.Desk, cat, th, screens.Opts{Lang: lang, Technician: term, Refresh: func() { a.Settings().SetTheme(th) }})
+	if term.Notices != nil { // the hall's announcements, rotated on the idle screen (duty-board)
+		ui.SetAnnouncements(term.Notices)
+	}
 	w := a.NewWindow(cat.T(lang, "app.title"))
 	w.SetContent(ui.Content())
 	if *windowed {
