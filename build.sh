@@ -18,6 +18,7 @@ GO_WANT=1.26
 GO_TOOLCHAIN=go1.26.8
 APT_BUILD=(gcc pkg-config libgl1-mesa-dev xorg-dev)
 APT_TEST=(xvfb postgresql imagemagick xdotool)
+APT_TEST+=(chromium) # the staff pages' browser tests (kiosk/hall/staffweb)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
@@ -145,6 +146,9 @@ run_tests() {
 	start_postgres
 	start_xvfb
 	export KIOSK_TEST_BIN="$ROOT/bin"
+	# The staff pages' browser tests must run here (chromium is installed above) and keep
+	# their screenshots, in both languages, under dist/ (ignored by git).
+	export STAFF_REQUIRE_CHROMIUM=1 STAFF_SHOTS="$ROOT/dist/shots/staff"
 	local pkgs; pkgs=$(go list ./... | grep -v '/kiosk/cmd/kiosk$')
 	say "gofmt and go vet"
 	local unformatted; unformatted=$(gofmt -l kiosk drivers ui assets)
