@@ -105,19 +105,17 @@ func Alarms(ctx context.Context, src Source, from time.Time, entries []hall.Entr
 	return out, nil
 }
 
-// tamperDetail is what a tamper transaction says (the door's state, and whether a
-// taxpayer was being served), never anything personal.
+// tamperDetail is what a tamper transaction says, never anything personal: "door_open", or
+// "door_open_session" when a taxpayer was being served (the pages word it, duty.tamper.*).
 func tamperDetail(e hall.Entry) string {
 	var b struct {
-		Door    string `json:"door"`
-		Session bool   `json:"session"`
+		Session bool `json:"session"`
 	}
 	json.Unmarshal(e.Txn.Body, &b)
-	d := "door " + b.Door
 	if b.Session {
-		d += ", during a session"
+		return "door_open_session"
 	}
-	return d
+	return "door_open"
 }
 
 // Known reports whether id names one of alarms.

@@ -59,28 +59,34 @@ func words(key string, kv ...any) string {
 func fmtAny(v any) string { b, _ := json.Marshal(v); return strings.Trim(string(b), `"`) }
 
 // dayOf fills a store with one day's work at two kiosks: what the figures and the log count.
-func dayOf(t *testing.T, s *boltstore.Store) {
+func dayOf(t *testing.T, s *boltstore.Store) { dayAt(t, s, t0) }
+
+// dayAt is dayOf with base for 10:00 of the day.
+func dayAt(t *testing.T, s *boltstore.Store, base time.Time) {
 	ctx := context.Background()
 	put := func(kiosk string, es ...hall.Entry) {
+		for i := range es { // received together, when the kiosk came back online
+			es[i].ReceivedAt = base.Add(6 * time.Hour)
+		}
 		if _, err := s.PutBatch(ctx, kiosk, es); err != nil {
 			t.Fatal(err)
 		}
 	}
 	put("K1",
-		entry("K1", "v1", txn.KindVATReturn, t0, storetest.ZeroReturn, txn.Approved),
-		entry("K1", "v2", txn.KindVATReturn, t0.Add(10*time.Minute), storetest.ZeroReturn, txn.Rejected),
-		entry("K1", "q1", txn.KindQueueTicket, t0.Add(time.Hour), `{"business":"filing"}`, txn.Approved),
-		entry("K1", "r1", txn.KindRating, t0.Add(time.Hour), `{"level":5,"reasons":["fast","easy"],"service":"vat_return"}`, txn.Approved),
-		entry("K1", "r2", txn.KindRating, t0.Add(2*time.Hour), `{"level":2,"reasons":["slow","nonsense"],"service":"vat_return"}`, txn.Approved),
-		entry("K1", "h1", txn.KindHelpRequest, t0.Add(2*time.Hour), `{"source":"button"}`, txn.Approved),
-		entry("K1", "x1", txn.KindTamper, t0.Add(3*time.Hour), `{"door":"open","session":true}`, txn.Approved),
-		entry("K1", "yday", txn.KindVATReturn, t0.Add(-24*time.Hour), storetest.ZeroReturn, txn.Approved),
+		entry("K1", "v1", txn.KindVATReturn, base, storetest.ZeroReturn, txn.Approved),
+		entry("K1", "v2", txn.KindVATReturn, base.Add(10*time.Minute), storetest.ZeroReturn, txn.Rejected),
+		entry("K1", "q1", txn.KindQueueTicket, base.Add(time.Hour), `{"business":"filing"}`, txn.Approved),
+		entry("K1", "r1", txn.KindRating, base.Add(time.Hour), `{"level":5,"reasons":["fast","easy"],"service":"vat_return"}`, txn.Approved),
+		entry("K1", "r2", txn.KindRating, base.Add(2*time.Hour), `{"level":2,"reasons":["slow","nonsense"],"service":"vat_return"}`, txn.Approved),
+		entry("K1", "h1", txn.KindHelpRequest, base.Add(2*time.Hour), `{"source":"button"}`, txn.Approved),
+		entry("K1", "x1", txn.KindTamper, base.Add(3*time.Hour), `{"door":"open","session":true}`, txn.Approved),
+		entry("K1", "yday", txn.KindVATReturn, base.Add(-24*time.Hour), storetest.ZeroReturn, txn.Approved),
 	)
 	put("K2",
-		entry("K2", "c1", txn.KindCertificate, t0.Add(30*time.Minute), `{}`, txn.CounterVisit),
-		entry("K2", "r3", txn.KindRating, t0.Add(40*time.Minute), `{"level":4,"reasons":["clear"],"service":"certificate"}`, txn.Approved),
-		entry("K2", "rbad", txn.KindRating, t0.Add(40*time.Minute), `{"level":9}`, txn.Rejected),
-		entry("K2", "r0", txn.KindRating, t0.Add(-48*time.Hour), `{"level":1}`, txn.Approved),
+		entry("K2", "c1", txn.KindCertificate, base.Add(30*time.Minute), `{}`, txn.CounterVisit),
+		entry("K2", "r3", txn.KindRating, base.Add(40*time.Minute), `{"level":4,"reasons":["clear"],"service":"certificate"}`, txn.Approved),
+		entry("K2", "rbad", txn.KindRating, base.Add(40*time.Minute), `{"level":9}`, txn.Rejected),
+		entry("K2", "r0", txn.KindRating, base.Add(-48*time.Hour), `{"level":1}`, txn.Approved),
 	)
 }
 
@@ -174,7 +180,7 @@ func TestAlarmsAcknowledged(t *testing.T) {
 		t.Fatalf("alarms %+v %v", as, err)
 	}
 	if as[0].Kind != hall.AlarmOutOfService || !as[0].Lasting || as[1].Kind != hall.AlarmTamper || as[1].ID != TamperID("K1", "x1") ||
-		as[1].Detail != "door open, during a session" || as[2].Kind != hall.AlarmSeqGap {
+		as[1].Detail != "door_open_session" || as[2].Kind != hall.AlarmSeqGap {
 		t.Fatalf("order or content: %+v", as)
 	}
 	if _, err := s.Acknowledge(ctx, hall.Ack{AlarmID: as[1].ID, By: "zhang", At: t0.Add(6 * time.Hour)}); err != nil {

@@ -138,7 +138,7 @@ func WriteCSV(out io.Writer, l Log, w Words) error {
 		if a.Ack != nil {
 			ack = w("duty.alarm.acked_by", "who", a.Ack.By, "at", clock(a.Ack.At))
 		}
-		row(w("duty.log.alarms"), clock(a.At), a.KioskID, w("duty.alarm."+a.Kind), ack, a.Detail)
+		row(w("duty.log.alarms"), clock(a.At), a.KioskID, w("duty.alarm."+a.Kind), ack, Detail(a, w))
 	}
 	for _, h := range l.Help {
 		row(w("duty.log.help"), clock(h.CalledAt), h.KioskID, w("duty.help."+h.State), h.MaskedName,
@@ -149,4 +149,19 @@ func WriteCSV(out io.Writer, l Log, w Words) error {
 	}
 	c.Flush()
 	return c.Error()
+}
+
+// Detail words an alarm's detail in the page's language where it is a key (a kiosk's
+// out-of-service reason, a tamper's kind); figures stay as the hall wrote them; a silence
+// says nothing more than its start and end.
+func Detail(a Alarm, w Words) string {
+	switch a.Kind {
+	case hall.AlarmOutOfService:
+		return w(a.Detail)
+	case hall.AlarmTamper:
+		return w("duty.tamper." + a.Detail)
+	case hall.AlarmSilent:
+		return ""
+	}
+	return a.Detail
 }

@@ -72,6 +72,7 @@ func (p *Pages) Register(app *staffweb.App) {
 type BoardData struct {
 	Board
 	InService, Offline, OutOfService int
+	words                            Words
 }
 
 func (p *Pages) names(c *staffweb.Ctx) Names {
@@ -91,7 +92,7 @@ func (p *Pages) board(c *staffweb.Ctx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := BoardData{Board: b}
+	d := BoardData{Board: b, words: c.T}
 	for _, k := range b.Kiosks {
 		switch k.State {
 		case hallapi.StateInService:
@@ -173,6 +174,7 @@ type LogData struct {
 	Log
 	Prev, Next string
 	Today      bool
+	words      Words
 }
 
 // helpLines are day's help calls from the staff store, masked names only.
@@ -214,7 +216,7 @@ func (p *Pages) log(c *staffweb.Ctx) (any, error) {
 		return nil, err
 	}
 	today, _, _ := hall.HallDay(c.Now())
-	return LogData{Log: l, Prev: shiftDay(l.Day, -1), Next: shiftDay(l.Day, 1), Today: l.Day == today}, nil
+	return LogData{Log: l, Prev: shiftDay(l.Day, -1), Next: shiftDay(l.Day, 1), Today: l.Day == today, words: c.T}, nil
 }
 
 func (p *Pages) csv(c *staffweb.Ctx) (staffweb.File, error) {
@@ -351,3 +353,9 @@ func Faulty(state string) bool { return state != "online" && state != "busy" }
 
 // Faulty reports whether one of the kiosk's devices needs someone.
 func (k KioskRow) Faulty(state string) bool { return Faulty(state) }
+
+// Say words an alarm's detail for the board's templates.
+func (d BoardData) Say(a Alarm) string { return Detail(a, d.words) }
+
+// Say words an alarm's detail for the duty log's templates.
+func (d LogData) Say(a Alarm) string { return Detail(a, d.words) }

@@ -43,6 +43,7 @@ func (c *testClock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.U
 // (hall.Server on a bbolt store) and the staff web application with these pages, both on
 // loopback, sharing one clock and one bus.
 type hallFixture struct {
+	base  time.Time // 10:00 of the fixture's day in the hall
 	clock *testClock
 	store *boltstore.Store
 	staff staff.Store
@@ -52,9 +53,12 @@ type hallFixture struct {
 	web   *httptest.Server // the staff's, TLS
 }
 
-func newHallFixture(t *testing.T) *hallFixture {
+func newHallFixture(t *testing.T) *hallFixture { return newHallFixtureAt(t, t0) }
+
+// newHallFixtureAt is a fixture whose day's 10:00 is base, and whose clock starts there.
+func newHallFixtureAt(t *testing.T, base time.Time) *hallFixture {
 	t.Helper()
-	f := &hallFixture{clock: &testClock{t: t0}, store: openStore(t), bus: staff.NewMemBus()}
+	f := &hallFixture{base: base, clock: &testClock{t: base}, store: openStore(t), bus: staff.NewMemBus()}
 	st, err := boltstaff.Open(filepath.Join(t.TempDir(), "staff.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -162,15 +166,21 @@ func (f *hallFixture) beat(t *testing.T, hb hallapi.Heartbeat) {
 // ID-number checks need: transactions with taxpayers, a help call with the masked name,
 // a kiosk out of paper.
 func (f *hallFixture) day(t *testing.T) {
-	dayOf(t, f.store)
+	dayAt(t, f.store, f.base)
 	ctx := context.Background()
 	f.staff.PutKiosk(ctx, staff.Kiosk{ID: "K1", Name: "1号机", Place: "自助办税区东侧"})
-	f.staff.AddHelpCall(ctx, staff.HelpCall{ID: "K1/h1", KioskID: "K1", CalledAt: t0.Add(2 * time.Hour), Source: "button",
+	f.staff.AddHelpCall(ctx, staff.HelpCall{ID: "K1/h1", KioskID: "K1", CalledAt: f.base.Add(2 * time.Hour), Source: "button",
 		MaskedName: txn.MaskName(storetest.Persona.Name), State: staff.HelpWaiting})
-	f.beat(t, hallapi.Heartbeat{KioskID: "K1", State: hallapi.StateOutOfService, Reason: "oos.printer", Paper: hallapi.PaperOut,
+	f.fleetBeats(t)
+}
+
+// fleetBeats is a heartbeat of K1 (out of service, out of paper) and K2 (in service, a
+// small backlog, a certificate ending in 20 days).
+func (f *hallFixture) fleetBeats(t *testing.T) {
+	f.beat(t, hallapi.Heartbeat{KioskID: "K1", State: hallapi.StateOutOfService, Reason: "service.blocked.paper_out", Paper: hallapi.PaperOut,
 		PaperLeft: 0, Version: "0.1.7", Devices: []hallapi.DeviceHealth{{Name: "printer", State: "user_error", Error: "paper_out"}, {Name: "idcard", State: "online"}}})
 	f.beat(t, hallapi.Heartbeat{KioskID: "K2", State: hallapi.StateInService, Paper: hallapi.PaperOK, PaperLeft: 212, Backlog: 2, OldestSeconds: 95,
-		Version: "0.1.7", CertExpiry: t0.AddDate(0, 0, 20), Devices: []hallapi.DeviceHealth{{Name: "printer", State: "online"}}})
+		Version: "0.1.7", CertExpiry: f.base.AddDate(0, 0, 20), Devices: []hallapi.DeviceHealth{{Name: "printer", State: "online"}}})
 }
 
 var pages = []string{"/duty", "/duty/stats", "/duty/log", "/duty/notices", "/duty/log.csv", "/duty/duty.css"}

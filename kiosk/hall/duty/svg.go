@@ -109,16 +109,18 @@ func LineChart(title string, labels []string, series []Series, hi float64) templ
 	return template.HTML(b.String())
 }
 
+// open starts the SVG. It names no font: inline in the page it takes the page's, the
+// bundled CJK font, which the staff's PCs may not have installed.
 func open(b *strings.Builder, title string) {
-	fmt.Fprintf(b, `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 %.0f %.0f" role="img" aria-label="%s" font-size="12" font-family="sans-serif"><title>%s</title>`,
+	fmt.Fprintf(b, `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 %.0f %.0f" role="img" aria-label="%s" font-size="12"><title>%s</title>`,
 		chartW, chartH, esc(title), esc(title))
 }
 
-// axis draws the y axis with about four gridlines from zero to top, and returns the units
-// per value.
+// axis draws the y axis with at most five gridlines from zero to top, and returns the
+// units per value.
 func axis(b *strings.Builder, top float64) float64 {
-	step := niceStep(top / 4)
-	top = math.Max(step*4, step*math.Ceil(top/step))
+	step := niceStep(top / 5)
+	top = math.Max(step, step*math.Ceil(top/step))
 	plotH := chartH - padT - padB
 	scale := plotH / top
 	for v := 0.0; v <= top+step/2; v += step {
