@@ -2,6 +2,7 @@ package hall
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"strconv"
 	"strings"
@@ -56,8 +57,9 @@ type rulebook struct {
 // earlier in the same batch) and the queue.
 type state struct {
 	paid  *pending
-	queue *queue
-	watch *watch // the card sessions lookups named; nil: none known
+	queue Queue
+	ctx   context.Context // the batch request's, for the queue
+	watch *watch          // the card sessions lookups named; nil: none known
 }
 
 func decide(rb rulebook, t txn.Txn, now time.Time, st *state) (txn.Result, bool) {
@@ -223,7 +225,11 @@ func decide(rb rulebook, t txn.Txn, now time.Time, st *state) (txn.Result, bool)
 			return no(hallapi.ResultBadBody, "")
 		}
 		if b.Number == "" && st != nil {
-			b.Number = st.queue.take(b.Business, now).Number
+			// A ticket printed offline gets its number now; if the queue cannot give one the
+			// ticket is still recorded, numberless.
+			if tk, err := st.queue.Take(st.ctx, b.Business, now); err == nil {
+				b.Number = tk.Number
+			}
 		}
 		return ok(hallapi.ResultQueued, b.Number)
 

@@ -47,6 +47,13 @@ type Opts struct {
 	// Limits bounds the lookups a kiosk may make and when they raise alarms; zero fields
 	// take the defaults documented on Limits.
 	Limits Limits
+	// Staff is the hall's staff side: told of every new help request, and asked by a kiosk
+	// whether its call was taken (hallapi.PathHelp). Zero: no staff pages; /v1/help
+	// answers 404 and help requests are only stored.
+	Staff Staff
+	// Queue numbers the tickets kiosks take and the counters call, shared by every hall
+	// process on one database. Zero: an in-memory queue (a restart numbers from 1 again).
+	Queue Queue
 	// RequireKiosk makes the hall trust only kiosks it can name: every request must come
 	// over mutual TLS with a kiosk certificate (package certs), may only post or query for
 	// that certificate's kiosk id, and a batch must carry a valid Ed25519 signature
@@ -69,6 +76,7 @@ type Server struct {
 	mux      *http.ServeMux
 	ledger   ledger
 	queue    queue
+	tickets  Queue    // o.Queue, or the in-memory queue
 	inFlight inFlight // the batch requests being served and their body bytes
 	watch    *watch   // who asked about whom: rate limits and alarms
 	fleet    Fleet    // the store's duty side, when it has one (fleet.go)
@@ -106,6 +114,10 @@ func New(store Store, opts *Opts) *Server {
 	}
 	s := &Server{store: store, o: o, mux: http.NewServeMux(), watch: newWatch(o.Limits)}
 	s.fleet, _ = store.(Fleet)
+	s.tickets = o.Queue
+	if s.tickets == nil {
+		s.tickets = memQueue{&s.queue}
+	}
 	s.mux.HandleFunc("POST "+hallapi.PathBatches, s.batches)
 	s.mux.HandleFunc("GET "+hallapi.PathHealth, s.health)
 	s.mux.HandleFunc("GET "+hallapi.PathResults, s.results)
@@ -114,6 +126,7 @@ func New(store Store, opts *Opts) *Server {
 	s.mux.HandleFunc("POST "+hallapi.PathQueue, s.takeTicket)
 	s.mux.HandleFunc("POST "+hallapi.PathQueueCall, s.callTicket)
 	s.mux.HandleFunc("POST "+hallapi.PathVerifyInvoice, s.verifyInvoice)
+	s.mux.HandleFunc("GET "+hallapi.PathHelp, s.helpState)
 	s.mux.HandleFunc("POST "+hallapi.PathHeartbeat, s.heartbeat)
 	s.mux.HandleFunc("GET "+hallapi.PathNotices, s.notices)
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -258,7 +271,7 @@ func (s *Server) batches(w http.ResponseWriter, r *http.Request) {
 	// A batch with a payment is decided and stored under the ledger's lock, so that two
 	// kiosks paying the same item at once cannot both be approved. Certificates read it too:
 	// a payment made here is printable.
-	st := &state{queue: &s.queue, watch: s.watch}
+	st := &state{queue: s.tickets, ctx: r.Context(), watch: s.watch}
 	// A return is stored under it too: the taxes it owes join the ledger in the same step.
 	if slices.ContainsFunc(txns, func(t txn.Txn) bool {
 		return t.Kind == txn.KindTaxPayment || t.Kind == txn.KindCertificate || t.Kind == txn.KindVATReturn
@@ -288,6 +301,7 @@ func (s *Server) batches(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.seqAlarms(r.Context(), b.KioskID, entries, outs)
+		s.helpCalled(r.Context(), b.KioskID, entries, outs, now)
 		for _, e := range entries {
 			if tp := e.Txn.Taxpayer; tp != nil {
 				s.watch.transaction(b.KioskID, normalID(tp.IDNumber), now)

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 
 	"taxkiosk/kiosk/creditcode"
 	"taxkiosk/kiosk/hall/certs"
@@ -137,7 +136,7 @@ func (s *Server) enterprise(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, paid.apply(e))
 }
 
-func (s *Server) takeTicket(w http.ResponseWriter, r *http.Request) { s.queueOp(w, r, s.queue.take) }
+func (s *Server) takeTicket(w http.ResponseWriter, r *http.Request) { s.queueOp(w, r, s.tickets.Take) }
 
 // callTicket is a counter's operation: with RequireKiosk, no kiosk certificate may call a
 // ticket (a kiosk takes tickets; the counters call them, through Counter).
@@ -149,7 +148,7 @@ func (s *Server) callTicket(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusForbidden, hallapi.CodeStaffOnly, "calling tickets is for the counters")
 		return
 	}
-	s.queueOp(w, r, s.queue.call)
+	s.queueOp(w, r, s.tickets.Call)
 }
 
 // Counter is the counters' face of the hall: calling the next ticket (hallapi.PathQueueCall)
@@ -162,7 +161,7 @@ func (s *Server) Counter() http.Handler {
 		if !s.readBody(w, r, &q) {
 			return
 		}
-		s.answerQueue(w, q, s.queue.call)
+		s.answerQueue(w, r, q, s.tickets.Call)
 	})
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, hallapi.CodeNotFound, "no such endpoint")
@@ -186,20 +185,25 @@ func askingKiosk(r *http.Request) string {
 // normalID is an ID number as the registry keys it.
 func normalID(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
 
-func (s *Server) queueOp(w http.ResponseWriter, r *http.Request, op func(string, time.Time) hallapi.Ticket) {
+func (s *Server) queueOp(w http.ResponseWriter, r *http.Request, op queueFunc) {
 	var q hallapi.QueueRequest
 	if !s.readQuery(w, r, &q) {
 		return
 	}
-	s.answerQueue(w, q, op)
+	s.answerQueue(w, r, q, op)
 }
 
-func (s *Server) answerQueue(w http.ResponseWriter, q hallapi.QueueRequest, op func(string, time.Time) hallapi.Ticket) {
+func (s *Server) answerQueue(w http.ResponseWriter, r *http.Request, q hallapi.QueueRequest, op queueFunc) {
 	if !knownBusiness(q.Business) {
 		writeError(w, http.StatusBadRequest, hallapi.CodeBadRequest, "unknown business type")
 		return
 	}
-	writeJSON(w, http.StatusOK, op(q.Business, s.o.Now()))
+	t, err := op(r.Context(), q.Business, s.o.Now())
+	if err != nil {
+		writeError(w, http.StatusServiceUnavailable, hallapi.CodeStorage, "could not number the ticket; ask again later")
+		return
+	}
+	writeJSON(w, http.StatusOK, t)
 }
 
 func (s *Server) verifyInvoice(w http.ResponseWriter, r *http.Request) {

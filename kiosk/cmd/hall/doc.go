@@ -8,6 +8,9 @@
 //	hall evidence --data DIR [--db ...] --kiosk K001 --txn ID [--out FILE]
 //	hall certs init  --dir CERTS [--hosts 127.0.0.1,localhost]
 //	hall certs issue --dir CERTS --kiosk K001
+//	hall staff add NAME --role seat|counter|duty|admin [--counter N] --data DIR [--db ...]   (password on stdin)
+//	hall staff list --data DIR [--db ...]
+//	hall staff kiosk K001 --name 1号自助终端 --place 自助办税区东侧 --data DIR [--db ...]
 //
 // With serve --tls CERTS the hall speaks HTTPS, requires a kiosk certificate issued by
 // "certs issue", lets a kiosk post only under its own id, and verifies each batch's Ed25519
@@ -15,6 +18,16 @@
 // one: kiosks would send personal data in clear text and anyone could post batches. Calling
 // queue tickets is a counter's operation, never a kiosk's: --counters serves it alone, on a
 // loopback address, in plain HTTP.
+//
+// serve --staff-listen ADDR (with --tls) also serves the staff web pages (package
+// hall/staffweb): the expert seat, the counters and the hall display, over HTTPS with an
+// ECDSA certificate made beside the hall's on first start (certs.StaffConfig; browsers accept
+// no Ed25519), asking for no client certificate: staff log in with the accounts `hall staff
+// add` makes, kept in the hall's database (hall-staff.db in DIR, or the PostgreSQL schema of
+// --db, shared by every hall process on it). serve then prints the staff URL and the hall
+// display's URL, whose secret is derived from hall.key. The help requests kiosks send appear
+// on the seat's page, a kiosk learns that its call was taken from GET /v1/help, and the
+// queue tickets kiosks take and counters call are numbered in that database.
 //
 // serve raises its open-file limit to the hard limit, accepts at most --max-conns
 // connections (idle ones give way to new ones) and --max-conns-per-source from one address,

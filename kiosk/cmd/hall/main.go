@@ -22,8 +22,11 @@ import (
 	"taxkiosk/kiosk/hall"
 	"taxkiosk/kiosk/hall/boltstore"
 	"taxkiosk/kiosk/hall/certs"
+	"taxkiosk/kiosk/hall/duty"
 	"taxkiosk/kiosk/hall/pgstore"
 	"taxkiosk/kiosk/hall/registry"
+	"taxkiosk/kiosk/hall/staff"
+	"taxkiosk/kiosk/hall/staffweb"
 	"taxkiosk/kiosk/seal"
 	"taxkiosk/kiosk/txn"
 )
@@ -35,7 +38,7 @@ func main() {
 	}
 }
 
-const usage = "usage: hall serve --listen ADDR --data DIR [--db DSN] [--tls CERTS] [--counters ADDR] [--max-conns N] [--max-conns-per-source N] | hall count|list|alarms --data DIR [--db DSN] [--json] [--reveal] | hall evidence --data DIR [--db DSN] --kiosk ID --txn ID [--out FILE] | hall certs init|issue --dir CERTS [--hosts H,H] [--kiosk ID]"
+const usage = "usage: hall serve --listen ADDR --data DIR [--db DSN] [--tls CERTS] [--counters ADDR] [--staff-listen ADDR] [--max-conns N] [--max-conns-per-source N] | hall count|list|alarms --data DIR [--db DSN] [--json] [--reveal] | hall evidence --data DIR [--db DSN] --kiosk ID --txn ID [--out FILE] | hall certs init|issue --dir CERTS [--hosts H,H] [--kiosk ID] | hall staff add|list|kiosk ..."
 
 func run(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -43,6 +46,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	if args[0] == "certs" {
 		return certsCmd(args[1:], stdout, stderr)
+	}
+	if args[0] == "staff" {
+		return staffCmd(args[1:], os.Stdin, stdout, stderr)
 	}
 	fs := flag.NewFlagSet("hall "+args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -59,6 +65,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	perSource := fs.Int("max-conns-per-source", 64, "connections open at once from one address (serve)")
 	txnID := fs.String("txn", "", "transaction id (evidence)")
 	out := fs.String("out", "", "file to write the signed batch to, mode 0600; it holds personal data (evidence)")
+	staffListen := fs.String("staff-listen", "", "address of the staff web pages, HTTPS with the hall's certificate from --tls (serve); empty: none")
 	regFile := fs.String("registry", "", "taxpayer registry JSON (serve); empty: the demo registry matching the simulator personas")
 	silent := fs.Duration("silent-after", 5*time.Minute, "a kiosk without a heartbeat this long is an alarm on the duty leader's board (serve)")
 	if err := fs.Parse(args[1:]); err != nil {
@@ -69,6 +76,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	if args[0] == "serve" && *tlsDir == "" && !loopback(*listen) {
 		return fmt.Errorf("refusing to serve on %s without --tls: kiosks would send personal data in clear text and anyone could post batches; give --tls CERTS or listen on a loopback address", *listen)
+	}
+	if args[0] == "serve" && *staffListen != "" && *tlsDir == "" {
+		return errors.New("--staff-listen needs --tls CERTS: staff pages are served over HTTPS with the hall's certificate only")
 	}
 	if args[0] == "serve" && *counters != "" && !loopback(*counters) {
 		return fmt.Errorf("refusing to serve the counters on %s: calling tickets asks for no certificate, so it is served on a loopback address only", *counters)
@@ -94,7 +104,21 @@ func run(args []string, stdout, stderr io.Writer) error {
 				return err
 			}
 		}
-		return serve(ctx, store, reg, serveOpts{addr: *listen, counters: *counters, tls: cfg, conns: *conns, perSource: *perSource, silent: *silent}, stdout, stderr)
+		so := serveOpts{addr: *listen, counters: *counters, tls: cfg, conns: *conns, perSource: *perSource, staffAddr: *staffListen,
+			silent: *silent, busDSN: *db, busSchema: *schema}
+		if *staffListen != "" {
+			if so.staffTLS, err = certs.StaffConfig(*tlsDir, nil); err != nil {
+				return err
+			}
+			if so.staff, err = openStaff(ctx, *data, *db, *schema); err != nil {
+				return err
+			}
+			defer so.staff.Close()
+			if so.displayToken, err = displayToken(*data); err != nil {
+				return err
+			}
+		}
+		return serve(ctx, store, reg, so, stdout, stderr)
 	case "count":
 		n, err := store.Count(ctx)
 		if err != nil {
@@ -147,7 +171,16 @@ type serveOpts struct {
 	addr, counters   string
 	tls              *tls.Config
 	conns, perSource int
-	silent           time.Duration // FleetRules.SilentAfter
+	// The staff pages: on staffAddr with staffTLS, over the staff store; none without an
+	// address.
+	staffAddr    string
+	staffTLS     *tls.Config
+	staff        staff.Store
+	displayToken string
+	// silent is FleetRules.SilentAfter; busDSN and busSchema, the PostgreSQL the staff
+	// pages' bus spans hall processes on (none: the bus stays in this process). (duty-board)
+	silent            time.Duration
+	busDSN, busSchema string
 }
 
 func serve(ctx context.Context, store hall.Store, reg *registry.Registry, o serveOpts, stdout, stderr io.Writer) error {
@@ -169,7 +202,26 @@ func serve(ctx context.Context, store hall.Store, reg *registry.Registry, o serv
 	if o.tls != nil {
 		ln, scheme = tls.NewListener(ln, o.tls), "https"
 	}
-	h := hall.New(store, &hall.Opts{Log: log, RequireKiosk: o.tls != nil, Registry: reg, Fleet: hall.FleetRules{SilentAfter: o.silent}})
+	hopts := &hall.Opts{Log: log, RequireKiosk: o.tls != nil, Registry: reg, Fleet: hall.FleetRules{SilentAfter: o.silent}}
+	var staffApp *staffweb.App
+	if o.staffAddr != "" {
+		bus, err := openBus(o.busDSN, o.busSchema, log)
+		if err != nil {
+			return err
+		}
+		if c, ok := bus.(io.Closer); ok {
+			defer c.Close()
+		}
+		if staffApp, err = newStaffApp(o.staff, o.displayToken, staffweb.Opts{Log: log, Bus: bus}); err != nil {
+			return err
+		}
+		hopts.Staff, hopts.Queue = staffApp.Link(), staffApp.Link()
+		hopts.FleetChanged = duty.Publisher(bus)
+	}
+	h := hall.New(store, hopts)
+	if staffApp != nil {
+		registerDuty(staffApp, store, h)
+	}
 	go h.RunSweeps(ctx, max(time.Second, o.silent/10)) // silent kiosks show within a tenth of the quiet
 	srv := &http.Server{
 		Handler:           h,
@@ -180,7 +232,7 @@ func serve(ctx context.Context, store hall.Store, reg *registry.Registry, o serv
 	}
 	servers := []*http.Server{srv}
 	fmt.Fprintf(stdout, "hall: serving on %s://%s\n", scheme, ln.Addr())
-	errc := make(chan error, 2)
+	errc := make(chan error, 3)
 	go func() { errc <- srv.Serve(ln) }()
 	if o.counters != "" {
 		cln, err := net.Listen("tcp", o.counters)
@@ -193,6 +245,26 @@ func serve(ctx context.Context, store hall.Store, reg *registry.Registry, o serv
 		servers = append(servers, csrv)
 		fmt.Fprintf(stdout, "hall: counters call tickets on http://%s\n", cln.Addr())
 		go func() { errc <- csrv.Serve(cln) }()
+	}
+	if staffApp != nil {
+		sln, err := net.Listen("tcp", o.staffAddr)
+		if err != nil {
+			for _, s := range servers {
+				s.Close()
+			}
+			for range servers {
+				<-errc
+			}
+			return err
+		}
+		// The event streams outlive WriteTimeout: they set their own deadline per write.
+		ssrv := &http.Server{Handler: staffApp, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+			WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
+		ssrv.RegisterOnShutdown(staffApp.Stop)
+		servers = append(servers, ssrv)
+		fmt.Fprintf(stdout, "hall: staff pages on https://%s/\n", sln.Addr())
+		fmt.Fprintf(stdout, "hall: hall display on https://%s/display/%s\n", sln.Addr(), o.displayToken)
+		go func() { errc <- ssrv.Serve(tls.NewListener(sln, o.staffTLS)) }()
 	}
 	notifySystemd(log) // the listeners are open: connections queue until Serve takes them
 	select {

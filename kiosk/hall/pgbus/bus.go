@@ -12,13 +12,12 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"taxkiosk/kiosk/hall/staff"
 )
 
 // Message is one note on the Bus.
-type Message struct {
-	Topic   string
-	Payload []byte
-}
+type Message = staff.Message
 
 // maxNotify is what a notification may carry: PostgreSQL refuses 8000 bytes and more.
 const maxNotify = 7999
@@ -28,7 +27,7 @@ const subBuffer = 64
 
 var schemaName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,50}$`)
 
-// Bus is a Bus on PostgreSQL LISTEN/NOTIFY. It is safe for concurrent use.
+// Bus is a staff.Bus on PostgreSQL LISTEN/NOTIFY. It is safe for concurrent use.
 type Bus struct {
 	cfg     *pgx.ConnConfig
 	channel string
@@ -47,6 +46,8 @@ type Bus struct {
 	ready  chan struct{} // closed once the first LISTEN succeeded
 	once   sync.Once
 }
+
+var _ staff.Bus = (*Bus)(nil)
 
 type sub struct {
 	topics map[string]bool

@@ -34,6 +34,8 @@ type Page struct {
 	Public bool
 	// NoNav hides the navigation and header (the full-screen display).
 	NoNav bool
+	// Class is added to the body's classes, for the page's own styles.
+	Class string
 
 	tmpl *template.Template
 }
@@ -104,6 +106,23 @@ func (v View) Wait(d time.Duration) string {
 		return v.T("staff.dur.ms", "m", m, "s", s)
 	}
 	return v.T("staff.dur.s", "s", s)
+}
+
+// KioskText words a kiosk's own catalogue key (the last message a taxpayer saw), or shows
+// it as it is when the catalogue lacks it (a kiosk newer than the hall).
+func (v View) KioskText(key string) string {
+	if v.ctx.app.o.Catalog.Has(key) {
+		return v.T(key)
+	}
+	return key
+}
+
+// ScreenName words a kiosk screen's name.
+func (v View) ScreenName(screen string) string {
+	if key := "staff.screen." + screen; v.ctx.app.o.Catalog.Has(key) {
+		return v.T(key)
+	}
+	return screen
 }
 
 // Clock shows a time of day in the hall's zone (China Standard Time).

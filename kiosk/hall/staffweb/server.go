@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"taxkiosk/assets"
@@ -57,7 +58,14 @@ type App struct {
 	base   *template.Template // layout and partials; each page clones it
 	loginT *template.Template
 	pages  []*Page
+	// stop ends every event stream: http.Server.Shutdown waits for connections to go
+	// idle, which a stream never does by itself.
+	stop     chan struct{}
+	stopOnce sync.Once
 }
+
+// Stop ends the event streams; register it with http.Server.RegisterOnShutdown.
+func (a *App) Stop() { a.stopOnce.Do(func() { close(a.stop) }) }
 
 // New makes an App with the login, logout, language switch, static assets and event
 // stream; the pages come with Page and Action (see doc.go).
@@ -101,7 +109,7 @@ func New(o Opts) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: login: %w", ErrTemplate, err)
 	}
-	a := &App{o: o, mux: http.NewServeMux(), base: base, loginT: login}
+	a := &App{o: o, mux: http.NewServeMux(), base: base, loginT: login, stop: make(chan struct{})}
 	static, _ := fs.Sub(staticFS, "static")
 	a.mux.Handle("GET /static/", http.StripPrefix("/static/", cacheFor(24*time.Hour, http.FileServerFS(static))))
 	a.mux.HandleFunc("GET /static/font.otf", a.font)

@@ -72,6 +72,8 @@ func (a *App) events(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-r.Context().Done():
 			return
+		case <-a.stop:
+			return
 		case m, ok := <-msgs:
 			if !ok {
 				return

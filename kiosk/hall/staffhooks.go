@@ -1,0 +1,84 @@
+package hall
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"taxkiosk/kiosk/hallapi"
+	"taxkiosk/kiosk/txn"
+)
+
+// Staff is what the kiosks' API needs of the hall's staff side (package hall/staffweb):
+// it is told of each help request stored, and answers a kiosk asking whether its call was
+// taken.
+type Staff interface {
+	// HelpCalled records a new help request (never a resend) received at receivedAt.
+	HelpCalled(ctx context.Context, kioskID string, t txn.Txn, receivedAt time.Time) error
+	// HelpState is the state of the kiosk's latest call; an error wrapping ErrNotFound
+	// when it never called.
+	HelpState(ctx context.Context, kioskID string) (hallapi.HelpState, error)
+}
+
+// Queue numbers queue tickets. Take issues the next ticket of a business type with how
+// many wait before it; Call marks the next waiting one called (Number "" when none waits).
+type Queue interface {
+	Take(ctx context.Context, business string, now time.Time) (hallapi.Ticket, error)
+	Call(ctx context.Context, business string, now time.Time) (hallapi.Ticket, error)
+}
+
+type queueFunc func(ctx context.Context, business string, now time.Time) (hallapi.Ticket, error)
+
+// memQueue is the in-memory queue as a Queue.
+type memQueue struct{ q *queue }
+
+func (m memQueue) Take(_ context.Context, business string, now time.Time) (hallapi.Ticket, error) {
+	return m.q.take(business, now), nil
+}
+
+func (m memQueue) Call(_ context.Context, business string, now time.Time) (hallapi.Ticket, error) {
+	return m.q.call(business, now), nil
+}
+
+// helpCalled tells the staff side of the help requests a batch stored for the first time.
+// A staff store that cannot take one does not fail the batch (the transaction is
+// committed, and the kiosk's tower light blinks anyway); the log says so.
+func (s *Server) helpCalled(ctx context.Context, kiosk string, entries []Entry, outs []Outcome, now time.Time) {
+	if s.o.Staff == nil {
+		return
+	}
+	for i, out := range outs {
+		if out.Duplicate || entries[i].Txn.Kind != txn.KindHelpRequest {
+			continue
+		}
+		if err := s.o.Staff.HelpCalled(context.WithoutCancel(ctx), kiosk, entries[i].Txn, now); err != nil && s.o.Log != nil {
+			s.o.Log.Error("help call not passed to the staff", "kiosk", kiosk, "txn", entries[i].Txn.ID, "err", err)
+		}
+	}
+}
+
+// helpState answers hallapi.PathHelp for the kiosk of the certificate.
+func (s *Server) helpState(w http.ResponseWriter, r *http.Request) {
+	kiosk := r.URL.Query().Get("kiosk")
+	if kiosk == "" {
+		writeError(w, http.StatusBadRequest, hallapi.CodeBadRequest, "want kiosk=ID")
+		return
+	}
+	if !s.authorize(w, r, kiosk, nil) {
+		return
+	}
+	if s.o.Staff == nil {
+		writeError(w, http.StatusNotFound, hallapi.CodeNotFound, "this hall has no expert seat")
+		return
+	}
+	h, err := s.o.Staff.HelpState(r.Context(), kiosk)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		writeError(w, http.StatusNotFound, hallapi.CodeNotFound, "no help call from this kiosk")
+	case err != nil:
+		writeError(w, http.StatusServiceUnavailable, hallapi.CodeStorage, "could not read the help call")
+	default:
+		writeJSON(w, http.StatusOK, h)
+	}
+}
