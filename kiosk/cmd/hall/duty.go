@@ -2,6 +2,7 @@ package main
 
 import (
 	"log/slog"
+	"time"
 
 	"taxkiosk/kiosk/hall"
 	"taxkiosk/kiosk/hall/duty"
@@ -16,8 +17,22 @@ func openBus(dsn, schema string, log *slog.Logger) (staff.Bus, error) {
 	if dsn == "" {
 		return staff.NewMemBus(), nil
 	}
-	return pgbus.Open(dsn, schema, log)
+	b, err := pgbus.Open(dsn, schema, log)
+	if err != nil {
+		return nil, err
+	}
+	// Serve once the other halls can be heard: a note published before would be lost to
+	// them. A database that does not answer in time leaves the pages local until it does.
+	select {
+	case <-b.Ready():
+	case <-time.After(busWait):
+		log.Warn("staff bus not listening yet; other hall processes' changes show on reload until it does")
+	}
+	return b, nil
 }
+
+// busWait bounds how long serve waits for the bus to listen.
+const busWait = 10 * time.Second
 
 // registerDuty adds the duty leader's pages, when the store keeps the duty side (both of
 // the hall's stores do).
