@@ -20,7 +20,8 @@ func Beat(kiosk string, at time.Time) hall.Beat {
 }
 
 // RunFleet runs the hall.Fleet suite; open returns a new, empty store for each subtest,
-// which must implement hall.Fleet.
+// which must implement hall.Fleet. The subtests run in parallel, each on its own store: on
+// PostgreSQL most of a subtest's time is creating and dropping its schema.
 func RunFleet(t *testing.T, open func(t *testing.T) hall.Store) {
 	ctx := context.Background()
 	fleet := func(t *testing.T) hall.Fleet {
@@ -32,6 +33,7 @@ func RunFleet(t *testing.T, open func(t *testing.T) hall.Store) {
 	}
 	oos := []hall.Condition{{Kind: hall.AlarmOutOfService, Detail: "printer_unavailable"}}
 	t.Run("BeatsOpenAndEndIncidents", func(t *testing.T) {
+		t.Parallel()
 		f := fleet(t)
 		ch, err := f.PutBeat(ctx, Beat("K1", t0), oos)
 		if err != nil || len(ch) != 1 || !ch[0].Open() || ch[0].Kind != hall.AlarmOutOfService || !ch[0].Start.Equal(t0) ||
@@ -62,6 +64,7 @@ func RunFleet(t *testing.T, open func(t *testing.T) hall.Store) {
 		}
 	})
 	t.Run("OpenOnceUnderConcurrency", func(t *testing.T) {
+		t.Parallel()
 		f := fleet(t)
 		var wg sync.WaitGroup
 		opened := make([]int, 8)
@@ -87,6 +90,7 @@ func RunFleet(t *testing.T, open func(t *testing.T) hall.Store) {
 		}
 	})
 	t.Run("Silence", func(t *testing.T) {
+		t.Parallel()
 		f := fleet(t)
 		f.PutBeat(ctx, Beat("K1", t0), nil)
 		f.PutBeat(ctx, Beat("K2", t0.Add(3*time.Minute)), nil)
@@ -108,6 +112,7 @@ func RunFleet(t *testing.T, open func(t *testing.T) hall.Store) {
 		}
 	})
 	t.Run("Acknowledge", func(t *testing.T) {
+		t.Parallel()
 		f := fleet(t)
 		if ok, err := f.Acknowledge(ctx, hall.Ack{AlarmID: "i:K1/silent/1", By: "zhang", At: t0}); !ok || err != nil {
 			t.Fatalf("first ack: %v %v", ok, err)
@@ -124,6 +129,7 @@ func RunFleet(t *testing.T, open func(t *testing.T) hall.Store) {
 		}
 	})
 	t.Run("Notes", func(t *testing.T) {
+		t.Parallel()
 		f := fleet(t)
 		for _, n := range []hall.Note{{Day: "2026-11-30", At: t0, By: "zhang", Text: "早班交接：2号机缺纸已补"},
 			{Day: "2026-12-01", At: t0.Add(24 * time.Hour), By: "li", Text: "next day"},
@@ -141,6 +147,7 @@ func RunFleet(t *testing.T, open func(t *testing.T) hall.Store) {
 		}
 	})
 	t.Run("Notices", func(t *testing.T) {
+		t.Parallel()
 		f := fleet(t)
 		mk := func(id string, start, end time.Time) hall.StoredNotice {
 			return hall.StoredNotice{By: "zhang", Notice: hallapi.Notice{ID: id, Title: hallapi.Text{ZH: "公告 " + id, EN: "Notice " + id},
@@ -168,6 +175,7 @@ func RunFleet(t *testing.T, open func(t *testing.T) hall.Store) {
 		}
 	})
 	t.Run("Between", func(t *testing.T) {
+		t.Parallel()
 		s := open(t)
 		f, _ := s.(hall.Fleet)
 		if f == nil {
