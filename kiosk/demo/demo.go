@@ -25,6 +25,7 @@ import (
 	"taxkiosk/kiosk/hall"
 	"taxkiosk/kiosk/hall/boltstore"
 	"taxkiosk/kiosk/hall/certs"
+	"taxkiosk/kiosk/hall/staff"
 	"taxkiosk/kiosk/netsim"
 	"taxkiosk/kiosk/seal"
 )
@@ -52,14 +53,18 @@ type Demo struct {
 	CertsDir                             string // the demo CA, the hall's and the kiosk's certificates
 	KioskID                              string
 
-	store  *boltstore.Store
-	http   *http.Server
-	dev    string
-	ctx    context.Context
-	log    *slog.Logger
-	ptys   map[string]*serialport.Pty // by device name; absent while unplugged
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	store *boltstore.Store
+	// The staff pages (staff-web): StaffURL and DisplayURL are printed at start.
+	StaffURL, DisplayURL string
+	staffStore           staff.Store
+	staffHTTP            *http.Server
+	http                 *http.Server
+	dev                  string
+	ctx                  context.Context
+	log                  *slog.Logger
+	ptys                 map[string]*serialport.Pty // by device name; absent while unplugged
+	cancel               context.CancelFunc
+	wg                   sync.WaitGroup
 
 	mu     sync.Mutex
 	cut    bool
@@ -139,7 +144,15 @@ func Start(opts Opts) (d *Demo, err error) {
 	if err != nil {
 		return nil, err
 	}
-	d.Hall = hall.New(d.store, &hall.Opts{Log: log, RequireKiosk: true})
+	keyBytes, err := os.ReadFile(filepath.Join(hallDir, "hall.key"))
+	if err != nil {
+		return nil, err
+	}
+	link, err := d.startStaff(hallDir, keyBytes) // the seat, counters and display (staff-web)
+	if err != nil {
+		return nil, err
+	}
+	d.Hall = hall.New(d.store, &hall.Opts{Log: log, RequireKiosk: true, Staff: link, Queue: link})
 	plain, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
@@ -354,11 +367,12 @@ func (d *Demo) Close() error {
 		p.Close()
 	}
 	d.mu.Unlock()
+	serr := d.closeStaff()
 	d.wg.Wait()
 	if d.store != nil {
-		return d.store.Close()
+		return errors.Join(d.store.Close(), serr)
 	}
-	return nil
+	return serr
 }
 
 // ScanSample scans the i-th of scannersim.SampleCodes.

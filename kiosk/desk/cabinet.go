@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"taxkiosk/drivers/gpio"
+	"taxkiosk/kiosk/hallapi"
 	"taxkiosk/kiosk/txn"
 )
 
@@ -39,13 +40,15 @@ func (d *Desk) cabinetEvent(ctx context.Context, e gpio.Event) {
 // and the tower light blinks. The number identifies the call for the screen.
 func (d *Desk) CallHelp(ctx context.Context, source string) (number string, err error) {
 	tp, _ := d.sess.Taxpayer()
-	t, err := d.accept(ctx, txn.KindHelpRequest, tp, map[string]any{"source": source, "session": tp != nil})
+	w := d.noted()
+	t, err := d.accept(ctx, txn.KindHelpRequest, tp, hallapi.HelpBody{Source: source, Session: tp != nil, Screen: w.screen, LastError: w.lastError})
 	if err != nil {
 		return "", err
 	}
 	d.tower.update(func(t *towerState) { t.helpUntil = time.Now().Add(helpLight) })
 	time.AfterFunc(helpLight, func() { d.tower.update(nil) })
 	d.emit(HelpCalled{Number: ReceiptNumber(t.Seq)})
+	go d.watchHelp(t.ID, ReceiptNumber(t.Seq)) // the seat's accept stops the blinking
 	return ReceiptNumber(t.Seq), nil
 }
 

@@ -125,7 +125,8 @@ type Desk struct {
 	// timeout); cardLeft: it does, as CardOnReader last said.
 	checkLeft, cardLeft atomic.Bool
 
-	submitMu sync.Mutex // one submission at a time
+	submitMu sync.Mutex            // one submission at a time
+	where    atomic.Pointer[where] // the screen and last message the UI noted, for help calls
 }
 
 // New assembles a desk.

@@ -252,6 +252,9 @@ func (a *App) HandleEvent(e desk.Event) {
 	case desk.HelpCalled:
 		a.banner = a.T("help.called", "number", e.Number)
 		a.render()
+	case desk.HelpAccepted: // the seat took the call (staff-web)
+		a.banner = a.T("help.accepted")
+		a.render()
 	case desk.PresenceChanged:
 		a.absent = !e.Present
 		if a.absent && !a.noticeUntil.IsZero() {
@@ -345,9 +348,17 @@ func (a *App) wipe() {
 	a.mt = maintState{}
 }
 
+// screenNoter is a desk that tells the expert seat, when called, where the taxpayer is.
+type screenNoter interface {
+	NoteScreen(screen, lastError string)
+}
+
 func (a *App) show(s Screen) {
 	a.screen = s
 	a.banner = ""
+	if n, ok := a.desk.(screenNoter); ok {
+		n.NoteScreen(string(s), a.errKey)
+	}
 	a.render()
 }
 

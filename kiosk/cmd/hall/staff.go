@@ -3,9 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -130,17 +127,14 @@ func staffCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	return errors.New(staffUsage)
 }
 
-// displayToken is the hall display's URL secret, derived from the hall's key file: stable
-// across restarts (the big screen keeps its address), the same for every hall process
-// sharing the key, and new when the key is.
+// displayToken is the hall display's URL secret (staffweb.DisplayToken) from the hall's key
+// file.
 func displayToken(dataDir string) (string, error) {
 	key, err := os.ReadFile(filepath.Join(dataDir, "hall.key"))
 	if err != nil {
 		return "", err
 	}
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte("taxkiosk hall display"))
-	return hex.EncodeToString(m.Sum(nil))[:32], nil
+	return staffweb.DisplayToken(key), nil
 }
 
 // newStaffApp is the staff web application with every page of the hall.

@@ -216,10 +216,16 @@ func TestStaffInBrowser(t *testing.T) {
 		t.Fatalf("kiosk's view after the accept: %+v %v", st, err)
 	}
 	browsertest.Shot(t, ctx, shots, "seat-accepted-zh", browsertest.DeskW, browsertest.DeskH)
-	do("resolve", chromedp.SendKeys(chromedp.CSS(`tr.call[data-id="K001/help-1"] input[name=note]`), "已指导完成申报"),
-		chromedp.Click(chromedp.CSS(`tr.call[data-id="K001/help-1"] button.resolve`)),
+	// A second call arrives while the seat types the note: the page refreshes, the note stays.
+	do("type a note", chromedp.SendKeys(chromedp.CSS(`tr.call[data-id="K001/help-1"] input[name=note]`), "已指导完成申报"))
+	h.pressHelp(t, "help-2", 2)
+	do("the second call appears", chromedp.WaitVisible(chromedp.CSS(`tr.call[data-id="K001/help-2"]`)))
+	note, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(`tr.call[data-id="K001/help-1"] input[name=note]`)))
+	if err != nil || note != "已指导完成申报" {
+		t.Fatalf("the note after a refresh: %q %v", note, err)
+	}
+	do("resolve", chromedp.Click(chromedp.CSS(`tr.call[data-id="K001/help-1"] button.resolve`)),
 		chromedp.WaitVisible(chromedp.CSS(`table.resolved`)))
-	h.pressHelp(t, "help-2", 2) // a second call waits while the first is resolved
 	do("English seat", chromedp.Navigate(h.staff+"/seat?lang=en"), chromedp.WaitVisible(chromedp.CSS(`tr.call[data-id="K001/help-2"]`)))
 	browsertest.Shot(t, ctx, shots, "seat-en", browsertest.DeskW, browsertest.DeskH)
 	do("log out", chromedp.Click(chromedp.CSS(`form.logout button`)), chromedp.WaitVisible(chromedp.CSS(`input[name=name]`)))

@@ -1,7 +1,10 @@
 package staffweb
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/hex"
 	"fmt"
 	"strconv"
 
@@ -115,4 +118,13 @@ func (a *App) displayData(c *Ctx) (any, error) {
 		return nil, err
 	}
 	return displayView{Calls: q.Called, Businesses: queueLines(q)}, nil
+}
+
+// DisplayToken derives the hall display's URL secret from the hall's key: stable across
+// restarts (the big screen keeps its address), the same for every hall process sharing the
+// key, and new when the key is.
+func DisplayToken(hallKey []byte) string {
+	m := hmac.New(sha256.New, hallKey)
+	m.Write([]byte("taxkiosk hall display"))
+	return hex.EncodeToString(m.Sum(nil))[:32]
 }

@@ -9,13 +9,33 @@
   if (!live) return;
   var page = body.getAttribute("data-page");
   var busy = false, again = false, opened = false;
+  // each calls f for every field a person types in, with a key that finds it again after a
+  // refresh: the id of the row it is in and its name.
+  function each(f) {
+    var els = live.querySelectorAll("input:not([type=hidden]), textarea");
+    for (var i = 0; i < els.length; i++) {
+      var row = els[i].closest("[data-id]");
+      f(els[i], (row ? row.getAttribute("data-id") : "") + "|" + els[i].name);
+    }
+  }
   function refresh() {
     if (busy) { again = true; return; }
     busy = true;
     fetch(location.pathname + "?fragment=live", { credentials: "same-origin", cache: "no-store" })
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.text(); })
       .then(function (html) {
+        // What a person is typing (a resolve note) survives the refresh, and so does the
+        // focus: a new call arriving must not wipe a half-written note.
+        var saved = {}, focused = null;
+        each(function (el, k) {
+          if (el.value) saved[k] = el.value;
+          if (el === document.activeElement) focused = k;
+        });
         live.innerHTML = html;
+        each(function (el, k) {
+          if (saved[k] !== undefined) el.value = saved[k];
+          if (k === focused) el.focus();
+        });
         body.setAttribute("data-refreshed", String(Date.now()));
       })
       .catch(function () { body.setAttribute("data-stale", "1"); })
