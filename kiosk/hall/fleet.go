@@ -117,6 +117,9 @@ type FleetRules struct {
 	SilentAfter time.Duration // no heartbeat for this long; zero: 5 minutes
 }
 
+// WithDefaults is r with its zero fields set to the defaults.
+func (r FleetRules) WithDefaults() FleetRules { return r.withDefaults() }
+
 func (r FleetRules) withDefaults() FleetRules {
 	if r.BacklogAge <= 0 {
 		r.BacklogAge = time.Hour

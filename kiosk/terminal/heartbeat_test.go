@@ -2,6 +2,7 @@ package terminal_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -57,6 +58,13 @@ func TestHeartbeatReachesTheHall(t *testing.T) {
 		t.Fatal(err)
 	}
 	wait("paper out", func(hb hallapi.Heartbeat) bool { return hb.Paper == hallapi.PaperOut })
+	// The duty leader sees it on the demo's staff pages.
+	board := staffLogin(t, k.Demo, "duty").page("/duty")
+	for _, want := range []string{`data-kiosk="TEST-01" data-state="in_service"`, "1号自助办税终端", "缺纸", "打印机缺纸", "0.1.9-test"} {
+		if !strings.Contains(board, want) {
+			t.Errorf("the duty board lacks %q", want)
+		}
+	}
 	if k.Term.Notices == nil {
 		t.Fatal("no notices cache")
 	}
