@@ -72,7 +72,10 @@ func (p *Pages) Register(app *staffweb.App) {
 type BoardData struct {
 	Board
 	InService, Offline, OutOfService int
-	words                            Words
+	// HelpOpen counts the help calls the expert seat has not resolved yet: the duty leader
+	// coordinates the seat (统一协调指挥), so the board shows them too.
+	HelpOpen int
+	words    Words
 }
 
 func (p *Pages) names(c *staffweb.Ctx) Names {
@@ -93,6 +96,16 @@ func (p *Pages) board(c *staffweb.Ctx) (any, error) {
 		return nil, err
 	}
 	d := BoardData{Board: b, words: c.T}
+	_, from, _ := hall.HallDay(c.Now())
+	calls, err := c.Store().HelpCalls(c.R.Context(), from)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range calls {
+		if h.State != staff.HelpResolved {
+			d.HelpOpen++
+		}
+	}
 	for _, k := range b.Kiosks {
 		switch k.State {
 		case hallapi.StateInService:

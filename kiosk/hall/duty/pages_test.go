@@ -346,7 +346,7 @@ func TestBoardShows(t *testing.T) {
 	_, board := f.get(t, c, "/duty")
 	for _, want := range []string{`data-kiosk="K1" data-state="out_of_service"`, `data-kiosk="K2" data-state="in_service"`,
 		"1号机", "自助办税区东侧", "缺纸", "打印机：需处理 (paper_out)", "约剩 212 张", "最早已等 1分35秒", "剩 20 天",
-		"打印机缺纸", "终端暂停服务", "机柜门被打开", "证书30天内到期", `id="pending-count">4<`} {
+		"打印机缺纸", "终端暂停服务", "机柜门被打开", "证书30天内到期", `id="pending-count">4<`, `id="help-open">1<`} {
 		if !strings.Contains(board, want) {
 			t.Errorf("board lacks %q", want)
 		}
