@@ -9,7 +9,7 @@
 //	hall certs init  --dir CERTS [--hosts 127.0.0.1,localhost]
 //	hall certs issue --dir CERTS --kiosk K001
 //	hall staff add NAME --role seat|counter|duty|admin [--counter N] --data DIR [--db ...]   (password on stdin)
-//	hall staff list --data DIR [--db ...]
+//	hall staff list|audit --data DIR [--db ...] [-n 50]
 //	hall staff kiosk K001 --name 1号自助终端 --place 自助办税区东侧 --data DIR [--db ...]
 //
 // With serve --tls CERTS the hall speaks HTTPS, requires a kiosk certificate issued by

@@ -19,7 +19,7 @@ import (
 	"taxkiosk/kiosk/hall/staffweb"
 )
 
-const staffUsage = "usage: hall staff add NAME --role seat|counter|duty|admin [--counter N] --data DIR [--db DSN] (password on stdin) | hall staff list --data DIR [--db DSN] | hall staff kiosk ID --name NAME --place PLACE --data DIR [--db DSN]"
+const staffUsage = "usage: hall staff add NAME --role seat|counter|duty|admin [--counter N] --data DIR [--db DSN] (password on stdin) | hall staff list|audit --data DIR [--db DSN] [-n 50] | hall staff kiosk ID --name NAME --place PLACE --data DIR [--db DSN]"
 
 // openStaff opens the staff store beside the hall's: a bbolt file in DIR (hall-staff.db), or the hall's
 // PostgreSQL database and schema, where every hall process on it shares the staff.
@@ -54,6 +54,7 @@ func staffCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	counter := fs.Int("counter", 0, "the counter number a clerk calls to (add --role counter)")
 	kname := fs.String("name", "", "the kiosk's name, as the staff call it (kiosk)")
 	place := fs.String("place", "", "where the kiosk stands in the hall (kiosk)")
+	last := fs.Int("n", 50, "how many entries, newest first (audit)")
 	if err := fs.Parse(rest); err != nil {
 		return err
 	}
@@ -113,6 +114,24 @@ func staffCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", a.Name, a.Role, a.Counter, locked)
 		}
 		return tw.Flush()
+	case "audit":
+		st, err := openStaff(ctx, *data, *db, *schema)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		log, err := st.AuditLog(ctx, *last)
+		if err != nil {
+			return err
+		}
+		for _, e := range log {
+			who := e.Who
+			if who == "" {
+				who = "-"
+			}
+			fmt.Fprintf(stdout, "%s %s %s %s\n", e.At.Format(time.RFC3339), who, e.Action, e.Detail)
+		}
+		return nil
 	case "kiosk":
 		if name == "" || *kname == "" {
 			return errors.New("hall staff kiosk ID --name NAME --place PLACE")

@@ -167,7 +167,11 @@ func TestKioskCertificateCannotCallTickets(t *testing.T) {
 // each page in both languages (STAFF_SHOTS).
 func TestStaffInBrowser(t *testing.T) {
 	h := startHall(t)
-	ctx := browsertest.New(t)
+	pair, err := tls.LoadX509KeyPair(filepath.Join(h.certDir, certs.StaffCert), filepath.Join(h.certDir, certs.StaffKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := browsertest.New(t, pair.Leaf)
 	shots := browsertest.ShotsDir(t)
 	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
@@ -300,6 +304,10 @@ func TestStaffCommands(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "王芳") || !strings.Contains(out.String(), "counter") || strings.Contains(out.String(), "argon2") {
 		t.Fatalf("list:\n%s", out.String())
+	}
+	out.Reset()
+	if err := staffCmd([]string{"audit", "--data", data}, nil, &out, io.Discard); err != nil || !strings.Contains(out.String(), "account_added 王芳 as seat") {
+		t.Fatalf("audit: %v\n%s", err, out.String())
 	}
 	st, err := openStaff(context.Background(), data, "", "")
 	if err != nil {

@@ -47,7 +47,7 @@ func waitText(t *testing.T, ctx context.Context, sel, want string) {
 // part changes without a reload when an action elsewhere publishes on its topic.
 func TestBrowserLiveFramework(t *testing.T) {
 	f := newFixture(t, testPages)
-	ctx := browsertest.New(t)
+	ctx := browsertest.New(t, f.srv.Certificate())
 	shots := browsertest.ShotsDir(t)
 	if err := chromedp.Do(ctx, chromedp.Navigate(f.srv.URL+"/login"), chromedp.WaitVisible(chromedp.CSS(`form`))); err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package pgstaff
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"sync/atomic"
@@ -69,5 +70,52 @@ func TestOpenRefuses(t *testing.T) {
 		if _, err := Open(ctx, c.dsn, c.opts); err == nil {
 			t.Errorf("Open(%q, %+v) succeeded", c.dsn, c.opts)
 		}
+	}
+}
+
+// TestTwoHallsShareStaff: two hall processes on one database (two Stores on one schema)
+// see one staff: an account made on one logs in on the other, a call accepted on one
+// cannot be accepted on the other, and their counters never call the same ticket.
+func TestTwoHallsShareStaff(t *testing.T) {
+	a := open(t)
+	ctx := context.Background()
+	b, err := Open(ctx, dsn(t), &Opts{Schema: a.schema})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if err := a.AddAccount(ctx, staff.Account{Name: "王芳", Role: staff.RoleSeat, Hash: stafftest.CheapHash}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := b.Account(ctx, "王芳"); err != nil || got.Role != staff.RoleSeat {
+		t.Fatalf("account on the other hall: %+v %v", got, err)
+	}
+	now := time.Date(2026, 12, 5, 2, 0, 0, 0, time.UTC)
+	if _, err := a.AddHelpCall(ctx, staff.HelpCall{ID: "K1/h", KioskID: "K1", CalledAt: now}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := staff.Accept(ctx, b, "K1/h", "王芳", now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := staff.Accept(ctx, a, "K1/h", "李强", now); !errors.Is(err, staff.ErrState) {
+		t.Fatalf("accepted twice across halls: %v", err)
+	}
+	day := staff.Day(now)
+	for range 4 {
+		if _, _, err := a.TakeTicket(ctx, staff.Ticket{Day: day, Business: "filing"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	seen := map[string]bool{}
+	for i := range 4 {
+		s := staff.Store(a)
+		if i%2 == 1 {
+			s = b
+		}
+		tk, err := s.CallNext(ctx, day, "filing", i+1, "c", now)
+		if err != nil || seen[tk.Number] {
+			t.Fatalf("call %d: %+v %v", i, tk, err)
+		}
+		seen[tk.Number] = true
 	}
 }
