@@ -96,7 +96,7 @@ func TestBrowserBoardFollowsKiosk(t *testing.T) {
 			CertExpiry: now.AddDate(1, 0, 0), Devices: []hallapi.DeviceHealth{{Name: "idcard", State: "online"}, {Name: "printer", State: "online"}, {Name: "scanner", State: "online"}}}
 	}
 	k3 := startBeacon(t, f, ob, report)
-	ctx := browsertest.New(t)
+	ctx := browsertest.New(t, f.web.Certificate())
 	shots := browsertest.ShotsDir(t)
 	browserLogin(t, ctx, f.web.URL, "duty1")
 	if err := chromedp.Do(ctx, chromedp.Navigate(f.web.URL+"/duty"), chromedp.WaitVisible(chromedp.CSS(`body[data-connected]`))); err != nil {
