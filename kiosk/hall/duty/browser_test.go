@@ -140,6 +140,24 @@ func TestBrowserBoardFollowsKiosk(t *testing.T) {
 		t.Fatalf("after acknowledging: %q", msg)
 	}
 
+	// The duty leader writes a notice and a line of the duty log from the pages' forms.
+	if err := chromedp.Do(ctx, chromedp.Navigate(f.web.URL+"/duty/notices"),
+		chromedp.SendKeys(chromedp.CSS(`input[name=title_zh]`), "元旦假期办税安排"),
+		chromedp.SendKeys(chromedp.CSS(`textarea[name=text_zh]`), "1月1日至3日自助办税终端照常24小时服务，窗口休息。"),
+		chromedp.SendKeys(chromedp.CSS(`input[name=title_en]`), "New Year holiday hours"),
+		chromedp.Click(chromedp.CSS(`form.notice-form button`)),
+		chromedp.WaitVisible(chromedp.CSS(`tr[data-notice]`))); err != nil {
+		t.Fatalf("publishing a notice: %v", err)
+	}
+	if ns, _ := f.store.Notices(context.Background(), f.clock.Now()); len(ns) != 1 || ns[0].Title.EN != "New Year holiday hours" || ns[0].By != "duty1" {
+		t.Fatalf("notices after the form: %+v", ns)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(f.web.URL+"/duty/log"),
+		chromedp.SendKeys(chromedp.CSS(`textarea[name=text]`), "下午2号机缺纸，已通知补纸；纳税人建议增加英文提示。"),
+		chromedp.Click(chromedp.CSS(`form.card button`)),
+		chromedp.WaitVisible(chromedp.CSS(`ul.notes li`))); err != nil {
+		t.Fatalf("writing a note: %v", err)
+	}
 	for _, lang := range []string{"zh", "en"} {
 		for _, p := range []struct{ path, name string }{{"/duty", "board"}, {"/duty/stats", "stats"}, {"/duty/log", "log"}, {"/duty/notices", "notices"}} {
 			if err := chromedp.Do(ctx, chromedp.Navigate(f.web.URL+p.path+"?lang="+lang), chromedp.WaitVisible(chromedp.CSS(`main h1`))); err != nil {
