@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"taxkiosk/kiosk/hall"
@@ -89,8 +90,12 @@ func (d *Demo) startStaff(hallDir string, hallKey []byte) (*staffweb.Link, error
 			d.log.Error("demo: staff pages stopped", "err", err)
 		}
 	}()
+	var names []string
+	for _, a := range StaffAccounts {
+		names = append(names, fmt.Sprintf("%s (%s)", a.Name, a.Role))
+	}
 	d.log.Info("demo: staff pages "+d.StaffURL+" (trust "+filepath.Join(d.CertsDir, certs.StaffCACert)+" or accept the warning); hall display "+d.DisplayURL,
-		"password", StaffPassword, "accounts", fmt.Sprint(StaffAccounts))
+		"accounts", strings.Join(names, ", "), "password", StaffPassword, "counter", 3)
 	return app.Link(), nil
 }
 
