@@ -79,6 +79,9 @@ type Config struct {
 	// CertsDir holds the kiosk's client certificate and Ed25519 key for an https hall
 	// (made by `hall certs issue`); default DataDir/certs.
 	CertsDir string `json:"certs_dir"`
+	// HeartbeatEvery is how often the kiosk tells the hall's duty leader how it is; zero
+	// means 30s (the hall calls a kiosk silent after 5 minutes without one).
+	HeartbeatEvery jsontime.Duration `json:"heartbeat_every,omitzero"`
 	// OfflinePolicy says which services a kiosk accepts while the hall is unreachable, and
 	// within which limits.
 	OfflinePolicy policy.Policy `json:"offline_policy"`
@@ -245,6 +248,8 @@ func (c Config) Validate() error {
 		return between("idle_timeout", "15s", "10m")
 	case c.SyncWait.Std() < 0 || c.SyncWait.Std() > 30*time.Second:
 		return between("sync_wait", "0s", "30s")
+	case c.HeartbeatEvery.Std() != 0 && (c.HeartbeatEvery.Std() < 5*time.Second || c.HeartbeatEvery.Std() > 2*time.Minute):
+		return between("heartbeat_every", "5s", "2m")
 	case c.Printer.PaperWidthMM != 0 && c.Printer.PaperWidthMM != 58 && c.Printer.PaperWidthMM != 80:
 		return oneOf("printer.paper_width_mm", "58", "80")
 	case c.Printer.ReceiptsPerRoll != 0 && (c.Printer.ReceiptsPerRoll < 20 || c.Printer.ReceiptsPerRoll > 5000):

@@ -25,6 +25,7 @@ import (
 	"taxkiosk/kiosk/hall"
 	"taxkiosk/kiosk/hall/boltstore"
 	"taxkiosk/kiosk/hall/certs"
+	"taxkiosk/kiosk/hall/duty"
 	"taxkiosk/kiosk/hall/staff"
 	"taxkiosk/kiosk/mtls"
 	"taxkiosk/kiosk/netsim"
@@ -66,6 +67,7 @@ type Demo struct {
 	// The staff pages (staff-web): StaffURL and DisplayURL are printed at start.
 	StaffURL, DisplayURL string
 	staffStore           staff.Store
+	staffBus             staff.Bus // the duty board hears of heartbeats on it (duty-board)
 	staffHTTP            *http.Server
 
 	mu     sync.Mutex
@@ -154,7 +156,7 @@ func Start(opts Opts) (d *Demo, err error) {
 	if err != nil {
 		return nil, err
 	}
-	d.Hall = hall.New(d.store, &hall.Opts{Log: log, RequireKiosk: true, Staff: link, Queue: link})
+	d.Hall = hall.New(d.store, &hall.Opts{Log: log, RequireKiosk: true, Staff: link, Queue: link, FleetChanged: duty.Publisher(d.staffBus)})
 	plain, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err

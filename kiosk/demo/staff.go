@@ -11,7 +11,9 @@ import (
 	"strings"
 	"time"
 
+	"taxkiosk/kiosk/hall"
 	"taxkiosk/kiosk/hall/certs"
+	"taxkiosk/kiosk/hall/duty"
 	"taxkiosk/kiosk/hall/staff"
 	"taxkiosk/kiosk/hall/staff/boltstaff"
 	"taxkiosk/kiosk/hall/staffweb"
@@ -67,6 +69,10 @@ func (d *Demo) startStaff(hallDir string, hallKey []byte) (*staffweb.Link, error
 	}
 	staffweb.RegisterSeat(app)
 	staffweb.RegisterCounters(app)
+	// The duty leader's board over the demo hall's store (duty-board); the hall tells it of
+	// every heartbeat through the app's bus (Opts.FleetChanged, in Start).
+	(&duty.Pages{Src: d.store, Rules: hall.FleetRules{}.WithDefaults()}).Register(app)
+	d.staffBus = app.Bus()
 	tlsConf, err := certs.StaffConfig(d.CertsDir, nil)
 	if err != nil {
 		return nil, err

@@ -56,6 +56,13 @@
 // with the kiosk's transaction times, never with the hall's. Unusual patterns (many
 // distinct ID numbers from one kiosk, lookups not followed by a transaction of the person,
 // refusals) are stored as alarms; ID numbers are held in memory only as keyed hashes.
+// Heartbeats (POST /v1/heartbeat, heartbeat.go): each kiosk says how it is every few
+// seconds, and the hall keeps the last heartbeat of each (Fleet, which both stores
+// implement), opening and ending incidents by FleetRules (out of service, paper out, a
+// backlog older than an hour, a certificate ending within 30 days) in the same step; Sweep
+// opens a "silent" incident for a kiosk quiet for FleetRules.SilentAfter. A heartbeat comes
+// from the kiosk it names, signed, like a batch. Kiosks read the duty leader's
+// announcements from GET /v1/notices. Package hall/duty is the duty leader's side of it.
 // Calling tickets is a counter's operation: with RequireKiosk no kiosk certificate may
 // (403 "staff_only", and an alarm); the counters use Server.Counter. Caveat: enterprise
 // details are given by credit code to any kiosk; the person is checked against the

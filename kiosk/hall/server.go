@@ -61,6 +61,11 @@ type Opts struct {
 	RequireKiosk bool
 	// Firmware is the shelf of bundles served at hallapi.PathFirmware. Zero: none served.
 	Firmware Firmware
+	// Fleet says when a kiosk's heartbeat is an alarm; zero fields take FleetRules' defaults.
+	Fleet FleetRules
+	// FleetChanged is told of every heartbeat stored and every incident opened or ended
+	// (the staff pages' live updates); nil: nobody is told.
+	FleetChanged func(FleetEvent)
 }
 
 // Server is the hall's HTTP face. It starts no goroutines, so it needs no Close; the owner
@@ -76,6 +81,7 @@ type Server struct {
 	tickets  Queue    // o.Queue, or the in-memory queue
 	inFlight inFlight // the batch requests being served and their body bytes
 	watch    *watch   // who asked about whom: rate limits and alarms
+	fleet    Fleet    // the store's duty side, when it has one (fleet.go)
 }
 
 // New makes a Server over store.
@@ -101,6 +107,7 @@ func New(store Store, opts *Opts) *Server {
 	}
 	o.MaxInFlight = max(o.MaxInFlight, o.MaxBody) // one body of the largest size always fits
 	o.Limits = o.Limits.withDefaults()
+	o.Fleet = o.Fleet.withDefaults()
 	if o.VATRules == nil {
 		o.VATRules = vatreturn.DefaultRules()
 	}
@@ -108,6 +115,7 @@ func New(store Store, opts *Opts) *Server {
 		o.Registry = registry.Demo()
 	}
 	s := &Server{store: store, o: o, mux: http.NewServeMux(), watch: newWatch(o.Limits)}
+	s.fleet, _ = store.(Fleet)
 	s.tickets = o.Queue
 	if s.tickets == nil {
 		s.tickets = memQueue{&s.queue}
@@ -122,6 +130,8 @@ func New(store Store, opts *Opts) *Server {
 	s.mux.HandleFunc("POST "+hallapi.PathVerifyInvoice, s.verifyInvoice)
 	s.mux.HandleFunc("GET "+hallapi.PathFirmware+"/{device}", s.firmware)
 	s.mux.HandleFunc("GET "+hallapi.PathHelp, s.helpState)
+	s.mux.HandleFunc("POST "+hallapi.PathHeartbeat, s.heartbeat)
+	s.mux.HandleFunc("GET "+hallapi.PathNotices, s.notices)
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, hallapi.CodeNotFound, "no such endpoint")
 	})

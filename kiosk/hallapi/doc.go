@@ -9,6 +9,8 @@
 //	POST /v1/queue                         QueueRequest -> Ticket
 //	POST /v1/queue/call                    QueueRequest -> Ticket (a counter calls the next; never a kiosk)
 //	POST /v1/verify-invoice                InvoiceQuery -> Verification
+//	POST /v1/heartbeat                     Heartbeat -> HeartbeatAnswer (every few seconds; the duty leader's board)
+//	GET  /v1/notices?kiosk=ID              -> Notices (the duty leader's announcements for the idle screen)
 //
 // The taxpayer services' reads carry the ID number in a POST body (LookupRequest), never in a
 // URL, so that it stays out of access logs; the hall never logs it either. A lookup and a

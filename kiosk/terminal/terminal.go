@@ -27,6 +27,7 @@ import (
 	"taxkiosk/kiosk/journal"
 	"taxkiosk/kiosk/logring"
 	"taxkiosk/kiosk/mtls"
+	"taxkiosk/kiosk/notices"
 	"taxkiosk/kiosk/outbox"
 	"taxkiosk/kiosk/seal"
 	"taxkiosk/kiosk/services"
@@ -55,6 +56,11 @@ type Terminal struct {
 	hall *hallapi.Client
 	// firmware answers kioskctl's update operations and the board; nil without the agent.
 	firmware control.Firmware
+	// beacon tells the hall's duty leader how the kiosk is and reads the hall's notices into
+	// notices (nil when its file is unusable: the idle screen then shows none).
+	beacon  *hallsync.Beacon
+	notices *notices.Cache
+	version string
 
 	lines  []*serialport.Line
 	log    *slog.Logger
@@ -104,6 +110,11 @@ type Opts struct {
 	// SelfTestWait is how long the card and scanner self-tests wait for the technician;
 	// zero means techmenu's defaults (5 s for a card, 15 s for a code).
 	SelfTestWait time.Duration
+	// HeartbeatEvery is how often the kiosk tells the hall how it is; zero means the
+	// configuration's heartbeat_every. Version names the build in heartbeats; empty means the
+	// module version and VCS revision the binary carries.
+	HeartbeatEvery time.Duration
+	Version        string
 }
 
 // Open builds the kiosk described by c. Start runs it.
@@ -120,7 +131,7 @@ func Open(c config.Config, opts Opts) (t *Terminal, err error) {
 	if opts.ProbeEvery == 0 {
 		opts.ProbeEvery = 5 * time.Second
 	}
-	t = &Terminal{cfg: c, log: opts.Log}
+	t = &Terminal{cfg: c, log: opts.Log, version: buildVersion(opts.Version)}
 	built := t // the named result is nil by the time a failed return's defer runs
 	defer func() {
 		if err != nil {
@@ -169,6 +180,14 @@ func Open(c config.Config, opts Opts) (t *Terminal, err error) {
 	}
 	t.hall = client
 	t.sync = hallsync.New(t.outbox, client, &hallsync.Opts{MaxBackoff: opts.MaxBackoff, ProbeEvery: opts.ProbeEvery, Log: opts.Log})
+	if t.notices, err = notices.Open(filepath.Join(c.DataDir, "notices.db")); err != nil {
+		opts.Log.Error("terminal: notices cache unusable; the idle screen shows none", "err", err)
+		t.notices, err = nil, nil
+	}
+	if opts.HeartbeatEvery == 0 {
+		opts.HeartbeatEvery = c.HeartbeatEvery.Std() // zero still: the beacon's default
+	}
+	t.beacon = hallsync.NewBeacon(t.outbox, client, t.heartbeat, t.noticeCache(), &hallsync.BeaconOpts{Every: opts.HeartbeatEvery, Log: opts.Log})
 	paper := techmenu.NewPaperCounter(t.printer, t.journal, opts.Log)
 	t.desk = desk.New(t.reader, paper, t.outbox, t.sync, desk.Opts{
 		KioskID: c.KioskID, HallName: c.HallName, IdleTimeout: c.IdleTimeout.Std(),
@@ -241,8 +260,9 @@ func (t *Terminal) entCache() desk.EnterpriseCache {
 func (t *Terminal) Start() {
 	ctx, cancel := context.WithCancel(context.Background())
 	t.cancel = cancel
-	t.wg.Add(5)
+	t.wg.Add(6)
 	go func() { defer t.wg.Done(); t.sync.Run(ctx) }()
+	go func() { defer t.wg.Done(); t.beacon.Run(ctx) }()
 	go func() { defer t.wg.Done(); t.desk.Run(ctx) }()
 	go func() { defer t.wg.Done(); t.scan(ctx) }()
 	go func() { // kioskctl outbox|sync talk to the running kiosk here
@@ -337,6 +357,9 @@ func (t *Terminal) Close() error {
 	}
 	if t.enterprises != nil {
 		t.enterprises.Close()
+	}
+	if t.notices != nil {
+		t.notices.Close()
 	}
 	if t.outbox != nil {
 		return t.outbox.Close()

@@ -84,6 +84,7 @@ type App struct {
 	liftBy  time.Time        // while the card-lifted question stands: when the session ends by itself
 	gesture []time.Time      // recent taps on the idle title
 	maint   *techpages.Pages // the PIN pad and the maintenance menu; nil without a technician
+	ann     annState         // the hall's notices rotating on the idle screen (notices.go)
 
 	root      *fyne.Container
 	countdown *widget.Label
@@ -239,6 +240,7 @@ func (a *App) Tick() {
 	if a.screen == ScreenPIN {
 		a.maint.Tick() // closes a pad left untouched
 	}
+	a.annTick()
 	if a.screen == ScreenIdle && a.notice != "" && !a.noticeUntil.IsZero() && !a.now().Before(a.noticeUntil) {
 		a.notice, a.noticeUntil = "", time.Time{} // a closing line is for the one leaving
 		a.render()

@@ -83,6 +83,7 @@ func (a *App) idle() (fyne.CanvasObject, []fyne.CanvasObject) {
 		}
 		items = append(items, a.Para(a.T(a.notice), imp))
 	}
+	items = append(items, a.noticePanel()...) // the hall's announcements: the idle screen only
 	return kit.Centred(items...), nil
 }
 

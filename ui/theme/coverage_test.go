@@ -71,9 +71,10 @@ func TestFontsCoverEveryText(t *testing.T) {
 	t.Logf("%d distinct runes checked in %d fonts", len(texts), len(assets.FontStyles))
 }
 
-// shown tells whether r is drawn as a glyph (spaces and controls are not).
+// shown tells whether r is drawn as a glyph (spaces, controls and format characters such as
+// the byte-order mark that opens the duty log CSV for spreadsheets are not).
 func shown(r rune) bool {
-	return !unicode.IsSpace(r) && !unicode.IsControl(r) && r != unicode.ReplacementChar
+	return !unicode.IsSpace(r) && !unicode.IsControl(r) && !unicode.Is(unicode.Cf, r) && r != unicode.ReplacementChar
 }
 
 func add(texts map[rune]string, s, where string) {

@@ -1,7 +1,7 @@
 // Command hall runs the reference tax-hall server kiosks deliver to, and audits its store.
 //
 //	hall serve --listen 127.0.0.1:8600 --data DIR [--db postgres://... [--db-schema hall]] [--tls CERTS]
-//	           [--counters 127.0.0.1:8601] [--max-conns 4096] [--max-conns-per-source 64]
+//	           [--counters 127.0.0.1:8601] [--max-conns 4096] [--max-conns-per-source 64] [--silent-after 5m]
 //	hall count --data DIR [--db postgres://... [--db-schema hall]]
 //	hall list  --data DIR [--db postgres://... [--db-schema hall]] [--json] [--reveal]
 //	hall alarms --data DIR [--db ...] [--json]
@@ -32,6 +32,9 @@
 // serve raises its open-file limit to the hard limit, accepts at most --max-conns
 // connections (idle ones give way to new ones) and --max-conns-per-source from one address,
 // and closes connections that send no request headers within 10 s or stay idle 60 s.
+//
+// serve keeps each kiosk's last heartbeat and sweeps for kiosks that stopped sending them:
+// one quiet for --silent-after is a "silent" alarm on the duty leader's board.
 //
 // alarms lists what the hall's staff should look at (sequence gaps and repeats, kiosks
 // asking about many people or without a card session, counter calls by kiosks). evidence

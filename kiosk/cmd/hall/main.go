@@ -23,6 +23,7 @@ import (
 	"taxkiosk/kiosk/hall"
 	"taxkiosk/kiosk/hall/boltstore"
 	"taxkiosk/kiosk/hall/certs"
+	"taxkiosk/kiosk/hall/duty"
 	"taxkiosk/kiosk/hall/pgstore"
 	"taxkiosk/kiosk/hall/registry"
 	"taxkiosk/kiosk/hall/staff"
@@ -71,6 +72,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	out := fs.String("out", "", "file to write the signed batch to, mode 0600; it holds personal data (evidence)")
 	staffListen := fs.String("staff-listen", "", "address of the staff web pages, HTTPS with the hall's certificate from --tls (serve); empty: none")
 	regFile := fs.String("registry", "", "taxpayer registry JSON (serve); empty: the demo registry matching the simulator personas")
+	silent := fs.Duration("silent-after", 5*time.Minute, "a kiosk without a heartbeat this long is an alarm on the duty leader's board (serve)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -107,7 +109,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 				return err
 			}
 		}
-		so := serveOpts{addr: *listen, counters: *counters, tls: cfg, conns: *conns, perSource: *perSource, staffAddr: *staffListen, firmware: firmwareDir(*data)}
+		so := serveOpts{addr: *listen, counters: *counters, tls: cfg, conns: *conns, perSource: *perSource, staffAddr: *staffListen, firmware: firmwareDir(*data),
+			silent: *silent, busDSN: *db, busSchema: *schema}
 		if *staffListen != "" {
 			if so.staffTLS, err = certs.StaffConfig(*tlsDir, nil); err != nil {
 				return err
@@ -180,6 +183,10 @@ type serveOpts struct {
 	staffTLS     *tls.Config
 	staff        staff.Store
 	displayToken string
+	// silent is FleetRules.SilentAfter; busDSN and busSchema, the PostgreSQL the staff
+	// pages' bus spans hall processes on (none: the bus stays in this process). (duty-board)
+	silent            time.Duration
+	busDSN, busSchema string
 }
 
 func serve(ctx context.Context, store hall.Store, reg *registry.Registry, o serveOpts, stdout, stderr io.Writer) error {
@@ -201,15 +208,28 @@ func serve(ctx context.Context, store hall.Store, reg *registry.Registry, o serv
 	if o.tls != nil {
 		ln, scheme = tls.NewListener(ln, o.tls), "https"
 	}
-	hopts := &hall.Opts{Log: log, RequireKiosk: o.tls != nil, Registry: reg, Firmware: hall.Firmware{Dir: o.firmware}}
+	hopts := &hall.Opts{Log: log, RequireKiosk: o.tls != nil, Registry: reg, Firmware: hall.Firmware{Dir: o.firmware},
+		Fleet: hall.FleetRules{SilentAfter: o.silent}}
 	var staffApp *staffweb.App
 	if o.staffAddr != "" {
-		if staffApp, err = newStaffApp(o.staff, o.displayToken, staffweb.Opts{Log: log}); err != nil {
+		bus, err := openBus(o.busDSN, o.busSchema, log)
+		if err != nil {
+			return err
+		}
+		if c, ok := bus.(io.Closer); ok {
+			defer c.Close()
+		}
+		if staffApp, err = newStaffApp(o.staff, o.displayToken, staffweb.Opts{Log: log, Bus: bus}); err != nil {
 			return err
 		}
 		hopts.Staff, hopts.Queue = staffApp.Link(), staffApp.Link()
+		hopts.FleetChanged = duty.Publisher(bus)
 	}
 	h := hall.New(store, hopts)
+	if staffApp != nil {
+		registerDuty(staffApp, store, h)
+	}
+	go h.RunSweeps(ctx, max(time.Second, o.silent/10)) // silent kiosks show within a tenth of the quiet
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second, // also bounds the TLS handshake

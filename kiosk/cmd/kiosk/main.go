@@ -165,6 +165,9 @@ func run() error {
 	term.Start()
 	go fw.Run(ctx)
 	ui := screens.New(term.Desk(), screens.ServicesOf(term.Services()), cat, th, screens.Opts{Lang: lang, Technician: term.Menu(), Refresh: func() { a.Settings().SetTheme(th) }})
+	if n := term.Notices(); n != nil { // the hall's announcements, rotated on the idle screen
+		ui.SetAnnouncements(n)
+	}
 	w := a.NewWindow(cat.T(lang, "app.title"))
 	w.SetContent(ui.Content())
 	if *windowed {

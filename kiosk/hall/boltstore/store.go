@@ -91,7 +91,7 @@ func Open(path string, opts *Opts) (st *Store, err error) {
 		return nil, fmt.Errorf("%w: open %s: %w", hall.ErrStorage, path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bKiosks, bMeta, bAlarms} {
+		for _, b := range append([][]byte{bKiosks, bMeta, bAlarms}, fleetBuckets...) {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}

@@ -99,7 +99,10 @@ CREATE TABLE IF NOT EXISTS %[1]s.hall_alarms (
 	kind     text NOT NULL,
 	detail   text NOT NULL
 );`, s.schema))
-		return err
+		if err != nil {
+			return err
+		}
+		return s.createFleet(ctx, c)
 	})
 	if err != nil {
 		s.Close()
@@ -356,10 +359,16 @@ func (s *Store) Returns(ctx context.Context) ([]hall.Entry, error) {
 
 // ofKind reads every stored transaction of kind, by kiosk id then cursor.
 func (s *Store) ofKind(ctx context.Context, kind txn.Kind, what string) ([]hall.Entry, error) {
+	return s.entries(ctx, what, `WHERE kind = $1`, string(kind))
+}
+
+// entries reads the stored transactions matching where (with args), by kiosk id then
+// cursor, without opening their Taxpayer.
+func (s *Store) entries(ctx context.Context, what, where string, args ...any) ([]hall.Entry, error) {
 	var out []hall.Entry
 	err := s.with(ctx, func(c *pgx.Conn) error {
 		rows, err := c.Query(ctx, `SELECT kiosk_id, txn, result, received_at, cursor FROM `+s.t("hall_txns")+`
-			WHERE kind = $1 ORDER BY kiosk_id, cursor`, string(kind))
+			`+where+` ORDER BY kiosk_id, cursor`, args...)
 		if err != nil {
 			return err
 		}
