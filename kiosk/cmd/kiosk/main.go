@@ -50,13 +50,6 @@ func main() {
 			time.Local = time.FixedZone("CST", 8*3600)
 		}
 	}
-	// Most of the kiosk's live heap is the two parsed CJK faces (about 40 MB) that never
-	// change; with Go's default GOGC=100 the heap would grow to twice that in garbage before
-	// each collection. The screens allocate little, so collecting at 25 % above the live heap
-	// costs little CPU and keeps the resident memory near what is live. GOGC, if set, wins.
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(25)
-	}
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "kiosk:", err)
 		os.Exit(1)
@@ -227,8 +220,17 @@ type openResult struct {
 // of the font files the parser copied out of (see theme.ReleaseFontFiles), and the heap it
 // left as garbage. debug.FreeOSMemory collects and returns that at once instead of leaving
 // it to the runtime's background scavenger.
+//
+// Most of the live heap is then the two parsed CJK faces (about 40 MB) that never change;
+// with Go's default GOGC=100 the heap would grow to twice that in garbage before each
+// collection. The screens allocate little, so from here on the kiosk collects at 25 % above
+// the live heap (unless GOGC is set). Not before: at start-up the parse allocates its way
+// up from nothing, and collecting that often made the first frame come seconds later.
 func returnMemory() {
 	kt.ReleaseFontFiles()
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(25)
+	}
 	debug.FreeOSMemory()
 }
 
