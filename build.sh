@@ -9,6 +9,7 @@
 #   ./build.sh bundle  UPDATE_KEY=FILE: a signed firmware update bundle into dist/ (README, "Updates")
 #   ./build.sh deps    install build dependencies only
 #   ./build.sh mutants break each behaviour in .ci/mutants.txt in a scratch copy; fail if one survives
+#   ./build.sh footprint  the firmware against Chromium --kiosk: start, memory, idle CPU (README: Footprint)
 #
 # It needs root or sudo only to install Debian packages that are missing.
 set -euo pipefail
@@ -386,6 +387,32 @@ firmware_tests() {
 		go test -count=1 -timeout 10m -run 'TestBootsUnderCage' ./kiosk/cmd/kiosk/
 }
 
+# ---- Footprint (./build.sh footprint) ------------------------------------------------------
+APT_FOOTPRINT=(chromium xvfb x11-utils xdotool)
+
+# footprint measures the firmware (bin/kiosk with its devices on simulator ptys and a hall
+# process over mutual TLS) against Debian's Chromium --kiosk showing the same idle screen, one
+# after the other on an Xvfb of its own at 1280×800 (FOOTPRINT_DISPLAY, default :104), and
+# prints the start, PSS and idle-CPU ratios and what a taxpayer feels
+# (kiosk/cmd/kiosk/footprint_test.go). KIOSK_FOOTPRINT_STARTS, _SETTLE, _IDLE and _VISITS
+# change how long it measures.
+footprint() {
+	deps
+	apt_install "${APT_FOOTPRINT[@]}"
+	build
+	local display=${FOOTPRINT_DISPLAY:-:104} xvfb=
+	if ! xdpyinfo -display "$display" >/dev/null 2>&1; then
+		# -br: a black root window, so that a first frame is told from nothing drawn.
+		Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp -br >/dev/null 2>&1 &
+		xvfb=$!
+		trap 'kill "$xvfb" 2>/dev/null' EXIT
+		for _ in $(seq 50); do xdpyinfo -display "$display" >/dev/null 2>&1 && break; sleep 0.1; done
+	fi
+	say "footprint: the firmware and Chromium on $display (about 3 minutes)"
+	DISPLAY=$display KIOSK_TEST_BIN="$ROOT/bin" KIOSK_FOOTPRINT=1 CGO_ENABLED=1 \
+		go test -count=1 -timeout 30m -run '^TestFootprint$' -v ./kiosk/cmd/kiosk/
+}
+
 case "${1:-}" in
 	demo) shift; demo "$@" ;;
 	test) run_tests ;;
@@ -395,5 +422,6 @@ case "${1:-}" in
 	bundle) bundle ;;
 	deps) deps ;;
 	mutants) mutants ;;
+	footprint) footprint ;;
 	*) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -267,7 +267,9 @@ func (a *App) Tick() {
 	}
 	left := a.desk.Remaining()
 	if left <= 0 || a.screen == ScreenIdle || a.screen == ScreenSubmitting {
-		a.countdown.SetText("")
+		if a.countdown.Text != "" { // a label set, even to the same text, repaints the window
+			a.countdown.SetText("")
+		}
 		return
 	}
 	a.countdown.SetText(a.T("common.countdown", "s", int(left.Round(time.Second)/time.Second)))

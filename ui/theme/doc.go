@@ -5,4 +5,10 @@
 //
 // Its coverage test fails when any text the kiosk can show holds a rune the bundled fonts
 // lack, which would otherwise be drawn from the machine's fonts, or as a box.
+//
+// The bundled faces are large (Noto Sans CJK, about 16 MB each), and Fyne's font parser
+// copies the tables it keeps into the heap: Warm parses the two the idle screen needs
+// (regular, bold) ahead of the first layout, so that start-up can overlap it with other
+// work, the monospace face waits for its first use, and ReleaseFontFiles then gives the
+// pages of the embedded files back to the kernel.
 package theme
