@@ -20,7 +20,7 @@ type Firmware struct {
 // FirmwareStep is one step of an update.
 type FirmwareStep struct {
 	At       time.Time `json:"at"`
-	Step     string    `json:"step"` // downloaded, verified, refused, switched, healthy, rolled_back, recovered
+	Step     string    `json:"step"` // downloaded, verified, refused, switched, healthy, rolled_back, recovered, superseded
 	Sequence uint64    `json:"sequence,omitempty"`
 	Version  string    `json:"version,omitempty"`
 	Reason   string    `json:"reason,omitempty"` // why refused or rolled back

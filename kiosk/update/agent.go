@@ -150,7 +150,7 @@ func (a *Agent) fetchOnce(ctx context.Context) error {
 		return err
 	}
 	defer rc.Close()
-	f, err := os.CreateTemp(s.opts.Dir, ".download-")
+	f, err := CreateTemp(s.opts.Dir, ".download-")
 	if err != nil {
 		return err
 	}

@@ -25,6 +25,12 @@
 // trial good once the kiosk is ready and reached the hall, and hands the event log to the
 // hall's audit trail. kioskctl installs a bundle from a file when no kiosk runs.
 //
-// Caveats: the packaged firmware counts as sequence 0, so any signed bundle is newer than it;
-// a reboot during a trial rolls back (a trial gets one run, as Mender's uncommitted update).
+// The packaged firmware carries a sequence too (Opts.Packaged, from the package's SEQUENCE
+// file): a bundle must be newer than it, and when a package upgrade brings one newer than the
+// current bundle, the launcher drops the link at the next start (Supersede). What a crash
+// leaves of an unpack or a download is removed at the launcher's start (Sweep); files in the
+// making are flock(2)ed, so Sweep can tell them from leftovers.
+//
+// Caveats: a package without a SEQUENCE file counts as sequence 0, older than any bundle; a
+// reboot during a trial rolls back (a trial gets one run, as Mender's uncommitted update).
 package update

@@ -17,6 +17,8 @@ var (
 	ErrNotNewer = errors.New("update: bundle is not newer than the installed firmware")
 	// ErrNoKeys: no public key is pinned in the configuration, so nothing can be verified.
 	ErrNoKeys = errors.New("update: no update key configured")
+	// ErrPackagedSequence: the package's SEQUENCE file does not hold a number.
+	ErrPackagedSequence = errors.New("update: packaged firmware sequence is not a number")
 	// ErrNoTrial: MarkGood or Rollback without a version on trial.
 	ErrNoTrial = errors.New("update: no version on trial")
 )

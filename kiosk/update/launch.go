@@ -37,8 +37,10 @@ type LaunchOpts struct {
 }
 
 // Launch runs the firmware from the side-by-side store until it exits or ctx ends, the
-// small supervisor the kiosk unit starts (kiosk/cmd/kioskboot). Before each start it undoes
-// an interrupted switch (Recover) and rolls back a trial that ran out or whose version
+// small supervisor the kiosk unit starts (kiosk/cmd/kioskboot). At its own start it removes
+// what a crash left of installs and downloads (Sweep). Before each start of the firmware it
+// undoes an interrupted switch (Recover), drops a current bundle older than an upgraded
+// package (Supersede), and rolls back a trial that ran out or whose version
 // already ran once without MarkGood; while a version on trial runs it rolls back at the
 // deadline and stops it. It starts the next version itself when the firmware exits with
 // ExitSwitched or a trial was rolled back; otherwise it returns the firmware's exit status,
@@ -57,12 +59,20 @@ func Launch(ctx context.Context, o LaunchOpts) (int, error) {
 	if o.Stderr == nil {
 		o.Stderr = os.Stderr
 	}
+	// Once per start of the unit, before any firmware runs: what a crash left half made.
+	removed, err := o.Slots.Sweep()
+	for _, p := range removed {
+		o.Log.Info("update: removed the leftover of an interrupted install or download", "path", p)
+	}
+	if err != nil {
+		o.Log.Warn("update: removing leftovers", "err", err)
+	}
 	for {
 		prog, trial, err := o.prepare()
 		if err != nil {
 			return 1, err
 		}
-		o.Log.Info("update: starting firmware", "program", prog, "version", trial.seq, "trial", trial.on)
+		o.Log.Info("update: starting firmware", "program", prog, "version", trial.seq, "packaged", o.Slots.opts.Packaged, "trial", trial.on)
 		code, next, err := o.run(ctx, prog, trial)
 		if err != nil || !next {
 			return code, err
@@ -81,6 +91,9 @@ type trialRun struct {
 func (o *LaunchOpts) prepare() (string, trialRun, error) {
 	s := o.Slots
 	if err := s.Recover(); err != nil {
+		return "", trialRun{}, err
+	}
+	if _, err := s.Supersede(); err != nil {
 		return "", trialRun{}, err
 	}
 	if _, err := s.Check(); err != nil {
@@ -136,7 +149,11 @@ func (o *LaunchOpts) prepare() (string, trialRun, error) {
 func (o *LaunchOpts) run(ctx context.Context, prog string, tr trialRun) (code int, next bool, err error) {
 	cmd := exec.Command(prog, o.Args...)
 	cmd.Stdout, cmd.Stderr = o.Stdout, o.Stderr
-	cmd.Env = append(os.Environ(), "TAXKIOSK_FIRMWARE_VERSION="+strconv.FormatUint(tr.seq, 10))
+	seq := tr.seq
+	if seq == 0 {
+		seq = o.Slots.opts.Packaged
+	}
+	cmd.Env = append(os.Environ(), "TAXKIOSK_FIRMWARE_VERSION="+strconv.FormatUint(seq, 10))
 	if err := cmd.Start(); err != nil {
 		if tr.on {
 			if _, aerr := o.Slots.Abandon("it could not be started: " + err.Error()); aerr == nil {

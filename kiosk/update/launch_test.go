@@ -128,14 +128,20 @@ func (r *rig) script(mode string) []byte {
 // install installs version seq whose kiosk runs the helper in mode.
 func (r *rig) install(seq uint64, mode string) {
 	r.t.Helper()
+	if _, err := r.slots.Install(r.bundle(seq, mode)); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
+// bundle is a signed bundle of version seq whose kiosk runs the helper in mode.
+func (r *rig) bundle(seq uint64, mode string) *bytes.Buffer {
+	r.t.Helper()
 	var b bytes.Buffer
 	if err := Build(&b, Manifest{DeviceType: "taxkiosk-amd64", Sequence: seq, Version: fmt.Sprintf("1.%d.0", seq)},
 		map[string][]byte{"kiosk": r.script(mode)}, r.key); err != nil {
 		r.t.Fatal(err)
 	}
-	if _, err := r.slots.Install(&b); err != nil {
-		r.t.Fatal(err)
-	}
+	return &b
 }
 
 // running makes version seq (helper mode good) the committed, running version.

@@ -25,6 +25,9 @@ const (
 	StepHealthy    Step = "healthy"     // the new version reported ready in time
 	StepRolledBack Step = "rolled_back" // the trial ran out, current points back at the previous version
 	StepRecovered  Step = "recovered"   // a switch interrupted by a crash was undone at start-up
+	// StepSuperseded: an upgrade of the Debian package brought a firmware newer than the
+	// current bundle; the launcher dropped the link at start and runs the packaged one.
+	StepSuperseded Step = "superseded"
 )
 
 // Event is one step, for the audit trail and `kioskctl status`.
@@ -39,11 +42,16 @@ type Event struct {
 
 // Opts configures a Slots.
 type Opts struct {
-	Dir    string           // the firmware root (versions/, current, state.json, events.jsonl); required
-	Policy Policy           // keys and device type; Installed is read from Dir
-	Trial  time.Duration    // how long a new version has to call MarkGood; zero or less means 10 minutes
-	Now    func() time.Time // nil means time.Now
-	Record func(Event)      // called for every step besides the event log; nil: the log only
+	Dir    string        // the firmware root (versions/, current, state.json, events.jsonl); required
+	Policy Policy        // keys and device type; Installed is read from Dir
+	Trial  time.Duration // how long a new version has to call MarkGood; zero or less means 10 minutes
+	// Packaged is the sequence of the packaged firmware (/usr/bin/kiosk), read from the
+	// package's SEQUENCE file (PackagedSequence); zero means unknown, older than any bundle.
+	// No bundle at or below it is installed or switched to, and Supersede drops a current
+	// bundle older than it.
+	Packaged uint64
+	Now      func() time.Time // nil means time.Now
+	Record   func(Event)      // called for every step besides the event log; nil: the log only
 
 	// crash, in tests, is called after each step that changes the disk ("state-tmp",
 	// "state", "link-tmp", "link"); a test's helper process kills itself there to show that
@@ -121,11 +129,11 @@ func (s *Slots) Current() uint64 {
 // CurrentDir is the running version's directory (Dir/current, resolved at start).
 func (s *Slots) CurrentDir() string { return filepath.Join(s.opts.Dir, "current") }
 
-// installed is the newest sequence present, so that a bundle older than one already
-// installed (even one rolled back from) is refused.
+// installed is the newest sequence present, packaged or bundled, so that a bundle older than
+// one already installed (even one rolled back from) is refused.
 func (s *Slots) installed() uint64 {
 	ents, _ := os.ReadDir(filepath.Join(s.opts.Dir, "versions"))
-	var max uint64
+	max := s.opts.Packaged
 	for _, e := range ents {
 		if n, err := strconv.ParseUint(e.Name(), 10, 64); err == nil && n > max {
 			max = n
@@ -142,10 +150,12 @@ func (s *Slots) installed() uint64 {
 func (s *Slots) Install(r io.Reader) (Manifest, error) {
 	p := s.opts.Policy
 	p.Installed = max(p.Installed, s.installed())
-	tmp, err := os.MkdirTemp(filepath.Join(s.opts.Dir, "versions"), ".incoming-")
+	hold, err := s.tempDir(filepath.Join(s.opts.Dir, "versions"), ".incoming-")
 	if err != nil {
 		return Manifest{}, err
 	}
+	tmp := hold.Name()
+	defer hold.Close()
 	defer os.RemoveAll(tmp) // after the rename nothing is left here
 	m, err := Open(r, p, func(f File, data io.Reader) error {
 		dst := filepath.Join(tmp, filepath.FromSlash(f.Path))
@@ -338,6 +348,41 @@ func (s *Slots) Recover() error {
 	return nil
 }
 
+// Supersede runs at start-up, after Recover: when the packaged firmware is newer than the
+// current bundle (the Debian package was upgraded), it drops the link and any trial of that
+// bundle, so that the launcher starts the packaged firmware. It reports whether it did. The
+// bundle is not marked failed: it was replaced, not found wanting; Pending never offers it
+// again because it is older than the package.
+func (s *Slots) Supersede() (bool, error) {
+	var ev Event
+	err := s.locked(func() error {
+		cur := s.Current()
+		if cur == 0 || cur >= s.opts.Packaged {
+			return nil
+		}
+		st, err := s.loadState()
+		if err != nil {
+			return err
+		}
+		// The trial goes first, as in a rollback: a crash before the link changes leaves a
+		// committed bundle, which the next start supersedes again.
+		if err := s.saveState(state{Failed: st.Failed}); err != nil {
+			return err
+		}
+		if err := s.point(0); err != nil {
+			return err
+		}
+		ev = Event{Step: StepSuperseded, Sequence: cur,
+			Detail: fmt.Sprintf("the packaged firmware %d is newer", s.opts.Packaged)}
+		return nil
+	})
+	if err != nil || ev.Step == "" {
+		return false, err
+	}
+	s.record(ev)
+	return true, nil
+}
+
 // Pending is the newest installed version that is newer than the running one and was never
 // rolled back from: the one to switch to at the next idle moment; 0 when there is none, or
 // while the running version is still on trial.
@@ -346,12 +391,14 @@ func (s *Slots) Pending() uint64 {
 	if err != nil || (st.Trial != 0 && st.Trial == s.Current()) {
 		return 0
 	}
-	cur := s.Current()
+	// Newer than what runs and than the package: a bundle older than an upgraded package
+	// is never switched back to.
+	base := max(s.Current(), s.opts.Packaged)
 	ents, _ := os.ReadDir(filepath.Join(s.opts.Dir, "versions"))
 	var best uint64
 	for _, e := range ents {
 		n, err := strconv.ParseUint(e.Name(), 10, 64)
-		if err == nil && n > cur && n > best && !slices.Contains(st.Failed, n) {
+		if err == nil && n > base && n > best && !slices.Contains(st.Failed, n) {
 			best = n
 		}
 	}
@@ -359,8 +406,12 @@ func (s *Slots) Pending() uint64 {
 }
 
 // locked runs fn holding Dir/lock.
-func (s *Slots) locked(fn func() error) error {
-	f, err := os.OpenFile(filepath.Join(s.opts.Dir, "lock"), os.O_CREATE|os.O_RDWR, 0o600)
+func (s *Slots) locked(fn func() error) error { return lockDir(s.opts.Dir, fn) }
+
+// lockDir runs fn holding dir/lock. Not reentrant: flock(2) locks of two opens of one file
+// exclude each other even in one process.
+func lockDir(dir string, fn func() error) error {
+	f, err := os.OpenFile(filepath.Join(dir, "lock"), os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
 		return err
 	}

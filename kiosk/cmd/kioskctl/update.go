@@ -82,7 +82,11 @@ func (f *updateFlags) slots(stdout io.Writer) (*update.Slots, error) {
 	if err != nil {
 		return nil, err
 	}
-	return update.New(update.Opts{Dir: filepath.Join(f.data, "firmware"), Trial: f.cfg.UpdateTrial.Std(),
+	packaged, err := update.PackagedSequence(update.PackagedFile)
+	if err != nil {
+		return nil, err
+	}
+	return update.New(update.Opts{Dir: filepath.Join(f.data, "firmware"), Trial: f.cfg.UpdateTrial.Std(), Packaged: packaged,
 		Policy: update.Policy{Keys: keys, DeviceType: "taxkiosk-" + runtime.GOARCH},
 		Record: func(e update.Event) {
 			if e.Err != nil {
@@ -115,17 +119,16 @@ func updateApply(args []string, stdout io.Writer) error {
 		return err
 	}
 	uid, gid := owner(f.data)
-	copied, err := os.CreateTemp(dir, ".incoming-*.bundle")
+	// Locked while open, so that a kioskboot starting meanwhile does not sweep it away.
+	copied, err := update.CreateTemp(dir, ".incoming-*.bundle")
 	if err != nil {
 		return err
 	}
 	defer os.Remove(copied.Name())
+	defer copied.Close()
 	_, err = io.Copy(copied, in)
 	if err == nil {
 		err = copied.Sync()
-	}
-	if cerr := copied.Close(); err == nil {
-		err = cerr
 	}
 	if err != nil {
 		return fmt.Errorf("copying the bundle: %w", err)
