@@ -21,6 +21,11 @@ GO_TOOLCHAIN=go1.26.8
 APT_BUILD=(gcc pkg-config libgl1-mesa-dev xorg-dev)
 APT_TEST=(xvfb postgresql imagemagick xdotool)
 APT_TEST+=(chromium) # the staff pages' browser tests (kiosk/hall/staffweb)
+# KIOSK_TAGS are the build tags of every kiosk binary built here (firmware, package, bundle,
+# demo). no_emoji leaves out Fyne's 4 MB colour emoji font: every text the kiosk shows is
+# drawn from its bundled fonts (ui/theme's TestFontsCoverEveryText), and the firmware then
+# maps no font but those.
+KIOSK_TAGS=no_emoji
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
@@ -87,7 +92,7 @@ build() {
 	CGO_ENABLED=0 go build -o bin/kioskctl ./kiosk/cmd/kioskctl
 	CGO_ENABLED=0 go build -o bin/hall ./kiosk/cmd/hall
 	say "building bin/kiosk (cgo and OpenGL; the first build takes several minutes)"
-	CGO_ENABLED=1 go build -o bin/kiosk ./kiosk/cmd/kiosk
+	CGO_ENABLED=1 go build -tags "$KIOSK_TAGS" -o bin/kiosk ./kiosk/cmd/kiosk
 }
 
 start_postgres() {
@@ -179,7 +184,7 @@ run_tests() {
 # simulators, the embedded hall and the simulator panel (bin/kiosk, the firmware, has none).
 build_demo() {
 	say "building bin/kioskdemo (the kiosk with simulated devices and an embedded hall)"
-	CGO_ENABLED=1 go build -tags demo -o bin/kioskdemo ./kiosk/cmd/kiosk
+	CGO_ENABLED=1 go build -tags "demo,$KIOSK_TAGS" -o bin/kioskdemo ./kiosk/cmd/kiosk
 }
 
 # fuzz_targets lists "package FuzzName" for every fuzz target of every package, whether its
@@ -319,12 +324,12 @@ build_arch() {
 	CGO_ENABLED=0 GOOS=linux GOARCH=$arch go build -trimpath -ldflags='-s -w' -o "$dir/kioskboot" ./kiosk/cmd/kioskboot
 	say "building the kiosk for $arch (cgo; a first cross build takes several minutes)"
 	if [ "$arch" = "$(go env GOHOSTARCH)" ]; then
-		CGO_ENABLED=1 go build -trimpath -ldflags='-s -w' -o "$dir/kiosk" ./kiosk/cmd/kiosk
+		CGO_ENABLED=1 go build -tags "$KIOSK_TAGS" -trimpath -ldflags='-s -w' -o "$dir/kiosk" ./kiosk/cmd/kiosk
 	else
 		local triplet; triplet=$(dpkg-architecture -a "$arch" -qDEB_HOST_MULTIARCH)
 		CGO_ENABLED=1 GOOS=linux GOARCH=$arch CC="$triplet-gcc" \
 			PKG_CONFIG_PATH= PKG_CONFIG_LIBDIR="/usr/lib/$triplet/pkgconfig:/usr/share/pkgconfig" \
-			go build -trimpath -ldflags='-s -w' -o "$dir/kiosk" ./kiosk/cmd/kiosk
+			go build -tags "$KIOSK_TAGS" -trimpath -ldflags='-s -w' -o "$dir/kiosk" ./kiosk/cmd/kiosk
 	fi
 	local want; want=$([ "$arch" = arm64 ] && echo 'ARM aarch64' || echo 'x86-64')
 	for b in kiosk kioskctl hall kioskboot; do
@@ -337,10 +342,16 @@ package() {
 	apt_install "${APT_PACKAGE[@]}"
 	cross_deps
 	local version=${VERSION:-0.1.$(git rev-list --count HEAD 2>/dev/null || echo 0)}
+	# The packaged firmware's sequence is the version's last part, the number `./build.sh
+	# bundle` gives a bundle of the same commit: kioskboot runs the package instead of a
+	# current bundle older than it (/usr/lib/taxkiosk/SEQUENCE; README, "Updates").
+	local seq=${version##*.}
+	[[ "$seq" =~ ^[0-9]+$ ]] || die "VERSION=$version: its last part must be a number (the firmware sequence)"
 	mkdir -p dist
 	rm -f dist/taxkiosk_*.deb dist/taxkiosk-hall_*.deb # one version at a time, for the tests
 	for arch in amd64 arm64; do
 		build_arch "$arch" "dist/build/$arch"
+		echo "$seq" >"dist/build/$arch/SEQUENCE"
 		for p in taxkiosk taxkiosk-hall; do
 			say "packaging dist/${p}_${version}_$arch.deb"
 			# nfpm expands variables in few fields, not in contents' paths: fill them in here.
@@ -400,12 +411,13 @@ footprint() {
 	deps
 	apt_install "${APT_FOOTPRINT[@]}"
 	build
-	local display=${FOOTPRINT_DISPLAY:-:104} xvfb=
+	local display=${FOOTPRINT_DISPLAY:-:104}
 	if ! xdpyinfo -display "$display" >/dev/null 2>&1; then
 		# -br: a black root window, so that a first frame is told from nothing drawn.
 		Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp -br >/dev/null 2>&1 &
-		xvfb=$!
-		trap 'kill "$xvfb" 2>/dev/null' EXIT
+		# The pid is written into the trap now: a local variable is gone by the time the EXIT
+		# trap runs, and set -u then stops the trap before it stops Xvfb.
+		trap "kill $! 2>/dev/null" EXIT
 		for _ in $(seq 50); do xdpyinfo -display "$display" >/dev/null 2>&1 && break; sleep 0.1; done
 	fi
 	say "footprint: the firmware and Chromium on $display (about 3 minutes)"

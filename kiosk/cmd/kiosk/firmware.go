@@ -37,7 +37,13 @@ func newFirmware(cfg config.Config, term *terminal.Terminal, log *slog.Logger, q
 	if err != nil {
 		return nil, err
 	}
-	slots, err := update.New(update.Opts{Dir: filepath.Join(cfg.DataDir, "firmware"),
+	// The package's sequence, so that no bundle older than an upgraded package is taken. A
+	// broken file must not keep the kiosk from serving: it counts as 0, as kioskboot does.
+	packaged, err := update.PackagedSequence(update.PackagedFile)
+	if err != nil {
+		log.Error("update: packaged sequence unknown", "err", err)
+	}
+	slots, err := update.New(update.Opts{Dir: filepath.Join(cfg.DataDir, "firmware"), Packaged: packaged,
 		Policy: update.Policy{Keys: keys, DeviceType: deviceType()}, Trial: cfg.UpdateTrial.Std()})
 	if err != nil {
 		return nil, err
