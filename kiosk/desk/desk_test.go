@@ -301,3 +301,34 @@ func TestOpenDoorTakesNoTaxpayer(t *testing.T) {
 		t.Fatalf("still out of service (%q) after the door shut", got)
 	}
 }
+
+// TestPaperLoadedReopensServicesAtOnce: with supervision at its default 5 s, paper loaded
+// into a printer that had run out reopens the services within 2 s on the clock, not at the
+// next supervision (issue 12: they came back 25–30 s after the paper).
+func TestPaperLoadedReopensServicesAtOnce(t *testing.T) {
+	t.Parallel()
+	k := newDesk(t, func(o *desk.Opts) { o.SuperviseEvery = 5 * time.Second; o.PollEvery = 300 * time.Millisecond })
+	k.run()
+	k.printer.set(escpos.Status{Online: true, Paper: escpos.PaperEnd})
+	next[desk.ServicesChanged](k, 300*time.Millisecond)
+	if k.Available(desk.ServiceVAT) {
+		t.Fatal("the VAT return offered while the paper is out")
+	}
+	k.clock.Advance(2*time.Second + 100*time.Millisecond) // between two supervisions
+	loaded := k.clock.Now()
+	k.printer.set(escpos.Status{Online: true, Paper: escpos.PaperOK})
+	next[desk.ServicesChanged](k, 300*time.Millisecond)
+	if waited := k.clock.Now().Sub(loaded); waited > 2*time.Second {
+		t.Fatalf("services back %v after the paper was loaded", waited)
+	}
+	for _, a := range k.Services() {
+		if !a.Available {
+			t.Fatalf("%+v with the paper loaded", a)
+		}
+	}
+	for _, f := range k.Facilities() {
+		if !f.Available {
+			t.Fatalf("%+v with the paper loaded", f)
+		}
+	}
+}

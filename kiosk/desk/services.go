@@ -124,6 +124,26 @@ func blockedByPrinter(err error) string {
 	return "service.blocked." + strings.TrimPrefix(escpos.MessageKey(err), "printer.")
 }
 
+// printerRecheck is how often a printer that cannot print is asked whether it can again.
+// A status query is four bytes each way, so asking every second costs the line nothing.
+const printerRecheck = time.Second
+
+// recheckPrinter asks the printer that could not print whether it can now, and supervises
+// at once if it can. Only the printer is asked: the reader's and scanner's two-in-a-row rule
+// counts supervisions SuperviseEvery apart, and must not run faster while the paper is out.
+func (d *Desk) recheckPrinter(ctx context.Context) {
+	if !d.submitMu.TryLock() {
+		return // a submission is printing; its outcome will tell
+	}
+	qctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	st, err := d.printer.Status(qctx)
+	cancel()
+	d.submitMu.Unlock()
+	if err == nil && st.Err() == nil {
+		d.superviseOnce(ctx)
+	}
+}
+
 // superviseOnce asks the printer for its status unless a job is printing.
 func (d *Desk) superviseOnce(ctx context.Context) {
 	if !d.submitMu.TryLock() {
