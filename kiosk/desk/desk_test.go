@@ -311,8 +311,8 @@ func TestPaperLoadedReopensServicesAtOnce(t *testing.T) {
 	k.run()
 	k.printer.set(escpos.Status{Online: true, Paper: escpos.PaperEnd})
 	next[desk.ServicesChanged](k, 300*time.Millisecond)
-	if k.Available(desk.ServiceVAT) {
-		t.Fatal("the VAT return offered while the paper is out")
+	if k.Available(desk.ServiceVAT) || k.PrintBlocked() != "service.blocked.paper_out" {
+		t.Fatalf("the VAT return offered while the paper is out, or no reason (%q)", k.PrintBlocked())
 	}
 	k.clock.Advance(2*time.Second + 100*time.Millisecond) // between two supervisions
 	loaded := k.clock.Now()
@@ -325,6 +325,9 @@ func TestPaperLoadedReopensServicesAtOnce(t *testing.T) {
 		if !a.Available {
 			t.Fatalf("%+v with the paper loaded", a)
 		}
+	}
+	if k.PrintBlocked() != "" {
+		t.Fatalf("printing blocked (%q) with the paper loaded", k.PrintBlocked())
 	}
 	for _, f := range k.Facilities() {
 		if !f.Available {

@@ -89,6 +89,15 @@ func (d *Desk) Services() []Availability {
 	return out
 }
 
+// PrintBlocked is the reason key (service.blocked.*) while the printer cannot print, as
+// last supervised or as the last job found it; "" while it can.
+func (d *Desk) PrintBlocked() string {
+	if err := d.sup.printer(); err != nil {
+		return blockedByPrinter(err)
+	}
+	return ""
+}
+
 // Available reports whether service s can be started now.
 func (d *Desk) Available(s Service) bool {
 	for _, a := range d.Services() {
