@@ -3,6 +3,7 @@ package desk_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -10,7 +11,9 @@ import (
 	"taxkiosk/drivers/gpio"
 	"taxkiosk/kiosk/desk"
 	"taxkiosk/kiosk/maint"
+	"taxkiosk/kiosk/money"
 	"taxkiosk/kiosk/outbox"
+	"taxkiosk/kiosk/policy"
 	"taxkiosk/kiosk/services/counter"
 	"taxkiosk/kiosk/session"
 	"taxkiosk/kiosk/txn"
@@ -333,5 +336,29 @@ func TestPaperLoadedReopensServicesAtOnce(t *testing.T) {
 		if !f.Available {
 			t.Fatalf("%+v with the paper loaded", f)
 		}
+	}
+}
+
+// TestAdmitsBeforeConfirmation (issue 12): offline, the policy is asked about a return's
+// amount before it is confirmed; 60,000.00 yuan alone is over the 50,000.00 limit and the
+// refusal says the limit; a return under it is admitted; Submit refuses as Admits said.
+func TestAdmitsBeforeConfirmation(t *testing.T) {
+	t.Parallel()
+	k := newDesk(t, nil)
+	k.uplink.online = false
+	err := k.Admits(txn.KindVATReturn, money.Yuan(60000))
+	var refused *counter.RefusedError
+	if !errors.As(err, &refused) || refused.ReasonKey != policy.ReasonAmountOver || fmt.Sprint(refused.Args) != "[limit 50000.00]" {
+		t.Fatalf("60,000.00 offline: %v (%+v)", err, refused)
+	}
+	if err := k.Admits(txn.KindVATReturn, money.Yuan(1000)); err != nil {
+		t.Fatalf("1,000.00 offline: %v", err)
+	}
+	_, err = k.Submit(context.Background(), counter.Submission{Kind: txn.KindVATReturn, Amount: money.Yuan(60000), Body: map[string]string{}})
+	if !errors.As(err, &refused) || refused.ReasonKey != policy.ReasonAmountOver {
+		t.Fatalf("submitted offline at 60,000.00: %v", err)
+	}
+	if recs, err := k.outbox.List(outbox.Filter{}); err != nil || len(recs) != 0 {
+		t.Fatalf("%d records after a refusal (%v)", len(recs), err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"taxkiosk/drivers/escpos"
 	"taxkiosk/kiosk/money"
 	"taxkiosk/kiosk/policy"
+	"taxkiosk/kiosk/services/counter"
 	"taxkiosk/kiosk/txn"
 )
 
@@ -125,6 +126,22 @@ func (d *Desk) policyCheck(kind txn.Kind, amount money.Amount) policy.Decision {
 	}
 	snap := policy.SnapshotOf(d.uplink.Status().Online, d.outbox.Healthy() != nil, d.clock.Now(), pending)
 	return d.policy().Check(string(kind), amount, snap)
+}
+
+// Admits asks the offline policy whether a transaction of kind worth amount would be
+// accepted now, so that a service can say so before the taxpayer confirms (a VAT return
+// over the offline limit is refused on its form, not after it): nil, or a
+// *counter.RefusedError whose key and Args say why. Submit asks again at the commit.
+func (d *Desk) Admits(kind txn.Kind, amount money.Amount) error {
+	dec := d.policyCheck(kind, amount)
+	if dec.Allowed {
+		return nil
+	}
+	refused := &counter.RefusedError{ReasonKey: dec.ReasonKey}
+	if dec.ReasonKey == policy.ReasonAmountOver {
+		refused.Args = []any{"limit", dec.Limit.String()}
+	}
+	return refused
 }
 
 // blockedByPrinter names the text that explains a service waiting for the printer:

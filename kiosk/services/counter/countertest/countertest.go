@@ -48,6 +48,8 @@ type Fake struct {
 	Accepted []Accepted
 	// Printed are papers printed outside a submission (Print).
 	Printed []*escpos.Document
+	// AdmitsAmount are the amounts Admits was asked about, in order.
+	AdmitsAmount []money.Amount
 	// Touches counts Touch calls.
 	Touches int
 	seq     uint64
@@ -59,6 +61,18 @@ type Accepted struct {
 	Always  bool
 	Amount  money.Amount // what the offline policy was to count
 	Receipt *escpos.Document
+}
+
+// Admits is what Submit would decide by the offline policy: Refuse, unless the submission
+// needs no policy; AdmitsAmount records the amount asked about.
+func (f *Fake) Admits(kind txn.Kind, amount money.Amount) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.AdmitsAmount = append(f.AdmitsAmount, amount)
+	if f.Refuse != "" {
+		return &counter.RefusedError{ReasonKey: f.Refuse}
+	}
+	return nil
 }
 
 // Taxpayer is the identified taxpayer.
