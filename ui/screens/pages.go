@@ -198,7 +198,11 @@ func (v *vatFlow) submit() {
 		ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
 		defer cancel()
 		out, err := a.svc.Filing.Submit(ctx, r, lang)
-		a.do(func() { a.submitted(out, err, ScreenResult) })
+		a.do(func() {
+			if !v.refused(err) { // refused at the commit after all: back on the form, kept
+				a.submitted(out, err, ScreenResult)
+			}
+		})
 	}()
 }
 
