@@ -134,22 +134,30 @@ func (r *Reader) Close() error {
 // card it returns ErrNoCard; a card already read answers ErrNoCard too until it is lifted
 // and placed again (see Present).
 func (r *Reader) ReadCard(ctx context.Context) (*Card, error) {
-	return r.readCounted(ctx, ParaReadBase)
+	return r.readCounted(ctx, ParaReadBase, true)
 }
 
 // ReadCardWithFingerprint is ReadCard with 30 10: Card.Fingerprint holds the fingerprint
 // data (1024 bytes), or is empty for a card without one.
 func (r *Reader) ReadCardWithFingerprint(ctx context.Context) (*Card, error) {
-	return r.readCounted(ctx, ParaReadFinger)
+	return r.readCounted(ctx, ParaReadFinger, true)
 }
 
-func (r *Reader) readCounted(ctx context.Context, para byte) (*Card, error) {
+// ReadPresent reads the card lying on the reader, also one already read: it selects and
+// reads (20 02, 30 01) without the find that answers ErrNoCard for a card already read. A
+// self-test uses it for the card the technician left on the reader; with no card it
+// returns ErrNoCard. A taxpayer's card is read with ReadCard, which needs the card placed.
+func (r *Reader) ReadPresent(ctx context.Context) (*Card, error) {
+	return r.readCounted(ctx, ParaReadBase, false)
+}
+
+func (r *Reader) readCounted(ctx context.Context, para byte, find bool) (*Card, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.closed {
 		return nil, ErrClosed
 	}
-	c, err := r.readCard(ctx, para)
+	c, err := r.readCard(ctx, para, find)
 	switch {
 	case err == nil:
 		r.mon.Count(CounterCardsRead, 1)
@@ -159,18 +167,25 @@ func (r *Reader) readCounted(ctx context.Context, para byte) (*Card, error) {
 	return c, err
 }
 
-func (r *Reader) readCard(ctx context.Context, para byte) (*Card, error) {
-	if _, err := r.command(ctx, CmdCard, ParaFind, nil); err != nil {
-		return nil, err
+// readCard finds (unless find is false), selects and reads the card.
+func (r *Reader) readCard(ctx context.Context, para byte, find bool) (*Card, error) {
+	if find {
+		if _, err := r.command(ctx, CmdCard, ParaFind, nil); err != nil {
+			return nil, err
+		}
+		r.setMedia(device.MediaPresent)
 	}
-	r.setMedia(device.MediaPresent)
 	if _, err := r.command(ctx, CmdCard, ParaSelect, nil); err != nil {
 		if errors.Is(err, ErrNoCard) || errors.Is(err, ErrSelectFailed) {
 			r.setMedia(device.MediaNotPresent)
+			if !find { // nothing was found, so nothing was lifted: there is no card
+				return nil, fmt.Errorf("%w: %w", ErrNoCard, err)
+			}
 			return nil, fmt.Errorf("%w: %w", ErrCardLifted, err)
 		}
 		return nil, err
 	}
+	r.setMedia(device.MediaPresent)
 	resp, err := r.command(ctx, CmdRead, para, nil)
 	if err != nil {
 		var se *StatusError

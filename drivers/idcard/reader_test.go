@@ -505,3 +505,26 @@ func TestLateAnswer(t *testing.T) {
 		})
 	}
 }
+
+// TestReadPresentReadsACardAlreadyRead: a card already read answers "no card" to find
+// (ReadCard) until it is placed again, but ReadPresent reads it where it lies; with the
+// card gone ReadPresent says no card, not a lifted one.
+func TestReadPresentReadsACardAlreadyRead(t *testing.T) {
+	rg := newRig(t, quickSim(), nil)
+	p := persona(t, "resident-male")
+	rg.sim.Place(p.Card, p.Card.Photo)
+	if _, err := rg.reader.ReadCard(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rg.reader.ReadCard(ctxT(t)); !errors.Is(err, idcard.ErrNoCard) {
+		t.Fatalf("ReadCard of a card already read: %v, want ErrNoCard", err)
+	}
+	got, err := rg.reader.ReadPresent(ctxT(t))
+	if err != nil || got.IDNumber != p.Card.IDNumber {
+		t.Fatalf("ReadPresent: %v", err)
+	}
+	rg.sim.Lift()
+	if _, err := rg.reader.ReadPresent(ctxT(t)); !errors.Is(err, idcard.ErrNoCard) || errors.Is(err, idcard.ErrCardLifted) {
+		t.Fatalf("ReadPresent with no card: %v, want ErrNoCard only", err)
+	}
+}

@@ -19,6 +19,7 @@ import (
 	"taxkiosk/drivers/gpio"
 	"taxkiosk/drivers/gpio/gpiosim"
 	"taxkiosk/drivers/idcard/idcardsim"
+	"taxkiosk/drivers/scanner"
 	"taxkiosk/drivers/scanner/scannersim"
 	"taxkiosk/drivers/serialport"
 	"taxkiosk/kiosk/config"
@@ -386,6 +387,22 @@ func (d *Demo) ScanSample(i int) error {
 		return fmt.Errorf("demo: no sample %d", i)
 	}
 	return d.Scanner.Scan(s[i].Payload)
+}
+
+// ScanLastReceipt scans the kiosk receipt code (its QR) of the last receipt the simulated
+// printer printed, as a taxpayer holds up the receipt just taken to look up its progress:
+// the samples are another kiosk's receipts, which this kiosk does not know. ok is false when
+// no receipt with a kiosk receipt code has printed yet.
+func (d *Demo) ScanLastReceipt() (ok bool, err error) {
+	rs := d.Printer.Receipts()
+	for i := len(rs) - 1; i >= 0; i-- {
+		for j := len(rs[i].QRs) - 1; j >= 0; j-- {
+			if qr := []byte(rs[i].QRs[j]); scanner.Parse(qr).Kind == scanner.KindKioskReceipt {
+				return true, d.Scanner.Scan(qr)
+			}
+		}
+	}
+	return false, nil
 }
 
 // SetPaper sets the simulated printer's paper: "ok", "near_end" or "end".

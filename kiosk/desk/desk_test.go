@@ -3,6 +3,7 @@ package desk_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -10,7 +11,9 @@ import (
 	"taxkiosk/drivers/gpio"
 	"taxkiosk/kiosk/desk"
 	"taxkiosk/kiosk/maint"
+	"taxkiosk/kiosk/money"
 	"taxkiosk/kiosk/outbox"
+	"taxkiosk/kiosk/policy"
 	"taxkiosk/kiosk/services/counter"
 	"taxkiosk/kiosk/session"
 	"taxkiosk/kiosk/txn"
@@ -299,5 +302,65 @@ func TestOpenDoorTakesNoTaxpayer(t *testing.T) {
 	next[desk.SessionStarted](k, 100*time.Millisecond)
 	if got := k.OutOfService(); got != "" {
 		t.Fatalf("still out of service (%q) after the door shut", got)
+	}
+}
+
+// TestPaperLoadedReopensServicesAtOnce: with supervision at its default 5 s, paper loaded
+// into a printer that had run out reopens the services within 2 s on the clock, not at the
+// next supervision (issue 12: they came back 25–30 s after the paper).
+func TestPaperLoadedReopensServicesAtOnce(t *testing.T) {
+	t.Parallel()
+	k := newDesk(t, func(o *desk.Opts) { o.SuperviseEvery = 5 * time.Second; o.PollEvery = 300 * time.Millisecond })
+	k.run()
+	k.printer.set(escpos.Status{Online: true, Paper: escpos.PaperEnd})
+	next[desk.ServicesChanged](k, 300*time.Millisecond)
+	if k.Available(desk.ServiceVAT) || k.PrintBlocked() != "service.blocked.paper_out" {
+		t.Fatalf("the VAT return offered while the paper is out, or no reason (%q)", k.PrintBlocked())
+	}
+	k.clock.Advance(2*time.Second + 100*time.Millisecond) // between two supervisions
+	loaded := k.clock.Now()
+	k.printer.set(escpos.Status{Online: true, Paper: escpos.PaperOK})
+	next[desk.ServicesChanged](k, 300*time.Millisecond)
+	waited := k.clock.Now().Sub(loaded)
+	if waited > 2*time.Second {
+		t.Fatalf("services back %v after the paper was loaded", waited)
+	}
+	t.Logf("services back %v (desk clock) after the paper was loaded", waited)
+	for _, a := range k.Services() {
+		if !a.Available {
+			t.Fatalf("%+v with the paper loaded", a)
+		}
+	}
+	if k.PrintBlocked() != "" {
+		t.Fatalf("printing blocked (%q) with the paper loaded", k.PrintBlocked())
+	}
+	for _, f := range k.Facilities() {
+		if !f.Available {
+			t.Fatalf("%+v with the paper loaded", f)
+		}
+	}
+}
+
+// TestAdmitsBeforeConfirmation (issue 12): offline, the policy is asked about a return's
+// amount before it is confirmed; 60,000.00 yuan alone is over the 50,000.00 limit and the
+// refusal says the limit; a return under it is admitted; Submit refuses as Admits said.
+func TestAdmitsBeforeConfirmation(t *testing.T) {
+	t.Parallel()
+	k := newDesk(t, nil)
+	k.uplink.online = false
+	err := k.Admits(txn.KindVATReturn, money.Yuan(60000))
+	var refused *counter.RefusedError
+	if !errors.As(err, &refused) || refused.ReasonKey != policy.ReasonAmountOver || fmt.Sprint(refused.Args) != "[limit 50000.00]" {
+		t.Fatalf("60,000.00 offline: %v (%+v)", err, refused)
+	}
+	if err := k.Admits(txn.KindVATReturn, money.Yuan(1000)); err != nil {
+		t.Fatalf("1,000.00 offline: %v", err)
+	}
+	_, err = k.Submit(context.Background(), counter.Submission{Kind: txn.KindVATReturn, Amount: money.Yuan(60000), Body: map[string]string{}})
+	if !errors.As(err, &refused) || refused.ReasonKey != policy.ReasonAmountOver {
+		t.Fatalf("submitted offline at 60,000.00: %v", err)
+	}
+	if recs, err := k.outbox.List(outbox.Filter{}); err != nil || len(recs) != 0 {
+		t.Fatalf("%d records after a refusal (%v)", len(recs), err)
 	}
 }

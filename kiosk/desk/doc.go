@@ -22,7 +22,8 @@
 // on screen; the reader or scanner counts as down after two supervisions in a row found it
 // so; when nothing can be printed for longer than Opts.OutOfServiceAfter the kiosk takes
 // itself out of service (no new sessions, the tower light on, an audit record for the hall)
-// and comes back by itself when the printer prints again. A session in progress is never
+// and comes back by itself when the printer prints again: a printer that cannot print is
+// asked every second, so loaded paper reopens the services within about a second. A session in progress is never
 // cut off. The tower light is derived from every reason at once (cabinet.go), so one reason
 // ending never puts out a light another still needs.
 //

@@ -23,9 +23,10 @@ func (d *Desk) Run(ctx context.Context) {
 		cabinet = d.opts.Cabinet.Events()
 	}
 	var lastFail string
-	supervised := false // the first poll supervises at once, then every SuperviseEvery
-	polls := 0          // polls since the session's card was last asked about
-	misses := 0         // consecutive "no card" answers while a session runs
+	supervised := false        // the first poll supervises at once, then every SuperviseEvery
+	var askedPrinter time.Time // when the printer was last asked how it is
+	polls := 0                 // polls since the session's card was last asked about
+	misses := 0                // consecutive "no card" answers while a session runs
 	for {
 		select {
 		case <-ctx.Done(): // the kiosk is stopping: the taxpayer's data leaves memory
@@ -40,12 +41,20 @@ func (d *Desk) Run(ctx context.Context) {
 			continue
 		case <-supervise.C():
 			d.superviseOnce(ctx)
+			askedPrinter = d.clock.Now()
 			continue
 		case <-poll.C():
 		}
-		if !supervised {
+		switch now := d.clock.Now(); {
+		case !supervised:
 			d.superviseOnce(ctx)
-			supervised = true
+			supervised, askedPrinter = true, now
+		case now.Sub(askedPrinter) >= printerRecheck && d.sup.printer() != nil:
+			// A printer that cannot print is asked every second, not every SuperviseEvery:
+			// paper loaded or a cover shut must reopen the services at once, while the
+			// taxpayer or the technician is still looking, not a supervision later.
+			askedPrinter = now
+			d.recheckPrinter(ctx)
 		}
 		if d.sess.Active() {
 			if d.sess.Expired() {

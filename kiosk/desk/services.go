@@ -10,6 +10,7 @@ import (
 	"taxkiosk/drivers/escpos"
 	"taxkiosk/kiosk/money"
 	"taxkiosk/kiosk/policy"
+	"taxkiosk/kiosk/services/counter"
 	"taxkiosk/kiosk/txn"
 )
 
@@ -89,6 +90,15 @@ func (d *Desk) Services() []Availability {
 	return out
 }
 
+// PrintBlocked is the reason key (service.blocked.*) while the printer cannot print, as
+// last supervised or as the last job found it; "" while it can.
+func (d *Desk) PrintBlocked() string {
+	if err := d.sup.printer(); err != nil {
+		return blockedByPrinter(err)
+	}
+	return ""
+}
+
 // Available reports whether service s can be started now.
 func (d *Desk) Available(s Service) bool {
 	for _, a := range d.Services() {
@@ -118,10 +128,46 @@ func (d *Desk) policyCheck(kind txn.Kind, amount money.Amount) policy.Decision {
 	return d.policy().Check(string(kind), amount, snap)
 }
 
+// Admits asks the offline policy whether a transaction of kind worth amount would be
+// accepted now, so that a service can say so before the taxpayer confirms (a VAT return
+// over the offline limit is refused on its form, not after it): nil, or a
+// *counter.RefusedError whose key and Args say why. Submit asks again at the commit.
+func (d *Desk) Admits(kind txn.Kind, amount money.Amount) error {
+	dec := d.policyCheck(kind, amount)
+	if dec.Allowed {
+		return nil
+	}
+	refused := &counter.RefusedError{ReasonKey: dec.ReasonKey}
+	if dec.ReasonKey == policy.ReasonAmountOver {
+		refused.Args = []any{"limit", dec.Limit.String()}
+	}
+	return refused
+}
+
 // blockedByPrinter names the text that explains a service waiting for the printer:
 // printer.paper_out -> service.blocked.paper_out.
 func blockedByPrinter(err error) string {
 	return "service.blocked." + strings.TrimPrefix(escpos.MessageKey(err), "printer.")
+}
+
+// printerRecheck is how often a printer that cannot print is asked whether it can again.
+// A status query is four bytes each way, so asking every second costs the line nothing.
+const printerRecheck = time.Second
+
+// recheckPrinter asks the printer that could not print whether it can now, and supervises
+// at once if it can. Only the printer is asked: the reader's and scanner's two-in-a-row rule
+// counts supervisions SuperviseEvery apart, and must not run faster while the paper is out.
+func (d *Desk) recheckPrinter(ctx context.Context) {
+	if !d.submitMu.TryLock() {
+		return // a submission is printing; its outcome will tell
+	}
+	qctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	st, err := d.printer.Status(qctx)
+	cancel()
+	d.submitMu.Unlock()
+	if err == nil && st.Err() == nil {
+		d.superviseOnce(ctx)
+	}
 }
 
 // superviseOnce asks the printer for its status unless a job is printing.

@@ -31,8 +31,8 @@ func (d *Desk) Submit(ctx context.Context, s counter.Submission) (counter.Outcom
 		}
 	}
 	if !s.Always {
-		if dec := d.policyCheck(s.Kind, s.Amount); !dec.Allowed {
-			return counter.Outcome{}, &counter.RefusedError{ReasonKey: dec.ReasonKey}
+		if err := d.Admits(s.Kind, s.Amount); err != nil {
+			return counter.Outcome{}, err
 		}
 	}
 	if s.Taxpayer != nil {

@@ -21,10 +21,14 @@ const (
 
 // Reason keys: translation keys for the screen that turns the taxpayer away.
 const (
-	ReasonOnlineOnly   = "policy.online_only"
-	ReasonTooMany      = "policy.too_many_queued"
-	ReasonTooLong      = "policy.offline_too_long"
-	ReasonAmount       = "policy.offline_amount"
+	ReasonOnlineOnly = "policy.online_only"
+	ReasonTooMany    = "policy.too_many_queued"
+	ReasonTooLong    = "policy.offline_too_long"
+	ReasonAmount     = "policy.offline_amount"
+	// ReasonAmountOver: this transaction alone is worth more than the offline limit, so no
+	// wait for other transactions to reach the hall would let it in; Decision.Limit says
+	// how much is.
+	ReasonAmountOver   = "policy.offline_amount_over"
 	ReasonOutOfService = "policy.out_of_service"
 )
 
@@ -141,10 +145,12 @@ func SnapshotOf(online, outOfService bool, now time.Time, pending map[txn.Kind]t
 	return s
 }
 
-// Decision is Check's answer. ReasonKey is empty when Allowed.
+// Decision is Check's answer. ReasonKey is empty when Allowed. Limit, for an amount refused
+// (ReasonAmountOver), is the most the rule takes offline, for the words that say so.
 type Decision struct {
 	Allowed   bool
 	ReasonKey string
+	Limit     money.Amount
 }
 
 // Check decides whether a transaction of service worth amount may be taken now.
@@ -170,6 +176,8 @@ func (p Policy) Check(service string, amount money.Amount, st Snapshot) Decision
 		return deny(ReasonTooMany)
 	case r.MaxAge > 0 && q.Count > 0 && st.Now.Sub(q.Oldest) > time.Duration(r.MaxAge):
 		return deny(ReasonTooLong)
+	case r.MaxAmount != nil && amount > *r.MaxAmount:
+		return Decision{ReasonKey: ReasonAmountOver, Limit: *r.MaxAmount}
 	case r.MaxAmount != nil && q.Amount+amount > *r.MaxAmount:
 		return deny(ReasonAmount)
 	}

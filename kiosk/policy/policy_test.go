@@ -39,6 +39,8 @@ func TestCheck(t *testing.T) {
 		{"vat offline, oldest 72h and a second", "vat_return", 0, vat(5, 0, 72*time.Hour+time.Second), ReasonTooLong},
 		{"vat offline, amount reaches the limit", "vat_return", money.Yuan(1000), vat(3, money.Yuan(49000), time.Hour), ""},
 		{"vat offline, amount one fen over", "vat_return", money.Yuan(1000) + 1, vat(3, money.Yuan(49000), time.Hour), ReasonAmount},
+		{"vat offline, 60,000.00 alone over the 50,000.00 limit (issue 12)", "vat_return", money.Yuan(60000), vat(0, 0, 0), ReasonAmountOver},
+		{"vat offline, one fen over the limit alone", "vat_return", money.Yuan(50000) + 1, vat(3, 0, time.Hour), ReasonAmountOver},
 		{"vat offline, limit used up, amount not yet known", "vat_return", 0, vat(3, money.Yuan(50000)+1, time.Hour), ReasonAmount},
 		{"vat online with a long queue", "vat_return", money.Yuan(90000), online(vat(900, money.Yuan(90000), 200*time.Hour)), ""},
 		{"count is checked first", "vat_return", money.Yuan(90000), vat(300, 0, 100*time.Hour), ReasonTooMany},
@@ -61,7 +63,7 @@ func TestCheck(t *testing.T) {
 			Snapshot{Now: now, Pending: map[string]Pending{"tax_payment": {Count: 1000, Amount: money.Yuan(1e6), Oldest: now.Add(-1000 * time.Hour)}}}, ""},
 	} {
 		got := p.Check(c.service, c.amount, c.st)
-		if got.Allowed != (c.want == "") || got.ReasonKey != c.want {
+		if got.Allowed != (c.want == "") || got.ReasonKey != c.want || c.want == ReasonAmountOver && got.Limit != money.Yuan(50000) {
 			t.Errorf("%s: %+v, want reason %q", c.name, got, c.want)
 		}
 	}
@@ -91,7 +93,7 @@ func TestConfigFile(t *testing.T) {
 	if d := p.Check("vat_return", 0, st); !d.Allowed {
 		t.Fatalf("zero return under a 0.00 amount limit: %+v", d)
 	}
-	if d := p.Check("vat_return", 1, st); d.ReasonKey != ReasonAmount {
+	if d := p.Check("vat_return", 1, st); d.ReasonKey != ReasonAmountOver || d.Limit != 0 {
 		t.Fatalf("one fen under a 0.00 amount limit: %+v", d)
 	}
 	if d := p.Check("stamp_duty", money.Yuan(5), Snapshot{Now: now}); !d.Allowed {
@@ -160,7 +162,7 @@ func ExamplePolicy_Check() {
 	st.Pending["vat_return"] = Pending{Count: 12, Amount: money.Yuan(300), Oldest: st.Now.Add(-time.Hour)}
 	fmt.Println(p.Check("vat_return", 0, st))
 	// Output:
-	// {false policy.online_only}
-	// {false policy.offline_too_long}
-	// {true }
+	// {false policy.online_only 0.00}
+	// {false policy.offline_too_long 0.00}
+	// {true  0.00}
 }

@@ -11,9 +11,10 @@
 // real bbolt outbox and journal.
 //
 // The card and scanner self-tests run only in maintenance, when the desk leaves those
-// devices alone: the card test polls the reader for up to 5 s (Opts.CardWait), and the
-// scanner test takes the next code from the scan loop (TakeScan, called before the desk
-// gets a code) for up to 15 s (Opts.ScanWait); a context that ends sooner ends the wait.
+// devices alone: the card test reads a card already on the reader at once, else polls the
+// reader for up to 20 s (Opts.CardWait, DefaultCardWait), and the scanner test takes the
+// next code from the scan loop (TakeScan, called before the desk gets a code) for up to
+// 15 s (Opts.ScanWait); a context that ends sooner ends the wait.
 // PaperCounter wraps the printer so that every job printed, from the desk or the menu,
 // advances the paper counter, and the first near-end on a roll teaches it how many receipts
 // a roll gives.

@@ -68,17 +68,28 @@ func (d *fakeDesk) last(action string) map[string]any {
 	return nil
 }
 
-// fakeReader answers ErrNoCard until a card is placed, then reads it.
+// fakeReader answers ErrNoCard until a card is placed, then reads it. As a GA 467 module
+// does, it finds a card only once: after a read, ReadCard answers ErrNoCard until the card
+// is placed again, while ReadPresent (select and read, no find) reads it where it lies.
 type fakeReader struct {
 	mu    sync.Mutex
 	card  *idcard.Card
+	read  bool  // the card lying there was read: find no longer sees it
 	err   error // answered instead of a card when set
 	reads int
 }
 
-func (r *fakeReader) place(c idcard.Card) { r.mu.Lock(); r.card = &c; r.mu.Unlock() }
+func (r *fakeReader) place(c idcard.Card) { r.mu.Lock(); r.card, r.read = &c, false; r.mu.Unlock() }
 
 func (r *fakeReader) ReadCard(ctx context.Context) (*idcard.Card, error) {
+	return r.readCard(ctx, true)
+}
+
+func (r *fakeReader) ReadPresent(ctx context.Context) (*idcard.Card, error) {
+	return r.readCard(ctx, false)
+}
+
+func (r *fakeReader) readCard(ctx context.Context, find bool) (*idcard.Card, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.reads++
@@ -87,9 +98,10 @@ func (r *fakeReader) ReadCard(ctx context.Context) (*idcard.Card, error) {
 		return nil, ctx.Err()
 	case r.err != nil:
 		return nil, r.err
-	case r.card == nil:
+	case r.card == nil, find && r.read:
 		return nil, idcard.ErrNoCard
 	}
+	r.read = true
 	c := *r.card
 	return &c, nil
 }

@@ -44,10 +44,17 @@ type maintEntry interface {
 }
 
 // CardReader is the ID-card reader: read once for the self-test, and its status.
+// ReadPresent reads a card already lying there (and already read), which ReadCard does not
+// find until it is placed again (*idcard.Reader).
 type CardReader interface {
 	ReadCard(ctx context.Context) (*idcard.Card, error)
+	ReadPresent(ctx context.Context) (*idcard.Card, error)
 	Status() device.Status
 }
+
+// DefaultCardWait is how long the card self-test waits for a card when Opts.CardWait is
+// zero: time to take a card from a wallet and walk round to the reader, which 5 s was not.
+const DefaultCardWait = 20 * time.Second
 
 // StatusReporter is a device the menu only asks how it is (the scanner: its codes reach the
 // self-test through TakeScan).
@@ -103,9 +110,9 @@ type Opts struct {
 	Live func(config.Config)
 	// Now is the clock of reports, file names and the paper counter; nil means time.Now.
 	Now func() time.Time
-	// CardWait is how long the card self-test waits for a card (zero: 5 s), polling every
-	// CardPoll (zero: 200 ms); ScanWait how long the scanner self-test waits for a code
-	// (zero: 15 s).
+	// CardWait is how long the card self-test waits for a card (zero: DefaultCardWait),
+	// polling every CardPoll (zero: 200 ms); ScanWait how long the scanner self-test waits
+	// for a code (zero: 15 s).
 	CardWait, CardPoll, ScanWait time.Duration
 }
 
@@ -143,7 +150,7 @@ func New(p Parts, opts *Opts) *Menu {
 		o.Now = time.Now
 	}
 	if o.CardWait == 0 {
-		o.CardWait = 5 * time.Second
+		o.CardWait = DefaultCardWait
 	}
 	if o.CardPoll == 0 {
 		o.CardPoll = 200 * time.Millisecond

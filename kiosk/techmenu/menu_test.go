@@ -111,6 +111,27 @@ func TestSelfTestCardWaitsThenGivesUp(t *testing.T) {
 	}
 }
 
+// TestSelfTestCardAlreadyOnTheReader (issue 12): a card that lies on the reader and was
+// already read (the technician's, which opened maintenance) is read at once, not waited
+// for until the test gives up.
+func TestSelfTestCardAlreadyOnTheReader(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, nil) // waits 2 s: long enough only for a card read at once
+	r.desk.maint = true
+	r.reader.place(idcard.Card{Name: "张建国", IDNumber: "410403196804153016", CardType: "resident"})
+	if _, err := r.reader.ReadCard(context.Background()); err != nil { // read once already
+		t.Fatal(err)
+	}
+	r.reader.reads = 0
+	st := r.menu.SelfTest(context.Background(), tech.DeviceIDCard)
+	if !st.OK || st.MessageKey != "" || len(st.Fields) == 0 {
+		t.Fatalf("card on the reader: %+v", st)
+	}
+	if r.reader.reads != 2 { // find (no new card), then select and read
+		t.Fatalf("the reader was asked %d times for a card already there", r.reader.reads)
+	}
+}
+
 // TestSelfTestScanner: the next code goes to the test, described by kind and length only;
 // with no test waiting, TakeScan leaves the code to the desk.
 func TestSelfTestScanner(t *testing.T) {

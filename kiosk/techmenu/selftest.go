@@ -70,12 +70,18 @@ func (m *Menu) TestPrint(ctx context.Context) string {
 	return key
 }
 
-// testCard waits for a card and reads it once.
+// testCard waits for a card and reads it once. A card already on the reader (the
+// technician's, left there after it opened maintenance, or a taxpayer's forgotten one) is
+// read where it lies: the reader's find answers "no card" for a card it has read, so the
+// test also selects and reads without it before waiting for one to be placed.
 func (m *Menu) testCard(ctx context.Context) ([]tech.Field, string) {
 	ctx, cancel := context.WithTimeout(ctx, m.opts.CardWait)
 	defer cancel()
 	for {
 		card, err := m.p.Reader.ReadCard(ctx)
+		if errors.Is(err, idcard.ErrNoCard) && ctx.Err() == nil {
+			card, err = m.p.Reader.ReadPresent(ctx)
+		}
 		switch {
 		case err == nil:
 			check := "bad"

@@ -108,7 +108,7 @@ type Opts struct {
 	// nil means techmenu.DefaultExportRoots.
 	ExportRoots []string
 	// SelfTestWait is how long the card and scanner self-tests wait for the technician;
-	// zero means techmenu's defaults (5 s for a card, 15 s for a code).
+	// zero means techmenu's defaults (20 s for a card, 15 s for a code).
 	SelfTestWait time.Duration
 	// HeartbeatEvery is how often the kiosk tells the hall how it is; zero means the
 	// configuration's heartbeat_every. Version names the build in heartbeats; empty means the

@@ -73,8 +73,9 @@ type App struct {
 	person      session.Person
 	outcome     counter.Outcome // the last submission's: its result screen, and the rating's service
 	errKey      string
-	banner      string // a translated line shown above the current screen until the next one
-	absent      bool   // the presence sensor sees nobody: the idle screen rests
+	banner      string            // a translated line shown above the current screen until the next one
+	bannerTone  widget.Importance // the banner's colour; zero (medium) means success
+	absent      bool              // the presence sensor sees nobody: the idle screen rests
 	// one screen type per service that holds state, each reset by wipe
 	vat     vatFlow
 	inv     invoiceFlow
@@ -306,7 +307,7 @@ func (a *App) wipe() {
 
 func (a *App) show(s Screen) {
 	a.screen = s
-	a.banner = ""
+	a.banner, a.bannerTone = "", widget.MediumImportance
 	a.desk.NoteScreen(string(s), a.errKey) // a help call tells the seat where the taxpayer is
 	a.render()
 }
@@ -330,7 +331,11 @@ func (a *App) render() {
 		body, nav = a.resting(), nil
 	}
 	if a.banner != "" {
-		body = container.NewBorder(a.Para(a.banner, widget.SuccessImportance), nil, nil, nil, body)
+		tone := widget.SuccessImportance
+		if a.bannerTone != widget.MediumImportance {
+			tone = a.bannerTone
+		}
+		body = container.NewBorder(a.Para(a.banner, tone), nil, nil, nil, body)
 	}
 	a.liftLabel = nil
 	if !a.liftBy.IsZero() {

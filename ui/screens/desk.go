@@ -52,6 +52,7 @@ type Services struct {
 		Draft() vatreturn.Return
 		Compute(r vatreturn.Return) (vatreturn.Return, error)
 		Threshold(r vatreturn.Return) money.Amount
+		Admits(r vatreturn.Return) error
 		Submit(ctx context.Context, r vatreturn.Return, lang i18n.Lang) (counter.Outcome, error)
 	}
 	Invoice interface {

@@ -96,6 +96,7 @@ func (fakeRating) Rate(context.Context, int, []string, txn.Kind) error { return 
 func (d fakeHistory) List() []history.Item                             { return d.history }
 func (fakeHistory) Reprint(context.Context, string) (string, error)    { return "", nil }
 func (fakeFiling) Threshold(vatreturn.Return) money.Amount             { return money.Amount(10000000) }
+func (fakeFiling) Admits(vatreturn.Return) error                       { return nil }
 func (d fakePayment) Items(code string) []payment.Item                 { return d.payable(code) }
 func (fakeQueue) Take(context.Context, string, i18n.Lang) (queue.Ticket, error) {
 	return queue.Ticket{Number: "B001"}, nil

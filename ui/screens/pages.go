@@ -2,6 +2,7 @@ package screens
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -197,7 +198,11 @@ func (v *vatFlow) submit() {
 		ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
 		defer cancel()
 		out, err := a.svc.Filing.Submit(ctx, r, lang)
-		a.do(func() { a.submitted(out, err, ScreenResult) })
+		a.do(func() {
+			if !v.refused(err) { // refused at the commit after all: back on the form, kept
+				a.submitted(out, err, ScreenResult)
+			}
+		})
 	}()
 }
 
@@ -312,7 +317,11 @@ func (a *App) history() fyne.CanvasObject {
 		var reprint fyne.CanvasObject
 		if h.Unprinted {
 			id := h.TxnID
-			reprint = kit.TouchSized(a.NewButton("history.reprint", widget.WarningImportance, func() { a.reprint(id) }), 200)
+			b := a.NewButton("history.reprint", widget.WarningImportance, func() { a.reprint(id) })
+			if h.ReprintBlocked != "" {
+				b.Disable() // it would fail the same way; the services above say why
+			}
+			reprint = kit.TouchSized(b, 200)
 		}
 		box.Add(container.NewBorder(nil, nil, nil, reprint, label))
 	}
@@ -326,13 +335,20 @@ func (a *App) reprint(txnID string) {
 		defer cancel()
 		key, err := a.svc.History.Reprint(ctx, txnID)
 		a.do(func() {
+			var refused *counter.RefusedError
 			switch {
+			case key != "": // sent and not printed: the printer's own words
+				a.banner = a.T("history.reprint_failed", "reason", a.T(key))
+			case errors.As(err, &refused): // not sent: the printer cannot print now
+				a.banner = a.T(refused.ReasonKey)
 			case err != nil:
 				a.banner = a.T("history.reprint_failed", "reason", a.T("printer.error"))
-			case key != "":
-				a.banner = a.T("history.reprint_failed", "reason", a.T(key))
 			default:
 				a.banner = a.T("history.reprinted")
+			}
+			a.bannerTone = widget.MediumImportance
+			if err != nil {
+				a.bannerTone = widget.DangerImportance
 			}
 			a.render()
 		})

@@ -1,6 +1,7 @@
 package screens
 
 import (
+	"errors"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -9,6 +10,7 @@ import (
 
 	"taxkiosk/kiosk/hallapi"
 	"taxkiosk/kiosk/money"
+	"taxkiosk/kiosk/services/counter"
 	"taxkiosk/kiosk/services/filing"
 	"taxkiosk/kiosk/services/vatreturn"
 	"taxkiosk/ui/kit"
@@ -22,6 +24,9 @@ type vatFlow struct {
 	edit  vatEdit             // what the keypad is typing into
 	code  codeEdit            // the credit code typed for an enterprise the hall did not list
 	ent   *hallapi.Enterprise // the enterprise filed for, as the hall knows it; nil otherwise
+	// refusal is why the offline policy would not accept the form as it stands, shown on
+	// the form (translated); "" once the taxpayer types again.
+	refusal string
 }
 
 // start opens a new return from the service menu.
@@ -139,6 +144,8 @@ func (v *vatFlow) form() (fyne.CanvasObject, []fyne.CanvasObject) {
 	)
 	var note *widget.Label
 	switch {
+	case v.refusal != "":
+		note = a.Para(v.refusal, widget.DangerImportance)
 	case v.edit.bad:
 		note = a.Para(a.T("vat.bad_amount"), widget.DangerImportance)
 	case r.Zero:
@@ -150,7 +157,7 @@ func (v *vatFlow) form() (fyne.CanvasObject, []fyne.CanvasObject) {
 	}
 	// Next in the bottom bar, beside Home: with it under the keypad the screen did not fit
 	// 800 lines.
-	next := kit.TouchSized(a.NewButton("vat.next", widget.HighImportance, func() { a.show(ScreenConfirm) }), 240)
+	next := kit.TouchSized(a.NewButton("vat.next", widget.HighImportance, v.next), 240)
 	body := kit.Centred(
 		a.Heading(a.T("vat.title")),
 		about,
@@ -161,6 +168,26 @@ func (v *vatFlow) form() (fyne.CanvasObject, []fyne.CanvasObject) {
 		a.NavButton("common.home", a.goHome),
 		next,
 	}
+}
+
+// next goes to the confirmation once the offline policy would accept the return: a refusal
+// (over the offline limit...) is shown on the form, which stays as typed.
+func (v *vatFlow) next() {
+	if v.refused(v.a.svc.Filing.Admits(v.draft)) {
+		return
+	}
+	v.a.show(ScreenConfirm)
+}
+
+// refused shows a policy refusal on the form and reports whether err was one.
+func (v *vatFlow) refused(err error) bool {
+	var r *counter.RefusedError
+	if !errors.As(err, &r) {
+		return false
+	}
+	v.refusal = v.a.T(r.ReasonKey, r.Args...)
+	v.a.show(ScreenVAT)
+	return true
 }
 
 // keypad is the on-screen numeric pad: kiosks have no keyboard.
@@ -187,6 +214,7 @@ func (v *vatFlow) keypad() fyne.CanvasObject {
 func (v *vatFlow) typeKey(k string) {
 	a := v.a
 	v.edit.press(k)
+	v.refusal = ""
 	r := v.draft
 	r.Sales, r.ExemptSales = v.edit.amount(fieldSales), v.edit.amount(fieldExempt)
 	if c, err := a.svc.Filing.Compute(r); err == nil {

@@ -19,6 +19,7 @@ type Sims interface {
 	PlaceCard(key string) error
 	LiftCard()
 	ScanSample(i int) error
+	ScanLastReceipt() (ok bool, err error)
 	SetPaper(state string) error
 	SetCover(open bool)
 	SetLink(up bool)
@@ -50,6 +51,7 @@ type Panel struct {
 	Lift     *widget.Button
 	Sample   *widget.Select
 	Scan     *widget.Button
+	ScanLast *widget.Button // scans the last receipt printed here, for a progress lookup
 	Paper    *widget.RadioGroup
 	Cover    *widget.Check
 	Link     *widget.Check
@@ -89,6 +91,15 @@ func New(s Sims, tr i18n.Translator) *Panel {
 	p.Sample.SetSelectedIndex(0)
 	p.Scan = widget.NewButton(tr.T("sim.scan"), func() {
 		p.report(s.ScanSample(p.Sample.SelectedIndex()), "sim.scanned")
+	})
+	// The samples are another kiosk's receipts: progress lookup needs one printed here.
+	p.ScanLast = widget.NewButton(tr.T("sim.scan_last_receipt"), func() {
+		ok, err := s.ScanLastReceipt()
+		if err == nil && !ok {
+			p.Status.SetText(tr.T("sim.receipts.none"))
+			return
+		}
+		p.report(err, "sim.scanned")
 	})
 
 	paper := map[string]string{tr.T("sim.paper.ok"): escpossim.PaperOK, tr.T("sim.paper.near_end"): escpossim.PaperNearEnd, tr.T("sim.paper.end"): escpossim.PaperEnd}
@@ -178,7 +189,7 @@ func (p *Panel) Content() fyne.CanvasObject {
 	}
 	left := container.NewVBox(
 		group("sim.group.card", p.Persona, container.NewGridWithColumns(2, p.Place, p.Lift)),
-		group("sim.group.scanner", p.Sample, p.Scan),
+		group("sim.group.scanner", p.Sample, container.NewGridWithColumns(2, p.Scan, p.ScanLast)),
 		group("sim.group.printer", p.Paper, p.Cover),
 		group("sim.group.network", p.Link),
 		group("sim.group.cabinet", p.Presence, p.Door, p.Help, p.Tower),

@@ -13,6 +13,8 @@ import (
 	"taxkiosk/drivers/escpos"
 	"taxkiosk/drivers/escpos/escpossim"
 	"taxkiosk/drivers/gpio"
+	"taxkiosk/drivers/scanner"
+	"taxkiosk/drivers/scanner/scannersim"
 	"taxkiosk/drivers/serialport"
 	"taxkiosk/kiosk/demo"
 	"taxkiosk/kiosk/i18n"
@@ -29,21 +31,28 @@ func waitFor(t *testing.T, what string, ok func() bool) {
 	}
 }
 
-// TestPanelDrivesTheSimulators taps the panel as a trainer would and checks each
-// simulator changed: the panel is wired to the real simulators, not to itself.
-func TestPanelDrivesTheSimulators(t *testing.T) {
+// shownPanel is the panel in Chinese over a running demo, in a window.
+func shownPanel(t *testing.T) (*Panel, *demo.Demo, *i18n.Catalog) {
+	t.Helper()
 	test.NewTempApp(t)
 	d, err := demo.Start(demo.Opts{Dir: filepath.Join(t.TempDir(), "demo")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer d.Close()
+	t.Cleanup(func() { d.Close() })
 	cat, err := i18n.Load(assets.Translations())
 	if err != nil {
 		t.Fatal(err)
 	}
 	p := New(d, i18n.Translator{C: cat, Lang: i18n.ZH})
 	test.NewTempWindow(t, p.Content())
+	return p, d, cat
+}
+
+// TestPanelDrivesTheSimulators taps the panel as a trainer would and checks each
+// simulator changed: the panel is wired to the real simulators, not to itself.
+func TestPanelDrivesTheSimulators(t *testing.T) {
+	p, d, cat := shownPanel(t)
 
 	p.Persona.SetSelectedIndex(1)
 	test.Tap(p.Place)
@@ -114,5 +123,54 @@ func TestReceiptsShowUp(t *testing.T) {
 	}
 	if txt := p.Receipts.Text; !strings.Contains(txt, "卫东区税务局办税服务厅") || !strings.Contains(txt, "应纳税额") {
 		t.Fatalf("the Chinese receipt does not read as Chinese on the panel:\n%s", txt)
+	}
+}
+
+// TestScanLastReceipt (issue 12): the panel scans the kiosk receipt code of the last receipt
+// the simulated printer printed, so that the demo can show a progress lookup for a receipt
+// this kiosk knows; before any receipt it says there is none and scans nothing.
+func TestScanLastReceipt(t *testing.T) {
+	p, d, cat := shownPanel(t)
+	test.Tap(p.ScanLast)
+	if got := p.Status.Text; got != cat.T(i18n.ZH, "sim.receipts.none") {
+		t.Fatalf("with no receipt printed: %q", got)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	prLine := serialport.NewLine(d.PrinterPort, nil)
+	defer prLine.Close()
+	pr, err := escpos.New(prLine, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, id := range []string{"txn-older", "txn-last"} {
+		doc := (&escpos.Document{}).Title("自助办税回执").QR(string(scannersim.ReceiptCode("K-DEMO", id)), 6).Cut()
+		if res, err := pr.Print(ctx, &escpos.Job{ID: id, Doc: doc}); err != nil || res.State != escpos.JobPrinted {
+			t.Fatalf("print: %v %+v", err, res)
+		}
+		waitFor(t, "the receipt", func() bool { return len(d.Printer.Receipts()) == i+1 })
+	}
+
+	scLine := serialport.NewLine(d.ScannerPort, nil)
+	defer scLine.Close()
+	sc, err := scanner.New(scLine, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan scanner.Code, 1)
+	go func() {
+		if c, err := sc.Next(ctx); err == nil {
+			got <- c
+		}
+	}()
+	test.Tap(p.ScanLast)
+	select {
+	case c := <-got:
+		if c.Kind != scanner.KindKioskReceipt || c.Receipt.KioskID != "K-DEMO" || c.Receipt.TxnID != "txn-last" {
+			t.Fatalf("scanned %+v", c.Receipt)
+		}
+	case <-ctx.Done():
+		t.Fatalf("no code reached the scanner's line (status %q)", p.Status.Text)
 	}
 }

@@ -11,8 +11,12 @@ var (
 )
 
 // RefusedError: the offline policy, the storage's state or the service's own rules do not
-// let this transaction be accepted now; ReasonKey says why and what to do.
-type RefusedError struct{ ReasonKey string }
+// let this transaction be accepted now; ReasonKey says why and what to do, with Args (key,
+// value pairs for the translation, e.g. "limit", "50000.00") where the words need figures.
+type RefusedError struct {
+	ReasonKey string
+	Args      []any
+}
 
 func (e *RefusedError) Error() string { return "counter: not accepted now: " + e.ReasonKey }
 

@@ -22,6 +22,9 @@ type Counter interface {
 	Letterhead() counter.Letterhead
 	Now() time.Time
 	RefreshEnterprises(ctx context.Context) (list []hallapi.Enterprise, live bool)
+	// Admits says whether the offline policy would accept a transaction of kind worth
+	// amount now: nil, or a *counter.RefusedError.
+	Admits(kind txn.Kind, amount money.Amount) error
 }
 
 // Opts configures the service.
@@ -70,6 +73,18 @@ func (s *Service) Threshold(r vatreturn.Return) money.Amount {
 		return rules.QuarterlyThreshold
 	}
 	return rules.MonthlyThreshold
+}
+
+// Admits says, before the taxpayer confirms, whether r would be accepted now: nil, or the
+// error Submit would give (a *counter.RefusedError from the offline policy, with the limit
+// in its Args when the tax payable is over it; a form that does not compute). The screen
+// keeps the form and shows the reason on it.
+func (s *Service) Admits(r vatreturn.Return) error {
+	r, err := s.Compute(r)
+	if err != nil {
+		return err
+	}
+	return s.c.Admits(txn.KindVATReturn, r.TaxPayable)
 }
 
 // Submit accepts a VAT return for the current taxpayer: commit, wait briefly for the hall,

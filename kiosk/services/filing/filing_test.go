@@ -157,3 +157,23 @@ func TestDraftIsTheCurrentPeriod(t *testing.T) {
 		t.Fatalf("quarterly threshold %s", th)
 	}
 }
+
+// TestAdmitsAsksAboutTheComputedTax: before confirmation the policy is asked about the tax
+// the form computes (not the sales typed), and its refusal comes back as Submit's would.
+func TestAdmitsAsksAboutTheComputedTax(t *testing.T) {
+	t.Parallel()
+	f := countertest.New(t)
+	s := New(f, Opts{Catalog: countertest.Catalog(t)})
+	r := vatreturn.Return{Period: nov, Sales: money.Yuan(160000)}
+	want, _ := s.Compute(r)
+	if err := s.Admits(r); err != nil || len(f.AdmitsAmount) != 1 || f.AdmitsAmount[0] != want.TaxPayable || want.TaxPayable <= 0 {
+		t.Fatalf("admits: %v, asked about %v, want %s", err, f.AdmitsAmount, want.TaxPayable)
+	}
+	f.Refuse = "policy.offline_amount_over"
+	if err := s.Admits(r); counter.MessageKey(err) != "policy.offline_amount_over" {
+		t.Fatalf("refused before confirmation: %v", err)
+	}
+	if len(f.Accepted) != 0 {
+		t.Fatal("asking committed something")
+	}
+}

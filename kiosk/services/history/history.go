@@ -2,7 +2,6 @@ package history
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"slices"
 	"time"
@@ -14,16 +13,15 @@ import (
 	"taxkiosk/kiosk/txn"
 )
 
-// ErrNotYours is returned for a reprint of a receipt that is not the current taxpayer's, or
-// that printed in full.
-var ErrNotYours = errors.New("history: receipt of another taxpayer")
-
 // Counter is the front desk as the history uses it.
 type Counter interface {
 	Taxpayer() (*txn.Taxpayer, bool)
 	Print(ctx context.Context, id string, doc *escpos.Document) (printKey string)
 	Letterhead() counter.Letterhead
 	Now() time.Time
+	// PrintBlocked is the reason key (service.blocked.*) while the printer cannot print,
+	// "" while it can.
+	PrintBlocked() string
 }
 
 // Records are the transactions accepted at this kiosk (the outbox).
@@ -59,6 +57,10 @@ type Item struct {
 	Code       string // the hall's result code (hallapi.Result...), once it answered
 	AcceptedAt time.Time
 	Unprinted  bool // the receipt never printed in full: it can be printed again here
+	// ReprintBlocked, for an unprinted receipt, is why it cannot be printed again now (the
+	// printer's service.blocked.* key: paper out, cover open...); "" when it can. The screen
+	// then shows the reason instead of offering a reprint that would fail the same way.
+	ReprintBlocked string
 }
 
 // Service lists and reprints.
@@ -90,6 +92,7 @@ func (s *Service) List() []Item {
 		return nil
 	}
 	loc := s.c.Letterhead().Location
+	blocked := s.c.PrintBlocked()
 	var out []Item
 	for _, r := range recs {
 		if r.Txn.Taxpayer == nil || r.Txn.Taxpayer.IDNumber != tp.IDNumber || !listed(r.Txn.Kind) {
@@ -101,7 +104,7 @@ func (s *Service) List() []Item {
 		}
 		if s.jnl != nil {
 			if e, err := s.jnl.Get(r.Txn.ID); err == nil && e.State != journal.Printed && e.Reprintable {
-				h.Unprinted = true
+				h.Unprinted, h.ReprintBlocked = true, blocked
 			}
 		}
 		out = append(out, h)
@@ -110,15 +113,25 @@ func (s *Service) List() []Item {
 	return out
 }
 
-// Reprint prints again a receipt of the current taxpayer that did not print in full; it
-// returns the printer's message key when it did not print this time either.
+// Reprint prints again a receipt of the current taxpayer that did not print in full. A
+// receipt that did not print this time either is a failure: the error is a *PrintError
+// (ErrNotPrinted) and printKey the printer's message key (printer.paper_out...). While the
+// printer cannot print, nothing is sent and the error is a *counter.RefusedError with the
+// printer's service.blocked.* key.
 func (s *Service) Reprint(ctx context.Context, txnID string) (printKey string, err error) {
-	if !slices.ContainsFunc(s.List(), func(h Item) bool { return h.TxnID == txnID && h.Unprinted }) {
+	i := slices.IndexFunc(s.List(), func(h Item) bool { return h.TxnID == txnID && h.Unprinted })
+	if i < 0 {
 		return "", ErrNotYours
+	}
+	if blocked := s.c.PrintBlocked(); blocked != "" {
+		return "", &counter.RefusedError{ReasonKey: blocked}
 	}
 	e, err := s.jnl.Get(txnID)
 	if err != nil {
 		return "", err
 	}
-	return s.c.Print(ctx, txnID, e.Doc), nil
+	if key := s.c.Print(ctx, txnID, e.Doc); key != "" {
+		return key, &PrintError{Key: key}
+	}
+	return "", nil
 }

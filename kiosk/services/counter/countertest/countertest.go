@@ -32,6 +32,12 @@ type Fake struct {
 	Refuse string
 	// Fail makes every commit fail as storage would.
 	Fail error
+	// Blocked is the printer's service.blocked.* key while it cannot print (PrintBlocked);
+	// "" means it can.
+	Blocked string
+	// PrintFails is the printer's message key every Print answers with, printing nothing;
+	// "" means papers print.
+	PrintFails string
 	// Head is the receipts' letterhead; its zero Location means UTC.
 	Head counter.Letterhead
 	// Outbox, when set, is where Submit commits (a real bbolt file, see OpenOutbox); nil
@@ -42,6 +48,8 @@ type Fake struct {
 	Accepted []Accepted
 	// Printed are papers printed outside a submission (Print).
 	Printed []*escpos.Document
+	// AdmitsAmount are the amounts Admits was asked about, in order.
+	AdmitsAmount []money.Amount
 	// Touches counts Touch calls.
 	Touches int
 	seq     uint64
@@ -53,6 +61,18 @@ type Accepted struct {
 	Always  bool
 	Amount  money.Amount // what the offline policy was to count
 	Receipt *escpos.Document
+}
+
+// Admits is what Submit would decide by the offline policy: Refuse, unless the submission
+// needs no policy; AdmitsAmount records the amount asked about.
+func (f *Fake) Admits(kind txn.Kind, amount money.Amount) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.AdmitsAmount = append(f.AdmitsAmount, amount)
+	if f.Refuse != "" {
+		return &counter.RefusedError{ReasonKey: f.Refuse}
+	}
+	return nil
 }
 
 // Taxpayer is the identified taxpayer.
@@ -112,12 +132,23 @@ func (f *Fake) Submit(ctx context.Context, s counter.Submission) (counter.Outcom
 	return out, nil
 }
 
-// Print records a paper printed outside a submission.
+// Print records a paper printed outside a submission, unless PrintFails says the printer
+// failed it.
 func (f *Fake) Print(ctx context.Context, id string, doc *escpos.Document) string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.PrintFails != "" {
+		return f.PrintFails
+	}
 	f.Printed = append(f.Printed, doc)
 	return ""
+}
+
+// PrintBlocked is Blocked.
+func (f *Fake) PrintBlocked() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.Blocked
 }
 
 // Letterhead is Head, in UTC unless it names a location.
