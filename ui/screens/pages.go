@@ -235,9 +235,10 @@ func (v *vatFlow) result() (fyne.CanvasObject, []fyne.CanvasObject) {
 		items = append(items, v.owed(o.Owed)...)
 	}
 	finish := kit.TouchSized(a.NewButton("common.finish", widget.HighImportance, a.finish), 320)
-	items = append(items, container.NewCenter(finish))
 	// Home: another service in the same visit, the card still on the reader.
-	return kit.Centred(items...), []fyne.CanvasObject{a.NavButton("common.home", a.goHome)}
+	// What the result says scrolls under its heading (the card-lifted question above it takes
+	// room); Finish stays in sight.
+	return kit.Scrolled(items[0], container.NewVBox(items[1:]...), container.NewCenter(finish)), []fyne.CanvasObject{a.NavButton("common.home", a.goHome)}
 }
 
 // owed says what a filed return owes and by when, and how to pay it: "pay now" when the
