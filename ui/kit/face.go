@@ -19,6 +19,7 @@ type Face struct {
 	lang    i18n.Lang
 	touch   func()
 	buttons map[string]*widget.Button
+	nav     map[fyne.CanvasObject]string // the bottom bar's buttons made by NavButton, to their keys
 }
 
 // NewFace draws with cat in lang and th; touch runs before every button's action (the
@@ -27,7 +28,7 @@ func NewFace(cat *i18n.Catalog, th *kt.Theme, lang i18n.Lang, touch func()) *Fac
 	if touch == nil {
 		touch = func() {}
 	}
-	return &Face{cat: cat, theme: th, lang: lang, touch: touch, buttons: map[string]*widget.Button{}}
+	return &Face{cat: cat, theme: th, lang: lang, touch: touch, buttons: map[string]*widget.Button{}, nav: map[fyne.CanvasObject]string{}}
 }
 
 // Lang is the language on show.
@@ -55,10 +56,22 @@ func (f *Face) TextOr(key, raw string) string {
 }
 
 // Clear forgets the buttons of the page before: a new page is being built.
-func (f *Face) Clear() { f.buttons = map[string]*widget.Button{} }
+func (f *Face) Clear() {
+	f.buttons = map[string]*widget.Button{}
+	f.nav = map[fyne.CanvasObject]string{}
+}
 
 // Button returns the button registered under key on the page on show, or nil.
 func (f *Face) Button(key string) *widget.Button { return f.buttons[key] }
+
+// Keys are the keys of the buttons on the page on show, for tests that walk them.
+func (f *Face) Keys() []string {
+	keys := make([]string, 0, len(f.buttons))
+	for k := range f.buttons {
+		keys = append(keys, k)
+	}
+	return keys
+}
 
 // Register makes b reachable under key, for a button whose label is not a translation.
 func (f *Face) Register(key string, b *widget.Button) { f.buttons[key] = b }
@@ -81,7 +94,25 @@ func (f *Face) NewButton(key string, imp widget.Importance, do func()) *widget.B
 
 // NavButton is a Back, Home or Finish button at least MinTouch high and 200 wide.
 func (f *Face) NavButton(key string, do func()) fyne.CanvasObject {
-	return TouchSized(f.NewButton(key, widget.MediumImportance, do), 200)
+	o := TouchSized(f.NewButton(key, widget.MediumImportance, do), 200)
+	f.nav[o] = key
+	return o
+}
+
+// GoesLeft says whether the bottom bar puts o on its left. The one layout rule of every
+// page: the bottom left holds only the buttons that go back (返回, 首页, 取消, the menu),
+// never one that ends a visit or goes on; 结束办理, 跳过 and every forward step sit at the
+// bottom right. Two quick taps on 首页 then land on nothing on the service menu, instead of
+// on 结束办理.
+func (f *Face) GoesLeft(o fyne.CanvasObject) bool { return GoesBack(f.nav[o]) }
+
+// GoesBack says whether key names a button that only goes back.
+func GoesBack(key string) bool {
+	switch key {
+	case "common.back", "common.home", "common.cancel", "maint.menu":
+		return true
+	}
+	return false
 }
 
 // Heading is a page's title, bold, centred, wrapped.

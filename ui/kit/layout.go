@@ -44,7 +44,10 @@ func Actions(buttons ...fyne.CanvasObject) fyne.CanvasObject {
 
 // column lays out one child centred, at most maxWidth wide and at least its minimum high,
 // so that wrapped text has room to wrap at a readable measure on any screen size.
-type column struct{ maxWidth float32 }
+type column struct {
+	maxWidth float32
+	fill     bool // the child takes the whole height (it scrolls what does not fit)
+}
 
 func (c column) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	var s fyne.Size
@@ -57,8 +60,14 @@ func (c column) MinSize(objs []fyne.CanvasObject) fyne.Size {
 func (c column) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	for _, o := range objs {
 		w := min(size.Width, c.maxWidth)
+		if c.fill { // a scroller clips what is wider than it: give it what its content needs
+			w = min(size.Width, max(w, o.MinSize().Width))
+		}
 		o.Resize(fyne.NewSize(w, o.MinSize().Height))
 		h := o.MinSize().Height // wrapped text is as tall as it is at this width
+		if c.fill {
+			h = size.Height
+		}
 		o.Resize(fyne.NewSize(w, h))
 		o.Move(fyne.NewPos((size.Width-w)/2, max(0, (size.Height-h)/2)))
 	}
@@ -67,4 +76,13 @@ func (c column) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 // Centred puts objs in a vertical stack, in a centred column of readable width.
 func Centred(objs ...fyne.CanvasObject) fyne.CanvasObject {
 	return container.New(column{maxWidth: ColumnWidth}, container.NewVBox(objs...))
+}
+
+// Scrolled is a page whose middle is long (a list, a form with reminders): head on top and
+// foot (the page's action) at the bottom stay where they are, and body scrolls between them
+// when the screen is too short for it, so that nothing is cut and the action is always in
+// reach. The column is of readable width, as Centred's.
+func Scrolled(head, body, foot fyne.CanvasObject) fyne.CanvasObject {
+	return container.New(column{maxWidth: ColumnWidth, fill: true},
+		container.NewBorder(head, foot, nil, nil, container.NewVScroll(body)))
 }

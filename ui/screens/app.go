@@ -412,8 +412,8 @@ func (a *App) bottomBar(nav []fyne.CanvasObject) fyne.CanvasObject {
 	a.countdown.Importance = widget.LowImportance
 	left := container.NewHBox()
 	right := container.NewHBox()
-	for i, o := range nav {
-		if i == 0 {
+	for _, o := range nav { // the one layout rule: Face.GoesLeft
+		if a.GoesLeft(o) {
 			left.Add(o)
 		} else {
 			right.Add(o)

@@ -14,13 +14,14 @@ import (
 // certScreen lists the tax payment certificates the hall holds for the taxpayer's
 // enterprises, each printable with one tap.
 func (a *App) certScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
-	items := []fyne.CanvasObject{a.Heading(a.T("service.cert.title"))}
+	head := []fyne.CanvasObject{a.Heading(a.T("service.cert.title"))}
 	list := a.svc.Certificate.List()
 	if len(list) == 0 {
-		items = append(items, a.Para(a.T("cert.none"), widget.WarningImportance))
+		head = append(head, a.Para(a.T("cert.none"), widget.WarningImportance))
 	} else {
-		items = append(items, a.Para(a.T("cert.list"), widget.MediumImportance))
+		head = append(head, a.Para(a.T("cert.list"), widget.MediumImportance))
 	}
+	var items []fyne.CanvasObject
 	for _, it := range list {
 		name, kind := it.Enterprise.Name, it.Certificate.Name.ZH
 		if a.Lang() != "zh" {
@@ -29,8 +30,8 @@ func (a *App) certScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
 				name = it.Enterprise.NameEN
 			}
 		}
-		line := a.T("cert.item", "name", name, "kind", kind, "period", it.Certificate.Period,
-			"amount", it.Certificate.Amount.String(), "paid", it.Certificate.PaidOn)
+		line := a.T("cert.item", "name", name, "kind", kind, "period", a.Period(it.Certificate.Period),
+			"amount", kit.Yuan(it.Certificate.Amount), "paid", it.Certificate.PaidOn)
 		code, id := it.Enterprise.CreditCode, it.Certificate.ID
 		b := a.NewButton("cert.print", widget.HighImportance, func() { a.printCertificate(code, id) })
 		a.Register("cert.print."+id, b)
@@ -38,7 +39,8 @@ func (a *App) certScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
 		label.Wrapping = fyne.TextWrapWord
 		items = append(items, container.NewBorder(nil, nil, nil, kit.TouchSized(b, 160), label))
 	}
-	return kit.Centred(items...), []fyne.CanvasObject{
+	// The list scrolls under the heading when an enterprise has more than a screenful.
+	return kit.Scrolled(container.NewVBox(head...), container.NewVBox(items...), nil), []fyne.CanvasObject{
 		a.NavButton("common.back", func() { a.show(ScreenWelcome) }),
 		a.NavButton("common.home", a.goHome),
 	}

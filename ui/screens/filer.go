@@ -89,13 +89,17 @@ func (v *vatFlow) codeScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
 	keys.Add(kit.TouchSized(back, 64))
 	clear := a.NewButton("keypad.clear", widget.MediumImportance, func() { v.code = codeEdit{}; a.render() })
 	ok := a.NewButton("code.ok", widget.HighImportance, v.acceptCode)
-	actions := []fyne.CanvasObject{kit.TouchSized(clear, 200), kit.TouchSized(ok, 280)}
-	if v.code.errKey == "code.bad_check" {
-		cont := a.NewButton("code.continue", widget.WarningImportance, func() {
-			v.draft.Filer = vatreturn.Filer{Kind: vatreturn.FilerEnterprise, CreditCode: v.code.text, CheckFailed: true}
-			a.show(ScreenVAT)
-		})
-		actions = append(actions, kit.TouchSized(cont, 280))
+	// Go-on-anyway is there only after a failed check digit, but its room always is: the
+	// keys must not move when it comes or goes.
+	cont := a.NewButton("code.continue", widget.WarningImportance, func() {
+		v.draft.Filer = vatreturn.Filer{Kind: vatreturn.FilerEnterprise, CreditCode: v.code.text, CheckFailed: true}
+		a.show(ScreenVAT)
+	})
+	actions := []fyne.CanvasObject{kit.TouchSized(clear, 200), kit.TouchSized(ok, 280),
+		kit.Reserve(kit.TouchSized(cont, 280), v.code.errKey == "code.bad_check")}
+	msg := ""
+	if v.code.errKey != "" {
+		msg = a.T(v.code.errKey)
 	}
 	items := []fyne.CanvasObject{
 		a.Heading(a.T("code.title")),
@@ -103,9 +107,7 @@ func (v *vatFlow) codeScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
 		display,
 		keys,
 		container.NewCenter(container.NewHBox(actions...)),
-	}
-	if v.code.errKey != "" {
-		items = append(items, a.Para(a.T(v.code.errKey), widget.DangerImportance))
+		a.Message(msg, widget.DangerImportance),
 	}
 	return kit.Centred(items...), []fyne.CanvasObject{
 		a.NavButton("common.back", func() { a.show(ScreenFiler) }),

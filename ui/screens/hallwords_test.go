@@ -30,7 +30,7 @@ func TestVATRefusalsWorded(t *testing.T) {
 				t.Errorf("%s: %s worded %q", l, code, got)
 			}
 		}
-		if got := a.hallText(txn.KindVATReturn, hallapi.ResultTaxMismatch, "4000.00"); !strings.Contains(got, "4000.00") {
+		if got := a.hallText(txn.KindVATReturn, hallapi.ResultTaxMismatch, "4000.00"); !strings.Contains(got, "4,000.00") {
 			t.Errorf("%s: the hall's figure left out: %q", l, got)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"taxkiosk/kiosk/hallapi"
+	"taxkiosk/kiosk/money"
 	"taxkiosk/kiosk/services/counter"
 	"taxkiosk/kiosk/services/history"
 	"taxkiosk/kiosk/services/invoice"
@@ -129,7 +130,7 @@ func (v *invoiceFlow) types() (fyne.CanvasObject, []fyne.CanvasObject) {
 	if e := v.ent; e != nil {
 		items = append(items, a.Para(a.entName(*e), widget.MediumImportance), a.Para(a.T("invoice.choose_type"), widget.MediumImportance))
 		for _, ap := range e.Approvals {
-			desc := a.T("invoice.type.desc", "max", ap.MaxPerCollection, "amount", ap.MaxAmount.String())
+			desc := a.T("invoice.type.desc", "max", ap.MaxPerCollection, "amount", kit.Yuan(ap.MaxAmount))
 			items = append(items, container.NewCenter(a.TileText("invoice.type."+ap.TypeCode, counter.TextIn(ap.Name, a.Lang()), desc, func() {
 				v.typ, v.qty, v.over = ap.TypeCode, "", false
 				a.show(ScreenInvoiceQty)
@@ -161,9 +162,9 @@ func (v *invoiceFlow) quantityScreen() (fyne.CanvasObject, []fyne.CanvasObject) 
 	display.TextSize = a.Theme().Size("headingText") * 1.4
 	display.TextStyle.Bold = true
 	display.Alignment = fyne.TextAlignCenter
-	note := a.Para(a.T("invoice.qty.limit", "max", ap.MaxPerCollection), widget.MediumImportance)
+	note := a.Message(a.T("invoice.qty.limit", "max", ap.MaxPerCollection), widget.MediumImportance)
 	if v.over {
-		note = a.Para(a.T("invoice.qty.over", "max", ap.MaxPerCollection), widget.DangerImportance)
+		note = a.Message(a.T("invoice.qty.over", "max", ap.MaxPerCollection), widget.DangerImportance)
 	}
 	next := a.NewButton("invoice.next", widget.HighImportance, func() { a.show(ScreenInvoiceConfirm) })
 	if v.quantity() < 1 {
@@ -182,25 +183,12 @@ func (v *invoiceFlow) quantityScreen() (fyne.CanvasObject, []fyne.CanvasObject) 
 	return body, nav
 }
 
-// countPad is the numeric keypad for a count: digits, back and clear, each finger-sized.
+// countPad is the numeric keypad for a count (kit's, as on every pad), within limit.
 func (v *invoiceFlow) countPad(limit int) fyne.CanvasObject {
-	a := v.a
-	grid := container.NewGridWithColumns(3)
-	key := func(label, k string) {
-		b := widget.NewButton(label, a.Tap(func() {
-			v.press(k, limit)
-			a.render()
-		}))
-		a.Register("keypad."+k, b)
-		grid.Add(kit.TouchSized(b, 96))
-	}
-	for _, d := range []string{"7", "8", "9", "4", "5", "6", "1", "2", "3"} {
-		key(d, d)
-	}
-	key(a.T("keypad.clear"), "clear")
-	key("0", "0")
-	key(a.T("keypad.back"), "back")
-	return grid
+	return v.a.Keypad("keypad.", "", 96, func(k string) {
+		v.press(k, limit)
+		v.a.render()
+	})
 }
 
 // invoiceConfirm shows the application before it is submitted.
@@ -222,10 +210,10 @@ func (v *invoiceFlow) confirm() (fyne.CanvasObject, []fyne.CanvasObject) {
 		widget.NewFormItem(a.T("invoice.receipt.quantity"), a.value(a.T("invoice.quantity.value", "n", v.quantity()))),
 	)
 	submit := kit.TouchSized(a.NewButton("invoice.submit", widget.HighImportance, v.submit), 360)
-	return kit.Centred(
+	// A long name scrolls under the heading; Submit stays in sight.
+	return kit.Scrolled(
 		a.Heading(a.T("invoice.confirm.title")),
-		form,
-		a.Para(a.T("invoice.confirm.note"), widget.LowImportance),
+		container.NewVBox(form, a.Para(a.T("invoice.confirm.note"), widget.LowImportance)),
 		container.NewCenter(submit),
 	), nav
 }
@@ -329,6 +317,14 @@ func (a *App) hallText(kind txn.Kind, code, message string) string {
 	prefix := hallAnswers(kind)
 	if prefix == "" || code == "" || !a.Cat().Has(prefix+code) {
 		return ""
+	}
+	switch code { // the hall's figure and period, shown as the screens show them
+	case hallapi.ResultTaxMismatch, hallapi.ResultPaid, hallapi.ResultTotalMismatch:
+		if m, err := money.Parse(message); err == nil {
+			message = kit.Yuan(m)
+		}
+	case hallapi.ResultBadPeriod:
+		message = a.Period(message)
 	}
 	return a.T(prefix+code, "message", message)
 }

@@ -14,7 +14,6 @@ import (
 	"taxkiosk/assets"
 	"taxkiosk/kiosk/desk"
 	"taxkiosk/kiosk/services/counter"
-	"taxkiosk/kiosk/services/filing"
 	"taxkiosk/kiosk/services/vatreturn"
 	"taxkiosk/kiosk/txn"
 	"taxkiosk/ui/kit"
@@ -95,7 +94,7 @@ func (a *App) welcome() (fyne.CanvasObject, []fyne.CanvasObject) {
 		// One label for two lines: the four services and the history must fit below.
 		a.Para(a.T("card."+p.CardType)+" · "+a.T("welcome.id", "id", p.MaskedID)+"\n"+a.T("welcome.choose"), widget.MediumImportance),
 	)
-	items := []fyne.CanvasObject{who}
+	var items []fyne.CanvasObject
 	// Two tiles a row, every row as tall as its own reasons: every service fits above the
 	// history, each with its reason when it cannot be started. When one cause stops them all
 	// (the printer), its reason is said once, under the tiles.
@@ -131,7 +130,9 @@ func (a *App) welcome() (fyne.CanvasObject, []fyne.CanvasObject) {
 	if hist := a.history(); hist != nil {
 		items = append(items, hist)
 	}
-	return kit.Centred(items...), []fyne.CanvasObject{a.NavButton("common.finish", a.finish)}
+	// The tiles head the scrolling part, so they stay where they are however long the
+	// history under them is, and what does not fit scrolls instead of pushing Finish away.
+	return kit.Scrolled(who, container.NewVBox(items...), nil), []fyne.CanvasObject{a.NavButton("common.finish", a.finish)}
 }
 
 // sharedReason is the reason every service is unavailable for, when there are several and
@@ -151,13 +152,13 @@ func sharedReason(services []desk.Availability) string {
 func (v *vatFlow) confirm() (fyne.CanvasObject, []fyne.CanvasObject) {
 	a := v.a
 	r := v.draft
-	summary := a.T("service.vat.title") + " · " + filing.PeriodText(a.Cat(), a.Lang(), r.Period) + " · " +
-		a.T("vat.tax") + " " + a.T("vat.yuan", "amount", r.TaxPayable.String())
+	summary := a.T("service.vat.title") + " · " + a.PeriodOf(r.Period.Year, r.Period.Index, r.Period.Type == vatreturn.Quarterly) + " · " +
+		a.T("vat.tax") + " " + a.T("money.yuan", "amount", kit.Yuan(r.TaxPayable))
 	items := []fyne.CanvasObject{a.Heading(a.T("confirm.title")), a.Para(summary, widget.MediumImportance)}
 	if r.TaxPayable > 0 { // the surcharges (附加税费) the title promises, and what it all owes
 		items = append(items, a.Para(a.T("confirm.surcharges", "urban_rate", vatreturn.RateText(r.UrbanRateBP),
-			"urban", r.UrbanTax.String(), "edu", r.EducationSurcharge.String(), "local", r.LocalEducationSurcharge.String(),
-			"pct", r.SurchargeReliefPct, "total", r.Total().String()), widget.MediumImportance))
+			"urban", kit.Yuan(r.UrbanTax), "edu", kit.Yuan(r.EducationSurcharge), "local", kit.Yuan(r.LocalEducationSurcharge),
+			"pct", r.SurchargeReliefPct, "total", kit.Yuan(r.Total())), widget.MediumImportance))
 	}
 	submitKey := "confirm.submit"
 	// The hall's risk reminders for this enterprise come before submission: confirm or go back.
@@ -175,8 +176,9 @@ func (v *vatFlow) confirm() (fyne.CanvasObject, []fyne.CanvasObject) {
 	} else {
 		items = append(items, a.Para(a.T("confirm.note"), widget.LowImportance))
 	}
-	items = append(items, container.NewCenter(kit.TouchSized(a.NewButton(submitKey, widget.HighImportance, v.submit), 360)))
-	return kit.Centred(items...), []fyne.CanvasObject{
+	// Reminders scroll under the heading; the button that submits stays in sight.
+	submit := container.NewCenter(kit.TouchSized(a.NewButton(submitKey, widget.HighImportance, v.submit), 360))
+	return kit.Scrolled(items[0], container.NewVBox(items[1:]...), submit), []fyne.CanvasObject{
 		a.NavButton("common.back", func() { a.show(ScreenVAT) }),
 		a.NavButton("common.home", a.goHome),
 	}
@@ -238,9 +240,10 @@ func (v *vatFlow) result() (fyne.CanvasObject, []fyne.CanvasObject) {
 		items = append(items, v.owed(o.Owed)...)
 	}
 	finish := kit.TouchSized(a.NewButton("common.finish", widget.HighImportance, a.finish), 320)
-	items = append(items, container.NewCenter(finish))
 	// Home: another service in the same visit, the card still on the reader.
-	return kit.Centred(items...), []fyne.CanvasObject{a.NavButton("common.home", a.goHome)}
+	// What the result says scrolls under its heading (the card-lifted question above it takes
+	// room); Finish stays in sight.
+	return kit.Scrolled(items[0], container.NewVBox(items[1:]...), container.NewCenter(finish)), []fyne.CanvasObject{a.NavButton("common.home", a.goHome)}
 }
 
 // owed says what a filed return owes and by when, and how to pay it: "pay now" when the
@@ -250,7 +253,7 @@ func (v *vatFlow) owed(o *counter.Owed) []fyne.CanvasObject {
 	if o == nil {
 		return nil
 	}
-	out := []fyne.CanvasObject{a.Para(a.T("result.owed", "amount", o.Amount.String(), "due", o.Due), widget.WarningImportance)}
+	out := []fyne.CanvasObject{a.Para(a.T("result.owed", "amount", kit.Yuan(o.Amount), "due", o.Due), widget.WarningImportance)}
 	if o.CreditCode == "" {
 		return append(out, a.Para(a.T("result.owed.self"), widget.MediumImportance))
 	}

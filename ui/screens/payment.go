@@ -88,7 +88,7 @@ func (v *payFlow) enterprises() (fyne.CanvasObject, []fyne.CanvasObject) {
 				ids[i] = it.ID
 			}
 			all, _ := payment.Bill(e, ids, a.now()) // surcharges of overdue items included
-			desc := a.T("pay.ent.desc", "n", len(e.Outstanding), "amount", all.Total().String())
+			desc := a.T("pay.ent.desc", "n", len(e.Outstanding), "amount", kit.Yuan(all.Total()))
 			tiles = append(tiles, container.NewCenter(a.TileText("pay.ent."+e.CreditCode, a.entName(e), desc, func() {
 				v.payEdit = payEdit{ent: &e, chosen: map[string]bool{}}
 				a.show(ScreenPayItems)
@@ -125,10 +125,10 @@ func (v *payFlow) itemsScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
 		a.Para(a.T("pay.choose_items"), widget.MediumImportance),
 	}
 	for _, it := range a.svc.Payment.Items(e.CreditCode) {
-		text := a.T("pay.item", "name", counter.TextIn(it.Name, a.Lang()), "period", it.Period, "amount", it.Amount.String(), "due", it.Due)
+		text := a.T("pay.item", "name", counter.TextIn(it.Name, a.Lang()), "period", a.Period(it.Period), "amount", kit.Yuan(it.Amount), "due", it.Due)
 		if it.Overdue() {
-			text = a.T("pay.item.overdue", "name", counter.TextIn(it.Name, a.Lang()), "period", it.Period, "amount", it.Amount.String(),
-				"due", it.Due, "days", it.DaysLate, "surcharge", it.Surcharge.String())
+			text = a.T("pay.item.overdue", "name", counter.TextIn(it.Name, a.Lang()), "period", a.Period(it.Period), "amount", kit.Yuan(it.Amount),
+				"due", it.Due, "days", it.DaysLate, "surcharge", kit.Yuan(it.Surcharge))
 		}
 		id := it.ID
 		b := a.NewButton("pay.item."+id, widget.MediumImportance, func() {
@@ -143,7 +143,7 @@ func (v *payFlow) itemsScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
 		switch {
 		case it.Submitted:
 			delete(v.chosen, id)
-			text = a.T("pay.item.submitted", "name", counter.TextIn(it.Name, a.Lang()), "period", it.Period, "amount", it.Amount.String())
+			text = a.T("pay.item.submitted", "name", counter.TextIn(it.Name, a.Lang()), "period", a.Period(it.Period), "amount", kit.Yuan(it.Amount))
 			b.SetIcon(theme.CheckButtonCheckedIcon())
 			b.Disable()
 		case v.chosen[id]:
@@ -163,8 +163,9 @@ func (v *payFlow) itemsScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
 		next.Disable()
 	}
 	// The total beside Next, in one row: five items still fit the screen.
-	items = append(items, container.NewCenter(container.NewHBox(total, kit.TouchSized(next, 280))))
-	return kit.Centred(items...), nav
+	// The items scroll under the heading when there are many; the total and Next stay in sight.
+	foot := container.NewCenter(container.NewHBox(total, kit.TouchSized(next, 280)))
+	return kit.Scrolled(container.NewVBox(items[:2]...), container.NewVBox(items[2:]...), foot), nav
 }
 
 // payConfirm shows what will be debited from which account before anything is.
@@ -178,7 +179,7 @@ func (v *payFlow) confirm() (fyne.CanvasObject, []fyne.CanvasObject) {
 	if e == nil || e.Agreement == nil {
 		return kit.Centred(a.Heading(a.T("service.pay.title"))), nav
 	}
-	yuan := func(m money.Amount) string { return a.T("vat.yuan", "amount", m.String()) }
+	yuan := func(m money.Amount) string { return a.T("money.yuan", "amount", kit.Yuan(m)) }
 	// Who pays from where on the left, what is paid and its total on the right: five items
 	// still fit, and names that wrap in English leave room for the button.
 	bill := v.bill(a.now())
@@ -186,7 +187,7 @@ func (v *payFlow) confirm() (fyne.CanvasObject, []fyne.CanvasObject) {
 	for _, it := range bill.Lines {
 		// Each item's surcharge is on the items screen and the receipt; here the total
 		// says how much of it is surcharge, so that the lines stay one each.
-		lines = append(lines, counter.TextIn(it.Name, a.Lang())+" "+it.Period+" · "+yuan(it.Amount))
+		lines = append(lines, counter.TextIn(it.Name, a.Lang())+" "+a.Period(it.Period)+" · "+yuan(it.Amount))
 	}
 	who := widget.NewForm(
 		widget.NewFormItem(a.T("pay.field.enterprise"), a.value(a.entName(*e)+"\n"+e.CreditCode)),
@@ -201,10 +202,10 @@ func (v *payFlow) confirm() (fyne.CanvasObject, []fyne.CanvasObject) {
 	if len(v.items()) == 0 {
 		submit.Disable()
 	}
-	return kit.Centred(
+	// The bill scrolls when it is long; the heading and Pay stay put.
+	return kit.Scrolled(
 		a.Heading(a.T("pay.confirm.title")),
-		form,
-		a.Para(a.T("pay.confirm.note"), widget.WarningImportance),
+		container.NewVBox(form, a.Para(a.T("pay.confirm.note"), widget.WarningImportance)),
 		container.NewCenter(kit.TouchSized(submit, 360)),
 	), nav
 }
@@ -237,9 +238,9 @@ func (v *payFlow) submit() {
 func (v *payFlow) billTotal(b latepay.Bill) string {
 	a := v.a
 	if b.Surcharge > 0 {
-		return a.T("pay.bill.surcharge", "tax", b.Tax.String(), "surcharge", b.Surcharge.String(), "amount", b.Total().String())
+		return a.T("pay.bill.surcharge", "tax", kit.Yuan(b.Tax), "surcharge", kit.Yuan(b.Surcharge), "amount", kit.Yuan(b.Total()))
 	}
-	return a.T("vat.yuan", "amount", b.Total().String())
+	return a.T("money.yuan", "amount", kit.Yuan(b.Total()))
 }
 
 // totalText is the running total of n chosen items: taxes and surcharges apart when any
@@ -247,9 +248,9 @@ func (v *payFlow) billTotal(b latepay.Bill) string {
 func (v *payFlow) totalText(n int, b latepay.Bill) string {
 	a := v.a
 	if b.Surcharge > 0 {
-		return a.T("pay.total.surcharge", "n", n, "tax", b.Tax.String(), "surcharge", b.Surcharge.String(), "amount", b.Total().String())
+		return a.T("pay.total.surcharge", "n", n, "tax", kit.Yuan(b.Tax), "surcharge", kit.Yuan(b.Surcharge), "amount", kit.Yuan(b.Total()))
 	}
-	return a.T("pay.total", "n", n, "amount", b.Total().String())
+	return a.T("pay.total", "n", n, "amount", kit.Yuan(b.Total()))
 }
 
 func (v *payFlow) result() (fyne.CanvasObject, []fyne.CanvasObject) {

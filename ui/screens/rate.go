@@ -65,13 +65,12 @@ func (v *rateFlow) screen() (fyne.CanvasObject, []fyne.CanvasObject) {
 	if v.level == 0 {
 		submit.Disable()
 	}
-	body := kit.Centred(
+	// The reasons scroll on a short screen; Submit stays in sight.
+	body := kit.Scrolled(
 		a.Heading(a.T("rate.title")),
-		levels,
-		a.Para(a.T("rate.reasons"), widget.MediumImportance),
-		reasons,
+		container.NewVBox(levels, a.Para(a.T("rate.reasons"), widget.MediumImportance), reasons,
+			a.Para(a.T("rate.hint"), widget.LowImportance)),
 		container.NewCenter(kit.TouchSized(submit, 320)),
-		a.Para(a.T("rate.hint"), widget.LowImportance),
 	)
 	return body, []fyne.CanvasObject{a.NavButton("rate.skip", func() { a.finishVisit("idle.ended.finished") })}
 }

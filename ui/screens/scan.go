@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"taxkiosk/drivers/scanner"
+	"taxkiosk/kiosk/money"
 	"taxkiosk/kiosk/services/counter"
 	"taxkiosk/kiosk/services/scan"
 	"taxkiosk/ui/kit"
@@ -46,7 +47,7 @@ func (sf *scanFlow) screen() (fyne.CanvasObject, []fyne.CanvasObject) {
 			widget.NewFormItem(a.T("scan.invoice.code"), widget.NewLabel(orNone(inv.InvoiceCode))),
 			widget.NewFormItem(a.T("scan.invoice.number"), widget.NewLabel(orNone(inv.InvoiceNumber))),
 			widget.NewFormItem(a.T("scan.invoice.date"), widget.NewLabel(orNone(date))),
-			widget.NewFormItem(a.T("scan.invoice.amount"), widget.NewLabel(a.T("vat.yuan", "amount", inv.Amount))),
+			widget.NewFormItem(a.T("scan.invoice.amount"), widget.NewLabel(a.T("money.yuan", "amount", scannedAmount(inv.Amount)))),
 			widget.NewFormItem(a.T("scan.invoice.check_code"), widget.NewLabel(orNone(inv.CheckCode))),
 		)
 		items = append(items, a.Heading(a.T("scan.title.invoice")), form)
@@ -87,7 +88,8 @@ func (sf *scanFlow) screen() (fyne.CanvasObject, []fyne.CanvasObject) {
 			a.show(ScreenIdle)
 		}
 	}
-	return kit.Centred(items...), []fyne.CanvasObject{a.NavButton("common.back", back), a.NavButton("common.home", a.goHome)}
+	// An invoice's fields scroll under the heading on a short screen.
+	return kit.Scrolled(items[0], container.NewVBox(items[1:]...), nil), []fyne.CanvasObject{a.NavButton("common.back", back), a.NavButton("common.home", a.goHome)}
 }
 
 // verification offers to check a well-formed invoice with the hall, and shows the answer.
@@ -131,4 +133,13 @@ func (sf *scanFlow) verification(inv *scanner.Invoice) []fyne.CanvasObject {
 		out = append(out, a.Para(a.T("verify.hall_says", "message", msg), widget.MediumImportance))
 	}
 	return out
+}
+
+// scannedAmount is an invoice's amount as the screens show figures; what does not read as
+// one is shown as the code printed it.
+func scannedAmount(s string) string {
+	if m, err := money.Parse(s); err == nil {
+		return kit.Yuan(m)
+	}
+	return s
 }

@@ -218,13 +218,13 @@ func TestTaxPaymentOnline(t *testing.T) {
 	h.tap("pay.item.JG-2026Q3-EDU")
 	h.tap("pay.item.JG-2026Q3-EDU") // and again: not chosen after all
 	// due 2026-10-23, paid 2026-12-01: 39 days late, surcharges 61.43 + 4.30 (package latepay)
-	if !strings.Contains(h.text(), "已选 2 项，合计 3436.23 元（含滞纳金 65.73 元）") || !strings.Contains(h.text(), "已逾期 39 天 · 滞纳金 61.43 元") {
+	if !strings.Contains(h.text(), "已选 2 项，合计 3,436.23元（含滞纳金 65.73元）") || !strings.Contains(h.text(), "已逾期 39 天 · 滞纳金 61.43元") {
 		t.Fatalf("running total:\n%s", h.text())
 	}
 	h.svcShot("pay_items")
 	h.tap("pay.next")
 	h.waitScreen(ScreenPayConfirm)
-	for _, want := range []string{"中国工商银行平顶山卫东支行", "6222 **** **** 6617", "3436.23 元（含滞纳金 65.73 元）"} {
+	for _, want := range []string{"中国工商银行平顶山卫东支行", "6222 **** **** 6617", "3,436.23元（含滞纳金 65.73元）"} {
 		if !strings.Contains(h.text(), want) {
 			t.Fatalf("confirm screen lacks %q:\n%s", want, h.text())
 		}
@@ -236,7 +236,7 @@ func TestTaxPaymentOnline(t *testing.T) {
 	}
 	h.waitScreen(ScreenPayResult)
 	h.app.SetNetwork(NetState{Online: true})
-	if !strings.Contains(h.text(), "已受理扣款 3436.23 元") {
+	if !strings.Contains(h.text(), "已受理扣款 3,436.23元") {
 		t.Fatalf("online result without the hall's answer:\n%s", h.text())
 	}
 	h.svcShot("pay_result")
@@ -253,7 +253,7 @@ func TestTaxPaymentOnline(t *testing.T) {
 	// chosen again.
 	h.tap("common.home")
 	h.waitScreen(ScreenWelcome)
-	if !strings.Contains(h.text(), "缴纳税款") || !strings.Contains(h.text(), "已受理扣款 3436.23 元") {
+	if !strings.Contains(h.text(), "缴纳税款") || !strings.Contains(h.text(), "已受理扣款 3,436.23元") {
 		t.Fatalf("history without the payment:\n%s", h.text())
 	}
 	h.svcShot("welcome_paid")
@@ -276,7 +276,7 @@ func TestTaxPaymentOnline(t *testing.T) {
 	}
 	pumpUntil[scan.Scanned](h)
 	h.waitScreen(ScreenScan)
-	if !strings.Contains(h.text(), "缴纳税款") || !strings.Contains(h.text(), "已受理扣款 3436.23 元") || strings.Contains(h.text(), "张") {
+	if !strings.Contains(h.text(), "缴纳税款") || !strings.Contains(h.text(), "已受理扣款 3,436.23元") || strings.Contains(h.text(), "张") {
 		t.Fatalf("scanned payment receipt:\n%s", h.text())
 	}
 	h.svcShot("scan_receipt_payment")
@@ -370,7 +370,7 @@ func TestFiledReturnPayNow(t *testing.T) {
 	h.tap("vat.next")
 	h.waitScreen(ScreenConfirm)
 	// 4,000.00 × 7 %, 3 %, 2 %, halved for a small-scale taxpayer
-	for _, want := range []string{"附加税费（减征 50%）", "城市维护建设税（7%）140.00 元 · 教育费附加 60.00 元 · 地方教育附加 40.00 元", "税费合计 4240.00 元"} {
+	for _, want := range []string{"附加税费（减征 50%）", "城市维护建设税（7%）140.00元 · 教育费附加 60.00元 · 地方教育附加 40.00元", "税费合计 4,240.00元"} {
 		if !strings.Contains(h.text(), want) {
 			t.Fatalf("confirm screen lacks %q:\n%s", want, h.text())
 		}
@@ -381,7 +381,7 @@ func TestFiledReturnPayNow(t *testing.T) {
 	if o == nil || len(o.ItemIDs) != 4 || o.Amount.String() != "4240.00" || o.Due != h.app.vat.draft.Period.DueDate() {
 		t.Fatalf("owed %+v for %+v", o, h.app.vat.draft)
 	}
-	if want := "应缴税费 4240.00 元，缴款期限 " + o.Due; !strings.Contains(h.text(), want) {
+	if want := "应缴税费 4,240.00元，缴款期限 " + o.Due; !strings.Contains(h.text(), want) {
 		t.Fatalf("result screen lacks %q:\n%s", want, h.text())
 	}
 	h.tap("result.pay_now")

@@ -11,7 +11,6 @@ import (
 	"taxkiosk/kiosk/hallapi"
 	"taxkiosk/kiosk/money"
 	"taxkiosk/kiosk/services/counter"
-	"taxkiosk/kiosk/services/filing"
 	"taxkiosk/kiosk/services/vatreturn"
 	"taxkiosk/ui/kit"
 )
@@ -109,13 +108,13 @@ func (e *vatEdit) shown(field string, a money.Amount) string {
 	if t, ok := e.text[field]; ok && t != "" {
 		return t
 	}
-	return a.String()
+	return kit.Yuan(a)
 }
 
 func (v *vatFlow) form() (fyne.CanvasObject, []fyne.CanvasObject) {
 	a := v.a
 	r := v.draft
-	yuan := func(s string) string { return a.T("vat.yuan", "amount", s) }
+	yuan := func(s string) string { return a.T("money.yuan", "amount", s) }
 	field := func(key, name string, amount money.Amount) fyne.CanvasObject {
 		imp := widget.MediumImportance
 		if v.edit.field == name {
@@ -132,28 +131,28 @@ func (v *vatFlow) form() (fyne.CanvasObject, []fyne.CanvasObject) {
 	}
 	// Whom for and which period on one line above the form: a form row each made the screen
 	// taller than 800 lines.
-	about := a.Para(a.T("vat.filer")+" "+filer+" · "+a.T("vat.period")+" "+filing.PeriodText(a.Cat(), a.Lang(), r.Period), widget.MediumImportance)
+	about := a.Para(a.T("vat.filer")+" "+filer+" · "+a.T("vat.period")+" "+a.PeriodOf(r.Period.Year, r.Period.Index, r.Period.Type == vatreturn.Quarterly), widget.MediumImportance)
 	form := widget.NewForm(
 		widget.NewFormItem(a.T("vat.sales"), field("vat.sales", fieldSales, r.Sales)),
 		widget.NewFormItem(a.T("vat.exempt"), field("vat.exempt", fieldExempt, r.ExemptSales)),
-		widget.NewFormItem(a.T("vat.small_exempt"), widget.NewLabel(yuan(r.SmallExempt.String()))),
+		widget.NewFormItem(a.T("vat.small_exempt"), widget.NewLabel(yuan(kit.Yuan(r.SmallExempt)))),
 		// The rate beside the tax it gives, in one row: a row of its own made the screen
 		// taller than 800 lines.
-		widget.NewFormItem(a.T("vat.tax"), widget.NewLabelWithStyle(yuan(r.TaxPayable.String())+" · "+a.T("vat.rate")+" "+
+		widget.NewFormItem(a.T("vat.tax"), widget.NewLabelWithStyle(yuan(kit.Yuan(r.TaxPayable))+" · "+a.T("vat.rate")+" "+
 			a.T("vat.rate.value", "rate", vatreturn.RateText(r.RateBP)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})),
 	)
-	var note *widget.Label
+	var note fyne.CanvasObject
 	switch {
 	case v.refusal != "":
 		note = a.Para(v.refusal, widget.DangerImportance)
 	case v.edit.bad:
-		note = a.Para(a.T("vat.bad_amount"), widget.DangerImportance)
+		note = a.Message(a.T("vat.bad_amount"), widget.DangerImportance)
 	case r.Zero:
-		note = a.Para(a.T("vat.zero_note"), widget.WarningImportance)
+		note = a.Message(a.T("vat.zero_note"), widget.WarningImportance)
 	case r.SmallExempt > 0:
-		note = a.Para(a.T("vat.threshold_note", "threshold", a.svc.Filing.Threshold(r).String()), widget.SuccessImportance)
+		note = a.Message(a.T("vat.threshold_note", "threshold", kit.Yuan(a.svc.Filing.Threshold(r))), widget.SuccessImportance)
 	default:
-		note = a.Para(a.T("vat.edit_hint"), widget.LowImportance)
+		note = a.Message(a.T("vat.edit_hint"), widget.LowImportance)
 	}
 	// Next in the bottom bar, beside Home: with it under the keypad the screen did not fit
 	// 800 lines.
@@ -190,24 +189,9 @@ func (v *vatFlow) refused(err error) bool {
 	return true
 }
 
-// keypad is the on-screen numeric pad: kiosks have no keyboard.
+// keypad is the on-screen numeric pad (kit's, as on every pad): kiosks have no keyboard.
 func (v *vatFlow) keypad() fyne.CanvasObject {
-	a := v.a
-	grid := container.NewGridWithColumns(3)
-	key := func(label, k string) {
-		b := widget.NewButton(label, a.Tap(func() { v.typeKey(k) }))
-		a.Register("keypad."+k, b)
-		grid.Add(kit.TouchSized(b, 72))
-	}
-	for _, d := range []string{"7", "8", "9", "4", "5", "6", "1", "2", "3"} {
-		key(d, d)
-	}
-	key(".", ".")
-	key("0", "0")
-	key(a.T("keypad.back"), "back")
-	clear := widget.NewButton(a.T("keypad.clear"), a.Tap(func() { v.typeKey("clear") }))
-	a.Register("keypad.clear", clear)
-	return container.NewVBox(grid, kit.TouchSized(clear, 220))
+	return v.a.Keypad("keypad.", ".", 72, v.typeKey)
 }
 
 // typeKey types into the selected amount and recomputes the return.

@@ -124,7 +124,10 @@ func (p *Pages) MenuScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
 	}
 	title := p.maintTitle(p.mt.page)
 	top := container.NewVBox(p.Heading(title))
-	if n := p.maintNoteLine(); n != nil {
+	switch n := p.maintNoteLine(); {
+	case p.mt.page == pageEdit: // the keyboard under it must not move when a verdict comes or goes
+		top.Add(p.noteSlot())
+	case n != nil:
 		top.Add(n)
 	}
 	return container.NewBorder(top, nil, nil, nil, body), []fyne.CanvasObject{back, p.exitButton(200)}
@@ -234,16 +237,33 @@ func (p *Pages) maintNoteLine() fyne.CanvasObject {
 	case p.mt.job != nil:
 		return p.Para(p.T(p.mt.waitKey), widget.WarningImportance)
 	case p.mt.note.key != "":
-		kv := make([]any, len(p.mt.note.kv))
-		for i, v := range p.mt.note.kv {
-			if w, ok := v.(words); ok {
-				v = p.T(w.key, w.kv...)
-			}
-			kv[i] = v
-		}
-		return p.Para(p.T(p.mt.note.key, kv...), p.mt.note.imp)
+		return p.Para(p.noteText(), p.mt.note.imp)
 	}
 	return nil
+}
+
+// noteText is the note in the language on show.
+func (p *Pages) noteText() string {
+	kv := make([]any, len(p.mt.note.kv))
+	for i, v := range p.mt.note.kv {
+		if w, ok := v.(words); ok {
+			v = p.T(w.key, w.kv...)
+		}
+		kv[i] = v
+	}
+	return p.T(p.mt.note.key, kv...)
+}
+
+// noteSlot is the line under the title in a slot of fixed room (kit.Message), for the pages
+// with a keyboard.
+func (p *Pages) noteSlot() fyne.CanvasObject {
+	switch {
+	case p.mt.job != nil:
+		return p.Message(p.T(p.mt.waitKey), widget.WarningImportance)
+	case p.mt.note.key != "":
+		return p.Message(p.noteText(), p.mt.note.imp)
+	}
+	return p.Message("", widget.LowImportance)
 }
 
 // vary passes a value that differs from run to run (a time read from a device or the hall,

@@ -43,24 +43,17 @@ func (p *Pages) PINScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
 	dots := canvas.NewText(strings.Repeat("● ", len(p.pin.digits))+strings.Repeat("○ ", max(0, 6-len(p.pin.digits))), kt.Ink)
 	dots.TextSize = p.Theme().Size("subHeadingText")
 	dots.Alignment = fyne.TextAlignCenter
-	pad := container.NewGridWithColumns(3)
-	for _, k := range []string{"1", "2", "3", "4", "5", "6", "7", "8", "9", "back", "0", "ok"} {
-		label, imp := k, widget.MediumImportance
-		switch k {
-		case "back":
-			label = p.T("keypad.back")
-		case "ok":
-			label, imp = p.T("maint.pin.enter"), widget.HighImportance
-		}
-		b := widget.NewButton(label, p.Tap(func() { p.pinKey(k) }))
-		b.Importance = imp
-		p.Register("pin."+k, b)
-		pad.Add(kit.TouchSized(b, 120))
-	}
-	items := []fyne.CanvasObject{p.Heading(p.T("maint.pin.title")), p.Para(p.T("maint.pin.hint"), widget.LowImportance), dots, container.NewCenter(pad)}
+	// kit's keypad, as on every pad; Enter under it, never among the digits.
+	pad := p.Keypad("pin.", "", 120, p.pinKey)
+	enter := p.NewButton("maint.pin.enter", widget.HighImportance, func() { p.pinKey("ok") })
+	p.Register("pin.ok", enter)
+	msg := ""
 	if p.pin.msgKey != "" {
-		items = append(items, p.Para(p.T(p.pin.msgKey, p.pin.kv...), widget.DangerImportance))
+		msg = p.T(p.pin.msgKey, p.pin.kv...)
 	}
+	// The refusal's line keeps its room when empty: the pad must not move under a finger.
+	items := []fyne.CanvasObject{p.Heading(p.T("maint.pin.title")), p.Para(p.T("maint.pin.hint"), widget.LowImportance), dots,
+		container.NewCenter(pad), container.NewCenter(kit.TouchSized(enter, 360)), p.Message(msg, widget.DangerImportance)}
 	return kit.Centred(items...), []fyne.CanvasObject{p.NavButton("common.cancel", p.closePIN)}
 }
 
@@ -81,6 +74,8 @@ func (p *Pages) pinKey(k string) {
 		if p.pin.digits != "" {
 			p.pin.digits = p.pin.digits[:len(p.pin.digits)-1]
 		}
+	case "clear":
+		p.pin.digits = ""
 	case "ok":
 		pin, via := p.pin.digits, p.pin.via
 		p.pin.digits = ""
