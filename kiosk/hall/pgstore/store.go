@@ -8,12 +8,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"taxkiosk/kiosk/hall"
+	"taxkiosk/kiosk/hall/pgpool"
 	"taxkiosk/kiosk/hallapi"
 	"taxkiosk/kiosk/seal"
 	"taxkiosk/kiosk/txn"
@@ -28,15 +28,12 @@ type Opts struct {
 
 // Store is a hall.Store on PostgreSQL. It is safe for concurrent use.
 type Store struct {
-	cfg    *pgx.ConnConfig
 	key    *seal.Key
 	schema string
-	pool   chan *pgx.Conn // idle connections, and nil tokens for connections not yet dialled
+	pool   *pgpool.Pool
 }
 
 var _ hall.Store = (*Store)(nil)
-
-var schemaName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
 
 // Open connects to dsn ("postgres://user@host/db") and creates the tables if needed.
 func Open(ctx context.Context, dsn string, opts *Opts) (*Store, error) {
@@ -47,20 +44,14 @@ func Open(ctx context.Context, dsn string, opts *Opts) (*Store, error) {
 	if o.Schema == "" {
 		o.Schema = "hall"
 	}
-	if !schemaName.MatchString(o.Schema) {
+	if !pgpool.ValidSchema(o.Schema) {
 		return nil, fmt.Errorf("%w: schema name %q", hall.ErrInvalid, o.Schema)
 	}
-	if o.Conns <= 0 {
-		o.Conns = 4
-	}
-	cfg, err := pgx.ParseConfig(dsn)
+	pool, err := pgpool.New(dsn, o.Conns)
 	if err != nil {
-		return nil, fmt.Errorf("%w: dsn: %w", hall.ErrInvalid, err)
+		return nil, fmt.Errorf("%w: %w", hall.ErrInvalid, err)
 	}
-	s := &Store{cfg: cfg, key: o.Key, schema: o.Schema, pool: make(chan *pgx.Conn, o.Conns)}
-	for i := 0; i < o.Conns; i++ {
-		s.pool <- nil
-	}
+	s := &Store{pool: pool, key: o.Key, schema: o.Schema}
 	err = s.with(ctx, func(c *pgx.Conn) error {
 		_, err := c.Exec(ctx, fmt.Sprintf(`
 CREATE SCHEMA IF NOT EXISTS %[1]s;
@@ -113,46 +104,15 @@ CREATE TABLE IF NOT EXISTS %[1]s.hall_alarms (
 
 // String is safe for logs: no password.
 func (s *Store) String() string {
-	return fmt.Sprintf("pgstore(%s@%s:%d/%s schema %s)", s.cfg.User, s.cfg.Host, s.cfg.Port, s.cfg.Database, s.schema)
+	return fmt.Sprintf("pgstore(%s schema %s)", s.pool, s.schema)
 }
 
 // Close closes every connection. Calls in flight keep theirs until they return it.
-func (s *Store) Close() error {
-	var errs []error
-	for i := 0; i < cap(s.pool); i++ {
-		select {
-		case c := <-s.pool:
-			if c != nil {
-				errs = append(errs, c.Close(context.Background()))
-			}
-		default:
-		}
-	}
-	return errors.Join(errs...)
-}
+func (s *Store) Close() error { return s.pool.Close() }
 
-// with lends a connection, dialling it on first use and dropping it if it broke.
+// with lends a connection (see pgpool.Pool.With).
 func (s *Store) with(ctx context.Context, fn func(*pgx.Conn) error) error {
-	var c *pgx.Conn
-	select {
-	case c = <-s.pool:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	if c == nil || c.IsClosed() {
-		var err error
-		if c, err = pgx.ConnectConfig(ctx, s.cfg); err != nil {
-			s.pool <- nil
-			return err
-		}
-	}
-	err := fn(c)
-	if c.IsClosed() || c.PgConn().IsBusy() {
-		c.Close(context.Background())
-		c = nil
-	}
-	s.pool <- c
-	return err
+	return s.pool.With(ctx, fn)
 }
 
 func (s *Store) t(name string) string { return s.schema + "." + name }

@@ -5,11 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"taxkiosk/kiosk/hall/pgpool"
 	"taxkiosk/kiosk/hall/staff"
 )
 
@@ -21,14 +21,11 @@ type Opts struct {
 
 // Store is a staff.Store on PostgreSQL. It is safe for concurrent use.
 type Store struct {
-	cfg    *pgx.ConnConfig
 	schema string
-	pool   chan *pgx.Conn // idle connections, and nil tokens for connections not yet dialled
+	pool   *pgpool.Pool
 }
 
 var _ staff.Store = (*Store)(nil)
-
-var schemaName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
 
 // Document kinds in staff_docs.
 const (
@@ -48,20 +45,14 @@ func Open(ctx context.Context, dsn string, opts *Opts) (*Store, error) {
 	if o.Schema == "" {
 		o.Schema = "hall"
 	}
-	if !schemaName.MatchString(o.Schema) {
+	if !pgpool.ValidSchema(o.Schema) {
 		return nil, fmt.Errorf("%w: schema name %q", staff.ErrInvalid, o.Schema)
 	}
-	if o.Conns <= 0 {
-		o.Conns = 4
-	}
-	cfg, err := pgx.ParseConfig(dsn)
+	pool, err := pgpool.New(dsn, o.Conns)
 	if err != nil {
-		return nil, fmt.Errorf("%w: dsn: %w", staff.ErrInvalid, err)
+		return nil, fmt.Errorf("%w: %w", staff.ErrInvalid, err)
 	}
-	s := &Store{cfg: cfg, schema: o.Schema, pool: make(chan *pgx.Conn, o.Conns)}
-	for range o.Conns {
-		s.pool <- nil
-	}
+	s := &Store{pool: pool, schema: o.Schema}
 	// grp groups documents for the queries that need it (a help call's kiosk, a ticket's
 	// day); at is the time they are ordered or filtered by.
 	err = s.with(ctx, func(c *pgx.Conn) error {
@@ -97,45 +88,18 @@ CREATE TABLE IF NOT EXISTS %[1]s.staff_queue_seq (
 
 // String is safe for logs: no password.
 func (s *Store) String() string {
-	return fmt.Sprintf("pgstaff(%s@%s:%d/%s schema %s)", s.cfg.User, s.cfg.Host, s.cfg.Port, s.cfg.Database, s.schema)
+	return fmt.Sprintf("pgstaff(%s schema %s)", s.pool, s.schema)
 }
 
 // Close closes every idle connection.
-func (s *Store) Close() error {
-	var errs []error
-	for range cap(s.pool) {
-		select {
-		case c := <-s.pool:
-			if c != nil {
-				errs = append(errs, c.Close(context.Background()))
-			}
-		default:
-		}
-	}
-	return errors.Join(errs...)
-}
+func (s *Store) Close() error { return s.pool.Close() }
 
-// with lends a connection, dialling it on first use and dropping it if it broke.
+// with lends a connection (see pgpool.Pool.With); a failure to connect is ErrStorage.
 func (s *Store) with(ctx context.Context, fn func(*pgx.Conn) error) error {
-	var c *pgx.Conn
-	select {
-	case c = <-s.pool:
-	case <-ctx.Done():
-		return ctx.Err()
+	err := s.pool.With(ctx, fn)
+	if errors.Is(err, pgpool.ErrDial) {
+		return fmt.Errorf("%w: %w", staff.ErrStorage, err)
 	}
-	if c == nil || c.IsClosed() {
-		var err error
-		if c, err = pgx.ConnectConfig(ctx, s.cfg); err != nil {
-			s.pool <- nil
-			return fmt.Errorf("%w: %w", staff.ErrStorage, err)
-		}
-	}
-	err := fn(c)
-	if c.IsClosed() || c.PgConn().IsBusy() {
-		c.Close(context.Background())
-		c = nil
-	}
-	s.pool <- c
 	return err
 }
 
