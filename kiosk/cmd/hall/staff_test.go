@@ -248,7 +248,8 @@ func TestStaffInBrowser(t *testing.T) {
 	browsertest.Shot(t, display, shots, "display-before-zh", 1920, 1080)
 	login("李强")
 	do("counter page", chromedp.Navigate(h.staff+"/counter"), chromedp.WaitVisible(chromedp.CSS(`form[data-business=filing] button.call`)))
-	do("call", chromedp.Click(chromedp.CSS(`form[data-business=filing] button.call`)), chromedp.WaitVisible(chromedp.CSS(`#current`)))
+	// Before the call #current says 尚未叫号 (class empty): wait for the called number's.
+	do("call", chromedp.Click(chromedp.CSS(`form[data-business=filing] button.call`)), chromedp.WaitVisible(chromedp.CSS(`p.current#current`)))
 	if cur, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#current`))); cur != "A001" {
 		t.Fatalf("counter shows %q", cur)
 	}
