@@ -162,7 +162,9 @@ run_tests() {
 	[ -z "$unformatted" ] || die "gofmt would change: $unformatted"
 	CGO_ENABLED=0 go vet $pkgs
 	say "unit, protocol, storage, sync and screen tests (CGO_ENABLED=0)"
-	CGO_ENABLED=0 without_system_fonts go test -count=1 -timeout 20m $pkgs
+	# -parallel 4 on two cores: most parallel tests wait on a pty, a hall or a child process
+	# (ui/screens runs each kiosk test in its own), not on the CPU.
+	CGO_ENABLED=0 without_system_fonts go test -count=1 -parallel 4 -timeout 20m $pkgs
 	if [ "$(id -u)" != 0 ]; then
 		# TestOtherUserRefused runs a child as another user, which needs root: run its test
 		# binary, built as this user, through sudo rather than let it skip.
