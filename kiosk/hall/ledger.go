@@ -32,17 +32,36 @@ type payer struct {
 // stored approved returns (Store.Returns): the registry knows what was owed when it was
 // loaded, the ledger what the kiosks filed since, so a return with tax payable can be paid
 // in the same visit.
+//
+// Over a SharedStore other halls add to the ledger too: load then reads what was stored
+// since the last mark, every time.
 type ledger struct {
 	mu     sync.Mutex // held across decide and commit of every batch with a payment or a return
 	loaded bool
+	mark   int64                        // over a SharedStore: the highest ledger mark read
 	paid   map[string]payer             // by itemKey
 	owed   map[string][]hallapi.TaxItem // by normalised credit code, in filing order
 }
 
 func itemKey(creditCode, itemID string) string { return creditCode + "\x00" + itemID }
 
-// load rebuilds the ledger from store once. The caller holds mu.
+// load rebuilds the ledger from store once; over a SharedStore it reads, every time, what any
+// hall stored since the last time. The caller holds mu.
 func (l *ledger) load(ctx context.Context, store Store) error {
+	if shared, ok := store.(SharedStore); ok {
+		es, mark, err := shared.LedgerSince(ctx, l.mark)
+		if err != nil {
+			return fmt.Errorf("%w: reading payments and returns: %w", ErrStorage, err)
+		}
+		if !l.loaded {
+			l.paid, l.owed, l.loaded = map[string]payer{}, map[string][]hallapi.TaxItem{}, true
+		}
+		for _, e := range es {
+			l.record(e.Txn, e.Result)
+		}
+		l.mark = mark
+		return nil
+	}
 	if l.loaded {
 		return nil
 	}

@@ -281,6 +281,14 @@ func (s *Server) batches(w http.ResponseWriter, r *http.Request) {
 	}) {
 		s.ledger.mu.Lock()
 		defer s.ledger.mu.Unlock()
+		if shared, ok := s.store.(SharedStore); ok { // other halls decide payments too
+			unlock, err := shared.LockLedger(r.Context())
+			if err != nil {
+				s.storageError(w, b.KioskID, len(txns), fmt.Errorf("%w: ledger lock: %w", ErrStorage, err))
+				return
+			}
+			defer unlock()
+		}
 		if err := s.ledger.load(r.Context(), s.store); err != nil {
 			s.storageError(w, b.KioskID, len(txns), err)
 			return

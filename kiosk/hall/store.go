@@ -61,6 +61,23 @@ const (
 	AlarmCounterCall = "counter_call" // a kiosk certificate tried a counter's operation
 )
 
+// SharedStore is a Store that other hall processes write at the same time (two halls on one
+// PostgreSQL). Each hall keeps its ledger of payments and returns in memory; over a shared
+// store it decides every batch with a payment, a certificate or a return under the store's
+// ledger lock, which all the processes take, and first reads what the others stored since
+// it last looked. Without it two kiosks at two halls could both pay the same tax item.
+type SharedStore interface {
+	Store
+	// LockLedger waits for the ledger lock every hall process on the store takes, and holds
+	// it until unlock is called: after the batch decided under it is stored.
+	LockLedger(ctx context.Context) (unlock func(), err error)
+	// LedgerSince returns the stored tax_payment and vat_return transactions with a ledger
+	// mark above since, in mark order, without opening their Taxpayer, and the highest mark
+	// returned (since when none). Those transactions are stored under the ledger lock, so
+	// their marks grow in the order they were committed.
+	LedgerSince(ctx context.Context, since int64) ([]Entry, int64, error)
+}
+
 // Store keeps transactions exactly once per (kiosk id, transaction id).
 type Store interface {
 	// PutBatch stores the entries of one kiosk in one durable commit, assigning cursors in

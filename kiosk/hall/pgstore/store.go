@@ -23,7 +23,7 @@ import (
 type Opts struct {
 	Key    *seal.Key // seals personal data; required
 	Schema string    // schema holding the tables, created if absent; zero: "hall"
-	Conns  int       // connections in the pool; zero: 4
+	Conns  int       // connections in the pool; zero: 4, and at least 2 (the ledger lock holds one)
 }
 
 // Store is a hall.Store on PostgreSQL. It is safe for concurrent use.
@@ -46,6 +46,9 @@ func Open(ctx context.Context, dsn string, opts *Opts) (*Store, error) {
 	}
 	if !pgpool.ValidSchema(o.Schema) {
 		return nil, fmt.Errorf("%w: schema name %q", hall.ErrInvalid, o.Schema)
+	}
+	if o.Conns == 1 {
+		o.Conns = 2 // LockLedger holds one while PutBatch stores through another
 	}
 	pool, err := pgpool.New(dsn, o.Conns)
 	if err != nil {
@@ -77,6 +80,8 @@ ALTER TABLE %[1]s.hall_txns ADD COLUMN IF NOT EXISTS evidence bytea;
 ALTER TABLE %[1]s.hall_kiosks ADD COLUMN IF NOT EXISTS max_seq bigint NOT NULL DEFAULT 0;
 CREATE INDEX IF NOT EXISTS hall_txns_seq ON %[1]s.hall_txns (kiosk_id, seq);
 CREATE INDEX IF NOT EXISTS hall_txns_kind ON %[1]s.hall_txns (kind, kiosk_id, cursor);
+ALTER TABLE %[1]s.hall_txns ADD COLUMN IF NOT EXISTS ledger_mark bigserial;
+CREATE INDEX IF NOT EXISTS hall_txns_ledger ON %[1]s.hall_txns (ledger_mark) WHERE kind IN ('tax_payment', 'vat_return');
 CREATE TABLE IF NOT EXISTS %[1]s.hall_evidence (
 	kiosk_id text NOT NULL,
 	hash     bytea NOT NULL,
@@ -315,6 +320,77 @@ func (s *Store) Payments(ctx context.Context) ([]hall.Entry, error) {
 // Returns implements hall.Store: by the kind index, without opening taxpayers.
 func (s *Store) Returns(ctx context.Context) ([]hall.Entry, error) {
 	return s.ofKind(ctx, txn.KindVATReturn, "returns")
+}
+
+// LockLedger implements hall.SharedStore with a session advisory lock, named after the
+// schema, held on a connection of its own until unlock: the batch decided under it is
+// stored through another connection of the pool. A connection whose unlock failed is
+// closed, which releases the lock.
+func (s *Store) LockLedger(ctx context.Context) (unlock func(), err error) {
+	name := s.schema + ".ledger"
+	locked, release, done := make(chan error, 1), make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		err := s.with(ctx, func(c *pgx.Conn) error {
+			if _, err := c.Exec(ctx, `SELECT pg_advisory_lock(hashtextextended($1, 0))`, name); err != nil {
+				return err
+			}
+			locked <- nil
+			<-release
+			uctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if _, err := c.Exec(uctx, `SELECT pg_advisory_unlock(hashtextextended($1, 0))`, name); err != nil {
+				c.Close(uctx)
+				return err
+			}
+			return nil
+		})
+		if err != nil {
+			select {
+			case locked <- err: // not locked: LockLedger returns it
+			default: // the unlock failed; the connection was closed
+			}
+		}
+	}()
+	if err := <-locked; err != nil {
+		<-done
+		return nil, fmt.Errorf("%w: ledger lock: %w", hall.ErrStorage, err)
+	}
+	return func() { close(release); <-done }, nil
+}
+
+// LedgerSince implements hall.SharedStore over the ledger_mark column, which every
+// transaction takes when it is inserted: the payments and returns are inserted under the
+// ledger lock, so their marks grow in commit order.
+func (s *Store) LedgerSince(ctx context.Context, since int64) ([]hall.Entry, int64, error) {
+	var out []hall.Entry
+	mark := since
+	err := s.with(ctx, func(c *pgx.Conn) error {
+		rows, err := c.Query(ctx, `SELECT txn, result, received_at, cursor, ledger_mark FROM `+s.t("hall_txns")+`
+			WHERE kind IN ('tax_payment', 'vat_return') AND ledger_mark > $1 ORDER BY ledger_mark`, since)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var tj, res []byte
+			var received time.Time
+			var cur, m int64
+			if err := rows.Scan(&tj, &res, &received, &cur, &m); err != nil {
+				return err
+			}
+			e := hall.Entry{ReceivedAt: received.UTC(), Cursor: uint64(cur)}
+			if json.Unmarshal(tj, &e.Txn) != nil || json.Unmarshal(res, &e.Result) != nil {
+				return fmt.Errorf("%w: ledger mark %d: undecodable row", hall.ErrCorrupt, m)
+			}
+			out, mark = append(out, e), m
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, since, fmt.Errorf("%w: ledger: %w", hall.ErrStorage, err)
+	}
+	return out, mark, nil
 }
 
 // ofKind reads every stored transaction of kind, by kiosk id then cursor.
