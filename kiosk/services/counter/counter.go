@@ -1,7 +1,6 @@
 package counter
 
 import (
-	"fmt"
 	"strconv"
 	"time"
 
@@ -100,7 +99,7 @@ func (h Letterhead) Finish(doc *escpos.Document, t txn.Txn, delivered bool, T fu
 
 // ReceiptNumber is the number a taxpayer quotes at a counter: the kiosk's sequence number,
 // zero-padded ("00000042"), printed beside the kiosk id.
-func ReceiptNumber(seq uint64) string { return fmt.Sprintf("%08d", seq) }
+func ReceiptNumber(seq uint64) string { return txn.ReceiptNumber(seq) }
 
 // EnterpriseName is the enterprise's name in language l: the registered Chinese name, or its
 // English name where the hall has one.
