@@ -122,9 +122,9 @@ func serviceOfScreen(screen string) string {
 		return string(txn.KindTaxPayment)
 	case screen == "cert":
 		return string(txn.KindCertificate)
-	case screen == "scan":
+	case screen == "scan" || screen == "scan_help":
 		return string(txn.KindInvoiceVerification)
-	case screen == "queue":
+	case screen == "queue" || screen == "ticket":
 		return string(txn.KindQueueTicket)
 	case screen == "pin" || screen == "maint":
 		return "maintenance"
