@@ -43,9 +43,10 @@ type takenTicket struct {
 // long enough to read the number twice and take the paper, gone before the next person.
 const ticketFor = 60 * time.Second
 
-// ticketDigits is the number's height in pixels whatever the text size: 160 px is about
-// 4 cm of glyph on the kiosk's 21.5-inch 1280×800 panel and 3 cm on a full-HD one, read
-// from 2 m (a person stepping back to the hall's seats) with room to spare.
+// ticketDigits is the number's type size in pixels whatever the text size. "C123" is drawn
+// 122 px high (measured on the ticket screen at 1280×800): 4.4 cm on a 21.5-inch 1280×800
+// panel (0.36 mm a pixel), 3 cm on a 21.5-inch full-HD one (0.25 mm), large to read from
+// 2 m. The panel's size is assumed: the docs do not name it.
 const ticketDigits = 160
 
 // takeTicket asks the hall for a number off the UI thread, then shows the ticket screen.
