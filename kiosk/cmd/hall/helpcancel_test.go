@@ -82,4 +82,20 @@ func TestHelpCancelReachesTheSeat(t *testing.T) {
 	if st, err := h.kiosk.Help(context.Background(), "K001"); err != nil || st.State != hallapi.HelpCancelled {
 		t.Fatalf("the kiosk's view of its cancelled call: %+v %v", st, err)
 	}
+
+	// Called and cancelled while the link was down: both arrive in one batch, the call is
+	// stored first and the cancel closes it.
+	help, _ := json.Marshal(hallapi.HelpBody{Source: "button"})
+	now := time.Now().UTC()
+	resp, err := h.kiosk.SendBatch(context.Background(), hallapi.Batch{KioskID: "K001", Txns: []txn.Txn{
+		{ID: "help-3", Seq: 9, KioskID: "K001", Kind: txn.KindHelpRequest, CreatedAt: now, Body: help},
+		{ID: "cancel-3", Seq: 10, KioskID: "K001", Kind: txn.KindHelpCancel, CreatedAt: now, Body: cancelBody("help-3")},
+	}})
+	if err != nil || len(resp.Accepted) != 2 || len(resp.Results) != 2 || resp.Results[1].Result.Code != hallapi.ResultCallCancelled {
+		t.Fatalf("a call and its cancel in one batch: %+v %v", resp, err)
+	}
+	live = seat.get(t, "/seat?fragment=live")
+	if strings.Contains(live, `class="call" data-id="K001/help-3"`) || !strings.Contains(live, `data-id="K001/help-3" data-state="cancelled"`) {
+		t.Fatalf("the call cancelled in its own batch:\n%s", live)
+	}
 }
