@@ -85,18 +85,16 @@ func (a *App) ticketScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
 	number.TextSize = ticketDigits
 	number.TextStyle = fyne.TextStyle{Bold: true}
 	number.Alignment = fyne.TextAlignCenter
-	items := []fyne.CanvasObject{
-		a.Heading(a.T("queue.ticket.title") + " · " + a.T("queue."+tk.business)),
-		container.NewCenter(number),
-		a.Para(a.T("queue.ticket.waiting", "waiting", tk.Waiting), widget.MediumImportance),
-	}
+	printed := a.Para(a.T("queue.ticket.printed"), widget.SuccessImportance)
 	if tk.PrintKey != "" {
-		items = append(items, a.Para(a.T("queue.ticket.print_failed", "reason", a.T(tk.PrintKey)), widget.DangerImportance))
-	} else {
-		items = append(items, a.Para(a.T("queue.ticket.printed"), widget.SuccessImportance))
+		printed = a.Para(a.T("queue.ticket.print_failed", "reason", a.T(tk.PrintKey)), widget.DangerImportance)
 	}
-	// The one way on, in the bottom bar where every page keeps it: the number fills the rest.
-	return kit.Centred(items...), []fyne.CanvasObject{a.NavButton("queue.ticket.ok", a.ticketTaken)}
+	head := container.NewVBox(a.Heading(a.T("queue.ticket.title")+" · "+a.T("queue."+tk.business)), container.NewCenter(number), printed)
+	// The number and whether it printed stay in sight (a number not printed must be
+	// remembered); in large text on a short screen the line under them scrolls. The one way
+	// on is in the bottom bar, where every page keeps it.
+	waiting := a.Para(a.T("queue.ticket.waiting", "waiting", tk.Waiting), widget.MediumImportance)
+	return kit.Scrolled(head, waiting, nil), []fyne.CanvasObject{a.NavButton("queue.ticket.ok", a.ticketTaken)}
 }
 
 // ticketTaken leaves the ticket screen for the start: the service menu while the card lies

@@ -166,7 +166,8 @@ func (a *App) scanHelpScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
 	}
 	lines.Add(a.Para(a.T("scan.help.waiting"), widget.LowImportance))
 	body := container.NewBorder(nil, nil, container.NewCenter(pic), nil, lines)
-	return kit.Centred(a.Heading(a.T("scan.tile.title")), body), []fyne.CanvasObject{
+	// What it says scrolls under the heading when large text makes it longer than the screen.
+	return kit.Scrolled(a.Heading(a.T("scan.tile.title")), body, nil), []fyne.CanvasObject{
 		a.NavButton("common.back", a.goHome),
 		a.NavButton("common.home", a.goHome),
 	}
