@@ -121,6 +121,7 @@ type Desk struct {
 	submitMu sync.Mutex // one receipt at a time, and a service's check with its commit
 
 	where atomic.Pointer[where] // the screen and last message the UI noted, for help calls
+	help  openCall              // the call for the expert seat that may still be cancelled
 }
 
 // New assembles a desk.

@@ -14,6 +14,9 @@ var (
 	ErrWrongPIN = errors.New("desk: wrong PIN")
 	// ErrNoPINs: no technician PIN is configured; maintenance is only open from kioskctl.
 	ErrNoPINs = errors.New("desk: no technician PIN configured")
+	// ErrNoHelpCall: there is no open call for the expert seat to cancel (none made, or
+	// it was taken, resolved, cancelled or timed out already).
+	ErrNoHelpCall = errors.New("desk: no open help call")
 	// ErrUnknownCard: the card placed at the PIN pad is not on the technicians' allow list.
 	ErrUnknownCard = errors.New("desk: card not on the technicians' allow list")
 )

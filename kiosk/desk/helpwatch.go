@@ -2,16 +2,28 @@ package desk
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"taxkiosk/kiosk/hallapi"
+	"taxkiosk/kiosk/txn"
 )
 
 // HelpAccepted: the hall's expert seat took the kiosk's call and is on the way; the screen
 // says so (help.accepted) and the tower light has stopped blinking.
 type HelpAccepted struct{ Number string }
 
-func (HelpAccepted) ScreenEvent() {}
+// HelpCancelled: the taxpayer withdrew the call (CancelHelp); the light has stopped
+// blinking and the cancel is on its way to the hall like any transaction.
+type HelpCancelled struct{ Number string }
+
+// HelpEnded: the call is no longer open without having been accepted here (the seat
+// resolved it, or nobody took it within helpWatch); there is nothing left to cancel.
+type HelpEnded struct{ Number string }
+
+func (HelpAccepted) ScreenEvent()  {}
+func (HelpCancelled) ScreenEvent() {}
+func (HelpEnded) ScreenEvent()     {}
 
 // helpAsker is the part of the hall client that says whether a help call was taken
 // (hallapi.Client.Help). A Hall without it is never asked, and the light blinks its time.
@@ -19,8 +31,52 @@ type helpAsker interface {
 	Help(ctx context.Context, kioskID string) (hallapi.HelpState, error)
 }
 
-// helpPoll is how often the kiosk asks the hall about its call while the light blinks.
+// helpPoll is how often the kiosk asks the hall about its call while it is open.
 const helpPoll = 2 * time.Second
+
+// helpWatch is how long a call stays open at the kiosk (cancellable, asked about) when
+// nobody takes it: the light blinks for helpLight of it, the seat's list keeps it longer.
+const helpWatch = 15 * time.Minute
+
+// openCall is the kiosk's one open call for the expert seat: the help_request's id, the
+// number the screen showed, and stop, closed when the call closes here so that its watch
+// ends. A new call replaces the one before.
+type openCall struct {
+	mu     sync.Mutex
+	id     string
+	number string
+	stop   chan struct{}
+}
+
+// open records call id as the open one and returns its stop channel.
+func (o *openCall) open(id, number string) <-chan struct{} {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.stop != nil {
+		close(o.stop) // the call before is superseded: its watch ends
+	}
+	o.id, o.number, o.stop = id, number, make(chan struct{})
+	return o.stop
+}
+
+// current is the open call's id and number; ok is false without one.
+func (o *openCall) current() (id, number string, ok bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.id, o.number, o.id != ""
+}
+
+// close closes call id if it is still the open one, and reports whether it was.
+func (o *openCall) close(id string) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.id != id || o.id == "" {
+		return false
+	}
+	close(o.stop)
+	o.id, o.number, o.stop = "", "", nil
+	return true
+}
 
 // where is the screen the taxpayer is on and the last message key it showed, as the UI
 // notes them (NoteScreen); a help call carries them to the seat.
@@ -37,28 +93,61 @@ func (d *Desk) noted() where {
 	return where{}
 }
 
-// watchHelp asks the hall about call id until a seat accepts it (the light stops blinking
-// and HelpAccepted is emitted), the seat resolves it, or the light's time is up.
-func (d *Desk) watchHelp(id, number string) {
-	ask, ok := d.opts.Hall.(helpAsker)
-	if !ok || d.opts.KioskID == "" {
-		return
+// CancelHelp withdraws the open call for the expert seat: the cancel is committed like
+// every transaction (a help_cancel naming the call, delivered by the outbox, offline too),
+// then the tower light stops blinking and HelpCancelled is emitted. ErrNoHelpCall when no
+// call is open; when the cancel cannot be committed the call stays open and the light on.
+func (d *Desk) CancelHelp(ctx context.Context) (number string, err error) {
+	id, number, ok := d.help.current()
+	if !ok {
+		return "", ErrNoHelpCall
 	}
+	if _, err := d.record(ctx, txn.KindHelpCancel, nil, hallapi.HelpCancelBody{Call: id}); err != nil {
+		return "", err
+	}
+	if !d.help.close(id) {
+		return number, nil // the seat took it meanwhile: HelpAccepted says so
+	}
+	d.tower.update(func(t *towerState) { t.helpUntil = time.Time{} })
+	d.emit(HelpCancelled{Number: number})
+	return number, nil
+}
+
+// watchHelp asks the hall about call id while it is open: until a seat accepts it (the
+// light stops blinking and HelpAccepted is emitted), the seat resolves it or helpWatch
+// passes (HelpEnded), or stop is closed (cancelled here, or a new call made).
+func (d *Desk) watchHelp(id, number string, stop <-chan struct{}) {
+	ask, _ := d.opts.Hall.(helpAsker)
 	tick := d.clock.NewTicker(helpPoll)
 	defer tick.Stop()
-	until := d.clock.Now().Add(helpLight)
+	until := d.clock.Now().Add(helpWatch)
 	for d.clock.Now().Before(until) {
-		<-tick.C()
+		select {
+		case <-stop:
+			return
+		case <-tick.C():
+		}
+		if ask == nil || d.opts.KioskID == "" {
+			continue // nobody to ask: the call stays open, cancellable, for its time
+		}
 		ctx, cancel := context.WithTimeout(context.Background(), helpPoll)
 		st, err := ask.Help(ctx, d.opts.KioskID)
 		cancel()
 		if err != nil || st.TxnID != id || st.State == hallapi.HelpWaiting {
 			continue // not delivered yet, the hall unreachable, or nobody has taken it
 		}
+		if !d.help.close(id) {
+			return // cancelled here at the same moment
+		}
 		d.tower.update(func(t *towerState) { t.helpUntil = time.Time{} })
 		if st.State == hallapi.HelpAccepted {
 			d.emit(HelpAccepted{Number: number})
+		} else {
+			d.emit(HelpEnded{Number: number})
 		}
 		return
+	}
+	if d.help.close(id) {
+		d.emit(HelpEnded{Number: number})
 	}
 }

@@ -32,7 +32,9 @@ import (
 //   - certificate: approved "issued" for a certificate the enterprise has.
 //   - invoice_verification: approved "genuine", else rejected "not_found" or "mismatch".
 //   - queue_ticket: approved "queued" with the ticket number in Message.
-//   - help_request "seat_notified"; tamper_alarm, rating and audit "recorded".
+//   - help_request "seat_notified"; help_cancel "call_cancelled" for a help_request of the
+//     same kiosk (stored, or earlier in the same batch), rejected "unknown_call" for any
+//     other (another kiosk's call, or none); tamper_alarm, rating and audit "recorded".
 //
 // Before these rules, every body is validated (validate): an unreadable body is rejected
 // "bad_body", a person's service without the card holder "no_taxpayer", an amount that is not
@@ -60,6 +62,10 @@ type state struct {
 	queue Queue
 	ctx   context.Context // the batch request's, for the queue
 	watch *watch          // the card sessions lookups named; nil: none known
+	// calls are the help_request ids of the batch's kiosk that its help_cancels may name:
+	// the calls the staff side holds for it and the batch's own. Nil: no staff side to
+	// ask; a cancel is then recorded as it is.
+	calls map[string]bool
 }
 
 func decide(rb rulebook, t txn.Txn, now time.Time, st *state) (txn.Result, bool) {
@@ -235,6 +241,20 @@ func decide(rb rulebook, t txn.Txn, now time.Time, st *state) (txn.Result, bool)
 
 	case txn.KindHelpRequest:
 		return ok(hallapi.ResultSeatNotified, "")
+	case txn.KindHelpCancel:
+		var b hallapi.HelpCancelBody
+		if !readBody(t.Body, &b) || b.Call == "" {
+			return no(hallapi.ResultBadBody, "call")
+		}
+		if st == nil || st.calls == nil {
+			return ok(hallapi.ResultCallCancelled, "")
+		}
+		// The call is named by the kiosk's own transaction id and looked up under the
+		// kiosk that sent the cancel: another kiosk's call is never found, so never touched.
+		if !st.calls[b.Call] {
+			return no(hallapi.ResultUnknownCall, b.Call)
+		}
+		return ok(hallapi.ResultCallCancelled, "")
 	case txn.KindTamper, txn.KindRating, txn.KindAudit:
 		return ok(hallapi.ResultRecorded, "")
 	}
@@ -244,7 +264,7 @@ func decide(rb rulebook, t txn.Txn, now time.Time, st *state) (txn.Result, bool)
 func knownKind(k txn.Kind) bool {
 	switch k {
 	case txn.KindVATReturn, txn.KindInvoiceCollection, txn.KindTaxPayment, txn.KindCertificate,
-		txn.KindInvoiceVerification, txn.KindQueueTicket, txn.KindHelpRequest, txn.KindTamper,
+		txn.KindInvoiceVerification, txn.KindQueueTicket, txn.KindHelpRequest, txn.KindHelpCancel, txn.KindTamper,
 		txn.KindRating, txn.KindAudit:
 		return true
 	}

@@ -295,6 +295,10 @@ func (s *Server) batches(w http.ResponseWriter, r *http.Request) {
 		}
 		st.paid = s.ledger.view()
 	}
+	if st.calls, err = s.helpCallsNamed(r.Context(), b.KioskID, txns); err != nil {
+		s.storageError(w, b.KioskID, len(txns), err)
+		return
+	}
 	entries := make([]Entry, 0, len(txns))
 	for j, t := range txns {
 		res, ok := s.decide(t, now, st)
@@ -313,6 +317,7 @@ func (s *Server) batches(w http.ResponseWriter, r *http.Request) {
 		}
 		s.seqAlarms(r.Context(), b.KioskID, entries, outs)
 		s.helpCalled(r.Context(), b.KioskID, entries, outs, now)
+		s.helpCancelled(r.Context(), b.KioskID, entries, outs, now)
 		for _, e := range entries {
 			if tp := e.Txn.Taxpayer; tp != nil {
 				s.watch.transaction(b.KioskID, normalID(tp.IDNumber), now)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"time"
 
 	"taxkiosk/kiosk/hallapi"
@@ -19,6 +20,11 @@ type Staff interface {
 	// HelpState is the state of the kiosk's latest call; an error wrapping ErrNotFound
 	// when it never called.
 	HelpState(ctx context.Context, kioskID string) (hallapi.HelpState, error)
+	// HasHelpCall reports whether the kiosk made the call whose help_request id is txnID.
+	HasHelpCall(ctx context.Context, kioskID, txnID string) (bool, error)
+	// HelpCancelled withdraws the kiosk's call txnID (a help_cancel stored now, received
+	// at receivedAt): it leaves the seat's open list.
+	HelpCancelled(ctx context.Context, kioskID, txnID string, receivedAt time.Time) error
 }
 
 // Queue numbers queue tickets. Take issues the next ticket of a business type with how
@@ -54,6 +60,53 @@ func (s *Server) helpCalled(ctx context.Context, kiosk string, entries []Entry, 
 		}
 		if err := s.o.Staff.HelpCalled(context.WithoutCancel(ctx), kiosk, entries[i].Txn, now); err != nil && s.o.Log != nil {
 			s.o.Log.Error("help call not passed to the staff", "kiosk", kiosk, "txn", entries[i].Txn.ID, "err", err)
+		}
+	}
+}
+
+// helpCallsNamed looks up the calls the batch's help_cancels name, under the kiosk that sent
+// them (nil when the batch has none or the hall no staff side); the batch's own
+// help_requests count, for a call cancelled before it was ever delivered.
+func (s *Server) helpCallsNamed(ctx context.Context, kiosk string, txns []txn.Txn) (map[string]bool, error) {
+	if s.o.Staff == nil || !slices.ContainsFunc(txns, func(t txn.Txn) bool { return t.Kind == txn.KindHelpCancel }) {
+		return nil, nil
+	}
+	calls := map[string]bool{}
+	for _, t := range txns {
+		switch t.Kind {
+		case txn.KindHelpRequest:
+			calls[t.ID] = true
+		case txn.KindHelpCancel:
+			var b hallapi.HelpCancelBody
+			if !readBody(t.Body, &b) || b.Call == "" || calls[b.Call] {
+				continue
+			}
+			made, err := s.o.Staff.HasHelpCall(ctx, kiosk, b.Call)
+			if err != nil {
+				return nil, err
+			}
+			calls[b.Call] = made
+		}
+	}
+	return calls, nil
+}
+
+// helpCancelled tells the staff side of the help cancels a batch stored for the first time
+// and approved. As for help requests, a staff store that cannot take one does not fail the
+// batch; the log says so.
+func (s *Server) helpCancelled(ctx context.Context, kiosk string, entries []Entry, outs []Outcome, now time.Time) {
+	if s.o.Staff == nil {
+		return
+	}
+	for i, out := range outs {
+		t := entries[i].Txn
+		if out.Duplicate || t.Kind != txn.KindHelpCancel || out.Result.State != txn.Approved {
+			continue
+		}
+		var b hallapi.HelpCancelBody
+		readBody(t.Body, &b)
+		if err := s.o.Staff.HelpCancelled(context.WithoutCancel(ctx), kiosk, b.Call, now); err != nil && s.o.Log != nil {
+			s.o.Log.Error("help cancel not passed to the staff", "kiosk", kiosk, "txn", t.ID, "err", err)
 		}
 	}
 }

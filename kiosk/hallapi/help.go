@@ -16,6 +16,8 @@ const (
 	HelpWaiting  = "waiting"  // nobody has taken the call yet
 	HelpAccepted = "accepted" // a seat took it and is on the way: 专家已接单，请稍候
 	HelpResolved = "resolved" // the seat closed it
+	// HelpCancelled: the kiosk withdrew it (a help_cancel transaction).
+	HelpCancelled = "cancelled"
 )
 
 // HelpBody is the body of a "help_request" transaction. Source is "button" or "screen";
@@ -28,6 +30,13 @@ type HelpBody struct {
 	Session   bool   `json:"session"`
 	Screen    string `json:"screen,omitempty"`
 	LastError string `json:"last_error,omitempty"`
+}
+
+// HelpCancelBody is the body of a "help_cancel" transaction: Call is the id of the kiosk's
+// own help_request transaction it withdraws. The hall refuses a cancel naming a call the
+// kiosk did not make (ResultUnknownCall).
+type HelpCancelBody struct {
+	Call string `json:"call"`
 }
 
 // HelpState is the state of a kiosk's latest help call. TxnID is the help_request's

@@ -227,6 +227,8 @@ const (
 	ResultIssued             = "issued"              // certificate approved
 	ResultQueued             = "queued"              // queue_ticket approved; Message: the number
 	ResultSeatNotified       = "seat_notified"       // help_request approved
+	ResultCallCancelled      = "call_cancelled"      // help_cancel approved: the seat's list no longer shows the call
+	ResultUnknownCall        = "unknown_call"        // help_cancel: the kiosk made no such help_request; Message: the id named
 	ResultRecorded           = "recorded"            // tamper_alarm, rating, audit approved
 	ResultBadBody            = "bad_body"            // the body cannot be read or lacks a field; Message: the field, if one
 	ResultNoTaxpayer         = "no_taxpayer"         // a person's service without the card holder's name and ID number

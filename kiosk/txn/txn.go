@@ -16,6 +16,7 @@ type Kind string
 const (
 	KindVATReturn           Kind = "vat_return"           // small-scale taxpayer VAT return (zero return included)
 	KindHelpRequest         Kind = "help_request"         // a call for the hall's expert seat
+	KindHelpCancel          Kind = "help_cancel"          // the taxpayer withdrew their call (取消呼叫)
 	KindTamper              Kind = "tamper_alarm"         // the cabinet door opened outside maintenance
 	KindRating              Kind = "rating"               // a taxpayer's rating of the visit; anonymous
 	KindAudit               Kind = "audit"                // a technician's action: maintenance entry, a failed PIN, a test print
@@ -86,6 +87,10 @@ func NewID() string {
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
+
+// ReceiptNumber is the number a taxpayer quotes at a counter, and the help call number the
+// screen and the seat's page both show: the kiosk's sequence number, zero-padded to 8.
+func ReceiptNumber(seq uint64) string { return fmt.Sprintf("%08d", seq) }
 
 // ReceiptCode is what the receipt's QR code carries: the kiosk and transaction ids.
 // The scanner recognises it by its "TK1:" prefix.

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"taxkiosk/kiosk/money"
+	"taxkiosk/kiosk/services/vatreturn"
 )
 
 // Yuan is an amount as the screens show it: thousands separated, two decimals
@@ -52,24 +53,8 @@ func (f *Face) PeriodOf(year, index int, quarterly bool) string {
 	return strconv.Itoa(year)
 }
 
-// parsePeriod reads "2026-11", "2026-Q3" and "11/2026".
+// parsePeriod reads "2026-11", "2026-Q3" and "11/2026" as the receipts do.
 func parsePeriod(s string) (year, index int, quarterly, ok bool) {
-	var a, b string
-	switch {
-	case strings.Contains(s, "-"):
-		a, b, _ = strings.Cut(s, "-")
-	case strings.Contains(s, "/"):
-		b, a, _ = strings.Cut(s, "/")
-	default:
-		return 0, 0, false, false
-	}
-	if rest, q := strings.CutPrefix(b, "Q"); q {
-		b, quarterly = rest, true
-	}
-	year, err1 := strconv.Atoi(a)
-	index, err2 := strconv.Atoi(b)
-	if err1 != nil || err2 != nil || len(a) != 4 || index < 1 || index > 12 || (quarterly && index > 4) {
-		return 0, 0, false, false
-	}
-	return year, index, quarterly, true
+	p, ok := vatreturn.ParsePeriod(s)
+	return p.Year, p.Index, p.Type == vatreturn.Quarterly, ok
 }

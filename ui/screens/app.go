@@ -2,6 +2,7 @@ package screens
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -49,6 +50,8 @@ const (
 	ScreenMaint      Screen = "maint"
 	ScreenQueue      Screen = "queue"
 	ScreenCert       Screen = "cert"
+	ScreenTicket     Screen = "ticket"    // a queue number just taken, until it is acknowledged
+	ScreenScanHelp   Screen = "scan_help" // where to hold a code, and what can be scanned
 )
 
 // App is the taxpayer's touchscreen: one window, one screen at a time. Every method runs on
@@ -73,9 +76,10 @@ type App struct {
 	person      session.Person
 	outcome     counter.Outcome // the last submission's: its result screen, and the rating's service
 	errKey      string
-	banner      string            // a translated line shown above the current screen until the next one
+	banner      words             // a line shown above the current screen until the next one
 	bannerTone  widget.Importance // the banner's colour; zero (medium) means success
 	absent      bool              // the presence sensor sees nobody: the idle screen rests
+	helpOpen    string            // the number of the kiosk's open call for the seat: 取消呼叫 is offered
 	// one screen type per service that holds state, each reset by wipe
 	vat     vatFlow
 	inv     invoiceFlow
@@ -86,6 +90,11 @@ type App struct {
 	gesture []time.Time      // recent taps on the idle title
 	maint   *techpages.Pages // the PIN pad and the maintenance menu; nil without a technician
 	ann     annState         // the hall's notices rotating on the idle screen (notices.go)
+
+	// ticket is the queue number on the ticket screen (nil otherwise); queueNumber the
+	// number taken in this session, said on the service menu until the session ends.
+	ticket      *takenTicket
+	queueNumber string
 
 	root      *fyne.Container
 	countdown *widget.Label
@@ -145,6 +154,7 @@ func (a *App) HandleEvent(e desk.Event) {
 		a.person = e.Person
 		a.notice, a.cardLeft = "", false
 		a.liftBy = time.Time{}
+		a.ticket = nil // a number taken just before stays said on the service menu
 		a.show(ScreenWelcome)
 	case desk.SessionEnded:
 		a.liftBy = time.Time{}
@@ -170,7 +180,7 @@ func (a *App) HandleEvent(e desk.Event) {
 		}
 	case scan.Scanned:
 		switch a.screen { // never in the middle of a return: the form would be lost
-		case ScreenIdle, ScreenWelcome, ScreenScan, ScreenResult, ScreenError, ScreenInvoiceResult, ScreenPayResult:
+		case ScreenIdle, ScreenWelcome, ScreenScan, ScreenScanHelp, ScreenResult, ScreenError, ScreenInvoiceResult, ScreenPayResult:
 			a.scan.view, a.scan.verify = e.View, nil
 			a.show(ScreenScan)
 		}
@@ -206,10 +216,19 @@ func (a *App) HandleEvent(e desk.Event) {
 			a.render()
 		}
 	case desk.HelpCalled:
-		a.banner = a.T("help.called", "number", e.Number)
+		a.helpOpen = e.Number
+		a.setBanner(widget.MediumImportance, "help.called", "number", e.Number)
 		a.render()
 	case desk.HelpAccepted: // the seat took the call (staff-web)
-		a.banner = a.T("help.accepted")
+		a.helpOpen = ""
+		a.setBanner(widget.MediumImportance, "help.accepted")
+		a.render()
+	case desk.HelpCancelled:
+		a.helpOpen = ""
+		a.setBanner(widget.MediumImportance, "help.cancelled", "number", e.Number)
+		a.render()
+	case desk.HelpEnded: // resolved by the seat, or timed out: nothing left to cancel
+		a.helpOpen = ""
 		a.render()
 	case desk.PresenceChanged:
 		a.absent = !e.Present
@@ -246,6 +265,12 @@ func (a *App) Tick() {
 		a.notice, a.noticeUntil = "", time.Time{} // a closing line is for the one leaving
 		a.render()
 		return
+	}
+	if a.screen == ScreenTicket && a.ticket != nil && !a.now().Before(a.ticket.since.Add(ticketFor)) {
+		if _, carded := a.desk.Person(); !carded {
+			a.ticketTaken() // no card session will end this visit: the ticket's own time does
+			return
+		}
 	}
 	if a.countdown == nil {
 		return
@@ -300,6 +325,7 @@ func (a *App) wipe() {
 	a.outcome = counter.Outcome{}
 	a.errKey = ""
 	a.vat, a.inv, a.pay, a.scan = vatFlow{a: a}, invoiceFlow{a: a}, payFlow{a: a}, scanFlow{a: a}
+	a.ticket, a.queueNumber = nil, ""
 	if a.maint != nil {
 		a.maint.Leave()
 	}
@@ -307,7 +333,7 @@ func (a *App) wipe() {
 
 func (a *App) show(s Screen) {
 	a.screen = s
-	a.banner, a.bannerTone = "", widget.MediumImportance
+	a.banner, a.bannerTone = words{}, widget.MediumImportance
 	a.desk.NoteScreen(string(s), a.errKey) // a help call tells the seat where the taxpayer is
 	a.render()
 }
@@ -330,12 +356,12 @@ func (a *App) render() {
 	if a.screen == ScreenIdle && a.absent {
 		body, nav = a.resting(), nil
 	}
-	if a.banner != "" {
+	if a.banner.key != "" {
 		tone := widget.SuccessImportance
 		if a.bannerTone != widget.MediumImportance {
 			tone = a.bannerTone
 		}
-		body = container.NewBorder(a.Para(a.banner, tone), nil, nil, nil, body)
+		body = container.NewBorder(a.Para(a.say(a.banner), tone), nil, nil, nil, body)
 	}
 	a.liftLabel = nil
 	if !a.liftBy.IsZero() {
@@ -374,7 +400,12 @@ func (a *App) topBar() fyne.CanvasObject {
 		}
 		a.render()
 	})
-	help := a.NewButton("help.call", widget.WarningImportance, a.callHelp)
+	var help *widget.Button
+	if a.helpOpen != "" { // one call at a time: while it is open, the button withdraws it
+		help = a.NewButton("help.cancel", widget.WarningImportance, a.cancelHelp)
+	} else {
+		help = a.NewButton("help.call", widget.WarningImportance, a.callHelp)
+	}
 	bar := container.NewHBox(layout.NewSpacer(), a.netLabel, help, size, lang)
 	// The title doubles as the hidden maintenance gesture: an invisible button over it.
 	hidden := widget.NewButton("", a.titleTapped)
@@ -455,7 +486,7 @@ func (a *App) pages() map[Screen]func() (fyne.CanvasObject, []fyne.CanvasObject)
 		ScreenIdle: a.idle, ScreenWelcome: a.welcome, ScreenFiler: a.vat.filer, ScreenCode: a.vat.codeScreen,
 		ScreenVAT: a.vat.form, ScreenConfirm: a.vat.confirm, ScreenSubmitting: a.submitting,
 		ScreenResult: a.vat.result, ScreenError: a.errorScreen, ScreenScan: a.scan.screen, ScreenRate: a.rate.screen,
-		ScreenQueue: a.queueScreen, ScreenCert: a.certScreen,
+		ScreenQueue: a.queueScreen, ScreenCert: a.certScreen, ScreenTicket: a.ticketScreen, ScreenScanHelp: a.scanHelpScreen,
 		ScreenInvoiceEnt: a.inv.enterprises, ScreenInvoiceType: a.inv.types, ScreenInvoiceQty: a.inv.quantityScreen,
 		ScreenInvoiceConfirm: a.inv.confirm, ScreenInvoiceResult: a.inv.result,
 		ScreenPayEnt: a.pay.enterprises, ScreenPayItems: a.pay.itemsScreen, ScreenPayConfirm: a.pay.confirm, ScreenPayResult: a.pay.result,
@@ -470,10 +501,31 @@ func (a *App) callHelp() {
 		defer cancel()
 		if _, err := a.desk.CallHelp(ctx, "screen"); err != nil {
 			a.do(func() {
-				a.banner = a.T("help.failed")
+				a.setBanner(widget.DangerImportance, "help.failed")
 				a.render()
 			})
 		}
+	}()
+}
+
+// cancelHelp withdraws the open call off the UI thread (the cancel is written to disk
+// first); the desk's HelpCancelled event brings the confirmation back.
+func (a *App) cancelHelp() {
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_, err := a.desk.CancelHelp(ctx)
+		if err == nil {
+			return
+		}
+		a.do(func() {
+			if errors.Is(err, desk.ErrNoHelpCall) { // taken or closed meanwhile
+				a.helpOpen = ""
+			} else {
+				a.setBanner(widget.DangerImportance, "help.cancel_failed")
+			}
+			a.render()
+		})
 	}()
 }
 
@@ -505,3 +557,28 @@ func (a *App) goHome() {
 
 // String describes the app for logs without personal data.
 func (a *App) String() string { return fmt.Sprintf("screens.App(%s, %s)", a.screen, a.Lang()) }
+
+// words is a catalogue text and its values, kept untranslated until drawn: a line set by an
+// event (a help call, a print's outcome, a refusal) then reads in the language switched to
+// after it. A value that is itself words is translated with it (a printer's reason).
+type words struct {
+	key string
+	kv  []any
+}
+
+// say is w in the language on show.
+func (a *App) say(w words) string {
+	kv := make([]any, len(w.kv))
+	for i, v := range w.kv {
+		if inner, ok := v.(words); ok {
+			v = a.say(inner)
+		}
+		kv[i] = v
+	}
+	return a.T(w.key, kv...)
+}
+
+// setBanner sets the line above the screen to key and its values, in tone (medium: success).
+func (a *App) setBanner(tone widget.Importance, key string, kv ...any) {
+	a.banner, a.bannerTone = words{key, kv}, tone
+}

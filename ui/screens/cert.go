@@ -53,13 +53,13 @@ func (a *App) printCertificate(code, id string) {
 		defer cancel()
 		key, err := a.svc.Certificate.Print(ctx, code, id, lang)
 		a.do(func() {
-			switch {
+			switch { // a failure in the danger colour, never the success green (issue 12)
 			case err != nil:
-				a.banner = a.T(counter.MessageKey(err))
+				a.setBanner(widget.DangerImportance, counter.MessageKey(err))
 			case key != "":
-				a.banner = a.T("cert.print_failed", "reason", a.T(key))
+				a.setBanner(widget.DangerImportance, "cert.print_failed", "reason", words{key: key})
 			default:
-				a.banner = a.T("cert.printed")
+				a.setBanner(widget.MediumImportance, "cert.printed")
 			}
 			a.render()
 		})

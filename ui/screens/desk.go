@@ -35,6 +35,8 @@ type Desk interface {
 	EnterMaintenance(ctx context.Context, pin, via string) error
 	ExitMaintenance(ctx context.Context)
 	CallHelp(ctx context.Context, source string) (number string, err error)
+	// CancelHelp withdraws the open call (desk.ErrNoHelpCall: none is open).
+	CancelHelp(ctx context.Context) (number string, err error)
 	NoteScreen(screen, lastError string)
 	Services() []desk.Availability
 	Enterprises() []hallapi.Enterprise

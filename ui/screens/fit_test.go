@@ -210,7 +210,7 @@ func TestEveryScreenFits(t *testing.T) {
 		{"idle_help_called", func() {
 			d.facilities, app.notice, app.cardLeft = nil, "", false
 			app.show(ScreenIdle)
-			app.banner = app.T("help.called", "number", "00000001") // stays until the next screen
+			app.banner = words{"help.called", []any{"number", "00000001"}} // stays until the next screen
 		}},
 		{"idle_out_of_service", func() { d.facilities, d.oos = nil, "service.blocked.paper_out"; app.show(ScreenIdle) }},
 		{"welcome", func() {
@@ -259,6 +259,11 @@ func TestEveryScreenFits(t *testing.T) {
 			app.show(ScreenScan)
 		}},
 		{"queue", func() { app.show(ScreenQueue) }},
+		{"ticket_unprinted", func() {
+			app.ticket = &takenTicket{business: queue.Businesses()[2], Ticket: queue.Ticket{Number: "C123", Waiting: 12, PrintKey: "printer.cover_open"}}
+			app.show(ScreenTicket)
+		}},
+		{"scan_help", func() { app.show(ScreenScanHelp) }},
 		{"cert", func() { app.show(ScreenCert) }},
 		{"invoice_enterprises", func() { app.inv.start() }},
 		{"invoice_types", func() { app.inv.invoiceEdit = invoiceEdit{ent: &jianguo}; app.show(ScreenInvoiceType) }},

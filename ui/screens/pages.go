@@ -38,6 +38,7 @@ func (a *App) idle() (fyne.CanvasObject, []fyne.CanvasObject) {
 	// under it on a 720-line output.
 	icon.SetMinSize(fyne.NewSize(156, 104))
 	queue := a.NewButton("queue.button", widget.MediumImportance, func() { a.show(ScreenQueue) })
+	scanHelp := a.NewButton("scan.tile.title", widget.MediumImportance, func() { a.show(ScreenScanHelp) }) // no card needed
 	readerDown := false
 	var reasons []fyne.CanvasObject
 	for _, f := range a.desk.Facilities() {
@@ -47,6 +48,8 @@ func (a *App) idle() (fyne.CanvasObject, []fyne.CanvasObject) {
 		switch f.Facility {
 		case desk.FacilityQueue:
 			queue.Disable()
+		case desk.FacilityScan:
+			scanHelp.Disable()
 		case desk.FacilityIdentify:
 			readerDown = true
 		}
@@ -70,12 +73,12 @@ func (a *App) idle() (fyne.CanvasObject, []fyne.CanvasObject) {
 		a.notice = "" // the failed reads say what the reader's notice above already says
 	}
 	items = append(items, a.Para(a.T("app.subtitle"), widget.MediumImportance))
-	if len(reasons) == 0 && a.notice == "" && a.banner == "" {
+	if len(reasons) == 0 && a.notice == "" && a.banner.key == "" {
 		// What can be done here, only when there is nothing more pressing to say: with a
 		// reason, a closing line or a banner as well, the screen would not fit 720 lines.
 		items = append(items, a.Para(a.T("idle.hint"), widget.LowImportance))
 	}
-	items = append(items, container.NewCenter(kit.TouchSized(queue, 280)))
+	items = append(items, container.NewCenter(container.NewHBox(kit.TouchSized(queue, 280), kit.TouchSized(scanHelp, 280))))
 	if a.notice != "" {
 		imp := widget.WarningImportance
 		if a.notice == "idle.ended.finished" || a.notice == "rate.thanks" {
@@ -94,6 +97,9 @@ func (a *App) welcome() (fyne.CanvasObject, []fyne.CanvasObject) {
 		// One label for two lines: the four services and the history must fit below.
 		a.Para(a.T("card."+p.CardType)+" · "+a.T("welcome.id", "id", p.MaskedID)+"\n"+a.T("welcome.choose"), widget.MediumImportance),
 	)
+	if a.queueNumber != "" { // taken in this visit: said until the session ends
+		who.Add(a.Para(a.T("welcome.queue_number", "number", a.queueNumber), widget.HighImportance))
+	}
 	var items []fyne.CanvasObject
 	// Two tiles a row, every row as tall as its own reasons: every service fits above the
 	// history, each with its reason when it cannot be started. When one cause stops them all
@@ -121,6 +127,10 @@ func (a *App) welcome() (fyne.CanvasObject, []fyne.CanvasObject) {
 		}
 		cells = append(cells, cell)
 	}
+	// Neither needs the card; a number taken here is said above until the session ends.
+	cells = append(cells,
+		a.Tile("scan.tile.title", "scan.tile.desc", a.facilityUp(desk.FacilityScan), func() { a.show(ScreenScanHelp) }),
+		a.Tile("queue.button", "queue.tile.desc", a.facilityUp(desk.FacilityQueue), func() { a.show(ScreenQueue) }))
 	for i := 0; i < len(cells); i += 2 {
 		items = append(items, container.NewGridWithColumns(2, cells[i:min(i+2, len(cells))]...))
 	}
@@ -341,17 +351,13 @@ func (a *App) reprint(txnID string) {
 			var refused *counter.RefusedError
 			switch {
 			case key != "": // sent and not printed: the printer's own words
-				a.banner = a.T("history.reprint_failed", "reason", a.T(key))
+				a.setBanner(widget.DangerImportance, "history.reprint_failed", "reason", words{key: key})
 			case errors.As(err, &refused): // not sent: the printer cannot print now
-				a.banner = a.T(refused.ReasonKey)
+				a.setBanner(widget.DangerImportance, refused.ReasonKey, refused.Args...)
 			case err != nil:
-				a.banner = a.T("history.reprint_failed", "reason", a.T("printer.error"))
+				a.setBanner(widget.DangerImportance, "history.reprint_failed", "reason", words{key: "printer.error"})
 			default:
-				a.banner = a.T("history.reprinted")
-			}
-			a.bannerTone = widget.MediumImportance
-			if err != nil {
-				a.bannerTone = widget.DangerImportance
+				a.setBanner(widget.MediumImportance, "history.reprinted")
 			}
 			a.render()
 		})

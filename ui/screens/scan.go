@@ -5,10 +5,12 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
 	"taxkiosk/drivers/scanner"
+	"taxkiosk/kiosk/desk"
 	"taxkiosk/kiosk/money"
 	"taxkiosk/kiosk/services/counter"
 	"taxkiosk/kiosk/services/scan"
@@ -107,7 +109,7 @@ func (sf *scanFlow) verification(inv *scanner.Invoice) []fyne.CanvasObject {
 						return
 					}
 					if err != nil {
-						a.banner = a.T(counter.MessageKey(err))
+						a.setBanner(widget.DangerImportance, counter.MessageKey(err))
 					} else {
 						sf.verify = &res
 					}
@@ -142,4 +144,41 @@ func scannedAmount(s string) string {
 		return kit.Yuan(m)
 	}
 	return s
+}
+
+// scanHelpScreen says where the scan window is, with a picture of the kiosk's front, and
+// what can be scanned here; a code scanned while it is open shows its result (HandleEvent).
+// The window is below the screen on the right on every kiosk of this cabinet; the kiosk's
+// configuration has no setting for another cabinet yet.
+func (a *App) scanHelpScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
+	pic := canvas.NewImageFromResource(resource("scanwindow.svg"))
+	pic.FillMode = canvas.ImageFillContain
+	pic.SetMinSize(fyne.NewSize(256, 240))
+	lines := container.NewVBox(
+		a.Para(a.T("scan.help.where"), widget.HighImportance),
+		a.Para(a.T("scan.help.receipt"), widget.MediumImportance),
+		a.Para(a.T("scan.help.invoice"), widget.MediumImportance),
+	)
+	for _, f := range a.desk.Facilities() {
+		if f.Facility == desk.FacilityScan && !f.Available {
+			lines.Add(a.Para(a.T(f.ReasonKey), widget.DangerImportance))
+		}
+	}
+	lines.Add(a.Para(a.T("scan.help.waiting"), widget.LowImportance))
+	body := container.NewBorder(nil, nil, container.NewCenter(pic), nil, lines)
+	// What it says scrolls under the heading when large text makes it longer than the screen.
+	return kit.Scrolled(a.Heading(a.T("scan.tile.title")), body, nil), []fyne.CanvasObject{
+		a.NavButton("common.back", a.goHome),
+		a.NavButton("common.home", a.goHome),
+	}
+}
+
+// facilityUp says whether f works now (the desk lists the ones it supervises).
+func (a *App) facilityUp(f desk.Facility) bool {
+	for _, s := range a.desk.Facilities() {
+		if s.Facility == f {
+			return s.Available
+		}
+	}
+	return true
 }

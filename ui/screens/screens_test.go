@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"taxkiosk/assets"
+	"taxkiosk/drivers/gpio"
 	"taxkiosk/drivers/scanner/scannersim"
 	"taxkiosk/kiosk/config"
 	"taxkiosk/kiosk/demo"
@@ -467,6 +468,20 @@ func TestHelpFromTheScreen(t *testing.T) {
 	if strings.Contains(h.text(), "请走近屏幕") {
 		t.Fatal("a touch did not wake the resting screen")
 	}
+
+	// Cancelled from the top bar: the light stops blinking at once and the call's number
+	// is said withdrawn (issue 12).
+	if h.demo.TowerLight() != gpio.TowerBlink {
+		t.Fatalf("the tower light is %s while the call is open", h.demo.TowerLight())
+	}
+	h.tap("help.cancel")
+	e := pumpUntil[desk.HelpCancelled](h)
+	if e.Number == "" || !strings.Contains(h.text(), "已取消呼叫（呼叫号 "+e.Number+"）") || h.app.Button("help.call") == nil {
+		t.Fatalf("after the cancel:\n%s", h.text())
+	}
+	if h.demo.TowerLight() == gpio.TowerBlink {
+		t.Fatal("the tower light blinks after the call was cancelled")
+	}
 }
 
 func TestVATReturnWithSales(t *testing.T) {
@@ -670,7 +685,8 @@ func TestQueueTicket(t *testing.T) {
 	h.waitScreen(ScreenQueue)
 	h.golden("queue")
 	h.tap("queue.invoice")
-	h.waitText("您的号码：B")
+	h.waitScreen(ScreenTicket)
+	h.waitText("排队号已打印")
 	rs := h.demo.Printer.Receipts()
 	if len(rs) != 1 || !strings.Contains(rs[0].Text, "排队号") || !strings.Contains(rs[0].Text, "发票业务") {
 		t.Fatalf("printed ticket: %+v", rs)
@@ -684,6 +700,8 @@ func TestQueueTicket(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+	h.tap("queue.ticket.ok")
+	h.waitScreen(ScreenIdle)
 	h.tap("queue.button")
 	h.tap("queue.filing")
 	h.waitText("暂不能取号")

@@ -159,7 +159,8 @@ func (h *harness) visit(i int) {
 	case 3: // a queue ticket, no card needed
 		h.tap("queue.button")
 		h.tap("queue.invoice")
-		h.waitFor("the ticket", func() bool { return h.app.Screen() == ScreenIdle && h.app.banner != "" })
+		h.waitScreen(ScreenTicket)
+		h.tap("queue.ticket.ok")
 	}
 	h.waitScreen(ScreenIdle)
 	h.demo.LiftCard()

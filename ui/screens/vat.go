@@ -24,8 +24,8 @@ type vatFlow struct {
 	code  codeEdit            // the credit code typed for an enterprise the hall did not list
 	ent   *hallapi.Enterprise // the enterprise filed for, as the hall knows it; nil otherwise
 	// refusal is why the offline policy would not accept the form as it stands, shown on
-	// the form (translated); "" once the taxpayer types again.
-	refusal string
+	// the form in the language on show; no key once the taxpayer types again.
+	refusal words
 }
 
 // start opens a new return from the service menu.
@@ -143,8 +143,8 @@ func (v *vatFlow) form() (fyne.CanvasObject, []fyne.CanvasObject) {
 	)
 	var note fyne.CanvasObject
 	switch {
-	case v.refusal != "":
-		note = a.Para(v.refusal, widget.DangerImportance)
+	case v.refusal.key != "":
+		note = a.Para(a.say(v.refusal), widget.DangerImportance)
 	case v.edit.bad:
 		note = a.Message(a.T("vat.bad_amount"), widget.DangerImportance)
 	case r.Zero:
@@ -184,7 +184,7 @@ func (v *vatFlow) refused(err error) bool {
 	if !errors.As(err, &r) {
 		return false
 	}
-	v.refusal = v.a.T(r.ReasonKey, r.Args...)
+	v.refusal = words{r.ReasonKey, r.Args}
 	v.a.show(ScreenVAT)
 	return true
 }
@@ -198,7 +198,7 @@ func (v *vatFlow) keypad() fyne.CanvasObject {
 func (v *vatFlow) typeKey(k string) {
 	a := v.a
 	v.edit.press(k)
-	v.refusal = ""
+	v.refusal = words{}
 	r := v.draft
 	r.Sales, r.ExemptSales = v.edit.amount(fieldSales), v.edit.amount(fieldExempt)
 	if c, err := a.svc.Filing.Compute(r); err == nil {

@@ -115,6 +115,7 @@ func WriteCSV(out io.Writer, l Log, w Words) error {
 	row(fig, l.Day, "", w("duty.fig.rejected"), fmt.Sprint(f.Rejected), "")
 	row(fig, l.Day, "", w("duty.fig.counter_visit"), fmt.Sprint(f.CounterVisit), "")
 	row(fig, l.Day, "", w("duty.fig.help"), fmt.Sprint(f.HelpCalls), "")
+	row(fig, l.Day, "", w("duty.fig.help_cancelled"), fmt.Sprint(f.HelpCancelled), "")
 	row(fig, l.Day, "", w("duty.fig.tampers"), fmt.Sprint(f.Tampers), "")
 	row(fig, l.Day, "", w("duty.fig.ratings"), fmt.Sprint(f.Ratings()), fmt.Sprintf("%.2f", f.Mean()))
 	for _, k := range f.Kiosks() {

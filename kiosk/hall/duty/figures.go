@@ -37,6 +37,7 @@ type Figures struct {
 	// result; the rest wait for one.
 	Approved, Rejected, CounterVisit int
 	HelpCalls, Tampers               int
+	HelpCancelled                    int // calls the taxpayer withdrew at the kiosk
 	// Ratings: count per level (index 1..5), per reason, and count and sum per service and
 	// per kiosk (the mean is Sum/Count).
 	Levels     [6]int
@@ -105,6 +106,10 @@ func Count(day string, es []hall.Entry) Figures {
 		switch {
 		case t.Kind == txn.KindHelpRequest:
 			f.HelpCalls++
+		case t.Kind == txn.KindHelpCancel:
+			if e.Result.State == txn.Approved { // a cancel naming no call of its kiosk withdrew nothing
+				f.HelpCancelled++
+			}
 		case t.Kind == txn.KindTamper:
 			f.Tampers++
 		case t.Kind == txn.KindRating:

@@ -102,7 +102,7 @@ func (p *Pages) board(c *staffweb.Ctx) (any, error) {
 		return nil, err
 	}
 	for _, h := range calls {
-		if h.State != staff.HelpResolved {
+		if h.Open() { // neither resolved nor withdrawn at the kiosk
 			d.HelpOpen++
 		}
 	}

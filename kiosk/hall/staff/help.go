@@ -36,11 +36,28 @@ func Resolve(ctx context.Context, s Store, id, who, note string, now time.Time) 
 	})
 }
 
+// Cancel closes a call the taxpayer withdrew at the kiosk, waiting or accepted (the seat on
+// its way sees it go). A call cancelled already is returned as it is: the kiosk's cancel
+// may arrive twice. A resolved call is ErrState.
+func Cancel(ctx context.Context, s Store, id string, now time.Time) (HelpCall, error) {
+	return s.UpdateHelpCall(ctx, id, func(c *HelpCall) error {
+		switch c.State {
+		case HelpCancelled:
+			return nil
+		case HelpWaiting, HelpAccepted:
+			c.State, c.CancelledAt = HelpCancelled, now.UTC()
+			return nil
+		}
+		return fmt.Errorf("%w: call %s is %s", ErrState, c.ID, c.State)
+	})
+}
+
 // HelpFigures are the seat's figures over a set of calls.
 type HelpFigures struct {
 	Calls         int
 	Accepted      int
 	Resolved      int
+	Cancelled     int           // withdrawn by the taxpayer at the kiosk
 	MeanToAccept  time.Duration // over the accepted (and resolved) calls
 	MeanToResolve time.Duration // from the call to its resolution, over the resolved calls
 }
@@ -57,6 +74,9 @@ func Figures(calls []HelpCall, day string) HelpFigures {
 		if !c.AcceptedAt.IsZero() {
 			f.Accepted++
 			toAccept += c.AcceptedAt.Sub(c.CalledAt)
+		}
+		if c.State == HelpCancelled {
+			f.Cancelled++
 		}
 		if !c.ResolvedAt.IsZero() {
 			f.Resolved++

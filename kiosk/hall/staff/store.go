@@ -33,18 +33,22 @@ type Kiosk struct {
 
 // Help call states.
 const (
-	HelpWaiting  = "waiting"
-	HelpAccepted = "accepted"
-	HelpResolved = "resolved"
+	HelpWaiting   = "waiting"
+	HelpAccepted  = "accepted"
+	HelpResolved  = "resolved"
+	HelpCancelled = "cancelled" // the taxpayer withdrew it at the kiosk (取消呼叫)
 )
 
 // HelpCall is a taxpayer's call for the expert seat, from a kiosk's help_request
-// transaction. ID is "kiosk id/transaction id". Service, Screen and LastError are the
+// transaction. ID is "kiosk id/transaction id"; Number is the call number the kiosk's screen
+// showed the taxpayer (the transaction's receipt number), so that staff and taxpayer name
+// the same call. Service, Screen and LastError are the
 // kiosk's own codes (the page words them); MaskedName is the card holder's name masked
 // (张**), "" when no card was read. No ID number is ever kept.
 type HelpCall struct {
 	ID         string    `json:"id"`
 	KioskID    string    `json:"kiosk_id"`
+	Number     string    `json:"number,omitempty"`
 	CalledAt   time.Time `json:"called_at"` // when the hall received it: waiting time counts from here
 	Source     string    `json:"source"`    // "button" or "screen"
 	Service    string    `json:"service,omitempty"`
@@ -57,7 +61,13 @@ type HelpCall struct {
 	ResolvedBy string    `json:"resolved_by,omitempty"`
 	ResolvedAt time.Time `json:"resolved_at,omitzero"`
 	Note       string    `json:"note,omitempty"`
+	// CancelledAt is when the hall received the kiosk's cancel.
+	CancelledAt time.Time `json:"cancelled_at,omitzero"`
 }
+
+// Open reports whether the call still wants the seat: waiting or accepted, neither resolved
+// nor withdrawn.
+func (c HelpCall) Open() bool { return c.State == HelpWaiting || c.State == HelpAccepted }
 
 // Ticket states.
 const (
@@ -115,8 +125,8 @@ type Store interface {
 	// ID is stored already (the kiosk's help request was resent), which is left as it is.
 	AddHelpCall(ctx context.Context, c HelpCall) (added bool, err error)
 	HelpCall(ctx context.Context, id string) (HelpCall, error)
-	// HelpCalls returns the calls received at or after since and every call not resolved,
-	// oldest first.
+	// HelpCalls returns the calls received at or after since and every open call (neither
+	// resolved nor cancelled), oldest first.
 	HelpCalls(ctx context.Context, since time.Time) ([]HelpCall, error)
 	// LatestHelpCall is a kiosk's most recent call (what the kiosk asks about).
 	LatestHelpCall(ctx context.Context, kioskID string) (HelpCall, error)

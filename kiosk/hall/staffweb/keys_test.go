@@ -40,7 +40,7 @@ func TestTemplateKeysTranslated(t *testing.T) {
 	for _, r := range staff.Roles {
 		built = append(built, "staff.role."+string(r))
 	}
-	for _, s := range []string{staff.HelpWaiting, staff.HelpAccepted, staff.HelpResolved} {
+	for _, s := range []string{staff.HelpWaiting, staff.HelpAccepted, staff.HelpResolved, staff.HelpCancelled} {
 		built = append(built, "staff.help."+s)
 	}
 	for _, s := range []string{"button", "screen"} {
@@ -49,7 +49,7 @@ func TestTemplateKeysTranslated(t *testing.T) {
 	for _, b := range staff.Businesses {
 		built = append(built, "staff.business."+b)
 	}
-	for _, s := range []string{"idle", "welcome", "vat", "confirm", "submitting", "result", "error", "scan", "rate", "filer", "code", "pin", "maint", "queue", "cert",
+	for _, s := range []string{"idle", "welcome", "vat", "confirm", "submitting", "result", "error", "scan", "rate", "filer", "code", "pin", "maint", "queue", "cert", "ticket", "scan_help",
 		"invoice_enterprise", "invoice_type", "invoice_quantity", "invoice_confirm", "invoice_result", "pay_enterprise", "pay_items", "pay_confirm", "pay_result"} {
 		built = append(built, "staff.screen."+s)
 		if svc := serviceOfScreen(s); svc != "" {

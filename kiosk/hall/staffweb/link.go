@@ -38,13 +38,33 @@ func (l *Link) HelpCalled(ctx context.Context, kioskID string, t txn.Txn, receiv
 	if len(t.Body) > 0 {
 		json.Unmarshal(t.Body, &b) // a body without the fields still calls the seat
 	}
-	c := staff.HelpCall{ID: kioskID + "/" + t.ID, KioskID: kioskID, CalledAt: receivedAt.UTC(), Source: b.Source,
+	// The number is the one the kiosk's screen gave the taxpayer (desk.CallHelp).
+	c := staff.HelpCall{ID: kioskID + "/" + t.ID, KioskID: kioskID, Number: txn.ReceiptNumber(t.Seq), CalledAt: receivedAt.UTC(), Source: b.Source,
 		Screen: b.Screen, Service: serviceOfScreen(b.Screen), LastError: b.LastError}
 	if t.Taxpayer != nil {
 		c.MaskedName = mask.Name(t.Taxpayer.Name)
 	}
 	added, err := l.store.AddHelpCall(ctx, c)
 	if err != nil || !added {
+		return err
+	}
+	return l.bus.Publish(staff.TopicHelp, []byte(c.ID))
+}
+
+// HasHelpCall implements hall.Staff.
+func (l *Link) HasHelpCall(ctx context.Context, kioskID, txnID string) (bool, error) {
+	_, err := l.store.HelpCall(ctx, kioskID+"/"+txnID)
+	if errors.Is(err, staff.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// HelpCancelled implements hall.Staff: the call is closed as cancelled and the seat's page
+// and the duty board learn it live.
+func (l *Link) HelpCancelled(ctx context.Context, kioskID, txnID string, receivedAt time.Time) error {
+	c, err := staff.Cancel(ctx, l.store, kioskID+"/"+txnID, receivedAt)
+	if err != nil {
 		return err
 	}
 	return l.bus.Publish(staff.TopicHelp, []byte(c.ID))
@@ -102,9 +122,9 @@ func serviceOfScreen(screen string) string {
 		return string(txn.KindTaxPayment)
 	case screen == "cert":
 		return string(txn.KindCertificate)
-	case screen == "scan":
+	case screen == "scan" || screen == "scan_help":
 		return string(txn.KindInvoiceVerification)
-	case screen == "queue":
+	case screen == "queue" || screen == "ticket":
 		return string(txn.KindQueueTicket)
 	case screen == "pin" || screen == "maint":
 		return "maintenance"

@@ -40,9 +40,17 @@ type seatCall struct {
 	Mine   bool          // accepted by the person looking
 }
 
+// closedAt is when the call was resolved or cancelled.
+func (c seatCall) closedAt() time.Time {
+	if c.State == staff.HelpCancelled {
+		return c.CancelledAt
+	}
+	return c.ResolvedAt
+}
+
 type seatView struct {
 	Open     []seatCall // waiting (longest first), then accepted
-	Resolved []seatCall // today's, latest first
+	Resolved []seatCall // today's closed calls, resolved or cancelled, latest first
 	Figures  staff.HelpFigures
 	Waiting  int
 	CanAct   bool // the seat acts; the duty leader only watches
@@ -75,9 +83,12 @@ func (a *App) seatData(c *Ctx) (any, error) {
 		case staff.HelpAccepted:
 			sc.Waited = h.AcceptedAt.Sub(h.CalledAt)
 			v.Open = append(v.Open, sc)
-		case staff.HelpResolved:
+		case staff.HelpResolved, staff.HelpCancelled:
 			if staff.Day(h.CalledAt) == day {
 				sc.Waited = h.AcceptedAt.Sub(h.CalledAt)
+				if h.AcceptedAt.IsZero() { // cancelled before anyone took it
+					sc.Waited = h.CancelledAt.Sub(h.CalledAt)
+				}
 				v.Resolved = append(v.Resolved, sc)
 			}
 		}
@@ -91,6 +102,6 @@ func (a *App) seatData(c *Ctx) (any, error) {
 		}
 		return v.Open[i].CalledAt.Before(v.Open[j].CalledAt)
 	})
-	sort.SliceStable(v.Resolved, func(i, j int) bool { return v.Resolved[i].ResolvedAt.After(v.Resolved[j].ResolvedAt) })
+	sort.SliceStable(v.Resolved, func(i, j int) bool { return v.Resolved[i].closedAt().After(v.Resolved[j].closedAt()) })
 	return v, nil
 }

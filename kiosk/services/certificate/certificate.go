@@ -84,7 +84,7 @@ func paper(c *i18n.Catalog, lang i18n.Lang, head counter.Letterhead, t txn.Txn, 
 		Pair(T("cert.taxpayer"), counter.EnterpriseName(e, lang)).
 		Pair(T("receipt.filer"), e.CreditCode).
 		Pair(T("cert.tax_kind"), counter.TextIn(cert.Name, lang)).
-		Pair(T("receipt.period"), cert.Period).
+		Pair(T("receipt.period"), counter.PeriodCodeText(c, lang, cert.Period)).
 		Amount(T("cert.amount"), T("vat.yuan", "amount", cert.Amount.String())).
 		Pair(T("cert.paid_on"), cert.PaidOn).
 		Pair(T("cert.number"), cert.ID).

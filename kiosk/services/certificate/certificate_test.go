@@ -39,7 +39,7 @@ func TestPrintsOnlyWhatTheHallListed(t *testing.T) {
 		countertest.Expect(t, cat, l, countertest.Fields(t, f.Accepted[0].Receipt), map[string]string{
 			"cert.amount":    cat.T(l, "vat.yuan", "amount", c.Amount.String()),
 			"cert.tax_kind":  counter.TextIn(c.Name, l),
-			"receipt.period": c.Period,
+			"receipt.period": written[c.Period][l], // as the screens write it, never the hall's code
 			"cert.paid_on":   c.PaidOn,
 			"cert.number":    c.ID,
 		})
@@ -48,4 +48,12 @@ func TestPrintsOnlyWhatTheHallListed(t *testing.T) {
 			t.Fatalf("without a session: %v", err)
 		}
 	}
+}
+
+// written is each demo period as a taxpayer reads it, in each language.
+var written = map[string]map[i18n.Lang]string{
+	"2026-Q2": {i18n.ZH: "2026年第2季度", i18n.EN: "2026 Q2"},
+	"2026-Q3": {i18n.ZH: "2026年第3季度", i18n.EN: "2026 Q3"},
+	"2026-10": {i18n.ZH: "2026年10月", i18n.EN: "Oct 2026"},
+	"2026-11": {i18n.ZH: "2026年11月", i18n.EN: "Nov 2026"},
 }

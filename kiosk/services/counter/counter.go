@@ -1,13 +1,14 @@
 package counter
 
 import (
-	"fmt"
+	"strconv"
 	"time"
 
 	"taxkiosk/drivers/escpos"
 	"taxkiosk/kiosk/hallapi"
 	"taxkiosk/kiosk/i18n"
 	"taxkiosk/kiosk/money"
+	"taxkiosk/kiosk/services/vatreturn"
 	"taxkiosk/kiosk/txn"
 )
 
@@ -98,7 +99,7 @@ func (h Letterhead) Finish(doc *escpos.Document, t txn.Txn, delivered bool, T fu
 
 // ReceiptNumber is the number a taxpayer quotes at a counter: the kiosk's sequence number,
 // zero-padded ("00000042"), printed beside the kiosk id.
-func ReceiptNumber(seq uint64) string { return fmt.Sprintf("%08d", seq) }
+func ReceiptNumber(seq uint64) string { return txn.ReceiptNumber(seq) }
 
 // EnterpriseName is the enterprise's name in language l: the registered Chinese name, or its
 // English name where the hall has one.
@@ -125,4 +126,24 @@ func FindEnterprise(list []hallapi.Enterprise, creditCode string) (hallapi.Enter
 		}
 	}
 	return hallapi.Enterprise{}, false
+}
+
+// PeriodText is a tax period as every receipt prints it, in the screens' one form per
+// language (ui/kit Period, from the same catalogue keys): 2026年11月 and 2026年第3季度,
+// Nov 2026 and 2026 Q3.
+func PeriodText(c *i18n.Catalog, l i18n.Lang, p vatreturn.Period) string {
+	if p.Type == vatreturn.Quarterly {
+		return c.T(l, "period.quarterly", "year", p.Year, "quarter", p.Index)
+	}
+	return c.T(l, "period.monthly", "year", p.Year, "month", p.Index, "mon", c.T(l, "period.month."+strconv.Itoa(p.Index)))
+}
+
+// PeriodCodeText is PeriodText for a period as the hall lists it ("2026-11", "2026-Q3");
+// text that reads as no period is printed as it came, not dropped.
+func PeriodCodeText(c *i18n.Catalog, l i18n.Lang, code string) string {
+	p, ok := vatreturn.ParsePeriod(code)
+	if !ok {
+		return code
+	}
+	return PeriodText(c, l, p)
 }

@@ -104,7 +104,7 @@ func TestPayTaxesOnceOnline(t *testing.T) {
 	if len(rs) != 1 {
 		t.Fatalf("%d receipts", len(rs))
 	}
-	for _, want := range []string{"税款缴纳回执", "增值税 2026-Q3", "3150.00 元", "220.50 元", "印花税 2026-11", "增值税滞纳金（逾期 43 天）", "67.73 元", "74.50 元", "3577.30 元",
+	for _, want := range []string{"税款缴纳回执", "增值税 2026年第3季度", "3150.00 元", "220.50 元", "印花税 2026年11月", "增值税滞纳金（逾期 43 天）", "67.73 元", "74.50 元", "3577.30 元",
 		"中国工商银行平顶山卫东支行", "6222 **** **** 6617", "已发出扣款指令", counter.ReceiptNumber(out.Seq),
 		"[QR: " + txn.ReceiptCode("TEST-01", out.TxnID) + "]"} {
 		if !strings.Contains(rs[0].Text, want) {

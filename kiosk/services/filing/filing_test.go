@@ -17,7 +17,17 @@ import (
 	"taxkiosk/kiosk/txn"
 )
 
-var nov = vatreturn.Period{Type: vatreturn.Monthly, Year: 2026, Index: 11}
+var (
+	nov = vatreturn.Period{Type: vatreturn.Monthly, Year: 2026, Index: 11}
+	q3  = vatreturn.Period{Type: vatreturn.Quarterly, Year: 2026, Index: 3}
+)
+
+// periodWritten is how receipts write the periods, as the screens do (issue 12: English
+// receipts printed 11/2026 and Q3 2026).
+var periodWritten = map[vatreturn.Period]map[i18n.Lang]string{
+	nov: {i18n.ZH: "2026年11月", i18n.EN: "Nov 2026"},
+	q3:  {i18n.ZH: "2026年第3季度", i18n.EN: "2026 Q3"},
+}
 
 // TestReceiptEqualsForm: every figure of the VAT receipt is the confirmed form's own line,
 // for a return under the threshold (the 600 yuan return whose exempt sales were once printed
@@ -28,16 +38,18 @@ func TestReceiptEqualsForm(t *testing.T) {
 	for _, c := range []struct {
 		name          string
 		sales, exempt money.Amount
+		period        vatreturn.Period
 	}{
-		{"under the threshold", money.Yuan(600), 0},
-		{"with other exempt sales", money.Yuan(600), money.Yuan(50)},
-		{"over the threshold", money.Yuan(160000), money.Yuan(1000)}, // surcharges 56.00, 24.00, 16.00
-		{"zero return", 0, 0},
+		{"under the threshold", money.Yuan(600), 0, nov},
+		{"with other exempt sales", money.Yuan(600), money.Yuan(50), nov},
+		{"over the threshold", money.Yuan(160000), money.Yuan(1000), nov}, // surcharges 56.00, 24.00, 16.00
+		{"zero return", 0, 0, nov},
+		{"quarterly", money.Yuan(600), 0, q3},
 	} {
 		for _, l := range i18n.Langs {
 			f := countertest.New(t)
 			s := New(f, Opts{Catalog: cat})
-			r := vatreturn.Return{Period: nov, Filer: vatreturn.Filer{Kind: vatreturn.FilerEnterprise, CreditCode: registry.JianguoHardware},
+			r := vatreturn.Return{Period: c.period, Filer: vatreturn.Filer{Kind: vatreturn.FilerEnterprise, CreditCode: registry.JianguoHardware},
 				Sales: c.sales, ExemptSales: c.exempt}
 			if _, err := s.Submit(context.Background(), r, l); err != nil {
 				t.Fatal(err)
@@ -47,7 +59,7 @@ func TestReceiptEqualsForm(t *testing.T) {
 			got := countertest.Fields(t, a.Receipt)
 			yuan := func(x money.Amount) string { return cat.T(l, "vat.yuan", "amount", x.String()) }
 			want := map[string]string{
-				"receipt.period":   PeriodText(cat, l, nov),
+				"receipt.period":   periodWritten[c.period][l],
 				"receipt.filer":    registry.JianguoHardware,
 				"receipt.tax":      yuan(r.TaxPayable),
 				"receipt.taxpayer": mask.Name(countertest.Taxpayer.Name),

@@ -10,14 +10,6 @@ import (
 	"taxkiosk/kiosk/txn"
 )
 
-// PeriodText is a period as the taxpayer reads it: "2026年11月" or "11/2026".
-func PeriodText(c *i18n.Catalog, l i18n.Lang, p vatreturn.Period) string {
-	if p.Type == vatreturn.Quarterly {
-		return c.T(l, "vat.period.quarterly", "year", p.Year, "quarter", p.Index)
-	}
-	return c.T(l, "vat.period.monthly", "year", p.Year, "month", p.Index)
-}
-
 // receipt lays out the receipt of an accepted VAT return. It shows the taxpayer masked:
 // a receipt left on the counter must not give a stranger a name and an ID number.
 func receipt(c *i18n.Catalog, l i18n.Lang, head counter.Letterhead, t txn.Txn, r vatreturn.Return, tp *txn.Taxpayer, delivered bool) *escpos.Document {
@@ -31,7 +23,7 @@ func receipt(c *i18n.Catalog, l i18n.Lang, head counter.Letterhead, t txn.Txn, r
 		Paragraph(head.HallName).
 		Separator().
 		Pair(T("receipt.service"), service).
-		Pair(T("receipt.period"), PeriodText(c, l, r.Period)).
+		Pair(T("receipt.period"), counter.PeriodText(c, l, r.Period)).
 		Pair(T("receipt.taxpayer"), mask.Name(tp.Name)).
 		Pair(T("receipt.id"), mask.ID(tp.IDNumber))
 	if r.Filer.Kind == vatreturn.FilerEnterprise {

@@ -188,7 +188,7 @@ func receipt(c *i18n.Catalog, l i18n.Lang, head counter.Letterhead, t txn.Txn, e
 		Pair(T("receipt.id"), mask.ID(tp.IDNumber)).
 		Separator()
 	for _, it := range bill.Lines {
-		doc.Pair(counter.TextIn(it.Name, l)+" "+it.Period, yuan(it.Amount))
+		doc.Pair(counter.TextIn(it.Name, l)+" "+counter.PeriodCodeText(c, l, it.Period), yuan(it.Amount))
 		if it.Overdue() {
 			doc.Pair(T("pay.receipt.surcharge_line", "name", counter.TextIn(it.Name, l), "days", it.DaysLate), yuan(it.Surcharge))
 		}

@@ -151,12 +151,13 @@ func TestReceiptFigures(t *testing.T) {
 		for _, c := range []struct {
 			item            hallapi.TaxItem
 			amount, charged string
+			period          map[i18n.Lang]string // as the screens write it, never the hall's code
 		}{
-			{e.Outstanding[0], "3150.00", "67.73"},
-			{e.Outstanding[1], "220.50", "4.74"},
-			{e.Outstanding[3], "37.80", ""}, // due 2026-12-15: not overdue
+			{e.Outstanding[0], "3150.00", "67.73", map[i18n.Lang]string{i18n.ZH: "2026年第3季度", i18n.EN: "2026 Q3"}},
+			{e.Outstanding[1], "220.50", "4.74", map[i18n.Lang]string{i18n.ZH: "2026年第3季度", i18n.EN: "2026 Q3"}},
+			{e.Outstanding[3], "37.80", "", map[i18n.Lang]string{i18n.ZH: "2026年11月", i18n.EN: "Nov 2026"}}, // due 2026-12-15: not overdue
 		} {
-			if label := counter.TextIn(c.item.Name, l) + " " + c.item.Period; got[label] != yuan(c.amount) {
+			if label := counter.TextIn(c.item.Name, l) + " " + c.period[l]; got[label] != yuan(c.amount) {
 				t.Errorf("%s: %s = %q, want %q", l, label, got[label], yuan(c.amount))
 			}
 			label := T("pay.receipt.surcharge_line", "name", counter.TextIn(c.item.Name, l), "days", 43)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -157,4 +158,34 @@ func (r Return) Body() json.RawMessage {
 		panic(err) // a Return always marshals
 	}
 	return b
+}
+
+// ParsePeriod reads a period as the hall and the kiosk write it: "2026-11" and "2026-Q3"
+// (Code's forms), and "11/2026". ok is false for anything else, or a month or quarter that
+// does not exist.
+func ParsePeriod(s string) (p Period, ok bool) {
+	var year, index string
+	switch {
+	case strings.Contains(s, "-"):
+		year, index, _ = strings.Cut(s, "-")
+	case strings.Contains(s, "/"):
+		index, year, _ = strings.Cut(s, "/")
+	default:
+		return Period{}, false
+	}
+	p.Type = Monthly
+	if rest, q := strings.CutPrefix(index, "Q"); q {
+		index, p.Type = rest, Quarterly
+	}
+	var err1, err2 error
+	p.Year, err1 = strconv.Atoi(year)
+	p.Index, err2 = strconv.Atoi(index)
+	last := 12
+	if p.Type == Quarterly {
+		last = 4
+	}
+	if err1 != nil || err2 != nil || len(year) != 4 || p.Index < 1 || p.Index > last {
+		return Period{}, false
+	}
+	return p, true
 }

@@ -163,3 +163,31 @@ func TestSurcharges(t *testing.T) {
 		t.Error("a 6 % urban maintenance rate passed")
 	}
 }
+
+// TestParsePeriod reads the hall's and the kiosk's forms of a period and refuses months and
+// quarters that do not exist.
+func TestParsePeriod(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		in   string
+		want Period
+		ok   bool
+	}{
+		{"2026-11", Period{Type: Monthly, Year: 2026, Index: 11}, true},
+		{"2026-Q3", Period{Type: Quarterly, Year: 2026, Index: 3}, true},
+		{"11/2026", Period{Type: Monthly, Year: 2026, Index: 11}, true},
+		{"2026-13", Period{}, false},
+		{"2026-Q5", Period{}, false},
+		{"26-11", Period{}, false},
+		{"2026", Period{}, false},
+		{"", Period{}, false},
+	} {
+		got, ok := ParsePeriod(c.in)
+		if got != c.want || ok != c.ok {
+			t.Errorf("ParsePeriod(%q) = %+v, %t; want %+v, %t", c.in, got, ok, c.want, c.ok)
+		}
+		if ok && got.Type == Monthly && c.in[4] == '-' && got.Code() != c.in || ok && got.Type == Quarterly && got.Code() != c.in {
+			t.Errorf("%q reads back as %q", c.in, got.Code())
+		}
+	}
+}

@@ -280,7 +280,7 @@ func (s *Store) HelpCalls(ctx context.Context, since time.Time) ([]staff.HelpCal
 	err := s.view(ctx, func(tx *bolt.Tx) error {
 		cs, err := all[staff.HelpCall](tx.Bucket(bHelp))
 		for _, c := range cs {
-			if !c.CalledAt.Before(since) || c.State != staff.HelpResolved {
+			if !c.CalledAt.Before(since) || c.Open() {
 				out = append(out, c)
 			}
 		}

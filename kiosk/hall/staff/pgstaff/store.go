@@ -364,7 +364,7 @@ func (s *Store) HelpCalls(ctx context.Context, since time.Time) ([]staff.HelpCal
 	var out []staff.HelpCall
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `SELECT doc FROM `+s.t("staff_docs")+`
-WHERE kind = $1 AND (at >= $2 OR doc->>'state' <> $3) ORDER BY at, key`, kHelp, since, staff.HelpResolved)
+WHERE kind = $1 AND (at >= $2 OR doc->>'state' IN ($3, $4)) ORDER BY at, key`, kHelp, since, staff.HelpWaiting, staff.HelpAccepted)
 		if err != nil {
 			return fmt.Errorf("%w: %w", staff.ErrStorage, err)
 		}

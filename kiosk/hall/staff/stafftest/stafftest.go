@@ -167,6 +167,59 @@ func Run(t *testing.T, open func(t *testing.T) staff.Store) {
 			t.Fatalf("Figures = %+v", f)
 		}
 	})
+	t.Run("HelpCancelled", func(t *testing.T) {
+		s := open(t)
+		// K1's first call is withdrawn while waiting, its second after a seat took it; K2's
+		// is resolved before its cancel arrives.
+		for _, c := range []staff.HelpCall{
+			{ID: "K1/h1", KioskID: "K1", Number: "00000007", CalledAt: t0},
+			{ID: "K1/h2", KioskID: "K1", Number: "00000009", CalledAt: t0.Add(2 * time.Minute)},
+			{ID: "K2/h1", KioskID: "K2", Number: "00000003", CalledAt: t0.Add(time.Minute)},
+		} {
+			if _, err := s.AddHelpCall(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := staff.Cancel(ctx, s, "K1/h1", t0.Add(20*time.Second))
+		if err != nil || got.State != staff.HelpCancelled || !got.CancelledAt.Equal(t0.Add(20*time.Second)) || got.Number != "00000007" || got.Open() {
+			t.Fatalf("cancelled = %+v, %v", got, err)
+		}
+		if again, err := staff.Cancel(ctx, s, "K1/h1", t0.Add(time.Minute)); err != nil || !again.CancelledAt.Equal(got.CancelledAt) {
+			t.Fatalf("the cancel resent = %+v, %v", again, err)
+		}
+		if _, err := staff.Accept(ctx, s, "K1/h1", "王芳", t0.Add(30*time.Second)); !errors.Is(err, staff.ErrState) {
+			t.Fatalf("accepting a cancelled call: %v", err)
+		}
+		if _, err := staff.Accept(ctx, s, "K1/h2", "王芳", t0.Add(3*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		if c, err := staff.Cancel(ctx, s, "K1/h2", t0.Add(4*time.Minute)); err != nil || c.State != staff.HelpCancelled || c.AcceptedBy != "王芳" {
+			t.Fatalf("cancelled after the accept = %+v, %v", c, err)
+		}
+		if _, err := staff.Accept(ctx, s, "K2/h1", "李强", t0.Add(90*time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := staff.Resolve(ctx, s, "K2/h1", "李强", "", t0.Add(5*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := staff.Cancel(ctx, s, "K2/h1", t0.Add(6*time.Minute)); !errors.Is(err, staff.ErrState) {
+			t.Fatalf("cancelling a resolved call: %v", err)
+		}
+		if _, err := staff.Cancel(ctx, s, "K9/h1", t0); !errors.Is(err, staff.ErrNotFound) {
+			t.Fatalf("cancelling a call never made: %v", err)
+		}
+		// A cancelled call is closed: it leaves the open list like a resolved one.
+		if cs, err := s.HelpCalls(ctx, t0.Add(time.Hour)); err != nil || len(cs) != 0 {
+			t.Fatalf("HelpCalls(later) = %+v, %v", cs, err)
+		}
+		cs, err := s.HelpCalls(ctx, t0)
+		if err != nil || len(cs) != 3 {
+			t.Fatalf("HelpCalls(t0) = %+v, %v", cs, err)
+		}
+		if f := staff.Figures(cs, staff.Day(t0)); f.Calls != 3 || f.Cancelled != 2 || f.Resolved != 1 || f.Accepted != 2 {
+			t.Fatalf("Figures = %+v", f)
+		}
+	})
 	t.Run("Queue", func(t *testing.T) {
 		s := open(t)
 		d := staff.Day(t0)
