@@ -50,7 +50,7 @@ func (d *Desk) CallHelp(ctx context.Context, source string) (number string, err 
 	d.tower.update(func(t *towerState) { t.helpUntil = d.clock.Now().Add(helpLight) })
 	d.clock.AfterFunc(helpLight, func() { d.tower.update(nil) })
 	number = counter.ReceiptNumber(out.Seq) // the seat's page shows the same (txn.ReceiptNumber)
-	stop := d.help.open(out.TxnID, number)
+	stop := d.help.open(out.TxnID, number, tp != nil)
 	d.emit(HelpCalled{Number: number})
 	go d.watchHelp(out.TxnID, number, stop) // the seat's accept stops the blinking
 	return number, nil

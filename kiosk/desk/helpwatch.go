@@ -13,9 +13,13 @@ import (
 // says so (help.accepted) and the tower light has stopped blinking.
 type HelpAccepted struct{ Number string }
 
-// HelpCancelled: the taxpayer withdrew the call (CancelHelp); the light has stopped
+// HelpCancelled: the taxpayer withdrew the call (CancelHelp), or the session that made it
+// ended (Withdrawn: whoever stands there now did not make it); the light has stopped
 // blinking and the cancel is on its way to the hall like any transaction.
-type HelpCancelled struct{ Number string }
+type HelpCancelled struct {
+	Number    string
+	Withdrawn bool
+}
 
 // HelpEnded: the call is no longer open without having been accepted here (the seat
 // resolved it, or nobody took it within helpWatch); there is nothing left to cancel.
@@ -39,23 +43,24 @@ const helpPoll = 2 * time.Second
 const helpWatch = 15 * time.Minute
 
 // openCall is the kiosk's one open call for the expert seat: the help_request's id, the
-// number the screen showed, and stop, closed when the call closes here so that its watch
-// ends. A new call replaces the one before.
+// number the screen showed, whether a taxpayer's session made it, and stop, closed when the
+// call closes here so that its watch ends. A new call replaces the one before.
 type openCall struct {
-	mu     sync.Mutex
-	id     string
-	number string
-	stop   chan struct{}
+	mu      sync.Mutex
+	id      string
+	number  string
+	session bool
+	stop    chan struct{}
 }
 
 // open records call id as the open one and returns its stop channel.
-func (o *openCall) open(id, number string) <-chan struct{} {
+func (o *openCall) open(id, number string, session bool) <-chan struct{} {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.stop != nil {
 		close(o.stop) // the call before is superseded: its watch ends
 	}
-	o.id, o.number, o.stop = id, number, make(chan struct{})
+	o.id, o.number, o.session, o.stop = id, number, session, make(chan struct{})
 	return o.stop
 }
 
@@ -64,6 +69,13 @@ func (o *openCall) current() (id, number string, ok bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return o.id, o.number, o.id != ""
+}
+
+// ofSession is the open call's id and number when a taxpayer's session made it.
+func (o *openCall) ofSession() (id, number string, ok bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.id, o.number, o.id != "" && o.session
 }
 
 // close closes call id if it is still the open one, and reports whether it was.
@@ -102,6 +114,26 @@ func (d *Desk) CancelHelp(ctx context.Context) (number string, err error) {
 	if !ok {
 		return "", ErrNoHelpCall
 	}
+	return d.cancelCall(ctx, id, number, false)
+}
+
+// withdrawHelp cancels the call the session that just ended made: its taxpayer has gone,
+// and the next one must not find the call (nor its 取消呼叫) on the screen, nor the seat
+// come to a kiosk where nobody waits. A call made without a card stays open.
+func (d *Desk) withdrawHelp() {
+	id, number, ok := d.help.ofSession()
+	if !ok {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := d.cancelCall(ctx, id, number, true); err != nil {
+		d.log.Warn("desk: the ended session's help call stays open", "err", err)
+	}
+}
+
+// cancelCall commits the cancel of call id, then closes it here.
+func (d *Desk) cancelCall(ctx context.Context, id, number string, withdrawn bool) (string, error) {
 	if _, err := d.record(ctx, txn.KindHelpCancel, nil, hallapi.HelpCancelBody{Call: id}); err != nil {
 		return "", err
 	}
@@ -109,7 +141,7 @@ func (d *Desk) CancelHelp(ctx context.Context) (number string, err error) {
 		return number, nil // the seat took it meanwhile: HelpAccepted says so
 	}
 	d.tower.update(func(t *towerState) { t.helpUntil = time.Time{} })
-	d.emit(HelpCancelled{Number: number})
+	d.emit(HelpCancelled{Number: number, Withdrawn: withdrawn})
 	return number, nil
 }
 

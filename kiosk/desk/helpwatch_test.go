@@ -12,6 +12,7 @@ import (
 	"taxkiosk/kiosk/desk"
 	"taxkiosk/kiosk/hallapi"
 	"taxkiosk/kiosk/outbox"
+	"taxkiosk/kiosk/session"
 	"taxkiosk/kiosk/txn"
 )
 
@@ -149,5 +150,49 @@ func TestHelpAcceptedCannotBeCancelled(t *testing.T) {
 	}
 	if n := len(recorded(t, k, txn.KindHelpCancel)); n != 0 {
 		t.Fatalf("%d cancels recorded for an accepted call", n)
+	}
+}
+
+// TestSessionEndWithdrawsItsHelpCall: a call made in a taxpayer's session is cancelled when
+// the session ends, so the next taxpayer finds no open call (nor its 取消呼叫) and the seat
+// does not come to a kiosk nobody waits at; a call made without a card stays open.
+func TestSessionEndWithdrawsItsHelpCall(t *testing.T) {
+	t.Parallel()
+	k := newDesk(t, nil)
+	k.run()
+	k.reader.place(card)
+	next[desk.SessionStarted](k, poll)
+	number, err := k.CallHelp(context.Background(), "screen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k.EndSession(session.Finished)
+	if e, ok := drained[desk.HelpCancelled](k); !ok || e.Number != number || !e.Withdrawn {
+		t.Fatalf("HelpCancelled after the session ended = %+v, %t", e, ok)
+	}
+	if _, err := k.CancelHelp(context.Background()); !errors.Is(err, desk.ErrNoHelpCall) {
+		t.Fatalf("the ended session's call is still open: %v", err)
+	}
+	calls, cancels := recorded(t, k, txn.KindHelpRequest), recorded(t, k, txn.KindHelpCancel)
+	var body hallapi.HelpCancelBody
+	if len(cancels) != 1 || json.Unmarshal(cancels[0].Body, &body) != nil || body.Call != calls[0].ID {
+		t.Fatalf("cancels %+v for the call %s", cancels, calls[0].ID)
+	}
+	if k.cabinet.light() != gpio.TowerOff {
+		t.Fatalf("light %s after the session's call was withdrawn", k.cabinet.light())
+	}
+
+	// A call made without a card is nobody's session: a session that starts and ends after
+	// it leaves it open.
+	k.reader.lift()
+	k.clock.Advance(time.Second)
+	if _, err := k.CallHelp(context.Background(), "button"); err != nil {
+		t.Fatal(err)
+	}
+	k.reader.place(card)
+	next[desk.SessionStarted](k, poll)
+	k.EndSession(session.Finished)
+	if _, err := k.CancelHelp(context.Background()); err != nil {
+		t.Fatalf("a call made without a card was withdrawn with the next session: %v", err)
 	}
 }

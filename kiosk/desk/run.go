@@ -192,6 +192,7 @@ func (d *Desk) end(r session.EndReason) {
 	}
 	if d.sess.End() {
 		d.log.Info("desk: session ended", "reason", r)
+		d.withdrawHelp()
 		d.emit(SessionEnded{Reason: r})
 	}
 }

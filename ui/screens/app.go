@@ -225,7 +225,9 @@ func (a *App) HandleEvent(e desk.Event) {
 		a.render()
 	case desk.HelpCancelled:
 		a.helpOpen = ""
-		a.setBanner(widget.MediumImportance, "help.cancelled", "number", e.Number)
+		if !e.Withdrawn { // withdrawn with its session: the next taxpayer is not told of it
+			a.setBanner(widget.MediumImportance, "help.cancelled", "number", e.Number)
+		}
 		a.render()
 	case desk.HelpEnded: // resolved by the seat, or timed out: nothing left to cancel
 		a.helpOpen = ""

@@ -42,4 +42,12 @@ func TestHelpCallCancelOffered(t *testing.T) {
 	if app.Button("help.call") == nil {
 		t.Fatal("a call the seat resolved is still offered for cancelling")
 	}
+	// The session that made the call ended and the desk withdrew it: the next taxpayer is
+	// offered a call of their own and told nothing of the last one's.
+	app.HandleEvent(desk.HelpCalled{Number: "00000010"})
+	app.show(ScreenIdle)
+	app.HandleEvent(desk.HelpCancelled{Number: "00000010", Withdrawn: true})
+	if app.Button("help.call") == nil || strings.Contains(markup(app), "00000010") {
+		t.Fatalf("after the session's call was withdrawn:\n%s", markup(app))
+	}
 }
