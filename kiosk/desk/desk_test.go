@@ -364,3 +364,45 @@ func TestAdmitsBeforeConfirmation(t *testing.T) {
 		t.Fatalf("%d records after a refusal (%v)", len(recs), err)
 	}
 }
+
+// TestQueueWaitsForTheHall: queue numbers are the hall's to give, so offline the queue
+// facility is down with its reason (the idle screen's and the menu's 取号排队 are greyed,
+// with 网络中断，暂不能取号), and back with the link.
+func TestQueueWaitsForTheHall(t *testing.T) {
+	t.Parallel()
+	k := newDesk(t, nil)
+	k.run()
+	queue := func() desk.FacilityState {
+		for _, f := range k.Facilities() {
+			if f.Facility == desk.FacilityQueue {
+				return f
+			}
+		}
+		t.Fatal("no queue facility")
+		return desk.FacilityState{}
+	}
+	k.uplink.mu.Lock()
+	k.uplink.online = false
+	k.uplink.mu.Unlock()
+	for range 20 {
+		if !queue().Available {
+			break
+		}
+		k.clock.Advance(time.Second)
+	}
+	if f := queue(); f.Available || f.ReasonKey != "queue.offline" {
+		t.Fatalf("offline: %+v", f)
+	}
+	k.uplink.mu.Lock()
+	k.uplink.online = true
+	k.uplink.mu.Unlock()
+	for range 20 {
+		if queue().Available {
+			break
+		}
+		k.clock.Advance(time.Second)
+	}
+	if f := queue(); !f.Available {
+		t.Fatalf("online again: %+v", f)
+	}
+}

@@ -76,8 +76,11 @@ func (d *Desk) superviseDevices(ctx context.Context, printErr error) (changed bo
 		deviceFacility(FacilityScan, states["scanner"], "service.blocked.scanner"),
 		{Facility: FacilityQueue, Available: printErr == nil},
 	}
-	if printErr != nil {
+	switch {
+	case printErr != nil:
 		facilities[2].ReasonKey = blockedByPrinter(printErr)
+	case !d.Online(): // numbers are the hall's to give: offline, the tile says so before a tap
+		facilities[2] = FacilityState{Facility: FacilityQueue, ReasonKey: "queue.offline"}
 	}
 
 	now := d.clock.Now()
