@@ -131,6 +131,10 @@ func run() error {
 	if ctx.Err() != nil {
 		return nil // stopped during start-up
 	}
+	prof, err := startProfile()
+	if err != nil {
+		return err
+	}
 	// The terminal (storage, devices, the hall link) opens on another core while the app is
 	// made and the idle screen's faces are parsed: the first frame waits for the longer of
 	// the two, not for both.
@@ -159,6 +163,9 @@ func run() error {
 		}
 		superviseUI(log, nil)
 		w.ShowAndRun()
+		if err := prof.Stop(); err != nil {
+			log.Error("kiosk: profile", "err", err)
+		}
 		if ctx.Err() != nil {
 			return nil // stopped, as a service manager does: not a failure of this run
 		}
@@ -215,17 +222,20 @@ func run() error {
 			bridge.Do(func() {
 				term.Start()
 				go fw.Run(ctx) // updates are looked for once the kiosk serves
+				prof.Serving(func(err error, file string) {
+					if err != nil {
+						log.Error("kiosk: idle CPU profile", "err", err)
+						return
+					}
+					log.Info("kiosk: idle CPU profile written", "file", file)
+				})
 			})
 			returnMemory()
 		}()
 	})
 	superviseUI(log, func() { fw.ready.Store(true) })
-	stopProfile, err := startProfile()
-	if err != nil {
-		return err
-	}
 	w.ShowAndRun()
-	if err := stopProfile(); err != nil {
+	if err := prof.Stop(); err != nil {
 		return err
 	}
 	if fw.switched.Load() {
