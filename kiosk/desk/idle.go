@@ -17,15 +17,15 @@ func (d *Desk) Idle() bool {
 // awayPollEvery is how often the reader is asked for a card while the presence sensor says
 // nobody is there: a card cannot arrive without someone bringing it, and that someone is
 // seen first (a presence event makes the desk read at once). Each poll is a command on the
-// serial line and a wake-up of the kiosk; at the idle screen they were most of its own CPU
-// (README, Footprint).
+// serial line and a wake-up of the kiosk; at the idle screen they were the largest part of
+// the kiosk's own CPU in a profile (README, Footprint).
 const awayPollEvery = time.Second
 
 // pollPeriod is how often Run asks the reader for a card: slowly while nobody is there and
-// nothing is going on (no session, no card left on the reader, no technician), at
-// Opts.PollEvery otherwise.
+// nothing is going on (no session, no card left on the reader or not yet known to have gone,
+// no technician), at Opts.PollEvery otherwise.
 func (d *Desk) pollPeriod(away bool) time.Duration {
-	if away && d.Idle() {
+	if away && d.Idle() && !d.checkLeft.Load() {
 		return max(d.opts.PollEvery, awayPollEvery)
 	}
 	return d.opts.PollEvery
