@@ -16,16 +16,16 @@ func (sensedCabinet) Lines() []gpio.Line {
 	return []gpio.Line{{Name: string(gpio.Presence), Fitted: true}, {Name: string(gpio.Door)}}
 }
 
-// sessionWithin advances the clock a poll at a time for at most d and reports whether a
-// session started meanwhile. A read on the last tick may still be under way when it returns:
-// at the fast rate the tick after it is the proof.
-func sessionWithin(k *counterDesk, d time.Duration) bool {
+// within advances the clock a poll at a time for at most d and reports whether the desk
+// emitted an event of type T meanwhile. A read on the last tick may still be under way when
+// it returns: at the fast rate the tick after it is the proof.
+func within[T desk.Event](k *counterDesk, d time.Duration) bool {
 	for range int(d / poll) {
 		k.clock.Advance(poll)
 		for {
 			select {
 			case e := <-k.Events():
-				if _, ok := e.(desk.SessionStarted); ok {
+				if _, ok := e.(T); ok {
 					return true
 				}
 				continue
@@ -36,6 +36,8 @@ func sessionWithin(k *counterDesk, d time.Duration) bool {
 	}
 	return false
 }
+
+func sessionWithin(k *counterDesk, d time.Duration) bool { return within[desk.SessionStarted](k, d) }
 
 // sessionNow waits, without moving the clock, for the session the desk starts from a read
 // already under way.
@@ -102,5 +104,22 @@ func TestNoSensorPollsFast(t *testing.T) {
 	k.reader.place(card)
 	if !sessionWithin(k, 2*poll) {
 		t.Fatal("without a presence sensor the reader was not polled at the fast rate")
+	}
+}
+
+// TestCardLeftWhileAwayPollsFast: a session finished after its taxpayer walked away, with the
+// card still on the reader, is the one case the idle screen must notice with nobody there
+// (it asks for the card to be taken): the desk keeps polling fast until it knows.
+func TestCardLeftWhileAwayPollsFast(t *testing.T) {
+	t.Parallel()
+	k := newDesk(t, func(o *desk.Opts) { o.Cabinet = sensedCabinet{o.Cabinet.(*cabinet)} })
+	k.run()
+	k.reader.place(card)
+	k.cabinet.events <- gpio.Event{Input: gpio.Presence, Active: true}
+	sessionNow(t, k)
+	k.cabinet.events <- gpio.Event{Input: gpio.Presence, Active: false}
+	k.EndSession("finished")
+	if !within[desk.CardOnReader](k, 2*poll) {
+		t.Fatal("a card left on the reader with nobody there was not noticed at the fast rate")
 	}
 }
