@@ -406,8 +406,8 @@ APT_FOOTPRINT=(chromium xvfb x11-utils xdotool)
 # footprint measures the firmware (bin/kiosk with its devices on simulator ptys and a hall
 # process over mutual TLS) against Debian's Chromium --kiosk showing the same idle screen, one
 # after the other on an Xvfb of its own at 1280×800 (FOOTPRINT_DISPLAY, default :104), and
-# prints the start, PSS and idle-CPU ratios and what a taxpayer feels
-# (kiosk/cmd/kiosk/footprint_test.go). KIOSK_FOOTPRINT_STARTS, _SETTLE, _IDLE and _VISITS
+# prints the start, PSS and idle-CPU ratios, the idle CPU of a bare Fyne window (Fyne's own
+# share) and what a taxpayer feels (kiosk/cmd/kiosk/footprint_test.go). KIOSK_FOOTPRINT_STARTS, _SETTLE, _IDLE and _VISITS
 # change how long it measures.
 footprint() {
 	deps

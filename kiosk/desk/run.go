@@ -14,8 +14,10 @@ import (
 // hardware (a card read, a presence question) are bounded by real deadlines; everything the
 // kiosk decides by time (polling, idle, lift grace, supervision) follows the desk's clock.
 func (d *Desk) Run(ctx context.Context) {
-	poll := d.clock.NewTicker(d.opts.PollEvery)
-	defer poll.Stop()
+	pollEvery := d.opts.PollEvery
+	poll := d.clock.NewTicker(pollEvery)
+	defer func() { poll.Stop() }()
+	away := d.nobodyAtStart() // the presence sensor says nobody stands at the kiosk
 	supervise := d.clock.NewTicker(d.opts.SuperviseEvery)
 	defer supervise.Stop()
 	var cabinet <-chan gpio.Event
@@ -28,6 +30,10 @@ func (d *Desk) Run(ctx context.Context) {
 	polls := 0                 // polls since the session's card was last asked about
 	misses := 0                // consecutive "no card" answers while a session runs
 	for {
+		if every := d.pollPeriod(away); every != pollEvery {
+			poll.Stop()
+			poll, pollEvery = d.clock.NewTicker(every), every
+		}
 		select {
 		case <-ctx.Done(): // the kiosk is stopping: the taxpayer's data leaves memory
 			d.EndSession(session.Shutdown)
@@ -38,7 +44,14 @@ func (d *Desk) Run(ctx context.Context) {
 				continue
 			}
 			d.cabinetEvent(ctx, e)
-			continue
+			if e.Input != gpio.Presence {
+				continue
+			}
+			if away = !e.Active; away {
+				continue
+			}
+			// Someone stepped up: a card already lying on the reader is read now, not at
+			// the next poll, and the polls come at PollEvery again (at the loop's top).
 		case <-supervise.C():
 			d.superviseOnce(ctx)
 			askedPrinter = d.clock.Now()

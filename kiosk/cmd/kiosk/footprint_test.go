@@ -33,7 +33,8 @@ const footprintEnv = "KIOSK_FOOTPRINT"
 //     same rule for both); the median of KIOSK_FOOTPRINT_STARTS starts (default 3);
 //   - PSS of the process tree (/proc/PID/smaps_rollup, summed over Chromium's children);
 //   - CPU at the idle screen: utime+stime of the tree over KIOSK_FOOTPRINT_IDLE (30 s),
-//     after KIOSK_FOOTPRINT_SETTLE (10 s) at the idle screen.
+//     after KIOSK_FOOTPRINT_SETTLE (10 s) at the idle screen; and the same for a Fyne
+//     window with one label (testdata/fyneidle), the part of it that is Fyne's own loop.
 //
 // The kiosk runs as it does in the hall: the firmware binary, fullscreen, its reader,
 // printer and scanner on ptys served by `kioskctl sim` processes, and a `hall serve`
@@ -87,6 +88,7 @@ func TestFootprint(t *testing.T) {
 		felt = measureTaxpayer(t, scr, rig, visits)
 	})
 	c := measureFootprint(t, scr, "chromium", chromiumRun, starts, settle, idle, nil)
+	fyneCPU := measureFyneAlone(t, settle, idle)
 
 	var tab strings.Builder
 	fmt.Fprintf(&tab, "\n| measure | kiosk | Chromium | ratio | goal |\n|---|---|---|---|---|\n")
@@ -96,6 +98,7 @@ func TestFootprint(t *testing.T) {
 		k.pssMB, k.procs, c.pssMB, c.procs, k.pssMB/c.pssMB)
 	fmt.Fprintf(&tab, "| CPU at the idle screen, %s | %.2f %% of a core | %.2f %% | %.2f× | kiosk ≤ 1 %% |\n",
 		idle, k.cpuPct, c.cpuPct, k.cpuPct/max(c.cpuPct, 0.01))
+	fmt.Fprintf(&tab, "| of which Fyne alone (testdata/fyneidle: one label, its 60 Hz loop) | %.2f %% | | | |\n", fyneCPU)
 	fmt.Fprintf(&tab, "starts: kiosk %v, Chromium %v\n", k.starts, c.starts)
 	if felt != nil {
 		fmt.Fprintf(&tab, "\n| what a taxpayer feels (%d visits) | median | max |\n|---|---|---|\n", visits)
@@ -112,6 +115,40 @@ func TestFootprint(t *testing.T) {
 		fmt.Fprintf(&tab, "taps that changed nothing within 3 s and were made again: %d of %d\n", felt.lost, felt.lost+2*(visits+1))
 	}
 	t.Log(tab.String())
+}
+
+// TestStartsCompared times the start to the idle screen of two or more kiosk binaries
+// (KIOSK_STARTS_COMPARE, paths separated by ":"), taking turns KIOSK_STARTS_COMPARE_N times
+// (default 7) on the same devices and hall, so that a change to the start is judged under
+// the same load; the rule is TestFootprint's first frame. It logs each binary's median.
+func TestStartsCompared(t *testing.T) {
+	list := os.Getenv("KIOSK_STARTS_COMPARE")
+	if list == "" {
+		t.Skip("KIOSK_STARTS_COMPARE not set: BIN1:BIN2 names the kiosk binaries to compare")
+	}
+	scr, err := openXScreen(os.Getenv("DISPLAY"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer scr.Close()
+	rig := startHallRig(t)
+	bins := strings.Split(list, ":")
+	starts := make([][]time.Duration, len(bins))
+	for range envInt(t, "KIOSK_STARTS_COMPARE_N", 7) {
+		for i, bin := range bins {
+			run := func() *exec.Cmd {
+				cmd := exec.Command(bin, "--config", rig.config, "--data", filepath.Join(rig.dir, "data"))
+				cmd.Env = append(os.Environ(), "LANG=C", "LC_ALL=", "LANGUAGE=")
+				return cmd
+			}
+			// One start, and a moment at the idle screen before it is stopped.
+			fp := measureFootprint(t, scr, bin, run, 1, time.Millisecond, time.Millisecond, nil)
+			starts[i] = append(starts[i], fp.start)
+		}
+	}
+	for i, bin := range bins {
+		t.Logf("%s: median %v of %v", bin, median(starts[i]), starts[i])
+	}
 }
 
 // footprint is what measureFootprint found for one program.
@@ -158,6 +195,37 @@ func measureFootprint(t *testing.T, scr *xScreen, name string, run func() *exec.
 	fp.start = median(fp.starts)
 	t.Logf("%s: starts %v, PSS %.1f MB in %d processes, CPU %.2f %% of a core at idle", name, fp.starts, fp.pssMB, fp.procs, fp.cpuPct)
 	return fp
+}
+
+// measureFyneAlone runs testdata/fyneidle (a Fyne window with one label, built with the
+// firmware's tags) and returns its CPU over idle after settle, in % of a core: what Fyne's
+// event loop costs a still screen whatever the program does, so that the kiosk's own share
+// is the difference.
+func measureFyneAlone(t *testing.T, settle, idle time.Duration) float64 {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "fyneidle")
+	build := exec.Command("go", "build", "-tags", "no_emoji", "-o", bin, "./testdata/fyneidle")
+	build.Env = append(os.Environ(), "CGO_ENABLED=1")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build fyneidle: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin)
+	cmd.Env = append(os.Environ(), "LANG=C", "LC_ALL=", "LANGUAGE=")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(settle)
+	cpu0 := treeCPU(cmd.Process.Pid)
+	time.Sleep(idle)
+	cpu1 := treeCPU(cmd.Process.Pid)
+	if err := terminate(t, cmd, 30*time.Second); err != nil {
+		t.Logf("fyneidle ended with %v after SIGTERM:\n%s", err, out.String())
+	}
+	pct := float64(cpu1-cpu0) / clockTicks / idle.Seconds() * 100
+	t.Logf("Fyne alone: CPU %.2f %% of a core at a still screen", pct)
+	return pct
 }
 
 // waitFrame grabs frames until ok says yes, and returns when that frame was read.

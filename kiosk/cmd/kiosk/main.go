@@ -27,6 +27,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/container"
 	fynetheme "fyne.io/fyne/v2/theme"
 
 	"taxkiosk/assets"
@@ -131,9 +132,15 @@ func run() error {
 	if ctx.Err() != nil {
 		return nil // stopped during start-up
 	}
-	// The terminal (storage, devices, the hall link) opens on another core while the app is
-	// made and the idle screen's faces are parsed: the first frame waits for the longer of
-	// the two, not for both.
+	prof, err := startProfile()
+	if err != nil {
+		return err
+	}
+	// The window is made and shown at once, blank in the theme's background, while the
+	// terminal (storage, devices, the hall link) opens on one goroutine and the idle screen's
+	// faces are parsed on others: GLFW's start and the GL context, about a third of a second
+	// of the main thread, no longer wait for the fonts, and the first frame with text waits
+	// for the longest of the three, not for their sum.
 	opened := make(chan openResult, 1)
 	go func() {
 		term, err := openTerminal(cfg, topts, *outOfSvc)
@@ -143,59 +150,111 @@ func run() error {
 	th := kt.New()
 	a.Settings().SetTheme(th)
 	go quitOnSignal(ctx, a)
-	kt.Warm(th.Size(fynetheme.SizeNameText))
-	res := <-opened
-	term, err := res.term, res.err
-	if err != nil {
-		// A kiosk that cannot keep transactions must not take any; it says so on screen
-		// rather than leave a blank display in the hall, and the log has the cause.
-		log.Error("kiosk: out of service", "err", err)
-		w := a.NewWindow(cat.T(lang, "app.title"))
-		w.SetContent(screens.OutOfService(cat, techReason(err)))
-		if *windowed {
-			w.Resize(fyne.NewSize(1280, 900))
-		} else {
-			fillOutput(w)
-		}
-		superviseUI(log, nil)
-		w.ShowAndRun()
-		if ctx.Err() != nil {
-			return nil // stopped, as a service manager does: not a failure of this run
-		}
-		return err
-	}
-	defer term.Close()
-	if ctx.Err() != nil {
-		return nil
-	}
-	fw, err := newFirmware(cfg, term, log, func() { bridge.Do(a.Driver().Quit) })
-	if err != nil {
-		return err
-	}
-	term.SetFirmware(fw)
-	// A theme change (large text) makes Fyne parse the faces afresh: what that leaves behind
-	// goes back to the system too.
-	refresh := func() {
-		a.Settings().SetTheme(th)
-		go func() { time.Sleep(readyDelay); returnMemory() }()
-	}
-	ui := screens.New(term.Desk(), screens.ServicesOf(term.Services()), cat, th, screens.Opts{Lang: lang, Technician: term.Menu(), Refresh: refresh})
-	if n := term.Notices(); n != nil { // the hall's announcements, rotated on the idle screen
-		ui.SetAnnouncements(n)
-	}
 	w := a.NewWindow(cat.T(lang, "app.title"))
-	w.SetContent(ui.Content())
+	w.SetContent(container.NewWithoutLayout()) // no text: nothing measured before the faces are parsed
 	if *windowed {
 		w.Resize(fyne.NewSize(1280, 900))
 	} else {
 		fillOutput(w)
 	}
 	w.SetMaster()
+	k := &kiosk{ctx: ctx, cfg: cfg, cat: cat, lang: lang, log: log, app: a, theme: th, win: w, rig: rig, prof: prof}
+	built := make(chan struct{})
+	go func() {
+		defer close(built)
+		kt.Warm(th.Size(fynetheme.SizeNameText))
+		k.open(<-opened)
+	}()
+	w.ShowAndRun()
+	<-built // a stop during start-up: the terminal is closed below, not left open
+	if k.term != nil {
+		defer k.term.Close()
+	}
+	if err := prof.Stop(); err != nil {
+		log.Error("kiosk: profile", "err", err)
+	}
+	switch {
+	case k.failed != nil:
+		return k.failed
+	case k.fw != nil && k.fw.switched.Load():
+		return errSwitched
+	case k.outOfService != nil && ctx.Err() == nil:
+		// Stopped by a signal, as a service manager stops it, an out-of-service run has not
+		// failed; ended any other way, it has.
+		return k.outOfService
+	}
+	return nil
+}
+
+// kiosk is what run sets up once the UI loop runs: the terminal and the screens over it.
+type kiosk struct {
+	ctx   context.Context
+	cfg   config.Config
+	cat   *i18n.Catalog
+	lang  i18n.Lang
+	log   *slog.Logger
+	app   fyne.App
+	theme *kt.Theme
+	win   fyne.Window
+	rig   *demoRig
+	prof  *profiler
+
+	// Set by open, read by run once the loop has ended and open has returned.
+	term         *terminal.Terminal
+	fw           *firmware
+	outOfService error // the terminal could not open: the screen says so
+	failed       error // the kiosk cannot run at all
+}
+
+// open takes the opened terminal and puts the screens over it on the window. A kiosk whose
+// terminal cannot keep transactions must not take any; it says so on screen rather than
+// leave a blank display in the hall, and the log has the cause.
+func (k *kiosk) open(res openResult) {
+	k.term = res.term
+	if res.err != nil {
+		k.outOfService = res.err
+		k.log.Error("kiosk: out of service", "err", res.err)
+		bridge.Do(func() {
+			k.win.SetContent(screens.OutOfService(k.cat, techReason(res.err)))
+			superviseUI(k.log, nil)
+		})
+		return
+	}
+	if k.ctx.Err() != nil {
+		return // stopped during start-up
+	}
+	quit := func() { bridge.Do(k.app.Driver().Quit) }
+	fw, err := newFirmware(k.cfg, k.term, k.log, quit)
+	if err != nil {
+		k.failed = err
+		quit()
+		return
+	}
+	k.fw = fw
+	k.term.SetFirmware(fw)
+	bridge.Do(k.show)
+}
+
+// show builds the screens and starts the kiosk's work once they are drawn. It runs on the UI
+// thread.
+func (k *kiosk) show() {
+	ctx, term, fw, log := k.ctx, k.term, k.fw, k.log
+	// A theme change (large text) makes Fyne parse the faces afresh: what that leaves behind
+	// goes back to the system too.
+	refresh := func() {
+		k.app.Settings().SetTheme(k.theme)
+		go func() { time.Sleep(readyDelay); returnMemory() }()
+	}
+	ui := screens.New(term.Desk(), screens.ServicesOf(term.Services()), k.cat, k.theme, screens.Opts{Lang: k.lang, Technician: term.Menu(), Refresh: refresh})
+	if n := term.Notices(); n != nil { // the hall's announcements, rotated on the idle screen
+		ui.SetAnnouncements(n)
+	}
+	k.win.SetContent(ui.Content())
 
 	go bridge.Pump(ctx, term.Desk().Events(), ui.HandleEvent)
 	panelTick := func() {}
-	if rig != nil {
-		panelTick = rig.panel(a, i18n.Translator{C: cat, Lang: lang})
+	if k.rig != nil {
+		panelTick = k.rig.panel(k.app, i18n.Translator{C: k.cat, Lang: k.lang})
 	}
 	go bridge.Every(ctx, time.Second, func() {
 		online, connecting, pending := term.NetState()
@@ -206,32 +265,25 @@ func run() error {
 	})
 
 	// The reader's polling, the sync loop and the supervision start once the idle screen is
-	// up; then the memory start-up used and no longer needs goes back to the system. Start
+	// drawn; then the memory start-up used and no longer needs goes back to the system. Start
 	// runs on the UI thread, so it never comes after the loop has ended and term.Close has
 	// run (bridge.Do drops it then).
-	a.Lifecycle().SetOnStarted(func() {
-		go func() {
-			time.Sleep(readyDelay) // the first frames are drawn
-			bridge.Do(func() {
-				term.Start()
-				go fw.Run(ctx) // updates are looked for once the kiosk serves
+	go func() {
+		time.Sleep(readyDelay) // the first frames with the screens are drawn
+		bridge.Do(func() {
+			term.Start()
+			go fw.Run(ctx) // updates are looked for once the kiosk serves
+			k.prof.Serving(func(err error, file string) {
+				if err != nil {
+					log.Error("kiosk: idle CPU profile", "err", err)
+					return
+				}
+				log.Info("kiosk: idle CPU profile written", "file", file)
 			})
-			returnMemory()
-		}()
-	})
+		})
+		returnMemory()
+	}()
 	superviseUI(log, func() { fw.ready.Store(true) })
-	stopProfile, err := startProfile()
-	if err != nil {
-		return err
-	}
-	w.ShowAndRun()
-	if err := stopProfile(); err != nil {
-		return err
-	}
-	if fw.switched.Load() {
-		return errSwitched
-	}
-	return nil
 }
 
 type openResult struct {

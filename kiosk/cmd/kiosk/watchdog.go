@@ -17,7 +17,7 @@ const readyDelay = 100 * time.Millisecond
 // UI thread still turns: every ping is sent from a function run on the UI thread, so a
 // frozen screen is restarted like a dead process. Without systemd it sends nothing, but still
 // calls onReady (nil: none) once the first frame is drawn, for the update agent. Call it
-// before the event loop runs.
+// once the window shows the screens: the first tick comes readyDelay later.
 func superviseUI(log *slog.Logger, onReady func()) {
 	n, every, err := sdnotify.Env()
 	if err != nil {
