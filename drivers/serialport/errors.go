@@ -9,6 +9,4 @@ var (
 	ErrGone = errors.New("serialport: device gone")
 	// ErrNoDevice is returned by Open when the path does not exist.
 	ErrNoDevice = errors.New("serialport: no such device")
-	// ErrBaud is returned by Open for a line speed termios has no name for.
-	ErrBaud = errors.New("serialport: unsupported baud rate")
 )

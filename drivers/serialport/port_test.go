@@ -78,39 +78,3 @@ func TestOpenMissing(t *testing.T) {
 		t.Fatalf("got %v, want ErrNoDevice", err)
 	}
 }
-
-// TestCloseEndsWaitingRead: a read waits in the poller, not in a blocking system call, so
-// closing the port ends it with ErrGone. A read blocked in the kernel would go on until its
-// timeout, here an hour, and the test would time out.
-func TestCloseEndsWaitingRead(t *testing.T) {
-	pty, err := NewPty("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pty.Close()
-	port, err := Open(pty.SlavePath, &Opts{ReadTimeout: time.Hour})
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() {
-		_, err := port.Read(make([]byte, 8))
-		done <- err
-	}()
-	time.Sleep(50 * time.Millisecond) // let the read start waiting
-	port.Close()
-	if err := <-done; !errors.Is(err, ErrGone) {
-		t.Fatalf("read across Close: got %v, want ErrGone", err)
-	}
-}
-
-func TestOpenRefusesUnknownBaud(t *testing.T) {
-	pty, err := NewPty("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pty.Close()
-	if _, err := Open(pty.SlavePath, &Opts{Baud: 12345}); !errors.Is(err, ErrBaud) {
-		t.Fatalf("got %v, want ErrBaud", err)
-	}
-}

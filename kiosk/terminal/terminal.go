@@ -69,6 +69,16 @@ type Terminal struct {
 }
 
 // Opts are what Open needs beyond the configuration.
+// scannerWait bounds one read of the scanner's line. The scanner talks only when a code is
+// scanned, so its reader waits on a silent line day and night, and tarm/serial waits in a
+// blocking read(2) bounded by termios VTIME. Each read that blocks past 10 ms makes Go's
+// monitor thread take the thread's P back and poll again from 20 µs: at the drivers'
+// 100 ms that was about 850 wake-ups a second at the idle screen (README, Footprint).
+// A longer wait makes ten times fewer such reads; a code still comes back as soon as its
+// first byte arrives (VMIN 0), and a partial code is dropped after at most this long
+// instead of the scanner's 500 ms.
+const scannerWait = time.Second
+
 type Opts struct {
 	Catalog *i18n.Catalog
 	Log     *slog.Logger // nil means slog.Default()
@@ -159,19 +169,19 @@ func Open(c config.Config, opts Opts) (t *Terminal, err error) {
 		opts.Log.Error("terminal: enterprise cache unusable; lookups need the hall", "err", err)
 		t.enterprises, err = nil, nil
 	}
-	line := func(s config.Serial) *serialport.Line {
-		l := serialport.NewLine(s.Port, &serialport.Opts{Baud: s.Baud})
+	line := func(s config.Serial, wait time.Duration) *serialport.Line {
+		l := serialport.NewLine(s.Port, &serialport.Opts{Baud: s.Baud, ReadTimeout: wait})
 		t.lines = append(t.lines, l)
 		return l
 	}
-	if t.reader, err = idcard.New(line(c.IDCard), nil); err != nil {
+	if t.reader, err = idcard.New(line(c.IDCard, 0), nil); err != nil {
 		return nil, fmt.Errorf("terminal: ID-card reader: %w", err)
 	}
 	width := c.Printer.PaperWidthMM
-	if t.printer, err = escpos.New(line(c.Printer.Serial), &escpos.Opts{Render: escpos.RenderOpts{PaperMM: width}}); err != nil {
+	if t.printer, err = escpos.New(line(c.Printer.Serial, 0), &escpos.Opts{Render: escpos.RenderOpts{PaperMM: width}}); err != nil {
 		return nil, fmt.Errorf("terminal: printer: %w", err)
 	}
-	if t.scanner, err = scanner.New(line(c.Scanner.Serial), &scanner.Opts{Suffix: c.Scanner.Suffix}); err != nil {
+	if t.scanner, err = scanner.New(line(c.Scanner.Serial, scannerWait), &scanner.Opts{Suffix: c.Scanner.Suffix}); err != nil {
 		return nil, fmt.Errorf("terminal: scanner: %w", err)
 	}
 	client, err := hallClient(c)
