@@ -342,7 +342,22 @@ func (a *App) render() {
 		body = container.NewBorder(a.Para(a.banner, tone), nil, nil, nil, body)
 	}
 	a.liftLabel = nil
-	if !a.liftBy.IsZero() {
+	switch {
+	case a.liftBy.IsZero():
+	case a.screen == ScreenVAT || a.screen == ScreenCode || a.screen == ScreenInvoiceQty:
+		// A keypad page has no room to spare above its keys, which must not scroll: the
+		// question stands in its place until answered (what was typed is kept), and the
+		// page's steps forward leave the bottom bar with it, so that "go on" means one
+		// thing.
+		body = kit.Centred(a.liftQuestion())
+		var back []fyne.CanvasObject
+		for _, o := range nav {
+			if a.GoesLeft(o) {
+				back = append(back, o)
+			}
+		}
+		nav = back
+	default:
 		body = container.NewBorder(a.liftQuestion(), nil, nil, nil, body)
 	}
 	bg := canvas.NewRectangle(kt.Paper)

@@ -59,6 +59,9 @@ func TestOneFinishWhenCardLifted(t *testing.T) {
 						if o.Text == app.T("common.finish") {
 							finishes++
 						}
+						if lifted && o.Text == app.T("vat.next") { // one way on: the question's
+							t.Errorf("%s/%s: Next beside the card-lifted question", l, pg.name)
+						}
 					case *widget.Label:
 						if countdown.MatchString(o.Text) {
 							countdowns++
