@@ -10,6 +10,7 @@
 #   ./build.sh deps    install build dependencies only
 #   ./build.sh mutants break each behaviour in .ci/mutants.txt in a scratch copy; fail if one survives
 #   ./build.sh footprint  the firmware against Chromium --kiosk: start, memory, idle CPU (README: Footprint)
+#   ./build.sh shots   a PNG of every taxpayer screen, output, language and text size in dist/shots/screens
 #
 # It needs root or sudo only to install Debian packages that are missing.
 set -euo pipefail
@@ -157,6 +158,7 @@ run_tests() {
 	# their screenshots, in both languages, under dist/ (ignored by git).
 	export STAFF_REQUIRE_CHROMIUM=1 STAFF_SHOTS="$ROOT/dist/shots/staff"
 	local pkgs; pkgs=$(go list ./... | grep -v '/kiosk/cmd/kiosk$')
+	unset KIOSK_SHOTS # the screens' screenshots are ./build.sh shots's, not every run's
 	say "gofmt and go vet"
 	local unformatted; unformatted=$(gofmt -l kiosk drivers ui assets)
 	[ -z "$unformatted" ] || die "gofmt would change: $unformatted"
@@ -427,6 +429,17 @@ footprint() {
 		go test -count=1 -timeout 30m -run '^TestFootprint$' -v ./kiosk/cmd/kiosk/
 }
 
+# shots lays every taxpayer screen out at each output, in both languages and both text sizes
+# (ui/screens' TestEveryScreenFits, with the bundled fonts only) and leaves a PNG of each in
+# dist/shots/screens, named output-language-size-screen.png, for a person to walk through.
+shots() {
+	deps
+	local dir="$ROOT/dist/shots/screens"
+	rm -rf "$dir" && mkdir -p "$dir"
+	KIOSK_SHOTS="$dir" CGO_ENABLED=0 without_system_fonts go test -count=1 -run '^TestEveryScreenFits$' ./ui/screens
+	say "$(find "$dir" -name '*.png' | wc -l) screenshots in $dir"
+}
+
 case "${1:-}" in
 	demo) shift; demo "$@" ;;
 	test) run_tests ;;
@@ -437,5 +450,6 @@ case "${1:-}" in
 	deps) deps ;;
 	mutants) mutants ;;
 	footprint) footprint ;;
-	*) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+	shots) shots ;;
+	*) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

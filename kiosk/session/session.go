@@ -27,7 +27,14 @@ type Person struct {
 	MaskedName string
 	MaskedID   string
 	CardType   string
+	// Senior says the holder was SeniorAge or older on the day the card was read, by the
+	// session's clock: the welcome screen offers them large text. The birth date it comes
+	// from is neither kept here nor shown.
+	Senior bool
 }
+
+// SeniorAge is the age from which the welcome screen offers large text.
+const SeniorAge = 65
 
 // Manager holds the current session, if any.
 type Manager struct {
@@ -36,6 +43,7 @@ type Manager struct {
 	timeout time.Duration
 
 	card      *idcard.Card
+	senior    bool // Person.Senior, from the card's birth date on the day it was read
 	started   time.Time
 	lastTouch time.Time
 }
@@ -56,11 +64,34 @@ func (m *Manager) Begin(card *idcard.Card) Person {
 	m.card = card
 	m.started = m.now()
 	m.lastTouch = m.started
-	return personOf(card)
+	age, ok := AgeOn(card.Birth, m.started)
+	m.senior = ok && age >= SeniorAge
+	return m.personLocked()
 }
 
-func personOf(c *idcard.Card) Person {
-	return Person{MaskedName: mask.Name(c.Name), MaskedID: mask.ID(c.IDNumber), CardType: c.CardType}
+func (m *Manager) personLocked() Person {
+	c := m.card
+	return Person{MaskedName: mask.Name(c.Name), MaskedID: mask.ID(c.IDNumber), CardType: c.CardType, Senior: m.senior}
+}
+
+// AgeOn is the age in whole years, on day (in day's location), of someone born on birth,
+// the card's "YYYYMMDD" (every card type the reader takes writes it so). A birthday comes
+// on its own date: one born on 29 February turns a year older on 1 March in other years.
+// ok is false when birth is no such date or lies after day.
+func AgeOn(birth string, day time.Time) (age int, ok bool) {
+	b, err := time.Parse("20060102", birth)
+	if err != nil || len(birth) != 8 {
+		return 0, false
+	}
+	y, m, d := day.Date()
+	age = y - b.Year()
+	if m < b.Month() || (m == b.Month() && d < b.Day()) {
+		age--
+	}
+	if age < 0 {
+		return 0, false
+	}
+	return age, true
 }
 
 // Active reports whether a session is in progress.
@@ -77,7 +108,7 @@ func (m *Manager) Person() (p Person, ok bool) {
 	if m.card == nil {
 		return Person{}, false
 	}
-	return personOf(m.card), true
+	return m.personLocked(), true
 }
 
 // Taxpayer is the personal data a transaction carries; ok is false with no session.
@@ -140,6 +171,7 @@ func (m *Manager) wipeLocked() {
 	if m.card == nil {
 		return
 	}
+	m.senior = false
 	clear(m.card.Photo)
 	clear(m.card.Fingerprint)
 	*m.card = idcard.Card{}

@@ -6,6 +6,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"taxkiosk/kiosk/i18n"
@@ -123,6 +125,24 @@ func (f *Face) Heading(text string) fyne.CanvasObject {
 	return l
 }
 
+// Wrapping is how text wraps in the language on show: at spaces, except in Chinese,
+// which has none to break at.
+func (f *Face) Wrapping() fyne.TextWrap {
+	if f.lang == "zh" {
+		return fyne.TextWrapBreak
+	}
+	return fyne.TextWrapWord
+}
+
+// Title is a keypad page's title: a heading a size down (sub-heading), bold, centred,
+// wrapped, so that the pad under it keeps its height in large text on a short output.
+func (f *Face) Title(text string) fyne.CanvasObject {
+	l := widget.NewLabelWithStyle(text, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	l.SizeName = theme.SizeNameSubHeadingText
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
 // Para is a centred paragraph that wraps, coloured by its importance.
 func (f *Face) Para(text string, imp widget.Importance) *widget.Label {
 	l := widget.NewLabelWithStyle(text, fyne.TextAlignCenter, fyne.TextStyle{})
@@ -144,19 +164,62 @@ func (f *Face) TileText(key, title, desc string, do func()) fyne.CanvasObject {
 func (f *Face) tile(key, titleText, descText string, enabled bool, do func()) fyne.CanvasObject {
 	b := f.NewButton(key, widget.HighImportance, do)
 	b.SetText("")
-	ink := kt.Paper
+	ink := fyne.ThemeColorName(theme.ColorNameForegroundOnPrimary)
 	if !enabled {
 		b.Disable()
-		ink = kt.Muted
+		ink = kt.ColorNameMuted
 	}
-	title := canvas.NewText(titleText, ink)
-	title.TextSize = f.theme.Size("subHeadingText")
-	title.TextStyle.Bold = true
-	title.Alignment = fyne.TextAlignCenter
-	desc := canvas.NewText(descText, ink)
-	desc.TextSize = f.theme.Size("text")
-	desc.Alignment = fyne.TextAlignCenter
+	// Title and description wrap inside the tile, which grows taller instead of wider: in
+	// English and large text a line of its own drew a subtitle into the next tile.
+	text := widget.NewRichText(
+		&widget.TextSegment{Text: titleText, Style: widget.RichTextStyle{Alignment: fyne.TextAlignCenter, ColorName: ink,
+			SizeName: theme.SizeNameSubHeadingText, TextStyle: fyne.TextStyle{Bold: true}}},
+		&widget.TextSegment{Text: descText, Style: widget.RichTextStyle{Alignment: fyne.TextAlignCenter, ColorName: ink,
+			SizeName: theme.SizeNameText}})
+	text.Wrapping = f.Wrapping()
 	r := canvas.NewRectangle(color.Transparent)
 	r.SetMinSize(fyne.NewSize(TileWidth, TileHeight))
-	return container.NewStack(r, b, container.NewCenter(container.NewVBox(title, desc)))
+	return container.NewStack(r, b, container.NewVBox(layout.NewSpacer(), text, layout.NewSpacer()))
+}
+
+// WrapButton is a button, registered under key, whose text wraps inside it instead of
+// making it wider than the screen: a long line (an item to pay with its period, amount and
+// due date; a rating in English) in large text. The button is returned to be disabled, or
+// given its importance or alignment, before Draw draws its text.
+func (f *Face) WrapButton(key string, imp widget.Importance, do func()) *widget.Button {
+	b := f.NewButton(key, imp, do)
+	b.SetText("")
+	return b
+}
+
+// Draw puts text and icon (nil for none) on a button made by WrapButton, as its state
+// and importance stand now, in the colour Fyne would give the button's own label.
+func (f *Face) Draw(b *widget.Button, text string, icon fyne.Resource) fyne.CanvasObject {
+	ink := fyne.ThemeColorName(theme.ColorNameForeground)
+	switch {
+	case b.Disabled():
+		ink = theme.ColorNameDisabled
+	case b.Importance == widget.HighImportance:
+		ink = theme.ColorNameForegroundOnPrimary
+	case b.Importance == widget.WarningImportance:
+		ink = theme.ColorNameForegroundOnWarning
+	case b.Importance == widget.DangerImportance:
+		ink = theme.ColorNameForegroundOnError
+	case b.Importance == widget.SuccessImportance:
+		ink = theme.ColorNameForegroundOnSuccess
+	}
+	align := fyne.TextAlignCenter
+	if b.Alignment == widget.ButtonAlignLeading {
+		align = fyne.TextAlignLeading
+	}
+	label := widget.NewRichText(&widget.TextSegment{Text: text, Style: widget.RichTextStyle{Alignment: align, ColorName: ink, SizeName: theme.SizeNameText}})
+	label.Wrapping = f.Wrapping()
+	var left fyne.CanvasObject
+	if icon != nil {
+		img := widget.NewIcon(icon)
+		left = container.NewCenter(container.NewGridWrap(fyne.NewSquareSize(f.theme.Size(theme.SizeNameInlineIcon)), img))
+	}
+	r := canvas.NewRectangle(color.Transparent)
+	r.SetMinSize(fyne.NewSize(0, kt.MinTouch))
+	return container.NewStack(r, b, container.NewBorder(nil, nil, left, nil, container.NewVBox(layout.NewSpacer(), label, layout.NewSpacer())))
 }

@@ -20,9 +20,11 @@ var KeypadRows = [][]string{{"1", "2", "3"}, {"4", "5", "6"}, {"7", "8", "9"}, {
 // Keypad draws the numeric keypad. Each key is registered as prefix+key (keypad.7,
 // keypad.back, keypad.clear); extra is "." for amounts or "" for counts and PINs, where
 // that place stays empty so that 0 and backspace do not move between pads. press gets the
-// key (7, ., back or clear); keyWidth is each key's least width.
+// key (7, ., back or clear); keyWidth is each key's least width. The rows are as tall as
+// the height given allows, from MinTouch up (keyRows): in large text on a 720-line output
+// the pad fits beside its form without scrolling.
 func (f *Face) Keypad(prefix, extra string, keyWidth float32, press func(key string)) fyne.CanvasObject {
-	grid := container.NewGridWithColumns(3)
+	grid := container.New(keyRows{cols: 3, span: true})
 	add := func(k, label string) {
 		b := widget.NewButton(label, f.Tap(func() { press(k) }))
 		f.Register(prefix+k, b)
@@ -44,7 +46,8 @@ func (f *Face) Keypad(prefix, extra string, keyWidth float32, press func(key str
 	}
 	clear := widget.NewButton(f.T("keypad.clear"), f.Tap(func() { press("clear") }))
 	f.Register(prefix+"clear", clear)
-	return container.NewVBox(grid, TouchSized(clear, 3*keyWidth))
+	grid.Add(clear)
+	return grid
 }
 
 // MessageLines is how many lines of text a message slot keeps free.

@@ -9,7 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"taxkiosk/kiosk/desk"
@@ -99,7 +99,7 @@ type App struct {
 	root      *fyne.Container
 	countdown *widget.Label
 	liftLabel *widget.Label
-	netLabel  *canvas.Text
+	netLabel  *widget.RichText
 }
 
 // Opts configures New.
@@ -283,6 +283,10 @@ func (a *App) Tick() {
 	if a.liftLabel != nil {
 		left := max(0, a.liftBy.Sub(a.now()))
 		a.liftLabel.SetText(a.T("lift.ask", "s", int(left.Round(time.Second)/time.Second)))
+		if a.countdown.Text != "" { // the question counts down: one countdown on the screen
+			a.countdown.SetText("")
+		}
+		return
 	}
 	if a.screen == ScreenRate {
 		left := rateTimeout - a.now().Sub(a.rate.since)
@@ -366,7 +370,22 @@ func (a *App) render() {
 		body = container.NewBorder(a.Para(a.say(a.banner), tone), nil, nil, nil, body)
 	}
 	a.liftLabel = nil
-	if !a.liftBy.IsZero() {
+	switch {
+	case a.liftBy.IsZero():
+	case a.screen == ScreenVAT || a.screen == ScreenCode || a.screen == ScreenInvoiceQty:
+		// A keypad page has no room to spare above its keys, which must not scroll: the
+		// question stands in its place until answered (what was typed is kept), and the
+		// page's steps forward leave the bottom bar with it, so that "go on" means one
+		// thing.
+		body = kit.Centred(a.liftQuestion())
+		var back []fyne.CanvasObject
+		for _, o := range nav {
+			if a.GoesLeft(o) {
+				back = append(back, o)
+			}
+		}
+		nav = back
+	default:
 		body = container.NewBorder(a.liftQuestion(), nil, nil, nil, body)
 	}
 	bg := canvas.NewRectangle(kt.Paper)
@@ -379,9 +398,17 @@ func (a *App) render() {
 func (a *App) topBar() fyne.CanvasObject {
 	title := canvas.NewText(a.T("app.title"), kt.Paper)
 	title.TextSize = a.Theme().Size("text") * 1.4
+	if a.Theme().LargeText() {
+		// The kiosk's name is not read, it is recognised: it does not grow (a little
+		// smaller, as the normal sub-heading), and the room goes to the buttons and the
+		// network's state beside it, which then stays on one line in English.
+		title.TextSize = a.Theme().Size(theme.SizeNameSubHeadingText) / kt.LargeScale
+	}
 	title.TextStyle.Bold = true
-	a.netLabel = canvas.NewText("", kt.Paper)
-	a.netLabel.TextSize = a.Theme().Size("text")
+	// The network's state wraps in what the title and the buttons leave: in English and
+	// large text, "Connecting to the hall…" on one line pushed the window past 1280.
+	a.netLabel = widget.NewRichText()
+	a.netLabel.Wrapping = a.Wrapping()
 	a.updateNet()
 	lang := a.NewButton("common.lang_switch", widget.MediumImportance, func() {
 		if a.Lang() == i18n.ZH {
@@ -408,14 +435,14 @@ func (a *App) topBar() fyne.CanvasObject {
 	} else {
 		help = a.NewButton("help.call", widget.WarningImportance, a.callHelp)
 	}
-	bar := container.NewHBox(layout.NewSpacer(), a.netLabel, help, size, lang)
+	bar := container.NewHBox(help, size, lang)
 	// The title doubles as the hidden maintenance gesture: an invisible button over it.
 	hidden := widget.NewButton("", a.titleTapped)
 	hidden.Importance = widget.LowImportance
 	a.Register("hidden.gesture", hidden)
 	left := container.NewStack(hidden, container.NewCenter(title))
 	bg := canvas.NewRectangle(kt.Brand)
-	return container.NewStack(bg, container.NewPadded(container.NewBorder(nil, nil, left, nil, bar)))
+	return container.NewStack(bg, container.NewPadded(container.NewBorder(nil, nil, left, bar, a.netLabel)))
 }
 
 func (a *App) updateNet() {
@@ -432,17 +459,22 @@ func (a *App) updateNet() {
 	if a.net.Pending > 0 {
 		text += " · " + a.T("net.queued", "n", a.net.Pending)
 	}
-	a.netLabel.Text = "● " + text
-	a.netLabel.Color = kt.Paper
+	ink := fyne.ThemeColorName(theme.ColorNameForegroundOnPrimary)
 	if !a.net.Online && !a.net.Connecting {
-		a.netLabel.Color = kit.RGB(0xff, 0xd5, 0x4f)
+		ink = kt.ColorNameOnBrandAlert
 	}
+	a.netLabel.Segments = []widget.RichTextSegment{&widget.TextSegment{Text: "● " + text,
+		Style: widget.RichTextStyle{Alignment: fyne.TextAlignTrailing, ColorName: ink, SizeName: theme.SizeNameCaptionText}}}
 	a.netLabel.Refresh()
 }
 
 func (a *App) bottomBar(nav []fyne.CanvasObject) fyne.CanvasObject {
 	a.countdown = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{})
 	a.countdown.Importance = widget.LowImportance
+	// In caption size, and wrapping in what the buttons leave: with four of them in large
+	// text (the credit-code page) a line of body text made the bar wider than the screen.
+	a.countdown.SizeName = theme.SizeNameCaptionText
+	a.countdown.Wrapping = a.Wrapping()
 	left := container.NewHBox()
 	right := container.NewHBox()
 	for _, o := range nav { // the one layout rule: Face.GoesLeft
@@ -455,7 +487,17 @@ func (a *App) bottomBar(nav []fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewPadded(container.NewBorder(nil, nil, left, right, a.countdown))
 }
 
-// liftQuestion asks, after the ID card left the reader, whether to finish or go on.
+// finishHere is a result page's own Finish, or nil while the card-lifted question stands:
+// the question has the one Finish, and its countdown the one countdown, of the screen.
+func (a *App) finishHere() fyne.CanvasObject {
+	if !a.liftBy.IsZero() {
+		return nil
+	}
+	return container.NewCenter(kit.TouchSized(a.NewButton("common.finish", widget.HighImportance, a.finish), 320))
+}
+
+// liftQuestion asks, after the ID card left the reader, whether to finish or go on: the
+// question beside its two answers, one row that leaves the page below room in large text.
 func (a *App) liftQuestion() fyne.CanvasObject {
 	a.liftLabel = a.Para("", widget.WarningImportance)
 	keep := a.NewButton("lift.keep", widget.HighImportance, func() {
@@ -464,7 +506,7 @@ func (a *App) liftQuestion() fyne.CanvasObject {
 		a.render()
 	})
 	finish := a.NewButton("common.finish", widget.MediumImportance, a.finish)
-	return container.NewVBox(a.liftLabel, container.NewCenter(container.NewHBox(kit.TouchSized(finish, 240), kit.TouchSized(keep, 240))))
+	return container.NewBorder(nil, nil, nil, container.NewHBox(kit.TouchSized(finish, 220), kit.TouchSized(keep, 220)), a.liftLabel)
 }
 
 // finish ends the session on the taxpayer's word: a visit that filed something goes on to

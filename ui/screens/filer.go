@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"taxkiosk/kiosk/creditcode"
@@ -66,7 +67,7 @@ func (v *vatFlow) codeScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
 	display.TextStyle.Monospace = true
 	display.Alignment = fyne.TextAlignCenter
 
-	keys := container.NewGridWithColumns(11)
+	var keys []fyne.CanvasObject
 	for _, c := range creditcode.Alphabet {
 		ch := string(c)
 		b := widget.NewButton(ch, a.Tap(func() {
@@ -77,7 +78,7 @@ func (v *vatFlow) codeScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
 			a.render()
 		}))
 		a.Register("code."+ch, b)
-		keys.Add(kit.TouchSized(b, 64))
+		keys = append(keys, kit.TouchSized(b, kt.MinTouch))
 	}
 	back := a.NewButton("keypad.back", widget.MediumImportance, func() {
 		if v.code.text != "" {
@@ -86,32 +87,34 @@ func (v *vatFlow) codeScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
 		v.code.errKey = ""
 		a.render()
 	})
-	keys.Add(kit.TouchSized(back, 64))
 	clear := a.NewButton("keypad.clear", widget.MediumImportance, func() { v.code = codeEdit{}; a.render() })
-	ok := a.NewButton("code.ok", widget.HighImportance, v.acceptCode)
+	ok := kit.TouchSized(a.NewButton("code.ok", widget.HighImportance, v.acceptCode), 240)
 	// Go-on-anyway is there only after a failed check digit, but its room always is: the
 	// keys must not move when it comes or goes.
 	cont := a.NewButton("code.continue", widget.WarningImportance, func() {
 		v.draft.Filer = vatreturn.Filer{Kind: vatreturn.FilerEnterprise, CreditCode: v.code.text, CheckFailed: true}
 		a.show(ScreenVAT)
 	})
-	actions := []fyne.CanvasObject{kit.TouchSized(clear, 200), kit.TouchSized(ok, 280),
-		kit.Reserve(kit.TouchSized(cont, 280), v.code.errKey == "code.bad_check")}
-	msg := ""
+	// The hint sits where an error will: one slot for both, so nothing moves.
+	msg, tone := a.T("code.hint"), widget.LowImportance
 	if v.code.errKey != "" {
-		msg = a.T(v.code.errKey)
+		msg, tone = a.T(v.code.errKey), widget.DangerImportance
 	}
-	items := []fyne.CanvasObject{
-		a.Heading(a.T("code.title")),
-		a.Para(a.T("code.hint"), widget.LowImportance),
-		display,
-		keys,
-		container.NewCenter(container.NewHBox(actions...)),
-		a.Message(msg, widget.DangerImportance),
-	}
-	return kit.Centred(items...), []fyne.CanvasObject{
+	// Clear and backspace beside what they change, as on a calculator; OK and go-on-anyway
+	// in the bottom bar, at the right, as every step forward: a row of its own under the
+	// keys made the page taller than 720 lines. The keys take the height that is left.
+	shownRow := container.NewBorder(nil, nil, kit.TouchSized(clear, 160), kit.TouchSized(back, 160), display)
+	// The title a size down from a heading, without a label's padding: with large text on
+	// a 720-line output the keys, the code and its message need the room.
+	title := canvas.NewText(a.T("code.title"), kt.Ink)
+	title.TextSize, title.TextStyle.Bold, title.Alignment = a.Theme().Size(theme.SizeNameSubHeadingText), true, fyne.TextAlignCenter
+	head := container.NewVBox(title, shownRow)
+	body := kit.Filled(head, kit.Keyboard(keys...), a.Message(msg, tone))
+	return body, []fyne.CanvasObject{
 		a.NavButton("common.back", func() { a.show(ScreenFiler) }),
 		a.NavButton("common.home", a.goHome),
+		kit.Reserve(kit.TouchSized(cont, 240), v.code.errKey == "code.bad_check"),
+		ok,
 	}
 }
 

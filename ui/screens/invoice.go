@@ -174,13 +174,12 @@ func (v *invoiceFlow) quantityScreen() (fyne.CanvasObject, []fyne.CanvasObject) 
 		a.Para(counter.TextIn(ap.Name, a.Lang()), widget.MediumImportance),
 		display,
 		note,
-		container.NewCenter(kit.TouchSized(next, 280)),
 	)
-	body := kit.Centred(
-		a.Heading(a.T("invoice.qty.title")),
-		container.NewGridWithColumns(2, container.NewCenter(kit.TouchSizedW(left, 480)), container.NewCenter(v.countPad(ap.MaxPerCollection))),
-	)
-	return body, nav
+	// As on the VAT form: the pad takes the height under the title beside what it types, which
+	// scrolls in large text on a short output; Next at the bottom right, as every step
+	// forward.
+	body := kit.Filled(a.Title(a.T("invoice.qty.title")), container.NewBorder(nil, nil, nil, v.countPad(ap.MaxPerCollection), container.NewVScroll(left)), nil)
+	return body, append(nav, kit.TouchSized(next, 280))
 }
 
 // countPad is the numeric keypad for a count (kit's, as on every pad), within limit.
@@ -289,7 +288,9 @@ func (a *App) serviceResult(prefix string) (fyne.CanvasObject, []fyne.CanvasObje
 	} else {
 		items = append(items, a.Para(a.T(prefix+"receipt_failed", "reason", a.T(o.PrintKey)), widget.DangerImportance))
 	}
-	items = append(items, container.NewCenter(kit.TouchSized(a.NewButton("common.finish", widget.HighImportance, a.finish), 320)))
+	if finish := a.finishHere(); finish != nil {
+		items = append(items, finish)
+	}
 	// Home: another service in the same visit, the card still on the reader.
 	return kit.Centred(items...), []fyne.CanvasObject{a.NavButton("common.home", a.goHome)}
 }

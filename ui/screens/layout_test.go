@@ -44,9 +44,10 @@ func places(a *App) map[string]where {
 func checkBottomBar(t *testing.T, a *App, page fyne.Size, name string) {
 	t.Helper()
 	bar := page.Height - kt.MinTouch - 4*kt.New().Size("padding") // the bar's buttons' tops lie below this
+	scrolled := scrolledButtons(a.Content())
 	for k, w := range places(a) {
-		if w.pos.Y < bar || w.pos.Y+w.size.Height > page.Height {
-			continue // not in the bottom bar
+		if w.pos.Y < bar || w.pos.Y+w.size.Height > page.Height || scrolled[a.Button(k)] {
+			continue // not in the bottom bar: above it, or in a page that scrolls under it
 		}
 		mid := w.pos.X + w.size.Width/2
 		switch {

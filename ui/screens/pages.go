@@ -100,6 +100,18 @@ func (a *App) welcome() (fyne.CanvasObject, []fyne.CanvasObject) {
 	if a.queueNumber != "" { // taken in this visit: said until the session ends
 		who.Add(a.Para(a.T("welcome.queue_number", "number", a.queueNumber), widget.HighImportance))
 	}
+	if p.Senior && !a.Theme().LargeText() {
+		// Offered, not forced, to whom the card says is 65 or older: one tap, at the top.
+		// It ends with the visit (endVisit), as the top bar's switch does.
+		larger := a.NewButton("welcome.large_text", widget.HighImportance, func() {
+			a.Theme().SetLargeText(true)
+			if a.refresh != nil {
+				a.refresh()
+			}
+			a.render()
+		})
+		who.Add(container.NewCenter(kit.TouchSized(larger, 480)))
+	}
 	var items []fyne.CanvasObject
 	// Two tiles a row, every row as tall as its own reasons: every service fits above the
 	// history, each with its reason when it cannot be started. When one cause stops them all
@@ -142,7 +154,11 @@ func (a *App) welcome() (fyne.CanvasObject, []fyne.CanvasObject) {
 	}
 	// The tiles head the scrolling part, so they stay where they are however long the
 	// history under them is, and what does not fit scrolls instead of pushing Finish away.
-	return kit.Scrolled(who, container.NewVBox(items...), nil), []fyne.CanvasObject{a.NavButton("common.finish", a.finish)}
+	var nav []fyne.CanvasObject
+	if a.liftBy.IsZero() { // else the card-lifted question has the one Finish
+		nav = append(nav, a.NavButton("common.finish", a.finish))
+	}
+	return kit.Scrolled(who, container.NewVBox(items...), nil), nav
 }
 
 // sharedReason is the reason every service is unavailable for, when there are several and
@@ -249,11 +265,10 @@ func (v *vatFlow) result() (fyne.CanvasObject, []fyne.CanvasObject) {
 	if !refused { // a refused return owes nothing
 		items = append(items, v.owed(o.Owed)...)
 	}
-	finish := kit.TouchSized(a.NewButton("common.finish", widget.HighImportance, a.finish), 320)
 	// Home: another service in the same visit, the card still on the reader.
 	// What the result says scrolls under its heading (the card-lifted question above it takes
 	// room); Finish stays in sight.
-	return kit.Scrolled(items[0], container.NewVBox(items[1:]...), container.NewCenter(finish)), []fyne.CanvasObject{a.NavButton("common.home", a.goHome)}
+	return kit.Scrolled(items[0], container.NewVBox(items[1:]...), a.finishHere()), []fyne.CanvasObject{a.NavButton("common.home", a.goHome)}
 }
 
 // owed says what a filed return owes and by when, and how to pay it: "pay now" when the

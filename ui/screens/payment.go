@@ -131,7 +131,7 @@ func (v *payFlow) itemsScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
 				"due", it.Due, "days", it.DaysLate, "surcharge", kit.Yuan(it.Surcharge))
 		}
 		id := it.ID
-		b := a.NewButton("pay.item."+id, widget.MediumImportance, func() {
+		b := a.WrapButton("pay.item."+id, widget.MediumImportance, func() {
 			if v.chosen == nil {
 				v.chosen = map[string]bool{}
 			}
@@ -139,33 +139,33 @@ func (v *payFlow) itemsScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
 			a.render()
 		})
 		b.Alignment = widget.ButtonAlignLeading
-		b.SetIcon(theme.CheckButtonIcon())
+		icon := theme.CheckButtonIcon()
 		switch {
 		case it.Submitted:
 			delete(v.chosen, id)
 			text = a.T("pay.item.submitted", "name", counter.TextIn(it.Name, a.Lang()), "period", a.Period(it.Period), "amount", kit.Yuan(it.Amount))
-			b.SetIcon(theme.CheckButtonCheckedIcon())
+			icon = theme.CheckButtonCheckedIcon()
 			b.Disable()
 		case v.chosen[id]:
-			b.SetIcon(theme.CheckButtonCheckedIcon())
+			icon = theme.CheckButtonCheckedIcon()
 			b.Importance = widget.HighImportance
 		case it.Overdue():
 			b.Importance = widget.WarningImportance // marked overdue until chosen
 		}
-		b.SetText(text)
-		items = append(items, kit.TouchSized(b, 900))
+		// The item's line wraps in its button: in large text it is longer than the screen.
+		items = append(items, kit.TouchSizedW(a.Draw(b, text, icon), 900))
 	}
 	ids := v.items()
 	total := widget.NewLabelWithStyle(v.totalText(len(ids), v.bill(a.now())), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	total.Importance = widget.HighImportance
+	total.Importance, total.Wrapping = widget.HighImportance, fyne.TextWrapWord
 	next := a.NewButton("pay.next", widget.HighImportance, func() { a.show(ScreenPayConfirm) })
 	if len(ids) == 0 {
 		next.Disable()
 	}
 	// The total beside Next, in one row: five items still fit the screen.
 	// The items scroll under the heading when there are many; the total and Next stay in sight.
-	foot := container.NewCenter(container.NewHBox(total, kit.TouchSized(next, 280)))
-	return kit.Scrolled(container.NewVBox(items[:2]...), container.NewVBox(items[2:]...), foot), nav
+	foot := container.NewBorder(nil, nil, nil, kit.TouchSized(next, 280), total)
+	return kit.Scrolled(items[0], container.NewVBox(items[1:]...), foot), nav
 }
 
 // payConfirm shows what will be debited from which account before anything is.
@@ -195,9 +195,13 @@ func (v *payFlow) confirm() (fyne.CanvasObject, []fyne.CanvasObject) {
 	)
 	what := widget.NewForm(
 		widget.NewFormItem(a.T("pay.field.items"), a.value(strings.Join(lines, "\n"))),
-		widget.NewFormItem(a.T("pay.receipt.total"), widget.NewLabelWithStyle(v.billTotal(bill), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})),
+		widget.NewFormItem(a.T("pay.receipt.total"), a.value(v.billTotal(bill))),
 	)
 	form := container.NewGridWithColumns(2, who, what)
+	if a.Theme().LargeText() {
+		// One above the other: side by side, a credit code broke across two lines.
+		form = container.NewVBox(who, what)
+	}
 	submit := a.NewButton("pay.submit", widget.HighImportance, v.submit)
 	if len(v.items()) == 0 {
 		submit.Disable()

@@ -86,15 +86,19 @@ func (a *App) ticketScreen() (fyne.CanvasObject, []fyne.CanvasObject) {
 	number.TextStyle = fyne.TextStyle{Bold: true}
 	number.Alignment = fyne.TextAlignCenter
 	printed := a.Para(a.T("queue.ticket.printed"), widget.SuccessImportance)
-	if tk.PrintKey != "" {
-		printed = a.Para(a.T("queue.ticket.print_failed", "reason", a.T(tk.PrintKey)), widget.DangerImportance)
+	more := container.NewVBox()
+	if tk.PrintKey != "" { // in sight: remember the number; below, why it did not print
+		printed = a.Para(a.T("queue.ticket.print_failed"), widget.DangerImportance)
+		more.Add(a.Para(a.T("queue.ticket.print_reason", "reason", a.T(tk.PrintKey)), widget.DangerImportance))
 	}
-	head := container.NewVBox(a.Heading(a.T("queue.ticket.title")+" · "+a.T("queue."+tk.business)), container.NewCenter(number), printed)
+	// The number is the headline: the line naming it is a title, so that the number and
+	// the print failure fit a 720-line output in large text.
+	head := container.NewVBox(a.Title(a.T("queue.ticket.title")+" · "+a.T("queue."+tk.business)), container.NewCenter(number), printed)
 	// The number and whether it printed stay in sight (a number not printed must be
 	// remembered); in large text on a short screen the line under them scrolls. The one way
 	// on is in the bottom bar, where every page keeps it.
-	waiting := a.Para(a.T("queue.ticket.waiting", "waiting", tk.Waiting), widget.MediumImportance)
-	return kit.Scrolled(head, waiting, nil), []fyne.CanvasObject{a.NavButton("queue.ticket.ok", a.ticketTaken)}
+	more.Add(a.Para(a.T("queue.ticket.waiting", "waiting", tk.Waiting), widget.MediumImportance))
+	return kit.Scrolled(head, more, nil), []fyne.CanvasObject{a.NavButton("queue.ticket.ok", a.ticketTaken)}
 }
 
 // ticketTaken leaves the ticket screen for the start: the service menu while the card lies

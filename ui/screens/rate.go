@@ -37,13 +37,19 @@ type rating struct {
 func (v *rateFlow) screen() (fyne.CanvasObject, []fyne.CanvasObject) {
 	a := v.a
 	levels := container.NewGridWithColumns(5)
+	if a.Theme().LargeText() {
+		// Five to a row, "Dissatisfied" in large text is broken inside the word.
+		levels = container.NewGridWithColumns(3)
+	}
 	for l := 5; l >= 1; l-- {
 		key := "rate.level." + strconv.Itoa(l)
 		imp := widget.MediumImportance
 		if v.level == l {
 			imp = widget.HighImportance
 		}
-		levels.Add(kit.TouchSized(a.NewButton(key, imp, func() { v.level = l; a.render() }), 160))
+		// Wrapping in the button: "Very satisfied" five times in a row, in large text, is
+		// wider than the screen.
+		levels.Add(kit.TouchSizedW(a.Draw(a.WrapButton(key, imp, func() { v.level = l; a.render() }), a.T(key), nil), 160))
 	}
 	reasons := container.NewGridWithColumns(3)
 	for _, r := range ratings.Reasons() {
@@ -52,14 +58,14 @@ func (v *rateFlow) screen() (fyne.CanvasObject, []fyne.CanvasObject) {
 		if slices.Contains(v.reasons, r) {
 			imp = widget.HighImportance
 		}
-		reasons.Add(kit.TouchSized(a.NewButton(key, imp, func() {
+		reasons.Add(kit.TouchSizedW(a.Draw(a.WrapButton(key, imp, func() {
 			if i := slices.Index(v.reasons, r); i >= 0 {
 				v.reasons = slices.Delete(v.reasons, i, i+1)
 			} else {
 				v.reasons = append(v.reasons, r)
 			}
 			a.render()
-		}), 220))
+		}), a.T(key), nil), 220))
 	}
 	submit := a.NewButton("rate.submit", widget.HighImportance, v.send)
 	if v.level == 0 {

@@ -72,9 +72,9 @@ func (sf *scanFlow) screen() (fyne.CanvasObject, []fyne.CanvasObject) {
 			widget.NewFormItem(a.T("scan.receipt.state"), widget.NewLabel(a.T("scan.state."+string(r.State)))),
 		}
 		if ans := a.hallText(r.Kind, r.Code, r.Message); ans != "" {
-			fields = append(fields, widget.NewFormItem(a.T("scan.receipt.message"), widget.NewLabel(ans)))
+			fields = append(fields, widget.NewFormItem(a.T("scan.receipt.message"), a.value(ans)))
 		} else if r.Message != "" {
-			fields = append(fields, widget.NewFormItem(a.T("scan.receipt.message"), widget.NewLabel(r.Message)))
+			fields = append(fields, widget.NewFormItem(a.T("scan.receipt.message"), a.value(r.Message)))
 		}
 		items = append(items, a.Heading(a.T("scan.title.receipt")), widget.NewForm(fields...))
 	case scan.KindForeign:

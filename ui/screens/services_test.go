@@ -175,6 +175,11 @@ func TestInvoiceCollectionOfflineAndPaymentDisabled(t *testing.T) {
 	if h.app.Button("service.invoice.title").Disabled() {
 		t.Fatal("invoice collection refused offline")
 	}
+	// Queue numbers are the hall's: the next supervision greys 取号排队 too.
+	h.pumpWhile("the queue withdrawn offline", func() bool {
+		b := h.app.Button("queue.button")
+		return b != nil && b.Disabled()
+	})
 	h.svcShot("welcome_offline")
 	h.tap("service.invoice.title")
 	h.tap("invoice.ent." + registry.JianguoHardware)

@@ -88,6 +88,16 @@ func TestReaderDownOnTheIdleScreen(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.pumpWhile("the reader's notice", h.shows("身份证读卡器暂不可用"))
+	// The scanner's line is opened by its first read, which may wait out the line's read
+	// timeout (terminal.scannerWait): only the reader is down in the picture.
+	h.pumpWhile("the scanner online", func() bool {
+		for _, f := range h.term.Desk().Facilities() {
+			if f.Facility == desk.FacilityScan && !f.Available {
+				return false
+			}
+		}
+		return !h.shows(h.app.T("service.blocked.scanner"))()
+	})
 	// The headline says what is wrong now, not to place a card (issue 12).
 	if !h.shows("读卡器暂不可用")() || h.shows("请将身份证放在读卡区")() {
 		t.Fatalf("headline with the reader unplugged:\n%s", h.text())

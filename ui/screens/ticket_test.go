@@ -107,9 +107,9 @@ func TestTicketNotPrintedInASession(t *testing.T) {
 	test.Tap(app.Button("queue.button"))
 	test.Tap(app.Button("queue.registration"))
 	settle()
-	failed := app.T("queue.ticket.print_failed", "reason", app.T("printer.paper_out"))
-	if app.Screen() != ScreenTicket || !strings.Contains(markup(app), failed) || bigText(app.Content(), "B001") == 0 {
-		t.Fatalf("screen %s, want the number and %q:\n%s", app.Screen(), failed, markup(app))
+	failed, why := app.T("queue.ticket.print_failed"), app.T("queue.ticket.print_reason", "reason", app.T("printer.paper_out"))
+	if app.Screen() != ScreenTicket || !strings.Contains(markup(app), failed) || !strings.Contains(markup(app), why) || bigText(app.Content(), "B001") == 0 {
+		t.Fatalf("screen %s, want the number, %q and %q:\n%s", app.Screen(), failed, why, markup(app))
 	}
 	now = now.Add(10 * time.Minute)
 	app.Tick()

@@ -132,14 +132,22 @@ func (v *vatFlow) form() (fyne.CanvasObject, []fyne.CanvasObject) {
 	// Whom for and which period on one line above the form: a form row each made the screen
 	// taller than 800 lines.
 	about := a.Para(a.T("vat.filer")+" "+filer+" · "+a.T("vat.period")+" "+a.PeriodOf(r.Period.Year, r.Period.Index, r.Period.Type == vatreturn.Quarterly), widget.MediumImportance)
-	form := widget.NewForm(
-		widget.NewFormItem(a.T("vat.sales"), field("vat.sales", fieldSales, r.Sales)),
-		widget.NewFormItem(a.T("vat.exempt"), field("vat.exempt", fieldExempt, r.ExemptSales)),
-		widget.NewFormItem(a.T("vat.small_exempt"), widget.NewLabel(yuan(kit.Yuan(r.SmallExempt)))),
+	// A form of rows whose names wrap beside their values: Fyne's Form keeps each name on
+	// one line, and in English and large text its names and the keypad made the page wider
+	// than 1280.
+	row := func(name string, value fyne.CanvasObject) fyne.CanvasObject {
+		l := widget.NewLabelWithStyle(name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		l.Wrapping = fyne.TextWrapWord
+		return container.NewBorder(nil, nil, nil, value, l)
+	}
+	form := container.NewVBox(
+		row(a.T("vat.sales"), field("vat.sales", fieldSales, r.Sales)),
+		row(a.T("vat.exempt"), field("vat.exempt", fieldExempt, r.ExemptSales)),
+		row(a.T("vat.small_exempt"), widget.NewLabel(yuan(kit.Yuan(r.SmallExempt)))),
 		// The rate beside the tax it gives, in one row: a row of its own made the screen
 		// taller than 800 lines.
-		widget.NewFormItem(a.T("vat.tax"), widget.NewLabelWithStyle(yuan(kit.Yuan(r.TaxPayable))+" · "+a.T("vat.rate")+" "+
-			a.T("vat.rate.value", "rate", vatreturn.RateText(r.RateBP)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})),
+		row(a.T("vat.tax"), widget.NewLabelWithStyle(yuan(kit.Yuan(r.TaxPayable))+" · "+a.T("vat.rate")+" "+
+			a.T("vat.rate.value", "rate", vatreturn.RateText(r.RateBP)), fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})),
 	)
 	var note fyne.CanvasObject
 	switch {
@@ -157,11 +165,11 @@ func (v *vatFlow) form() (fyne.CanvasObject, []fyne.CanvasObject) {
 	// Next in the bottom bar, beside Home: with it under the keypad the screen did not fit
 	// 800 lines.
 	next := kit.TouchSized(a.NewButton("vat.next", widget.HighImportance, v.next), 240)
-	body := kit.Centred(
-		a.Heading(a.T("vat.title")),
-		about,
-		container.NewBorder(nil, nil, nil, v.keypad(), container.NewVBox(form, note)),
-	)
+	// The keypad takes the height under the title, its rows adapting to it; the form beside
+	// it scrolls when large text makes it taller than the pad (720 lines), the pad never
+	// does.
+	body := kit.Filled(a.Title(a.T("vat.title")), container.NewBorder(nil, nil, nil, v.keypad(),
+		container.NewVScroll(container.NewVBox(about, form, note))), nil)
 	return body, []fyne.CanvasObject{
 		a.NavButton("common.back", func() { a.show(ScreenFiler) }),
 		a.NavButton("common.home", a.goHome),
