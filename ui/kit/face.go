@@ -156,12 +156,19 @@ func (f *Face) Tile(titleKey, descKey string, enabled bool, do func()) fyne.Canv
 	return f.tile(titleKey, f.T(titleKey), f.T(descKey), enabled, do)
 }
 
-// TileText is a tile whose texts are data (an enterprise's name), registered under key.
+// TileText is a tile of a list with one tile a row, its texts given (an enterprise's name
+// and credit code are data), registered under key. In large text it grows wider with the
+// text: a name or a credit code wrapped inside the tile broke mid-word (Chinese wraps
+// anywhere), 建国五金 / 商行 and 91410403MA44JG / 2K1R.
 func (f *Face) TileText(key, title, desc string, do func()) fyne.CanvasObject {
-	return f.tile(key, title, desc, true, do)
+	t := f.tile(key, title, desc, true, do)
+	if f.theme.LargeText() {
+		t.Objects[0].(*canvas.Rectangle).SetMinSize(fyne.NewSize(TileWidth*kt.LargeScale, TileHeight))
+	}
+	return t
 }
 
-func (f *Face) tile(key, titleText, descText string, enabled bool, do func()) fyne.CanvasObject {
+func (f *Face) tile(key, titleText, descText string, enabled bool, do func()) *fyne.Container {
 	b := f.NewButton(key, widget.HighImportance, do)
 	b.SetText("")
 	ink := fyne.ThemeColorName(theme.ColorNameForegroundOnPrimary)

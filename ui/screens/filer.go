@@ -26,7 +26,8 @@ type codeEdit struct {
 // business, or an enterprise they act for.
 func (v *vatFlow) filer() (fyne.CanvasObject, []fyne.CanvasObject) {
 	a := v.a
-	self := a.Tile("filer.self", "filer.self.desc", true, func() {
+	// One tile a row, all as wide as the enterprises' (TileText): the list lines up.
+	self := a.TileText("filer.self", a.T("filer.self"), a.T("filer.self.desc"), func() {
 		v.draft.Filer = vatreturn.Filer{Kind: vatreturn.FilerSelf}
 		v.ent = nil
 		a.show(ScreenVAT)
@@ -48,7 +49,7 @@ func (v *vatFlow) filer() (fyne.CanvasObject, []fyne.CanvasObject) {
 		})
 		items = append(items, container.NewCenter(tile))
 	}
-	ent := a.Tile("filer.enterprise", "filer.enterprise.desc", true, func() { v.ent = nil; a.show(ScreenCode) })
+	ent := a.TileText("filer.enterprise", a.T("filer.enterprise"), a.T("filer.enterprise.desc"), func() { v.ent = nil; a.show(ScreenCode) })
 	items = append(items, container.NewCenter(ent))
 	body := kit.Centred(items...)
 	return body, []fyne.CanvasObject{

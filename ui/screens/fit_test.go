@@ -387,6 +387,7 @@ var (
 // checkFigures scans every text drawn on the page for figures not in the screens' one form.
 func checkFigures(t *testing.T, page fyne.CanvasObject, name string) {
 	t.Helper()
+	var prev string // the line drawn before, for a code broken across two lines
 	for _, o := range test.LaidOutObjects(page) {
 		txt, ok := o.(*canvas.Text)
 		if !ok || !txt.Visible() {
@@ -397,5 +398,16 @@ func checkFigures(t *testing.T, page fyne.CanvasObject, name string) {
 				t.Errorf("%s: %q shows %q (%s)", name, txt.Text, m, re)
 			}
 		}
+		if h, tl := codeTail.FindStringSubmatch(prev), codeHead.FindStringSubmatch(txt.Text); h != nil && tl != nil && len(h[2]+tl[1]) == 18 {
+			t.Errorf("%s: the credit code %s is broken across lines (%q / %q)", name, h[2]+tl[1], prev, txt.Text)
+		}
+		prev = txt.Text
 	}
 }
+
+// The end and the start of a line that together make an 18-character credit code: one
+// broken where a wrapping label (Chinese wraps anywhere) ran out of width.
+var (
+	codeTail = regexp.MustCompile(`(^|[^0-9A-Za-z])([0-9A-Z]{1,17})$`)
+	codeHead = regexp.MustCompile(`^([0-9A-Z]{1,17})([^0-9A-Za-z]|$)`)
+)
