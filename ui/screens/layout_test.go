@@ -217,3 +217,30 @@ func TestTilesStayPut(t *testing.T) {
 		}
 	}
 }
+
+// TestMenuRowsLevel: the two tiles of a service-menu row are as tall as each other when one
+// subtitle wraps and the other does not (large text, either language), as long as no
+// reason stands under one of them.
+func TestMenuRowsLevel(t *testing.T) {
+	app, d := newFakeApp(t)
+	w := test.NewTempWindow(t, app.Content())
+	p, _ := d.Person()
+	app.person = p
+	app.Theme().SetLargeText(true)
+	defer app.Theme().SetLargeText(false)
+	for _, lang := range []i18n.Lang{i18n.ZH, i18n.EN} {
+		app.SetLang(lang)
+		for _, size := range outputs {
+			w.Resize(size)
+			app.show(ScreenWelcome)
+			at := places(app)
+			for _, row := range [][2]string{{"service.vat.title", "service.invoice.title"}, {"service.pay.title", "service.cert.title"},
+				{"scan.tile.title", "queue.button"}} {
+				if a, b := at[row[0]].size.Height, at[row[1]].size.Height; a != b || a == 0 {
+					t.Errorf("%s %v×%v: %s is %v tall, %s %v", lang, size.Width, size.Height, row[0], a, row[1], b)
+				}
+			}
+		}
+	}
+	app.SetLang(i18n.ZH)
+}

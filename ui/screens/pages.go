@@ -3,6 +3,7 @@ package screens
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -118,7 +119,9 @@ func (a *App) welcome() (fyne.CanvasObject, []fyne.CanvasObject) {
 	// (the printer), its reason is said once, under the tiles.
 	services := a.desk.Services()
 	shared := sharedReason(services)
-	var cells []fyne.CanvasObject
+	// A cell is a tile and the reason it cannot be started, if any.
+	type cell struct{ tile, reason fyne.CanvasObject }
+	var cells []cell
 	for _, s := range services {
 		var t fyne.CanvasObject
 		switch s.Service {
@@ -133,18 +136,34 @@ func (a *App) welcome() (fyne.CanvasObject, []fyne.CanvasObject) {
 		default:
 			continue
 		}
-		cell := container.NewVBox(t)
+		c := cell{tile: t}
 		if !s.Available && shared == "" {
-			cell.Add(a.Para(a.T(s.ReasonKey), widget.DangerImportance))
+			c.reason = a.Para(a.T(s.ReasonKey), widget.DangerImportance)
 		}
-		cells = append(cells, cell)
+		cells = append(cells, c)
 	}
 	// Neither needs the card; a number taken here is said above until the session ends.
 	cells = append(cells,
-		a.Tile("scan.tile.title", "scan.tile.desc", a.facilityUp(desk.FacilityScan), func() { a.show(ScreenScanHelp) }),
-		a.Tile("queue.button", "queue.tile.desc", a.facilityUp(desk.FacilityQueue), func() { a.show(ScreenQueue) }))
+		cell{tile: a.Tile("scan.tile.title", "scan.tile.desc", a.facilityUp(desk.FacilityScan), func() { a.show(ScreenScanHelp) })},
+		cell{tile: a.Tile("queue.button", "queue.tile.desc", a.facilityUp(desk.FacilityQueue), func() { a.show(ScreenQueue) })})
+	// The two tiles of a row fill their cells, so that they are as tall as each other when
+	// one subtitle wraps (large text, English) and the other does not; in a row with a
+	// reason under a tile, each tile keeps its own height above it.
 	for i := 0; i < len(cells); i += 2 {
-		items = append(items, container.NewGridWithColumns(2, cells[i:min(i+2, len(cells))]...))
+		row := cells[i:min(i+2, len(cells))]
+		reasons := slices.ContainsFunc(row, func(c cell) bool { return c.reason != nil })
+		var objs []fyne.CanvasObject
+		for _, c := range row {
+			switch {
+			case c.reason != nil:
+				objs = append(objs, container.NewVBox(c.tile, c.reason))
+			case reasons:
+				objs = append(objs, container.NewVBox(c.tile))
+			default:
+				objs = append(objs, c.tile)
+			}
+		}
+		items = append(items, container.NewGridWithColumns(2, objs...))
 	}
 	if shared != "" {
 		items = append(items, a.Para(a.T(shared), widget.DangerImportance))
