@@ -381,8 +381,17 @@ func TestQueueWaitsForTheHall(t *testing.T) {
 		t.Fatal("no queue facility")
 		return desk.FacilityState{}
 	}
+	// Starting, before the first exchange with the hall has ended, it is not known to be
+	// unreachable: the top bar says 正在连接, and the queue stays on offer.
 	k.uplink.mu.Lock()
-	k.uplink.online = false
+	k.uplink.online, k.uplink.untried = false, true
+	k.uplink.mu.Unlock()
+	k.clock.Advance(3 * time.Second)
+	if f := queue(); !f.Available {
+		t.Fatalf("connecting: %+v", f)
+	}
+	k.uplink.mu.Lock()
+	k.uplink.untried = false
 	k.uplink.mu.Unlock()
 	for range 20 {
 		if !queue().Available {

@@ -84,6 +84,7 @@ func (p *printer) printed() int { p.mu.Lock(); defer p.mu.Unlock(); return len(p
 type uplink struct {
 	mu      sync.Mutex
 	online  bool
+	untried bool // no exchange with the hall has ended yet
 	woken   chan struct{}
 	waiting map[string]chan struct{}
 }
@@ -98,7 +99,7 @@ func (u *uplink) Wake() {
 func (u *uplink) Status() hallsync.SyncStatus {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	return hallsync.SyncStatus{Online: u.online, Tried: true}
+	return hallsync.SyncStatus{Online: u.online, Tried: !u.untried}
 }
 
 func (u *uplink) Settled(id string) (<-chan struct{}, func()) {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"taxkiosk/drivers/device"
+	"taxkiosk/kiosk/hallsync"
 )
 
 // Facility is something the kiosk offers besides the services a taxpayer starts from the
@@ -79,7 +80,7 @@ func (d *Desk) superviseDevices(ctx context.Context, printErr error) (changed bo
 	switch {
 	case printErr != nil:
 		facilities[2].ReasonKey = blockedByPrinter(printErr)
-	case !d.Online(): // numbers are the hall's to give: offline, the tile says so before a tap
+	case offline(d.uplink.Status()): // numbers are the hall's: offline, the tile says so before a tap
 		facilities[2] = FacilityState{Facility: FacilityQueue, ReasonKey: "queue.offline"}
 	}
 
@@ -147,3 +148,7 @@ func equalFacilities(a, b []FacilityState) bool {
 	}
 	return true
 }
+
+// offline reports whether the hall is known to be unreachable: not while the first
+// exchange since start is still under way (the screen says 正在连接).
+func offline(st hallsync.SyncStatus) bool { return st.Tried && !st.Online }
