@@ -2,6 +2,7 @@ package hall
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"time"
@@ -63,6 +64,21 @@ type StoredNotice struct {
 	hallapi.Notice
 	By        string    `json:"by"`
 	Withdrawn time.Time `json:"withdrawn,omitzero"`
+}
+
+// WithdrawStored is the withdrawal of a stored notice (id, as stored in v) at at, for the
+// stores to write back: changed is false when it was withdrawn before, which stays the time.
+func WithdrawStored(id string, v []byte, at time.Time) (nv []byte, changed bool, err error) {
+	var n StoredNotice
+	if err := json.Unmarshal(v, &n); err != nil {
+		return nil, false, fmt.Errorf("%w: notice %s: %w", ErrCorrupt, id, err)
+	}
+	if !n.Withdrawn.IsZero() {
+		return v, false, nil
+	}
+	n.Withdrawn = at.UTC()
+	nv, err = json.Marshal(n)
+	return nv, err == nil, err
 }
 
 // Alarm kinds derived from heartbeats (the Fleet rules) and from transactions.

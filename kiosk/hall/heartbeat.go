@@ -134,17 +134,23 @@ func (s *Server) RunSweeps(ctx context.Context, every time.Duration) {
 	}
 }
 
+// askingKiosk is the kiosk=ID a kiosk's question names, once its certificate is found to be
+// that kiosk's; it answers the error itself otherwise.
+func (s *Server) askingKiosk(w http.ResponseWriter, r *http.Request) (string, bool) {
+	kiosk := r.URL.Query().Get("kiosk")
+	if kiosk == "" {
+		writeError(w, http.StatusBadRequest, hallapi.CodeBadRequest, "want kiosk=ID")
+		return "", false
+	}
+	return kiosk, s.authorize(w, r, kiosk, nil)
+}
+
 // notices answers a kiosk with the announcements not yet ended.
 func (s *Server) notices(w http.ResponseWriter, r *http.Request) {
 	if s.noFleet(w) {
 		return
 	}
-	kiosk := r.URL.Query().Get("kiosk")
-	if kiosk == "" {
-		writeError(w, http.StatusBadRequest, hallapi.CodeBadRequest, "want kiosk=ID")
-		return
-	}
-	if !s.authorize(w, r, kiosk, nil) {
+	if _, ok := s.askingKiosk(w, r); !ok {
 		return
 	}
 	ns, err := s.fleet.Notices(r.Context(), s.o.Now().UTC())

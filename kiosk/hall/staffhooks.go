@@ -113,12 +113,8 @@ func (s *Server) helpCancelled(ctx context.Context, kiosk string, entries []Entr
 
 // helpState answers hallapi.PathHelp for the kiosk of the certificate.
 func (s *Server) helpState(w http.ResponseWriter, r *http.Request) {
-	kiosk := r.URL.Query().Get("kiosk")
-	if kiosk == "" {
-		writeError(w, http.StatusBadRequest, hallapi.CodeBadRequest, "want kiosk=ID")
-		return
-	}
-	if !s.authorize(w, r, kiosk, nil) {
+	kiosk, ok := s.askingKiosk(w, r)
+	if !ok {
 		return
 	}
 	if s.o.Staff == nil {

@@ -293,16 +293,8 @@ func (s *Store) WithdrawNotice(ctx context.Context, id string, at time.Time) err
 		if v == nil {
 			return hall.ErrNotFound
 		}
-		var n hall.StoredNotice
-		if err := json.Unmarshal(v, &n); err != nil {
-			return fmt.Errorf("%w: notice %s: %w", hall.ErrCorrupt, id, err)
-		}
-		if !n.Withdrawn.IsZero() {
-			return nil
-		}
-		n.Withdrawn = at.UTC()
-		nv, err := json.Marshal(n)
-		if err != nil {
+		nv, changed, err := hall.WithdrawStored(id, v, at)
+		if err != nil || !changed {
 			return err
 		}
 		return b.Put([]byte(id), nv)

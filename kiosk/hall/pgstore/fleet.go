@@ -334,16 +334,8 @@ func (s *Store) WithdrawNotice(ctx context.Context, id string, at time.Time) err
 			if err := tx.QueryRow(ctx, `SELECT notice FROM `+s.t("hall_notices")+` WHERE id = $1 FOR UPDATE`, id).Scan(&v); err != nil {
 				return err
 			}
-			var n hall.StoredNotice
-			if err := json.Unmarshal(v, &n); err != nil {
-				return fmt.Errorf("%w: notice %s: %w", hall.ErrCorrupt, id, err)
-			}
-			if !n.Withdrawn.IsZero() {
-				return nil
-			}
-			n.Withdrawn = at.UTC()
-			nv, err := json.Marshal(n)
-			if err != nil {
+			nv, changed, err := hall.WithdrawStored(id, v, at)
+			if err != nil || !changed {
 				return err
 			}
 			_, err = tx.Exec(ctx, `UPDATE `+s.t("hall_notices")+` SET notice = $2 WHERE id = $1`, id, nv)
